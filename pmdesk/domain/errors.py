@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Errors that carry a message meant for the user, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class PmdeskError(Exception):
+    """Base of every error whose message is shown to the user as is."""
+
+
+class NotFoundError(PmdeskError):
+    pass
+
+
+class ConflictError(PmdeskError):
+    """The request clashes with existing data (duplicate code, data present …)."""
+
+
+class LockedError(PmdeskError):
+    """The value is approved (or otherwise locked) and must be reopened first."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with input: where (file, JSON path, row), which field, what."""
+
+    location: str
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = self.location
+        if self.field:
+            where = f"{where}, field '{self.field}'" if where else f"field '{self.field}'"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ValidationError(PmdeskError):
+    """Input refused; lists every problem found (not just the first)."""
+
+    def __init__(self, problems: Iterable[Problem] | str, *, source: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem("", problems)]
+        self.problems: list[Problem] = list(problems)
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        head = f"{self.source}: " if self.source else ""
+        if len(self.problems) == 1:
+            return head + str(self.problems[0])
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        return f"{head}{len(self.problems)} problems:\n{shown}{more}"

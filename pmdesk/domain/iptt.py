@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The IPTT arithmetic of DESIGN.md §3: period actuals, cumulations, % met, status.
+
+Pure functions over plain numbers, so every rule is tested without a database. The service
+aggregates DataValues into one `PeriodInput` per period (sums over sites and option combos)
+and this module does the rest. Nothing here rounds: rounding happens only when displaying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Status bands in % met: > exceeding, ≥ on_track, ≥ at_risk, else off track."""
+
+    exceeding: float = 115.0
+    on_track: float = 85.0
+    at_risk: float = 70.0
+
+    def problems(self) -> list[str]:
+        if not (0 <= self.at_risk <= self.on_track <= self.exceeding):
+            return ["thresholds must satisfy 0 ≤ at_risk ≤ on_track ≤ exceeding"]
+        return []
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    measure: Measure
+    direction: Direction
+    cumulation: Cumulation
+    baseline: float | None = None
+    lop_target: float | None = None  # set explicitly; otherwise derived from period targets
+
+    @property
+    def effective_cumulation(self) -> Cumulation:
+        # A percentage is a state, not a count: it never adds up over time.
+        if self.measure is Measure.PERCENT:
+            return Cumulation.RUNNING_TOTAL
+        return self.cumulation
+
+
+@dataclass(frozen=True)
+class PeriodInput:
+    """What was reported for one period, already summed over sites and option combos."""
+
+    total: float | None = None  # number: Σ values; None when nothing was reported
+    numerator: float | None = None  # percent: Σ numerators
+    denominator: float | None = None  # percent: Σ denominators
+    texts: tuple[str, ...] = ()  # qualitative
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    period: str
+    target: float | None
+    actual: float | None
+    pct_met: float | None
+    text: str | None = None  # qualitative indicators only
+
+
+@dataclass(frozen=True)
+class Figures:
+    target: float | None
+    actual: float | None
+    pct_met: float | None
+
+
+@dataclass(frozen=True)
+class ToDateFigures:
+    target: float | None
+    actual: float | None
+    pct_met: float | None
+    progress_from_baseline: float | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    periods: tuple[PeriodFigures, ...]
+    lop: Figures
+    to_date: ToDateFigures
+
+
+def ratio_percent(numerator: float | None, denominator: float | None) -> float | None:
+    """100 × Σnumerator ÷ Σdenominator; no figure when the denominator is missing or 0."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return 100.0 * numerator / denominator
+
+
+def raw_period_actual(measure: Measure, data: PeriodInput) -> float | None:
+    """The actual of one period on its own, before any cumulation over time."""
+    if measure is Measure.NUMBER:
+        return data.total
+    if measure is Measure.PERCENT:
+        return ratio_percent(data.numerator, data.denominator)
+    return None
+
+
+def pct_met(actual: float | None, target: float | None, direction: Direction) -> float | None:
+    """Achievement in %, turned around for decreasing indicators so that 100 always means 'met'."""
+    if actual is None or target is None:
+        return None
+    if direction is Direction.DECREASE:
+        return None if actual == 0 else 100.0 * target / actual
+    return None if target == 0 else 100.0 * actual / target
+
+
+def progress_from_baseline(
+    actual: float | None, target: float | None, baseline: float | None
+) -> float | None:
+    """(actual − baseline) ÷ (target − baseline) × 100; negative means moving away from the target."""
+    if actual is None or target is None or baseline is None or target == baseline:
+        return None
+    return 100.0 * (actual - baseline) / (target - baseline)
+
+
+def status_of(
+    actual: float | None,
+    target: float | None,
+    direction: Direction,
+    thresholds: Thresholds,
+) -> Status:
+    """Status of actual-to-date against target-to-date (DESIGN.md §3)."""
+    if target is None or target == 0:
+        return Status.NO_TARGET
+    if actual is None:
+        return Status.NO_DATA
+    met = pct_met(actual, target, direction)
+    if met is None:
+        # Only a decreasing indicator that reached 0 gets here (target > 0): there is no % figure,
+        # but it has gone beyond its target.
+        return Status.EXCEEDING
+    if met > thresholds.exceeding:
+        return Status.EXCEEDING
+    if met >= thresholds.on_track:
+        return Status.ON_TRACK
+    if met >= thresholds.at_risk:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def _last(values: Sequence[float | None]) -> float | None:
+    for value in reversed(values):
+        if value is not None:
+            return value
+    return None
+
+
+def _sum(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def compute_indicator(
+    spec: IndicatorSpec,
+    periods: Sequence[str],
+    inputs: Mapping[str, PeriodInput],
+    as_of: str | None,
+    thresholds: Thresholds = Thresholds(),
+) -> IndicatorFigures:
+    """The IPTT row of one indicator.
+
+    `periods` are all reporting periods of the programme, in order; the row lists those up to
+    `as_of` (all of them when `as_of` is None). Actuals (period, to date, LoP) only use periods
+    up to `as_of`, so a report "as of Q2" never shows later data; the LoP target uses all periods.
+    """
+    if as_of is not None and as_of not in periods:
+        raise ValueError(f"as-of period {as_of!r} is not a reporting period")
+    cut = len(periods) if as_of is None else periods.index(as_of) + 1
+    empty = PeriodInput()
+    all_targets = [inputs.get(p, empty).target for p in periods]
+    shown = periods[:cut]
+    targets = all_targets[:cut]
+
+    if spec.measure is Measure.QUALITATIVE:
+        rows = tuple(
+            PeriodFigures(p, t, None, None, "\n".join(inputs.get(p, empty).texts) or None)
+            for p, t in zip(shown, targets)
+        )
+        none = Figures(None, None, None)
+        return IndicatorFigures(rows, none, ToDateFigures(None, None, None, None, Status.NO_TARGET))
+
+    raw = [raw_period_actual(spec.measure, inputs.get(p, empty)) for p in shown]
+    cumulation = spec.effective_cumulation
+
+    if cumulation is Cumulation.CUMULATIVE:
+        # Values are increments: each period shows the running sum through it. A period without
+        # data of its own shows no actual, so a missing report stays visible.
+        running: list[float | None] = []
+        acc: float | None = None
+        for value in raw:
+            if value is not None:
+                acc = (acc or 0.0) + value
+            running.append(acc if value is not None else None)
+        period_actuals = running
+        actual_to_date = acc
+        target_to_date = _last(targets)
+        lop_target = spec.lop_target if spec.lop_target is not None else _last(all_targets)
+        lop_actual = acc
+    elif cumulation is Cumulation.PERIODIC:
+        period_actuals = raw
+        actual_to_date = _sum(raw)
+        target_to_date = _sum(targets)
+        lop_target = spec.lop_target if spec.lop_target is not None else _sum(all_targets)
+        lop_actual = actual_to_date
+    else:  # running total, and every percent indicator
+        period_actuals = raw
+        actual_to_date = _last(raw)
+        target_to_date = _last(targets)
+        lop_target = spec.lop_target if spec.lop_target is not None else _last(all_targets)
+        lop_actual = actual_to_date
+
+    rows = tuple(
+        PeriodFigures(p, t, a, pct_met(a, t, spec.direction))
+        for p, t, a in zip(shown, targets, period_actuals)
+    )
+    lop = Figures(lop_target, lop_actual, pct_met(lop_actual, lop_target, spec.direction))
+    to_date = ToDateFigures(
+        target_to_date,
+        actual_to_date,
+        pct_met(actual_to_date, target_to_date, spec.direction),
+        progress_from_baseline(actual_to_date, target_to_date, spec.baseline),
+        status_of(actual_to_date, target_to_date, spec.direction, thresholds),
+    )
+    return IndicatorFigures(rows, lop, to_date)

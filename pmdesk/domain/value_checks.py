@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Data-quality rules for one reported value (DESIGN.md §5): errors block, warnings never do."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pmdesk.domain.enums import Measure
+
+OUTLIER_Z = 3.5
+OVER_TARGET_FACTOR = 3.0
+MIN_HISTORY_FOR_OUTLIERS = 4
+
+WARNING_OUTLIER = "outlier"
+WARNING_OVER_TARGET = "over_target"
+
+
+@dataclass(frozen=True)
+class CheckedValue:
+    """A value that passed the blocking checks, with the warnings it carries."""
+
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    text: str | None
+    warnings: tuple[str, ...] = ()
+
+
+def parse_number(raw: object, field: str) -> float:
+    """A finite float from user input ('1 200', '3,5' are refused: only plain numbers)."""
+    if isinstance(raw, bool):
+        raise ValueError(f"{field} must be a number, not {raw!r}")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    elif isinstance(raw, str):
+        try:
+            number = float(raw.strip())
+        except ValueError:
+            raise ValueError(f"{field} must be a number, not '{raw}'") from None
+    else:
+        raise ValueError(f"{field} must be a number, not {raw!r}")
+    if not math.isfinite(number):
+        raise ValueError(f"{field} must be a finite number, not '{raw}'")
+    return number
+
+
+def check_blocking(
+    measure: Measure,
+    value: object = None,
+    numerator: object = None,
+    denominator: object = None,
+    text: object = None,
+) -> CheckedValue:
+    """Apply the errors of DESIGN.md §5; raises ValueError with a message naming the field."""
+    if measure is Measure.QUALITATIVE:
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("text is required for a qualitative indicator")
+        if len(text) > 10_000:
+            raise ValueError("text is longer than 10,000 characters")
+        return CheckedValue(None, None, None, text.strip())
+    if measure is Measure.PERCENT:
+        if numerator is None or denominator is None:
+            raise ValueError("a percent indicator needs both numerator and denominator")
+        num = parse_number(numerator, "numerator")
+        den = parse_number(denominator, "denominator")
+        if num < 0:
+            raise ValueError("numerator must not be negative")
+        if den < 0:
+            raise ValueError("denominator must not be negative")
+        if num > den:
+            raise ValueError(f"numerator ({num:g}) is greater than denominator ({den:g})")
+        return CheckedValue(None, num, den, None)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("value is required")
+    number = parse_number(value, "value")
+    if number < 0:
+        raise ValueError(f"value must not be negative (got {number:g})")
+    return CheckedValue(number, None, None, None)
+
+
+def modified_z_score(value: float, history: Sequence[float]) -> float | None:
+    """Iglewicz–Hoaglin modified z-score of `value` against `history`; None if history is too thin."""
+    if len(history) < MIN_HISTORY_FOR_OUTLIERS:
+        return None
+    median = statistics.median(history)
+    mad = statistics.median(abs(x - median) for x in history)
+    if mad == 0:
+        # Half the history is identical: fall back to the mean absolute deviation (scaled so that
+        # both estimators agree for normal data), as IBM's SPSS documentation recommends.
+        mean_ad = statistics.fmean(abs(x - median) for x in history)
+        if mean_ad == 0:
+            return None if value == median else math.inf
+        return (value - median) / (1.253314 * mean_ad)
+    return 0.6745 * (value - median) / mad
+
+
+def warnings_for(
+    comparable: float | None, history: Sequence[float], period_target: float | None
+) -> tuple[str, ...]:
+    """Warnings for a value (its number, or its percentage): outlier, far above target."""
+    if comparable is None:
+        return ()
+    found: list[str] = []
+    z = modified_z_score(comparable, history)
+    if z is not None and abs(z) > OUTLIER_Z:
+        found.append(WARNING_OUTLIER)
+    if period_target is not None and period_target > 0 and comparable > OVER_TARGET_FACTOR * period_target:
+        found.append(WARNING_OVER_TARGET)
+    return tuple(found)
+
+
+WARNING_TEXT = {
+    WARNING_OUTLIER: "unusual against this site's own history (modified z-score above 3.5)",
+    WARNING_OVER_TARGET: "more than 3× the period target",
+}

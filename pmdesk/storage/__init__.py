@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tables, the database file, migrations and backups: the only code that knows SQL."""
