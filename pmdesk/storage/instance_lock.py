@@ -32,8 +32,11 @@ class InstanceLock:
         try:
             _lock(handle)
         except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            try:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+            except OSError:  # Windows: the holder's lock covers the bytes that name it
+                holder = "another process"
             handle.close()
             raise DatabaseInUseError(
                 f"{self.path.with_suffix('')} is already open in another PMDesk ({holder}). "

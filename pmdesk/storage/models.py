@@ -77,7 +77,7 @@ class ProgrammeRow(SyncedMixin, Base):
     threshold_at_risk: Mapped[float] = mapped_column(Float, default=70.0)
 
     __table_args__ = (
-        CheckConstraint("start <= \"end\"", name="dates_in_order"),
+        CheckConstraint('start <= "end"', name="dates_in_order"),
         CheckConstraint(
             "frequency IN ('monthly','quarterly','semiannual','annual','custom')", name="frequency"
         ),
@@ -223,10 +223,21 @@ class TargetRow(SyncedMixin, Base):
     __table_args__ = (
         # SQLite treats NULLs as distinct in a UNIQUE constraint, so the programme-level target
         # (site_id NULL) gets its own partial index.
-        Index("uq_target_programme_level", "indicator_id", "period", unique=True,
-              sqlite_where=text("site_id IS NULL")),
-        Index("uq_target_site_level", "indicator_id", "period", "site_id", unique=True,
-              sqlite_where=text("site_id IS NOT NULL")),
+        Index(
+            "uq_target_programme_level",
+            "indicator_id",
+            "period",
+            unique=True,
+            sqlite_where=text("site_id IS NULL"),
+        ),
+        Index(
+            "uq_target_site_level",
+            "indicator_id",
+            "period",
+            "site_id",
+            unique=True,
+            sqlite_where=text("site_id IS NOT NULL"),
+        ),
     )
 
 

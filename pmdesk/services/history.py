@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The append-only History of changes: recording them and reading them back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmdesk.domain.enums import ChangeReason
+from pmdesk.domain.errors import ValidationError
+from pmdesk.services.actor import Actor
+from pmdesk.storage.models import HistoryRow
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a target or baseline changed; `other` needs text."""
+
+    code: ChangeReason
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code is ChangeReason.OTHER and not self.text.strip():
+            raise ValidationError("a reason of 'other' needs an explanation")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    device_uuid: str
+    entity: str
+    entity_uuid: str
+    label: str
+    field: str
+    old: str | None
+    new: str | None
+    reason: str
+    reason_text: str
+
+
+def as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    *,
+    entity: str,
+    entity_uuid: str,
+    field: str,
+    old: object,
+    new: object,
+    label: str = "",
+    programme_id: int | None = None,
+    reason: Reason | None = None,
+) -> None:
+    """Append one change to History (in the caller's transaction)."""
+    session.add(
+        HistoryRow(
+            actor=actor.name,
+            device_uuid=actor.device_uuid,
+            programme_id=programme_id,
+            entity=entity,
+            entity_uuid=entity_uuid,
+            label=label,
+            field=field,
+            old=as_text(old),
+            new=as_text(new),
+            reason=reason.code.value if reason else "",
+            reason_text=reason.text if reason else "",
+        )
+    )
+
+
+class HistoryService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def for_entity(self, entity_uuid: str) -> list[HistoryEntry]:
+        """Every recorded change of one record, oldest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(HistoryRow).where(HistoryRow.entity_uuid == entity_uuid).order_by(HistoryRow.id)
+            )
+            return [_entry(r) for r in rows]
+
+    def for_programme(self, programme_id: int, limit: int = 1000) -> list[HistoryEntry]:
+        """The newest changes in a programme, newest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(HistoryRow)
+                .where(HistoryRow.programme_id == programme_id)
+                .order_by(HistoryRow.id.desc())
+                .limit(limit)
+            )
+            return [_entry(r) for r in rows]
+
+
+def _entry(row: HistoryRow) -> HistoryEntry:
+    return HistoryEntry(
+        row.at,
+        row.actor,
+        row.device_uuid,
+        row.entity,
+        row.entity_uuid,
+        row.label,
+        row.field,
+        row.old,
+        row.new,
+        row.reason,
+        row.reason_text,
+    )

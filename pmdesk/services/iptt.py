@@ -1,0 +1,287 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The IPTT of a programme, for the whole programme or a site subtree, as of a period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmdesk.domain.enums import Cumulation, Direction, Measure
+from pmdesk.domain.errors import NotFoundError
+from pmdesk.domain.iptt import IndicatorFigures, IndicatorSpec, PeriodInput, Thresholds, compute_indicator
+from pmdesk.domain.periods import Period
+from pmdesk.services.lookups import (
+    programme_by_code,
+    programme_periods,
+    site_by_code,
+    subtree_site_ids,
+    thresholds_of,
+)
+from pmdesk.storage.models import (
+    DataValueRow,
+    IndicatorRow,
+    ResultRow,
+    SiteRow,
+    TargetRow,
+    TierRow,
+)
+
+
+@dataclass(frozen=True)
+class ResultInfo:
+    id: int
+    code: str
+    title: str
+    tier: str
+    parent_id: int | None
+    depth: int
+
+
+@dataclass(frozen=True)
+class IpttRow:
+    indicator_id: int
+    code: str
+    name: str
+    result_id: int
+    result_code: str
+    measure: Measure
+    direction: Direction
+    cumulation: Cumulation
+    unit: str
+    baseline: float | None
+    figures: IndicatorFigures
+
+
+@dataclass(frozen=True)
+class IpttTable:
+    programme_code: str
+    programme_name: str
+    as_of: str | None
+    site_code: str | None
+    site_name: str | None
+    approved_only: bool
+    periods: tuple[Period, ...]  # the periods shown: up to as_of
+    results: tuple[ResultInfo, ...]  # in framework order (depth first)
+    rows: tuple[IpttRow, ...]  # in framework order, then indicator order
+    thresholds: Thresholds
+
+    def rows_of(self, result_id: int) -> list[IpttRow]:
+        return [r for r in self.rows if r.result_id == result_id]
+
+
+class IpttService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def table(
+        self,
+        programme_code: str,
+        as_of: str | None = None,
+        site_code: str | None = None,
+        approved_only: bool = False,
+    ) -> IpttTable:
+        """The IPTT; `as_of` defaults to the latest reporting period with data.
+
+        With a site, actuals cover that site and every site below it, and targets are the site
+        targets set in that subtree; without, the programme-level targets.
+        """
+        with self._sessions() as session:
+            programme = programme_by_code(session, programme_code)
+            periods = programme_periods(session, programme)
+            codes = [p.code for p in periods]
+            site: SiteRow | None = None
+            site_ids: list[int] | None = None
+            if site_code:
+                site = site_by_code(session, programme, site_code)
+                site_ids = subtree_site_ids(session, programme.id, site.id)
+
+            indicators = list(
+                session.scalars(
+                    select(IndicatorRow)
+                    .where(IndicatorRow.programme_id == programme.id)
+                    .order_by(IndicatorRow.sort_order, IndicatorRow.id)
+                )
+            )
+            results = _framework_order(session, programme.id)
+            sums = _aggregate(session, programme.id, site_ids, approved_only)
+            texts = _texts(session, indicators, site_ids, approved_only)
+            targets = _targets(session, indicators, site, site_ids)
+
+            if as_of is None:
+                with_data = {p for (_, p) in sums} | {p for (_, p) in texts}
+                latest = [c for c in codes if c in with_data]
+                as_of = latest[-1] if latest else None
+            elif as_of not in codes:
+                raise NotFoundError(
+                    f"'{as_of}' is not a reporting period of {programme.code} ({codes[0]} … {codes[-1]})"
+                    if codes
+                    else f"{programme.code} has no reporting periods"
+                )
+            thresholds = thresholds_of(programme)
+            order = {r.id: i for i, r in enumerate(results)}
+            indicators.sort(key=lambda i: (order.get(i.result_id, len(order)), i.sort_order, i.id))
+            result_codes = {r.id: r.code for r in results}
+            rows = []
+            for ind in indicators:
+                measure = Measure(ind.measure)
+                spec = IndicatorSpec(
+                    measure,
+                    Direction(ind.direction),
+                    Cumulation(ind.cumulation),
+                    ind.baseline_value,
+                    ind.lop_target if site is None else None,
+                )
+                inputs: dict[str, PeriodInput] = {}
+                for code in codes:
+                    agg = sums.get((ind.id, code))
+                    target = targets.get((ind.id, code))
+                    text = texts.get((ind.id, code), ())
+                    if agg is None and target is None and not text:
+                        continue
+                    total, num, den = agg if agg else (None, None, None)
+                    inputs[code] = PeriodInput(total, num, den, tuple(text), target)
+                figures = compute_indicator(spec, codes, inputs, as_of, thresholds)
+                rows.append(
+                    IpttRow(
+                        ind.id,
+                        ind.code,
+                        ind.name,
+                        ind.result_id,
+                        result_codes.get(ind.result_id, ""),
+                        measure,
+                        spec.direction,
+                        spec.cumulation,
+                        ind.unit,
+                        ind.baseline_value,
+                        figures,
+                    )
+                )
+            cut = len(codes) if as_of is None else codes.index(as_of) + 1
+            return IpttTable(
+                programme.code,
+                programme.name,
+                as_of,
+                site.code if site else None,
+                site.name if site else None,
+                approved_only,
+                tuple(periods[:cut]),
+                tuple(results),
+                tuple(rows),
+                thresholds,
+            )
+
+
+def _framework_order(session: Session, programme_id: int) -> list[ResultInfo]:
+    tiers = dict(
+        session.execute(select(TierRow.id, TierRow.name).where(TierRow.programme_id == programme_id)).all()
+    )
+    rows = list(
+        session.scalars(
+            select(ResultRow)
+            .where(ResultRow.programme_id == programme_id)
+            .order_by(ResultRow.sort_order, ResultRow.id)
+        )
+    )
+    children: dict[int | None, list[ResultRow]] = defaultdict(list)
+    ids = {r.id for r in rows}
+    for r in rows:
+        children[r.parent_id if r.parent_id in ids else None].append(r)
+    ordered: list[ResultInfo] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None, depth: int) -> None:
+        for r in children.get(parent, ()):
+            if r.id in seen:
+                continue
+            seen.add(r.id)
+            ordered.append(ResultInfo(r.id, r.code, r.title, tiers.get(r.tier_id, ""), r.parent_id, depth))
+            walk(r.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _aggregate(
+    session: Session, programme_id: int, site_ids: list[int] | None, approved_only: bool
+) -> dict[tuple[int, str], tuple[float | None, float | None, float | None]]:
+    """Σvalue, Σnumerator, Σdenominator per indicator and period: one GROUP BY over the values."""
+    stmt = (
+        select(
+            DataValueRow.indicator_id,
+            DataValueRow.period,
+            func.sum(DataValueRow.value),
+            func.sum(DataValueRow.numerator),
+            func.sum(DataValueRow.denominator),
+        )
+        .where(
+            DataValueRow.indicator_id.in_(
+                select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
+            )
+        )
+        .group_by(DataValueRow.indicator_id, DataValueRow.period)
+    )
+    if site_ids is not None:
+        stmt = stmt.where(DataValueRow.site_id.in_(site_ids))
+    if approved_only:
+        stmt = stmt.where(DataValueRow.status == "approved")
+    out = {}
+    for ind, period, total, num, den in session.execute(stmt):
+        if total is None and num is None and den is None:
+            continue  # only qualitative texts here
+        out[(ind, period)] = (total, num, den)
+    return out
+
+
+def _texts(
+    session: Session, indicators: list[IndicatorRow], site_ids: list[int] | None, approved_only: bool
+) -> dict[tuple[int, str], list[str]]:
+    qualitative = [i.id for i in indicators if i.measure == Measure.QUALITATIVE]
+    if not qualitative:
+        return {}
+    stmt = (
+        select(DataValueRow.indicator_id, DataValueRow.period, SiteRow.name, DataValueRow.text)
+        .join(SiteRow, SiteRow.id == DataValueRow.site_id)
+        .where(DataValueRow.indicator_id.in_(qualitative), DataValueRow.text.is_not(None))
+        .order_by(SiteRow.name)
+    )
+    if site_ids is not None:
+        stmt = stmt.where(DataValueRow.site_id.in_(site_ids))
+    if approved_only:
+        stmt = stmt.where(DataValueRow.status == "approved")
+    out: dict[tuple[int, str], list[str]] = defaultdict(list)
+    single_site = site_ids is not None and len(site_ids) == 1
+    for ind, period, site_name, text in session.execute(stmt):
+        out[(ind, period)].append(text if single_site else f"{site_name}: {text}")
+    return out
+
+
+def _targets(
+    session: Session, indicators: list[IndicatorRow], site: SiteRow | None, site_ids: list[int] | None
+) -> dict[tuple[int, str], float]:
+    ids = [i.id for i in indicators]
+    if site is None or site_ids is None:
+        rows = session.execute(
+            select(TargetRow.indicator_id, TargetRow.period, TargetRow.value).where(
+                TargetRow.indicator_id.in_(ids), TargetRow.site_id.is_(None)
+            )
+        )
+        return {(i, p): v for i, p, v in rows}
+    # A subtree's target is the sum of the site targets in it; a percentage does not add up, so
+    # a percent indicator only has a target where one is set on the chosen site itself.
+    percent = {i.id for i in indicators if i.measure == Measure.PERCENT}
+    out: dict[tuple[int, str], float] = {}
+    rows = session.execute(
+        select(TargetRow.indicator_id, TargetRow.period, TargetRow.site_id, TargetRow.value).where(
+            and_(TargetRow.indicator_id.in_(ids), TargetRow.site_id.in_(site_ids))
+        )
+    )
+    for ind, period, site_id, value in rows:
+        if ind in percent:
+            if site_id == site.id:
+                out[(ind, period)] = value
+            continue
+        out[(ind, period)] = out.get((ind, period), 0.0) + value
+    return out

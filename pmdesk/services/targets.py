@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Targets per indicator and period, programme-level or per site; changes need a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmdesk.domain.errors import Problem, ValidationError
+from pmdesk.domain.value_checks import parse_number
+from pmdesk.services import history
+from pmdesk.services.actor import Actor
+from pmdesk.services.cells import CellError, CellResolver
+from pmdesk.services.history import Reason
+from pmdesk.services.lookups import programme_by_code
+from pmdesk.storage.models import IndicatorRow, SiteRow, TargetRow
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    uuid: str
+    indicator_code: str
+    period: str
+    site_code: str | None
+    value: float
+
+
+class TargetService:
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
+        self._sessions = sessions
+        self._actor = actor
+
+    def list_targets(self, programme_code: str, site_code: str | None = None) -> list[TargetInfo]:
+        """Programme-level targets, or those of one site."""
+        with self._sessions() as session:
+            programme = programme_by_code(session, programme_code)
+            stmt = (
+                select(TargetRow, IndicatorRow.code, SiteRow.code)
+                .join(IndicatorRow, IndicatorRow.id == TargetRow.indicator_id)
+                .outerjoin(SiteRow, SiteRow.id == TargetRow.site_id)
+                .where(IndicatorRow.programme_id == programme.id)
+            )
+            stmt = (
+                stmt.where(SiteRow.code == site_code)
+                if site_code
+                else stmt.where(TargetRow.site_id.is_(None))
+            )
+            return [
+                TargetInfo(t.uuid, ind, t.period, site, t.value)
+                for t, ind, site in session.execute(stmt.order_by(IndicatorRow.sort_order, TargetRow.period))
+            ]
+
+    def set_target(
+        self,
+        programme_code: str,
+        indicator_code: str,
+        period: str,
+        value: object,
+        *,
+        site_code: str | None = None,
+        reason: Reason | None = None,
+    ) -> TargetInfo:
+        """Set a target. Changing one already set needs a reason (DESIGN.md §5), kept in History."""
+        where = f"target {indicator_code} · {site_code or 'programme'} · {period}"
+        try:
+            number = parse_number(value, "target")
+        except ValueError as exc:
+            raise ValidationError([Problem(where, str(exc), "value")]) from None
+        if number < 0:
+            raise ValidationError([Problem(where, "a target must not be negative", "value")])
+        with self._sessions.begin() as session:
+            row, indicator_id, site_id = self._find(
+                session, programme_code, indicator_code, period, site_code, where
+            )
+            if row is None:
+                row = TargetRow(indicator_id=indicator_id, period=period, site_id=site_id, value=number)
+                session.add(row)
+                session.flush()
+            elif row.value != number:
+                if reason is None:
+                    raise ValidationError([Problem(where, "changing a target needs a reason", "reason")])
+                self._log(session, row, where, row.value, number, reason)
+                row.value = number
+            return TargetInfo(row.uuid, indicator_code, period, site_code, row.value)
+
+    def clear_target(
+        self,
+        programme_code: str,
+        indicator_code: str,
+        period: str,
+        *,
+        site_code: str | None = None,
+        reason: Reason,
+    ) -> bool:
+        """Remove a target (with a reason, kept in History); False if there was none."""
+        where = f"target {indicator_code} · {site_code or 'programme'} · {period}"
+        with self._sessions.begin() as session:
+            row, _, _ = self._find(session, programme_code, indicator_code, period, site_code, where)
+            if row is None:
+                return False
+            self._log(session, row, where, row.value, None, reason)
+            session.delete(row)
+            return True
+
+    def _find(
+        self,
+        session: Session,
+        programme_code: str,
+        indicator_code: str,
+        period: str,
+        site_code: str | None,
+        where: str,
+    ) -> tuple[TargetRow | None, int, int | None]:
+        resolver = CellResolver(session, programme_by_code(session, programme_code))
+        try:
+            indicator_id = resolver.indicator(indicator_code).id
+            resolver.check_period(period)
+            site_id = resolver.site(site_code) if site_code else None
+        except CellError as exc:
+            raise ValidationError([Problem(where, str(exc), exc.field)]) from None
+        stmt = select(TargetRow).where(TargetRow.indicator_id == indicator_id, TargetRow.period == period)
+        stmt = (
+            stmt.where(TargetRow.site_id == site_id) if site_id else stmt.where(TargetRow.site_id.is_(None))
+        )
+        return session.scalars(stmt).first(), indicator_id, site_id
+
+    def _log(
+        self, session: Session, row: TargetRow, where: str, old: object, new: object, reason: Reason
+    ) -> None:
+        programme_id = session.scalar(
+            select(IndicatorRow.programme_id).where(IndicatorRow.id == row.indicator_id)
+        )
+        history.record(
+            session,
+            self._actor,
+            entity="target",
+            entity_uuid=row.uuid,
+            field="value",
+            old=old,
+            new=new,
+            label=where,
+            programme_id=programme_id,
+            reason=reason,
+        )
