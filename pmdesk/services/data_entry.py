@@ -53,7 +53,7 @@ def value_label(cell: Cell) -> str:
     return f"{cell.indicator.code} · {cell.site_code} · {cell.period}"
 
 
-def _info(row: DataValueRow, resolver: CellResolver) -> ValueInfo:
+def value_info(row: DataValueRow, resolver: CellResolver) -> ValueInfo:
     return ValueInfo(
         row.uuid,
         resolver.indicator_codes[row.indicator_id],
@@ -176,7 +176,7 @@ class DataEntryService:
             if comment is not None:
                 self._set_comment(session, row, cell, comment, resolver.programme.id)
             session.flush()
-            return _info(row, resolver)
+            return value_info(row, resolver)
 
     def clear_value(
         self,
@@ -228,7 +228,7 @@ class DataEntryService:
             self._refuse_locked(row, cell)
             self._set_comment(session, row, cell, comment, resolver.programme.id)
             session.flush()
-            return _info(row, resolver)
+            return value_info(row, resolver)
 
     def values_for(self, programme_code: str, site_code: str, period: str) -> list[ValueInfo]:
         """Every value of one site and period."""
@@ -243,7 +243,7 @@ class DataEntryService:
                     DataValueRow.indicator_id.in_(resolver.indicator_codes),
                 )
             )
-            return [_info(r, resolver) for r in rows]
+            return [value_info(r, resolver) for r in rows]
 
     # -- workflow ---------------------------------------------------------------------------
 

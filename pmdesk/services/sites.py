@@ -48,7 +48,7 @@ class SiteService:
         """Sites in hierarchy order (each parent before its children), with their depth."""
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
-            return _site_tree(session, programme.id)
+            return site_tree(session, programme.id)
 
     def add_site(self, programme_code: str, code: str, name: str, parent_code: str | None = None) -> SiteInfo:
         problems = check_code(code, "site")
@@ -70,7 +70,7 @@ class SiteService:
                 )
             )
             session.flush()
-            return _find(_site_tree(session, programme.id), code)
+            return _find(site_tree(session, programme.id), code)
 
     def update_site(
         self,
@@ -112,7 +112,7 @@ class SiteService:
                     )
                 row.parent_id = parent.id if parent else None
             session.flush()
-            return _find(_site_tree(session, programme.id), row.code)
+            return _find(site_tree(session, programme.id), row.code)
 
     def delete_site(self, programme_code: str, code: str) -> None:
         """Delete a site without data, targets or child sites; refuses otherwise, naming what is there."""
@@ -221,7 +221,7 @@ def _is_below(session: Session, candidate: SiteRow, ancestor_id: int) -> bool:
     return False
 
 
-def _site_tree(session: Session, programme_id: int) -> list[SiteInfo]:
+def site_tree(session: Session, programme_id: int) -> list[SiteInfo]:
     rows = session.scalars(
         select(SiteRow).where(SiteRow.programme_id == programme_id).order_by(SiteRow.code)
     ).all()
