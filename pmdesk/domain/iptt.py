@@ -121,6 +121,11 @@ def progress_from_baseline(
     return 100.0 * (actual - baseline) / (target - baseline)
 
 
+# Float noise must not move a % met that is exactly on a band edge into another band
+# (100 × 5.1 ÷ 6 = 84.99999999999999, shown as 85.00 %). 1e-9 % is far below displayed precision.
+_BAND_EPSILON = 1e-9
+
+
 def status_of(
     actual: float | None,
     target: float | None,
@@ -137,11 +142,11 @@ def status_of(
         # Only a decreasing indicator that reached 0 gets here (target > 0): there is no % figure,
         # but it has gone beyond its target.
         return Status.EXCEEDING
-    if met > thresholds.exceeding:
+    if met > thresholds.exceeding + _BAND_EPSILON:
         return Status.EXCEEDING
-    if met >= thresholds.on_track:
+    if met >= thresholds.on_track - _BAND_EPSILON:
         return Status.ON_TRACK
-    if met >= thresholds.at_risk:
+    if met >= thresholds.at_risk - _BAND_EPSILON:
         return Status.AT_RISK
     return Status.OFF_TRACK
 

@@ -68,12 +68,14 @@ _FISCAL_MONTHS = {"apr": 4, "april": 4, "jul": 7, "july": 7, "oct": 10, "october
 _FISCAL_SUFFIX = {4: "Apr", 7: "Jul", 10: "Oct"}
 FISCAL_START_MONTHS = (1, 4, 7, 10)
 
-_MONTH_RE = re.compile(r"^(\d{4})(\d{2})$")
-_QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
-_HALF_RE = re.compile(r"^(\d{4})S([12])$")
-_YEAR_RE = re.compile(r"^(\d{4})$")
-_FISCAL_RE = re.compile(r"^(\d{4})([A-Za-z]+)$")
-CUSTOM_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,39}$")
+# re.ASCII: \d would otherwise accept any Unicode digit ('٢٠٢٦Q1') and yield a non-DHIS2 code.
+_MONTH_RE = re.compile(r"^(\d{4})(\d{2})$", re.ASCII)
+_QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$", re.ASCII)
+_HALF_RE = re.compile(r"^(\d{4})S([12])$", re.ASCII)
+_YEAR_RE = re.compile(r"^(\d{4})$", re.ASCII)
+_FISCAL_RE = re.compile(r"^(\d{4})([A-Za-z]+)$", re.ASCII)
+# \Z, not $: $ also matches before a trailing newline ('BASELINE\n').
+CUSTOM_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,39}\Z")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -101,24 +103,27 @@ def parse_period(code: str, custom: Mapping[str, CustomPeriod] | None = None) ->
     if custom and text in custom:
         item = custom[text]
         return Period(item.code, item.start, item.end, PeriodKind.CUSTOM)
-    if (m := _MONTH_RE.match(text)) is not None:
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise PeriodError(f"'{code}' is not a period: month {month} does not exist")
-        return Period(text, date(year, month, 1), _month_end(year, month), PeriodKind.MONTH)
-    if (m := _QUARTER_RE.match(text)) is not None:
-        year, quarter = int(m[1]), int(m[2])
-        return Period(text, *_span(year, 3 * quarter - 2, 3), PeriodKind.QUARTER)
-    if (m := _HALF_RE.match(text)) is not None:
-        year, half = int(m[1]), int(m[2])
-        return Period(text, *_span(year, 6 * half - 5, 6), PeriodKind.HALF_YEAR)
-    if (m := _YEAR_RE.match(text)) is not None:
-        year = int(m[1])
-        return Period(text, date(year, 1, 1), date(year, 12, 31), PeriodKind.YEAR)
-    if (m := _FISCAL_RE.match(text)) is not None and m[2].lower() in _FISCAL_MONTHS:
-        year, month = int(m[1]), _FISCAL_MONTHS[m[2].lower()]
-        canonical = f"{year}{_FISCAL_SUFFIX[month]}"
-        return Period(canonical, *_span(year, month, 12), PeriodKind.FISCAL_YEAR)
+    try:
+        if (m := _MONTH_RE.match(text)) is not None:
+            year, month = int(m[1]), int(m[2])
+            if not 1 <= month <= 12:
+                raise PeriodError(f"'{code}' is not a period: month {month} does not exist")
+            return Period(text, date(year, month, 1), _month_end(year, month), PeriodKind.MONTH)
+        if (m := _QUARTER_RE.match(text)) is not None:
+            year, quarter = int(m[1]), int(m[2])
+            return Period(text, *_span(year, 3 * quarter - 2, 3), PeriodKind.QUARTER)
+        if (m := _HALF_RE.match(text)) is not None:
+            year, half = int(m[1]), int(m[2])
+            return Period(text, *_span(year, 6 * half - 5, 6), PeriodKind.HALF_YEAR)
+        if (m := _YEAR_RE.match(text)) is not None:
+            year = int(m[1])
+            return Period(text, date(year, 1, 1), date(year, 12, 31), PeriodKind.YEAR)
+        if (m := _FISCAL_RE.match(text)) is not None and m[2].lower() in _FISCAL_MONTHS:
+            year, month = int(m[1]), _FISCAL_MONTHS[m[2].lower()]
+            canonical = f"{year}{_FISCAL_SUFFIX[month]}"
+            return Period(canonical, *_span(year, month, 12), PeriodKind.FISCAL_YEAR)
+    except ValueError as exc:  # year 0000, or a fiscal year ending after 9999
+        raise PeriodError(f"'{code}' is not a period: {exc}") from None
     raise PeriodError(
         f"'{code}' is not a period: use 202603 (month), 2026Q1, 2026S1, 2026, 2026Apr/Jul/Oct "
         "(fiscal year) or a custom period code of the programme"

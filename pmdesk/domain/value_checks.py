@@ -107,8 +107,11 @@ def warnings_for(
     z = modified_z_score(comparable, history)
     if z is not None and abs(z) > OUTLIER_Z:
         found.append(WARNING_OUTLIER)
-    if period_target is not None and period_target > 0 and comparable > OVER_TARGET_FACTOR * period_target:
-        found.append(WARNING_OVER_TARGET)
+    if period_target is not None and period_target > 0:
+        limit = OVER_TARGET_FACTOR * period_target
+        # isclose: exactly 3× is not "more than"; 3 × 0.3 is 0.8999999999999999 in floats.
+        if comparable > limit and not math.isclose(comparable, limit, rel_tol=1e-9):
+            found.append(WARNING_OVER_TARGET)
     return tuple(found)
 
 
