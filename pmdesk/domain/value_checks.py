@@ -13,6 +13,8 @@ from pmdesk.domain.enums import Measure
 OUTLIER_Z = 3.5
 OVER_TARGET_FACTOR = 3.0
 MIN_HISTORY_FOR_OUTLIERS = 4
+MIN_RELATIVE_DEPARTURE = 0.25
+MIN_ABSOLUTE_DEPARTURE = 2.0
 
 WARNING_OUTLIER = "outlier"
 WARNING_OVER_TARGET = "over_target"
@@ -97,6 +99,22 @@ def modified_z_score(value: float, history: Sequence[float]) -> float | None:
     return 0.6745 * (value - median) / mad
 
 
+def is_outlier(value: float, history: Sequence[float]) -> bool:
+    """Modified z-score above 3.5 *and* a departure that matters.
+
+    With the four to eight periods a site usually has, the MAD of a steady series is tiny, so the
+    bare z-score flags ordinary movements (enrolment 333 against 335–348, a count of 6 against 4s).
+    A value must also differ from the site's median by more than MIN_RELATIVE_DEPARTURE of it and
+    by more than MIN_ABSOLUTE_DEPARTURE, so warnings stay rare enough to be read.
+    """
+    z = modified_z_score(value, history)
+    if z is None or abs(z) <= OUTLIER_Z:
+        return False
+    median = statistics.median(history)
+    departure = abs(value - median)
+    return departure > MIN_RELATIVE_DEPARTURE * abs(median) and departure > MIN_ABSOLUTE_DEPARTURE
+
+
 def warnings_for(
     comparable: float | None, history: Sequence[float], period_target: float | None
 ) -> tuple[str, ...]:
@@ -104,8 +122,7 @@ def warnings_for(
     if comparable is None:
         return ()
     found: list[str] = []
-    z = modified_z_score(comparable, history)
-    if z is not None and abs(z) > OUTLIER_Z:
+    if is_outlier(comparable, history):
         found.append(WARNING_OUTLIER)
     if period_target is not None and period_target > 0:
         limit = OVER_TARGET_FACTOR * period_target

@@ -254,7 +254,8 @@ def _texts(
     out: dict[tuple[int, str], list[str]] = defaultdict(list)
     single_site = site_ids is not None and len(site_ids) == 1
     for ind, period, site_name, text in session.execute(stmt):
-        out[(ind, period)].append(text if single_site else f"{site_name}: {text}")
+        if text is not None:
+            out[(ind, period)].append(text if single_site else f"{site_name}: {text}")
     return out
 
 
@@ -273,12 +274,12 @@ def _targets(
     # a percent indicator only has a target where one is set on the chosen site itself.
     percent = {i.id for i in indicators if i.measure == Measure.PERCENT}
     out: dict[tuple[int, str], float] = {}
-    rows = session.execute(
+    site_rows = session.execute(
         select(TargetRow.indicator_id, TargetRow.period, TargetRow.site_id, TargetRow.value).where(
             and_(TargetRow.indicator_id.in_(ids), TargetRow.site_id.in_(site_ids))
         )
     )
-    for ind, period, site_id, value in rows:
+    for ind, period, site_id, value in site_rows:
         if ind in percent:
             if site_id == site.id:
                 out[(ind, period)] = value

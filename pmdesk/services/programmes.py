@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import TIER_TEMPLATES, Frequency
@@ -251,12 +251,8 @@ class ProgrammeService:
                 programme_id=row.id,
             )
             # Results and sites point at themselves; clear those links so the cascade can run.
-            session.execute(
-                ResultRow.__table__.update().where(ResultRow.programme_id == row.id).values(parent_id=None)
-            )
-            session.execute(
-                SiteRow.__table__.update().where(SiteRow.programme_id == row.id).values(parent_id=None)
-            )
+            session.execute(update(ResultRow).where(ResultRow.programme_id == row.id).values(parent_id=None))
+            session.execute(update(SiteRow).where(SiteRow.programme_id == row.id).values(parent_id=None))
             ids = select(IndicatorRow.id).where(IndicatorRow.programme_id == row.id).scalar_subquery()
             session.execute(delete(DataValueRow).where(DataValueRow.indicator_id.in_(ids)))
             session.delete(row)

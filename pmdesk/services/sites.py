@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.errors import ConflictError, Problem, ValidationError
@@ -181,9 +181,7 @@ class SiteService:
                     [Problem("person", f"programme {programme_code} has no person '{code}'")]
                 )
             session.execute(
-                IndicatorRow.__table__.update()
-                .where(IndicatorRow.responsible_id == row.id)
-                .values(responsible_id=None)
+                update(IndicatorRow).where(IndicatorRow.responsible_id == row.id).values(responsible_id=None)
             )
             session.delete(row)
 

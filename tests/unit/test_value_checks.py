@@ -303,8 +303,13 @@ def test_property_z_score_is_shift_invariant(history: list[int], value: int, shi
         # MAD == 0 fallback
         (15, [10, 10, 10, 14], None, (WARNING_OUTLIER,)),  # 3.99
         (14, [10, 10, 10, 14], None, ()),  # 3.19
-        (6, [5, 5, 5, 5], None, (WARNING_OUTLIER,)),  # constant history, any change
+        (9, [5, 5, 5, 5], None, (WARNING_OUTLIER,)),  # constant history, a real change
         (5, [5, 5, 5, 5], None, ()),
+        # a huge z-score on a steady series is not enough: the departure must matter
+        (6, [5, 5, 5, 5], None, ()),  # z = inf, but only 1 away from the median
+        (6, [3, 4, 4, 4, 4], None, ()),  # 2 away: not more than MIN_ABSOLUTE_DEPARTURE
+        (333, [337, 335, 347, 346, 348], None, ()),  # z = -4.4, but 4 % below the median
+        (200, [337, 335, 347, 346, 348], None, (WARNING_OUTLIER,)),
         # more than 3× the period target; exactly 3× is not a warning
         (31, [], 10, (WARNING_OVER_TARGET,)),
         (30.01, [], 10, (WARNING_OVER_TARGET,)),

@@ -1,0 +1,496 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The `pmdesk` command line: the GUI by default, headless commands over the same services."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmdesk import __version__, config
+from pmdesk.domain.errors import ConflictError, PmdeskError
+
+# Services and storage are imported inside the commands: the GUI path should load only what the
+# window needs (DESIGN.md §9, start-up close to an empty Qt window).
+if TYPE_CHECKING:
+    from pmdesk.services.actor import Actor
+    from pmdesk.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+PROG = "pmdesk"
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(PmdeskError):
+    """The command line asks for something impossible; exits with the usage code."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command needs: where the database and the data directory are."""
+
+    db_path: Path
+    data: Path
+    debug: bool
+
+    @contextmanager
+    def database(self, *, write: bool) -> Iterator[Database]:
+        """The database, closed afterwards.
+
+        Commands that only read open it without the instance lock, so they work while the GUI has
+        the file open (SQLite's WAL lets readers run beside the writer). Commands that write take
+        the lock and fail with DatabaseInUseError instead of writing beside the GUI.
+        """
+        from pmdesk.storage.database import open_database
+
+        if not write and not self.db_path.exists():
+            raise PmdeskError(
+                f"there is no database at {self.db_path}; create one with 'pmdesk demo' or "
+                "'pmdesk programme import FILE', or choose one with --db"
+            )
+        db = open_database(self.db_path, lock=write)
+        try:
+            yield db
+        finally:
+            db.close()
+
+
+def _actor(db: Database) -> Actor:
+    from pmdesk.services.actor import Actor
+
+    return Actor(db.actor, db.device_uuid)
+
+
+# -- output -----------------------------------------------------------------------------------------
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print `text`, or write it to `output` through a temporary file so a failed write never
+    leaves half a file behind."""
+    if output is None or output == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    path = Path(output).expanduser()
+    if not path.parent.is_dir():
+        raise PmdeskError(f"cannot write {path}: the folder {path.parent} does not exist")
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _note(f"wrote {path}")
+
+
+def _note(message: str) -> None:
+    """A progress message: to stderr, so stdout stays clean for data."""
+    print(message, file=sys.stderr)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _counts(counts: Any) -> str:
+    if isinstance(counts, dict):
+        return ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n)
+    return str(counts)
+
+
+def _print_warnings(warnings: int | Sequence[Any], limit: int = 20) -> None:
+    """Warnings never block an import (DESIGN.md §5), but the user should know they are there."""
+    if isinstance(warnings, int):
+        if warnings:
+            _note(f"{warnings} values carry a warning (outlier or far above target); review them in the app")
+        return
+    for warning in list(warnings)[:limit]:
+        _note(f"  warning: {warning}")
+    if len(warnings) > limit:
+        _note(f"  … and {len(warnings) - limit} more warnings")
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.demo import DemoService
+
+    with ctx.database(write=True) as db:
+        try:
+            summary = DemoService(db.sessions, _actor(db), db.path).create_demo(replace=args.replace)
+        except ConflictError as exc:
+            raise ConflictError(
+                f"{exc}; start afresh with 'pmdesk demo --replace' (this deletes everything entered in it)"
+            ) from exc
+    print(f"Created demo programme {summary.programme_code} in {ctx.db_path}: {_counts(summary.counts)}")
+    _print_warnings(summary.warnings)
+    return EXIT_OK
+
+
+def cmd_programme_list(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.programmes import ProgrammeService
+
+    with ctx.database(write=False) as db:
+        programmes = ProgrammeService(db.sessions, _actor(db)).list_programmes()
+    if not programmes:
+        print(f"No programmes in {ctx.db_path}.")
+        return EXIT_OK
+    rows = [
+        (
+            p.code,
+            p.name,
+            p.frequency.value,
+            f"{p.start}…{p.end}",
+            str(p.indicator_count),
+            str(p.site_count),
+            str(p.value_count),
+        )
+        for p in programmes
+    ]
+    header = ("Code", "Name", "Frequency", "Dates", "Indicators", "Sites", "Values")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    numeric = {4, 5, 6}
+    for row in [header, *rows]:
+        cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        print("  ".join(cells).rstrip())
+    return EXIT_OK
+
+
+def cmd_programme_import(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.packages import PackageService
+
+    with ctx.database(write=True) as db:
+        summary = PackageService(db.sessions, _actor(db), db.path).import_file(Path(args.file))
+    print(f"Imported programme {summary.programme_code} from {args.file}: {_counts(summary.counts)}")
+    _print_warnings(summary.warnings)
+    return EXIT_OK
+
+
+def cmd_programme_export(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.packages import PackageService
+
+    with ctx.database(write=False) as db:
+        service = PackageService(db.sessions, _actor(db), db.path)
+        if args.output and args.output != "-":
+            service.export_file(args.code, Path(args.output).expanduser(), include_values=not args.no_values)
+            _note(f"wrote {args.output}")
+            return EXIT_OK
+        package = service.export_package(args.code, include_values=not args.no_values)
+    _emit(_json(package), None)
+    return EXIT_OK
+
+
+def cmd_iptt(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.reports.iptt_formats import iptt_csv, iptt_json, iptt_text
+    from pmdesk.services.iptt import IpttService
+
+    with ctx.database(write=False) as db:
+        table = IpttService(db.sessions).table(
+            args.code, as_of=args.as_of, site_code=args.site, approved_only=args.approved_only
+        )
+    if args.format == "json":
+        text = _json(iptt_json(table))
+    elif args.format == "csv":
+        text = iptt_csv(table)
+    else:
+        text = iptt_text(table)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+def cmd_values_import(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.values_io import ValuesService
+
+    path = Path(args.file).expanduser()
+    if args.dry_run:
+        summary = _values_dry_run(ctx, path)
+    else:
+        with ctx.database(write=True) as db:
+            summary = ValuesService(db.sessions, _actor(db), db.path).import_file(path)
+    verb = "Would import" if args.dry_run else "Imported"
+    print(
+        f"{verb} values from {args.file}: {summary.created} new, {summary.replaced} replaced, "
+        f"{summary.unchanged} unchanged"
+    )
+    _print_warnings(summary.warnings)
+    return EXIT_OK
+
+
+def _values_dry_run(ctx: Context, path: Path) -> Any:
+    """Import into a throw-away copy of the database: exactly the real checks and counts, and the
+    real file is only read (so this also works while the GUI has it open)."""
+    import tempfile
+
+    from pmdesk.services.values_io import ValuesService
+    from pmdesk.storage.backup import backup_database
+    from pmdesk.storage.database import open_database
+
+    if not ctx.db_path.exists():
+        raise PmdeskError(f"there is no database at {ctx.db_path}")
+    with tempfile.TemporaryDirectory(prefix="pmdesk-dry-run-") as folder:
+        copy = backup_database(ctx.db_path, destination=Path(folder) / "dry-run.sqlite")
+        db = open_database(copy)
+        try:
+            return ValuesService(db.sessions, _actor(db)).import_file(path)
+        finally:
+            db.close()
+
+
+def cmd_values_export(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.values_io import ValuesService
+
+    with ctx.database(write=False) as db:
+        service = ValuesService(db.sessions, _actor(db), db.path)
+        if args.output and args.output != "-":
+            service.export_file(args.code, Path(args.output).expanduser(), args.format)
+            _note(f"wrote {args.output}")
+            return EXIT_OK
+        text = service.export_values(args.code, args.format)
+    _emit(text, None)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.integrity import IntegrityService
+
+    with ctx.database(write=False) as db:
+        report = IntegrityService(db.sessions).check()
+    counts = ", ".join(f"{table}: {n}" for table, n in report.counts.items())
+    if report.ok:
+        print(f"{ctx.db_path}: ok ({counts})")
+        return EXIT_OK
+    for problem in report.problems:
+        print(f"- {problem}")
+    _note(f"{PROG}: error: {ctx.db_path} has {len(report.problems)} integrity problems ({counts})")
+    return EXIT_FAILURE
+
+
+def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.storage.backup import backup_database
+
+    # The file is copied as it is, without opening (and so without migrating) it: a backup must
+    # be of what is there. The copy is made with SQLite's backup API, which is consistent even
+    # while the GUI writes, and checked before it replaces the destination.
+    if not ctx.db_path.exists():
+        raise PmdeskError(f"there is no database at {ctx.db_path}")
+    destination = Path(args.output).expanduser().resolve()
+    if destination == ctx.db_path.resolve():
+        raise UsageError("the backup must go to another file than the database itself")
+    if destination.is_dir():
+        raise UsageError(f"{destination} is a folder; give the name of the backup file")
+    backup_database(ctx.db_path, destination=destination)
+    print(f"Backed up {ctx.db_path} to {destination} (integrity verified)")
+    return EXIT_OK
+
+
+def run_gui_command(args: argparse.Namespace, ctx: Context) -> int:
+    if args.demo:
+        _ensure_demo(ctx)
+    try:
+        from pmdesk.app import run_gui
+    except ImportError as exc:
+        raise PmdeskError(f"the desktop window cannot start: {exc}") from exc
+    result = run_gui(ctx.db_path, data_dir=ctx.data)
+    return int(result or 0)
+
+
+def _ensure_demo(ctx: Context) -> None:
+    from pmdesk.services.demo import DemoService
+
+    with ctx.database(write=True) as db:
+        service = DemoService(db.sessions, _actor(db), db.path)
+        if not service.exists():
+            _note(f"Creating the demo programme in {ctx.db_path} …")
+            service.create_demo()
+
+
+# -- parser -----------------------------------------------------------------------------------------
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # The same options are accepted after the command ('pmdesk iptt X --db F'); there they default to
+    # SUPPRESS so that leaving them out does not overwrite what was given before the command.
+    def default(value: Any) -> Any:
+        return value if top else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default(None),
+        help=f"database file (default: ${config.DB_ENV}, else pmdesk.sqlite in the data folder)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default(None),
+        help=f"data folder for the default database and logs (default: ${config.DATA_DIR_ENV}, "
+        "else the user data folder)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=default(False), help="log in detail and show tracebacks"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="PMDesk: programme performance management. Without a command, opens the desktop window.",
+    )
+    _global_options(parser, top=True)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the demo database (demo.sqlite in the data folder); the window creates the "
+        "demo programme in it if needed",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(handler=run_gui_command)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(
+        group: Any, name: str, handler: Callable[[argparse.Namespace, Context], int], help_text: str
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
+        _global_options(sub, top=False)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = command(commands, "demo", cmd_demo, "create the demo programme DEMO-WASH")
+    demo.add_argument(
+        "--replace", action="store_true", help="delete an existing DEMO-WASH (and its data) first"
+    )
+
+    programme = commands.add_parser(
+        "programme",
+        help="list, import or export programmes",
+        description="List, import or export programmes.",
+    )
+    _global_options(programme, top=False)
+    programme_commands = programme.add_subparsers(dest="programme_command", metavar="ACTION", required=True)
+    command(programme_commands, "list", cmd_programme_list, "list the programmes in the database")
+    imports = command(
+        programme_commands, "import", cmd_programme_import, "create a programme from a package file"
+    )
+    imports.add_argument("file", metavar="FILE", help="programme package (pmdesk.programme/1 JSON)")
+    exports = command(programme_commands, "export", cmd_programme_export, "write a programme package")
+    exports.add_argument("code", metavar="CODE", help="programme code")
+    exports.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    exports.add_argument("--no-values", action="store_true", help="leave the data values out")
+
+    iptt = command(commands, "iptt", cmd_iptt, "show the indicator performance tracking table")
+    iptt.add_argument("code", metavar="CODE", help="programme code")
+    iptt.add_argument(
+        "--as-of", metavar="PERIOD", help="last period to include (default: the latest with data)"
+    )
+    iptt.add_argument("--site", metavar="CODE", help="only this site and the sites below it")
+    iptt.add_argument("--approved-only", action="store_true", help="count approved values only")
+    iptt.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    iptt.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    values = commands.add_parser(
+        "values", help="import or export data values", description="Import or export data values."
+    )
+    _global_options(values, top=False)
+    values_commands = values.add_subparsers(dest="values_command", metavar="ACTION", required=True)
+    values_import = command(
+        values_commands, "import", cmd_values_import, "import data values (all or nothing) from CSV or JSON"
+    )
+    values_import.add_argument("file", metavar="FILE", help="values file (.csv or .json)")
+    values_import.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
+    values_export = command(values_commands, "export", cmd_values_export, "export a programme's data values")
+    values_export.add_argument("code", metavar="CODE", help="programme code")
+    values_export.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    values_export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+    command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
+    backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
+    backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
+    return parser
+
+
+# -- entry point ------------------------------------------------------------------------------------
+
+
+def _describe_os_error(exc: OSError) -> str:
+    if exc.filename is not None and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc) or type(exc).__name__
+
+
+def _fail(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 failure, 2 usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed usage, help or the version
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+
+    debug = bool(args.debug)
+    try:
+        data = config.data_dir(args.data_dir)
+        log_file = config.setup_logging(data, debug=debug)
+        if args.demo and not args.db:
+            db_path = config.demo_db_path(data)
+        else:
+            db_path = config.resolve_db_path(args.db, data)
+        ctx = Context(db_path.expanduser().resolve(), data, debug)
+    except OSError as exc:
+        _fail(f"cannot use the data folder: {_describe_os_error(exc)}")
+        return EXIT_FAILURE
+
+    handler: Callable[[argparse.Namespace, Context], int] = args.handler
+    log.info("pmdesk %s: %s on %s", __version__, args.command or "gui", ctx.db_path)
+    try:
+        return handler(args, ctx)
+    except UsageError as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
+    except PmdeskError as exc:
+        log.info("refused: %s", exc)
+        if debug:
+            traceback.print_exc()
+        _fail(str(exc))
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader went away ('pmdesk iptt X | head'): not an error worth a message. Point
+        # stdout at devnull so the interpreter's final flush does not complain either.
+        _silence_stdout()
+        return EXIT_FAILURE
+    except OSError as exc:
+        log.info("file error: %s", exc)
+        if debug:
+            traceback.print_exc()
+        _fail(_describe_os_error(exc))
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except Exception as exc:  # a bug: the details go to the log, the user gets one line
+        log.exception("unexpected error")
+        if debug:
+            traceback.print_exc()
+        _fail(f"unexpected {type(exc).__name__}: {exc} (details in {log_file})")
+        return EXIT_FAILURE
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass

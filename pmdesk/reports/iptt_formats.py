@@ -1,0 +1,263 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The IPTT as JSON (DESIGN.md §8), as flat CSV and as a fixed-width text table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from pmdesk.domain.enums import Measure, Status
+from pmdesk.domain.iptt import PeriodFigures
+from pmdesk.services.iptt import IpttRow, IpttTable
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS = (
+    "programme",
+    "site",
+    "as_of",
+    "result",
+    "indicator",
+    "name",
+    "measure",
+    "unit",
+    "direction",
+    "cumulation",
+    "baseline",
+    "period",
+    "target",
+    "actual",
+    "pct_met",
+    "text",
+    "lop_target",
+    "lop_actual",
+    "lop_pct_met",
+    "to_date_target",
+    "to_date_actual",
+    "to_date_pct_met",
+    "progress_from_baseline",
+    "status",
+)
+
+STATUS_LABELS = {
+    Status.EXCEEDING: "exceeding",
+    Status.ON_TRACK: "on track",
+    Status.AT_RISK: "at risk",
+    Status.OFF_TRACK: "off track",
+    Status.NO_TARGET: "no target",
+    Status.NO_DATA: "no data",
+}
+
+NAME_WIDTH = 44
+NO_FIGURE = "-"
+
+
+def _number(value: float | None) -> float | None:
+    # SQLite sums may come back as int; §8 promises floats.
+    return None if value is None else float(value)
+
+
+# -- JSON -------------------------------------------------------------------------------------------
+
+
+def _period_json(item: PeriodFigures, measure: Measure) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "period": item.period,
+        "target": _number(item.target),
+        "actual": _number(item.actual),
+        "pct_met": _number(item.pct_met),
+    }
+    if measure is Measure.QUALITATIVE:
+        out["text"] = item.text
+    return out
+
+
+def _indicator_json(row: IpttRow) -> dict[str, Any]:
+    figures = row.figures
+    return {
+        "code": row.code,
+        "name": row.name,
+        "result": row.result_code,
+        "measure": row.measure.value,
+        "direction": row.direction.value,
+        "cumulation": row.cumulation.value,
+        "baseline": _number(row.baseline),
+        "periods": [_period_json(p, row.measure) for p in figures.periods],
+        "lop": {
+            "target": _number(figures.lop.target),
+            "actual": _number(figures.lop.actual),
+            "pct_met": _number(figures.lop.pct_met),
+        },
+        "to_date": {
+            "target": _number(figures.to_date.target),
+            "actual": _number(figures.to_date.actual),
+            "pct_met": _number(figures.to_date.pct_met),
+            "progress_from_baseline": _number(figures.to_date.progress_from_baseline),
+            "status": figures.to_date.status.value,
+        },
+    }
+
+
+def iptt_json(table: IpttTable) -> dict[str, Any]:
+    """The IPTT in the shape of DESIGN.md §8: unrounded floats, None where there is no figure."""
+    return {
+        "programme": table.programme_code,
+        "as_of": table.as_of,
+        "site": table.site_code,
+        "indicators": [_indicator_json(row) for row in table.rows],
+    }
+
+
+# -- CSV --------------------------------------------------------------------------------------------
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ' to a text cell a spreadsheet would otherwise run as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _csv_number(value: float | None) -> str:
+    # Full precision (repr), but whole numbers without '.0' so spreadsheets read them as integers.
+    # Numbers are written by us, not typed by users, so a leading '-' here is a sign, not a formula.
+    if value is None:
+        return ""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def iptt_csv(table: IpttTable) -> str:
+    """One row per indicator and period, with the indicator's LoP and to-date figures repeated
+    on each row so that any row can be read (or filtered) on its own."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    results = {r.id: r.code for r in table.results}
+    for row in table.rows:
+        figures = row.figures
+        head = [
+            neutralise(table.programme_code),
+            neutralise(table.site_code or ""),
+            table.as_of or "",
+            neutralise(results.get(row.result_id, row.result_code)),
+            neutralise(row.code),
+            neutralise(row.name),
+            row.measure.value,
+            neutralise(row.unit),
+            row.direction.value,
+            row.cumulation.value,
+            _csv_number(row.baseline),
+        ]
+        tail = [
+            _csv_number(figures.lop.target),
+            _csv_number(figures.lop.actual),
+            _csv_number(figures.lop.pct_met),
+            _csv_number(figures.to_date.target),
+            _csv_number(figures.to_date.actual),
+            _csv_number(figures.to_date.pct_met),
+            _csv_number(figures.to_date.progress_from_baseline),
+            figures.to_date.status.value,
+        ]
+        # An indicator of a programme without periods still gets its row.
+        periods: Sequence[PeriodFigures | None] = figures.periods or (None,)
+        for item in periods:
+            middle = (
+                ["", "", "", "", ""]
+                if item is None
+                else [
+                    item.period,
+                    _csv_number(item.target),
+                    _csv_number(item.actual),
+                    _csv_number(item.pct_met),
+                    neutralise(item.text or ""),
+                ]
+            )
+            writer.writerow(head + middle + tail)
+    return buffer.getvalue()
+
+
+# -- text -------------------------------------------------------------------------------------------
+
+
+def display_number(value: float | None) -> str:
+    """At most two decimals, no trailing zeros: for display only, never for arithmetic."""
+    if value is None:
+        return NO_FIGURE
+    shown = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if shown == "-0" else shown
+
+
+def _truncate(text: str, width: int) -> str:
+    text = " ".join(text.split())  # a name typed with line breaks must not break the table
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _period_cell(row: IpttRow, item: PeriodFigures) -> str:
+    if row.measure is Measure.QUALITATIVE:
+        return "text" if item.text else NO_FIGURE
+    return display_number(item.actual)
+
+
+def iptt_text(table: IpttTable) -> str:
+    """A readable fixed-width IPTT: result rows (tier, code, title) with their indicators below,
+    each with to-date target, actual, % met and status, then the actual of each period."""
+    periods = [p.code for p in table.periods]
+    header = ["Indicator", "Name", "Unit", "Target", "Actual", "% met", "Status", *periods]
+    right = {3, 4, 5, *range(7, 7 + len(periods))}
+
+    depth = {r.id: r.depth for r in table.results}
+    lines: list[list[str] | str] = []
+    placed: set[int] = set()
+    for result in table.results:
+        lines.append("  " * result.depth + f"{result.tier} {result.code}: {' '.join(result.title.split())}")
+        for row in table.rows_of(result.id):
+            lines.append(_indicator_cells(row, "  " * (result.depth + 1)))
+            placed.add(row.indicator_id)
+    orphans = [row for row in table.rows if row.indicator_id not in placed]
+    if orphans:
+        lines.append("Indicators without a result")
+        lines.extend(_indicator_cells(row, "  " * (depth.get(row.result_id, 0) + 1)) for row in orphans)
+
+    rows = [line for line in lines if isinstance(line, list)]
+    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
+
+    def render(cells: list[str]) -> str:
+        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return "  ".join(parts).rstrip()
+
+    site = f"{table.site_code} {table.site_name or ''}".strip() if table.site_code else "all sites"
+    scope = "approved values only" if table.approved_only else "all values"
+    out = [
+        f"IPTT {table.programme_code}: {table.programme_name}",
+        f"As of {table.as_of or '(no data yet)'} · {site} · {scope}",
+        "",
+        render(header),
+        render(["-" * w for w in widths]),
+    ]
+    out.extend(render(line) if isinstance(line, list) else line for line in lines)
+    if not table.rows:
+        out.append("(no indicators)")
+    out += [
+        "",
+        "Target, Actual and % met are to date. Numbers are rounded to at most 2 decimals for display.",
+        "% met = actual ÷ target × 100 (target ÷ actual for decreasing indicators).",
+        "Period actuals of cumulative indicators are running sums.",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _indicator_cells(row: IpttRow, indent: str) -> list[str]:
+    to_date = row.figures.to_date
+    qualitative = row.measure is Measure.QUALITATIVE
+    return [
+        indent + row.code,
+        _truncate(row.name, NAME_WIDTH),
+        _truncate(row.unit or ("%" if row.measure is Measure.PERCENT else ""), 12),
+        display_number(to_date.target),
+        display_number(to_date.actual),
+        display_number(to_date.pct_met),
+        "qualitative" if qualitative else STATUS_LABELS.get(to_date.status, to_date.status.value),
+        *(_period_cell(row, item) for item in row.figures.periods),
+    ]

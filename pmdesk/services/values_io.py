@@ -1,0 +1,356 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bulk DataValues in and out (DESIGN.md §8 `values import` / `values export`), as CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmdesk.domain.errors import Problem, ValidationError
+from pmdesk.services.actor import Actor
+from pmdesk.services.cells import CellResolver
+from pmdesk.services.lookups import programme_by_code
+from pmdesk.services.packages import (
+    MAX_FILE_BYTES,
+    read_json_file,
+    read_limited,
+    value_items,
+    write_atomically,
+)
+from pmdesk.services.value_batch import (
+    Catalog,
+    Locate,
+    ProblemList,
+    ValueWriter,
+    check_items,
+    code_problem,
+    describe,
+    json_locator,
+    json_number,
+    options_text,
+    short,
+    value_item_problems,
+)
+from pmdesk.storage.backup import backup_database
+from pmdesk.storage.models import ProgrammeRow
+
+CSV_HEADER = (
+    "programme",
+    "indicator",
+    "period",
+    "site",
+    "options",
+    "value",
+    "numerator",
+    "denominator",
+    "comment",
+)
+CSV_OPTIONAL = ("text", "status")
+EXPORT_HEADER = (*CSV_HEADER, *CSV_OPTIONAL)
+NUMBER_COLUMNS = frozenset({"value", "numerator", "denominator"})
+# A spreadsheet treats a cell starting with one of these as a formula (DESIGN.md §7).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+JSON_KEYS = frozenset({"programme", "values"})
+
+
+@dataclass(frozen=True)
+class ValuesImportSummary:
+    created: int
+    replaced: int
+    unchanged: int
+    warnings: int  # created or replaced values that carry a warning
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The values of one programme in a file, and how to name where each came from."""
+
+    programme_code: str
+    items: Sequence[Mapping[str, Any]]
+    locate: Locate
+    where: Problem  # where to report a programme that does not exist
+
+
+def neutralise(cell: str) -> str:
+    """Prefix a quote to a cell a spreadsheet would run as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo `neutralise`, so that an exported file imports back as it was."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+class ValuesService:
+    """Imports and exports many DataValues at once, with the rules of single-cell data entry."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], actor: Actor, database_path: Path | None = None
+    ) -> None:
+        self._sessions = sessions
+        self._actor = actor
+        self._database_path = database_path
+
+    # -- import ---------------------------------------------------------------------------------
+
+    def import_items(
+        self, programme_code: str, items: Sequence[Mapping[str, Any]], source: str = "values"
+    ) -> ValuesImportSummary:
+        """Import package-style value items into one programme: all of them, or none.
+
+        A value for a cell that has one replaces it (recorded in History); an identical value is
+        left alone and counted as unchanged. Raises ValidationError listing every problem
+        (`$.values[3].period: …`), including approved values that would change.
+        """
+        problems = ProblemList()
+        locate = json_locator("$.values")
+        for index, item in enumerate(items):
+            problems.extend(value_item_problems(item, index, locate))
+        if problems:
+            raise ValidationError(problems.final(), source=source)
+        group = _Group(programme_code, items, locate, Problem("$.programme", ""))
+        return self._import([group], source)
+
+    def import_file(self, path: Path) -> ValuesImportSummary:
+        """Import a `.json` ({"programme": CODE, "values": [...]}) or `.csv` file of values."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            return self._import(_read_csv(path), path.name)
+        if suffix == ".json":
+            data = read_json_file(path)
+            problems = _json_file_problems(data)
+            if problems:
+                raise ValidationError(problems, source=path.name)
+            assert isinstance(data, dict)
+            return self.import_items(data["programme"], data["values"], source=path.name)
+        raise ValidationError(f"{path.name}: values are imported from .csv or .json files")
+
+    def _import(self, groups: Sequence[_Group], source: str) -> ValuesImportSummary:
+        problems = ProblemList()
+        with self._sessions.begin() as session:
+            writers = []
+            for group in groups:
+                programme = session.scalars(
+                    select(ProgrammeRow).where(ProgrammeRow.code == group.programme_code)
+                ).first()
+                if programme is None:
+                    message = f"there is no programme '{group.programme_code}'"
+                    if len(group.items) > 1:
+                        message += f" ({len(group.items)} values name it)"
+                    problems.add(Problem(group.where.location, message, group.where.field))
+                    continue
+                resolver = CellResolver(session, programme)
+                checked = check_items(Catalog.from_resolver(resolver), group.items, group.locate, problems)
+                writer = ValueWriter(session, self._actor, programme, resolver)
+                writer.plan(checked, group.locate, problems)
+                writers.append(writer)
+            if problems:
+                raise ValidationError(problems.final(), source=source)
+            if self._database_path is not None and any(w.has_changes for w in writers):
+                backup_database(self._database_path, reason="before-import")
+            counts = [w.apply() for w in writers]
+        return ValuesImportSummary(
+            sum(c.created for c in counts),
+            sum(c.replaced for c in counts),
+            sum(c.unchanged for c in counts),
+            sum(c.warnings for c in counts),
+        )
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def export_values(self, programme_code: str, fmt: str = "csv") -> str:
+        """Every value of a programme as CSV (formula-like cells neutralised) or as JSON in the
+        `values import` format."""
+        if fmt not in ("csv", "json"):
+            raise ValidationError(f"'{fmt}' is not an export format: use csv or json")
+        with self._sessions() as session:
+            programme = programme_by_code(session, programme_code)
+            code = programme.code
+            items = value_items(session, programme)
+        if fmt == "json":
+            return json.dumps({"programme": code, "values": items}, indent=1, ensure_ascii=False) + "\n"
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(EXPORT_HEADER)
+        for item in items:
+            options = options_text(item.get("options", {}).items())
+            cells = {
+                "programme": code,
+                "indicator": item["indicator"],
+                "period": item["period"],
+                "site": item["site"],
+                "options": options,
+                "comment": item.get("comment", ""),
+                "text": item.get("text", ""),
+                "status": item.get("status", "draft"),
+            }
+            row = []
+            for column in EXPORT_HEADER:
+                if column in NUMBER_COLUMNS:
+                    # Counts and ratios are never negative, so a number never looks like a formula.
+                    number = json_number(item.get(column))
+                    row.append("" if number is None else str(number))
+                else:
+                    row.append(neutralise(cells[column]))
+            writer.writerow(row)
+        return out.getvalue()
+
+    def export_file(self, programme_code: str, path: Path, fmt: str | None = None) -> None:
+        """Write the export atomically; the format follows the suffix unless given. CSV files
+        start with a UTF-8 BOM so that spreadsheets read accents correctly."""
+        path = Path(path)
+        fmt = fmt or path.suffix.lower().lstrip(".")
+        text = self.export_values(programme_code, fmt)
+        write_atomically(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+
+
+def _json_file_problems(data: object) -> list[Problem]:
+    if not isinstance(data, dict):
+        return [
+            Problem("$", f'must be an object {{"programme": CODE, "values": [...]}}, not {describe(data)}')
+        ]
+    found = [Problem("$", f"'{key}' is required") for key in ("programme", "values") if key not in data]
+    unknown = sorted(k for k in data if k not in JSON_KEYS)
+    if unknown:
+        found.append(Problem("$", "unknown field " + ", ".join(f"'{k}'" for k in unknown)))
+    if "programme" in data and (why := code_problem(data["programme"])) is not None:
+        found.append(Problem("$.programme", why))
+    if "values" in data and not isinstance(data["values"], list):
+        found.append(Problem("$.values", f"must be a list, not {describe(data['values'])}"))
+    return found
+
+
+def _read_csv(path: Path) -> list[_Group]:
+    """The rows of a values CSV grouped by programme, or ValidationError for a file that is not
+    one (size, encoding, header, cell counts, options syntax)."""
+    name = path.name
+    data = read_limited(path, MAX_FILE_BYTES)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ValidationError(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
+            "save it as 'CSV UTF-8' and import it again",
+            source=name,
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        raise ValidationError("is empty; the first row must be the header", source=name) from None
+    except csv.Error as exc:
+        raise ValidationError(f"row 1: {exc}", source=name) from None
+    header_problem = _header_problem(header)
+    if header_problem:
+        raise ValidationError([Problem(f"{name} row 1", header_problem)], source="")
+
+    problems = ProblemList()
+    rows: dict[str, tuple[list[dict[str, Any]], list[int]]] = {}
+    row_number = 1
+    try:
+        for row_number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line in a spreadsheet export
+            where = f"{name} row {row_number}"
+            if len(cells) != len(header):
+                problems.add(Problem(where, f"has {len(cells)} cells; the header has {len(header)}"))
+                continue
+            record = {column: restore(cell) for column, cell in zip(header, cells)}
+            item, problem = _item(record, where)
+            if problem is not None:
+                problems.add(problem)
+                continue
+            programme = record["programme"].strip()
+            if not programme:
+                problems.add(Problem(where, "the programme code is missing", "programme"))
+                continue
+            items, numbers = rows.setdefault(programme, ([], []))
+            items.append(item)
+            numbers.append(row_number)
+    except csv.Error as exc:
+        problems.add(Problem(f"{name} row {row_number + 1}", f"cannot be read as CSV: {exc}"))
+    if problems:
+        raise ValidationError(problems.final(), source="")
+    groups = []
+    for programme, (items, numbers) in rows.items():
+        groups.append(
+            _Group(
+                programme,
+                items,
+                _row_locator(name, numbers),
+                Problem(f"{name} row {numbers[0]}", "", "programme"),
+            )
+        )
+    return groups
+
+
+def _header_problem(header: Sequence[str]) -> str | None:
+    allowed = set(EXPORT_HEADER)
+    missing = [c for c in CSV_HEADER if c not in header]
+    unknown = [c for c in header if c not in allowed]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    parts = []
+    if missing:
+        parts.append("missing column " + ", ".join(f"'{c}'" for c in missing))
+    if unknown:
+        parts.append("unknown column " + ", ".join(short(c) for c in unknown))
+    if twice:
+        parts.append("column " + ", ".join(f"'{c}'" for c in twice) + " appears twice")
+    if not parts:
+        return None
+    return "; ".join(parts) + f". The header must be: {','.join(CSV_HEADER)} (optionally also text,status)"
+
+
+def _item(record: Mapping[str, str], where: str) -> tuple[dict[str, Any], Problem | None]:
+    """A CSV record as a value item (empty cells are absent values)."""
+    options: dict[str, str] = {}
+    raw = record["options"].strip()
+    for part in filter(None, (p.strip() for p in raw.split(";"))):
+        disagg, sep, option = part.partition("=")
+        disagg, option = disagg.strip(), option.strip()
+        if not sep or not disagg or not option or "=" in option:
+            return {}, Problem(
+                where, f"{short(raw)} is not like SEX=F;AGE=U18 (empty for a total)", "options"
+            )
+        if disagg in options:
+            return {}, Problem(where, f"disaggregation '{disagg}' is given twice", "options")
+        options[disagg] = option
+
+    def cell(column: str) -> str | None:
+        text = record.get(column, "")
+        return text if text.strip() else None
+
+    item: dict[str, Any] = {
+        "indicator": record["indicator"],
+        "period": record["period"],
+        "site": record["site"],
+        "options": options,
+        "value": cell("value"),
+        "numerator": cell("numerator"),
+        "denominator": cell("denominator"),
+        "text": cell("text"),
+        "comment": record.get("comment", ""),
+        "status": cell("status"),
+    }
+    return item, None
+
+
+def _row_locator(name: str, numbers: Sequence[int]) -> Locate:
+    """Problems located as a spreadsheet user sees them: `values.csv row 7, field 'period'`."""
+
+    def locate(index: int, field_name: str, message: str) -> Problem:
+        return Problem(f"{name} row {numbers[index]}", message, field_name)
+
+    return locate
