@@ -36,7 +36,10 @@ def parse_number(raw: object, field: str) -> float:
     if isinstance(raw, bool):
         raise ValueError(f"{field} must be a number, not {raw!r}")
     if isinstance(raw, int | float):
-        number = float(raw)
+        try:
+            number = float(raw)
+        except OverflowError:  # an int of hundreds of digits, e.g. from a JSON file
+            raise ValueError(f"{field} must be a finite number; this one is too large") from None
     elif isinstance(raw, str):
         try:
             number = float(raw.strip())

@@ -34,7 +34,8 @@ from pmdesk.storage.models import (
     TierRow,
 )
 
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+# \Z, not $: $ also matches before a trailing newline ('WASH-01\n').
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}\Z")
 
 
 def check_code(code: str, what: str) -> list[Problem]:

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Numbers for display only: at most two decimals, thousands separators, a '%' where due."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLocale
+
+
+def display_locale() -> QLocale:
+    """The user's locale, except that the bare C locale (containers, CI, minimal Linux installs)
+    is replaced by English: C prints 1234567 without separators, which is hard to read."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
+
+
+def format_number(value: float | None, *, percent: bool = False, locale: QLocale | None = None) -> str:
+    """'' for no figure; otherwise the value rounded to at most 2 decimals, without trailing zeros."""
+    if value is None or math.isnan(value):
+        return ""
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    rounded = round(value, 2)
+    if rounded == 0:
+        rounded = 0.0  # no "-0"
+    if math.isclose(rounded, round(rounded), abs_tol=1e-9):
+        decimals = 0
+    elif math.isclose(rounded * 10, round(rounded * 10), abs_tol=1e-7):
+        decimals = 1
+    else:
+        decimals = 2
+    text = (locale or display_locale()).toString(rounded, "f", decimals)
+    return f"{text}%" if percent else text
+
+
+def format_count(value: int, locale: QLocale | None = None) -> str:
+    return (locale or display_locale()).toString(value)

@@ -1,0 +1,446 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The IPTT as a read-only table: result header rows, indicator rows, status by colour and text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication
+
+from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
+from pmdesk.domain.iptt import Thresholds, status_of
+from pmdesk.ui.formatting import display_locale, format_number
+
+if TYPE_CHECKING:
+    from pmdesk.domain.iptt import PeriodFigures
+    from pmdesk.services.iptt import IpttRow, IpttTable, ResultInfo
+
+COL_INDICATOR = 0
+COL_UNIT = 1
+COL_BASELINE = 2
+COL_LOP_TARGET = 3
+COL_LOP_ACTUAL = 4
+COL_LOP_PCT = 5
+COL_TO_DATE_TARGET = 6
+COL_TO_DATE_ACTUAL = 7
+COL_TO_DATE_PCT = 8
+COL_STATUS = 9
+FIRST_PERIOD_COL = 10
+
+# Each period shows three columns, in this order.
+PERIOD_TARGET = 0
+PERIOD_ACTUAL = 1
+PERIOD_PCT = 2
+COLUMNS_PER_PERIOD = 3
+
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # the Status of a status-coloured cell
+
+FIXED_HEADERS = (
+    "Indicator",
+    "Unit",
+    "Baseline",
+    "LoP\ntarget",
+    "LoP\nactual",
+    "LoP\n% met",
+    "Target\nto date",
+    "Actual\nto date",
+    "% met\nto date",
+    "Status",
+)
+FIXED_HEADER_TIPS = (
+    "Indicator code and name",
+    "Unit of measure",
+    "Baseline value",
+    "Life-of-programme target",
+    "Life-of-programme actual (up to the as-of period)",
+    "LoP actual as a share of the LoP target",
+    "Target to date: sum of period targets for periodic indicators, the latest target otherwise",
+    "Actual to date: sum of period actuals for periodic indicators, the latest figure otherwise",
+    "% met to date: actual ÷ target × 100 (target ÷ actual for decreasing indicators)",
+    "Status of the actual to date against the target to date",
+)
+PERIOD_PARTS = ("Target", "Actual", "% met")
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    label: str
+    background: str | None  # light tints, so that dark text stays readable on every screen
+
+
+# Hues after the Okabe–Ito palette (told apart with the common colour-vision deficiencies) and
+# always paired with the status text, so colour is never the only cue.
+STATUS_STYLES: dict[Status, StatusStyle] = {
+    Status.EXCEEDING: StatusStyle("Exceeding", "#b3d7f2"),
+    Status.ON_TRACK: StatusStyle("On track", "#bfe6cf"),
+    Status.AT_RISK: StatusStyle("At risk", "#fbe09a"),
+    Status.OFF_TRACK: StatusStyle("Off track", "#f6b6c4"),
+    Status.NO_TARGET: StatusStyle("No target", None),
+    Status.NO_DATA: StatusStyle("No data", "#dedede"),
+}
+TEXT_ON_COLOUR = "#1a1a1a"
+MUTED_TEXT = "#5a5a5a"
+# Result header rows: darker for the top of the framework.
+RESULT_SHADES = ("#cfd9e6", "#dde5ef", "#e9eef5")
+PERIOD_GROUP_SHADE = "#f3f5f8"  # every other period, so its three columns read as one group
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+
+_CUMULATION_WORDS = {
+    Cumulation.PERIODIC: "periodic (each period counts on its own)",
+    Cumulation.CUMULATIVE: "cumulative (values are increments, summed over time)",
+    Cumulation.RUNNING_TOTAL: "running total (each value is already a total)",
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def band_explanation(thresholds: Thresholds) -> str:
+    """The status bands in words, for tooltips and legends."""
+    t = thresholds
+    return (
+        "Status compares the actual to date with the target to date (% met):\n"
+        f"  Exceeding: above {t.exceeding:g}%\n"
+        f"  On track: {t.on_track:g}% to {t.exceeding:g}%\n"
+        f"  At risk: {t.at_risk:g}% to {t.on_track:g}%\n"
+        f"  Off track: below {t.at_risk:g}%\n"
+        "  No target: no target to date, or it is 0\n"
+        "  No data: a target, but no actual yet\n"
+        "For decreasing indicators % met is target ÷ actual, so the bands read the same way."
+    )
+
+
+@dataclass(frozen=True)
+class IpttLine:
+    """One row of the table: a result header or an indicator."""
+
+    result: ResultInfo | None = None
+    indicator: IpttRow | None = None
+
+    @property
+    def is_result(self) -> bool:
+        return self.result is not None
+
+
+def lines_of(table: IpttTable) -> list[IpttLine]:
+    """Each result followed by its indicators, in framework order."""
+    by_result: dict[int, list[IpttRow]] = {}
+    for row in table.rows:
+        by_result.setdefault(row.result_id, []).append(row)
+    lines: list[IpttLine] = []
+    for result in table.results:
+        lines.append(IpttLine(result=result))
+        lines.extend(IpttLine(indicator=r) for r in by_result.pop(result.id, ()))
+    for orphans in by_result.values():  # only if a result vanished between two queries
+        lines.extend(IpttLine(indicator=r) for r in orphans)
+    return lines
+
+
+class IpttTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._table: IpttTable | None = None
+        self._lines: list[IpttLine] = []
+        self._locale = display_locale()
+        self._shade_groups = True
+
+    # -- content ----------------------------------------------------------------------------
+
+    def set_table(self, table: IpttTable | None) -> None:
+        """Show another IPTT (None: empty)."""
+        self.beginResetModel()
+        self._table = table
+        self._lines = lines_of(table) if table is not None else []
+        self._locale = display_locale()
+        # A light tint between period groups only reads well on a light theme.
+        self._shade_groups = QGuiApplication.palette().base().color().lightness() > 128
+        self.endResetModel()
+
+    @property
+    def table(self) -> IpttTable | None:
+        return self._table
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self._table.thresholds if self._table is not None else Thresholds()
+
+    def line_at(self, row: int) -> IpttLine | None:
+        return self._lines[row] if 0 <= row < len(self._lines) else None
+
+    def is_result_row(self, row: int) -> bool:
+        line = self.line_at(row)
+        return line is not None and line.is_result
+
+    def result_rows(self) -> list[int]:
+        return [i for i, line in enumerate(self._lines) if line.is_result]
+
+    def indicator_row_of(self, code: str) -> int:
+        """The row of the indicator with this code, or -1."""
+        for i, line in enumerate(self._lines):
+            if line.indicator is not None and line.indicator.code == code:
+                return i
+        return -1
+
+    @staticmethod
+    def period_part(column: int) -> tuple[int, int] | None:
+        """(period index, PERIOD_TARGET | PERIOD_ACTUAL | PERIOD_PCT) of a period column."""
+        if column < FIRST_PERIOD_COL:
+            return None
+        return divmod(column - FIRST_PERIOD_COL, COLUMNS_PER_PERIOD)
+
+    # -- Qt overrides -----------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        periods = len(self._table.periods) if self._table is not None else 0
+        return FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * periods
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        part = self.period_part(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if part is None:
+                return FIXED_HEADERS[section]
+            assert self._table is not None
+            return f"{self._table.periods[part[0]].label()}\n{PERIOD_PARTS[part[1]]}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if part is None:
+                return FIXED_HEADER_TIPS[section]
+            assert self._table is not None
+            label = self._table.periods[part[0]].label()
+            return (
+                f"Target for {label} (for cumulative indicators, the cumulative target)",
+                f"Actual for {label} (for cumulative indicators, the running sum through {label})",
+                f"% met in {label}: actual ÷ target × 100 (target ÷ actual for decreasing indicators)",
+            )[part[1]]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        line = self.line_at(index.row()) if index.isValid() else None
+        if line is None:
+            return None
+        if line.result is not None:
+            return self._result_data(line.result, index.column(), role)
+        assert line.indicator is not None
+        return self._indicator_data(line.indicator, index.column(), role)
+
+    # -- result header rows -----------------------------------------------------------------
+
+    def _result_data(self, result: ResultInfo, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _result_title(result) if column == COL_INDICATOR else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _result_title(result)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor(RESULT_SHADES[min(result.depth, len(RESULT_SHADES) - 1)])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(TEXT_ON_COLOUR)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()  # the application font, so it follows the zoom
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _LEFT
+        return None
+
+    # -- indicator rows ---------------------------------------------------------------------
+
+    def _indicator_data(self, row: IpttRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return _raw(row, column)
+        if role == STATUS_ROLE:
+            return self._status(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            status = self._status(row, column)
+            if status is not None:
+                colour = STATUS_STYLES[status].background
+                return QColor(colour) if colour else None
+            return self._group_shade(column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            status = self._status(row, column)
+            if column == COL_STATUS and status is Status.NO_TARGET:
+                return QColor(MUTED_TEXT)
+            if status is not None or self._group_shade(column) is not None:
+                return QColor(TEXT_ON_COLOUR)
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (COL_INDICATOR, COL_UNIT):
+                return _LEFT
+            if column == COL_STATUS:
+                return _CENTRE
+            part = self.period_part(column)
+            if part is not None and part[1] == PERIOD_ACTUAL and row.measure is Measure.QUALITATIVE:
+                return _LEFT
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return None
+
+    def _num(self, value: float | None, percent: bool) -> str:
+        return format_number(value, percent=percent, locale=self._locale)
+
+    def _display(self, row: IpttRow, column: int) -> str:
+        is_pct = row.measure is Measure.PERCENT
+        f = row.figures
+        if column == COL_INDICATOR:
+            return f"{row.code}  {row.name}"
+        if column == COL_UNIT:
+            return row.unit or ("%" if is_pct else "")
+        if column == COL_BASELINE:
+            return self._num(row.baseline, is_pct)
+        if column == COL_LOP_TARGET:
+            return self._num(f.lop.target, is_pct)
+        if column == COL_LOP_ACTUAL:
+            return self._num(f.lop.actual, is_pct)
+        if column == COL_LOP_PCT:
+            return self._num(f.lop.pct_met, True)
+        if column == COL_TO_DATE_TARGET:
+            return self._num(f.to_date.target, is_pct)
+        if column == COL_TO_DATE_ACTUAL:
+            return self._num(f.to_date.actual, is_pct)
+        if column == COL_TO_DATE_PCT:
+            return self._num(f.to_date.pct_met, True)
+        if column == COL_STATUS:
+            return STATUS_STYLES[f.to_date.status].label
+        cell = _period_cell(row, column)
+        if cell is None:
+            return ""
+        figures, part = cell
+        if part == PERIOD_TARGET:
+            return self._num(figures.target, is_pct)
+        if part == PERIOD_ACTUAL:
+            if figures.text is not None:
+                return _first_line(figures.text)
+            return self._num(figures.actual, is_pct)
+        return self._num(figures.pct_met, True)
+
+    def _status(self, row: IpttRow, column: int) -> Status | None:
+        """The status a cell is coloured by, if it is a status-coloured cell."""
+        if row.measure is Measure.QUALITATIVE:
+            return Status.NO_TARGET if column == COL_STATUS else None
+        if column in (COL_STATUS, COL_TO_DATE_PCT):
+            return row.figures.to_date.status
+        cell = _period_cell(row, column)
+        if cell is None or cell[1] != PERIOD_PCT:
+            return None
+        figures = cell[0]
+        status = status_of(figures.actual, figures.target, row.direction, self.thresholds)
+        return None if status is Status.NO_TARGET else status
+
+    def _group_shade(self, column: int) -> QColor | None:
+        part = self.period_part(column)
+        if self._shade_groups and part is not None and part[0] % 2 == 1:
+            return QColor(PERIOD_GROUP_SHADE)
+        return None
+
+    def _tooltip(self, row: IpttRow, column: int) -> str | None:
+        if column == COL_INDICATOR:
+            return _indicator_tooltip(row)
+        if column == COL_UNIT:
+            return row.unit or None  # a long unit is elided in its cell
+        if column == COL_STATUS:
+            if row.measure is Measure.QUALITATIVE:
+                return "Qualitative indicator: reported as text, so it has no % met or status."
+            status = row.figures.to_date.status
+            met = self._num(row.figures.to_date.pct_met, True)
+            head = f"{STATUS_STYLES[status].label}" + (f": {met} of the target to date" if met else "")
+            return f"{head}\n\n{band_explanation(self.thresholds)}"
+        cell = _period_cell(row, column)
+        if cell is not None and cell[0].text:
+            return cell[0].text
+        if column == COL_TO_DATE_PCT or (cell is not None and cell[1] == PERIOD_PCT):
+            if column == COL_TO_DATE_PCT:
+                actual, target = row.figures.to_date.actual, row.figures.to_date.target
+            else:
+                actual, target = cell[0].actual, cell[0].target  # type: ignore[index]
+            if actual is None or target is None:
+                return None
+            is_pct = row.measure is Measure.PERCENT
+            a, t = self._num(actual, is_pct), self._num(target, is_pct)
+            if row.direction is Direction.DECREASE:
+                return f"Target {t} ÷ actual {a} × 100 (a decreasing indicator: lower is better)"
+            return f"Actual {a} ÷ target {t} × 100"
+        return None
+
+
+def _period_cell(row: IpttRow, column: int) -> tuple[PeriodFigures, int] | None:
+    part = IpttTableModel.period_part(column)
+    if part is None or part[0] >= len(row.figures.periods):
+        return None
+    return row.figures.periods[part[0]], part[1]
+
+
+def _raw(row: IpttRow, column: int) -> Any:
+    """The unrounded value behind a cell, for sorting and copying."""
+    f = row.figures
+    fixed = {
+        COL_INDICATOR: row.code,
+        COL_UNIT: row.unit,
+        COL_BASELINE: row.baseline,
+        COL_LOP_TARGET: f.lop.target,
+        COL_LOP_ACTUAL: f.lop.actual,
+        COL_LOP_PCT: f.lop.pct_met,
+        COL_TO_DATE_TARGET: f.to_date.target,
+        COL_TO_DATE_ACTUAL: f.to_date.actual,
+        COL_TO_DATE_PCT: f.to_date.pct_met,
+        COL_STATUS: f.to_date.status.value,
+    }
+    if column in fixed:
+        return fixed[column]
+    cell = _period_cell(row, column)
+    if cell is None:
+        return None
+    figures, part = cell
+    if part == PERIOD_TARGET:
+        return figures.target
+    if part == PERIOD_ACTUAL:
+        return figures.text if figures.text is not None else figures.actual
+    return figures.pct_met
+
+
+def _result_title(result: ResultInfo) -> str:
+    head = f"{result.tier} {result.code}" if result.tier else result.code
+    return f"{head}: {result.title}"
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    lines = text.splitlines() or [""]
+    first = lines[0]
+    if len(first) > limit:
+        return first[: limit - 1] + "…"
+    return first + (" …" if len(lines) > 1 else "")
+
+
+def _indicator_tooltip(row: IpttRow) -> str:
+    direction = {
+        Direction.INCREASE: "higher is better",
+        Direction.DECREASE: "lower is better",
+        Direction.NONE: "no preferred direction",
+    }[row.direction]
+    lines = [f"{row.code} — {row.name}", f"Result: {row.result_code}", f"Measure: {row.measure.value}"]
+    if row.unit:
+        lines.append(f"Unit: {row.unit}")
+    if row.measure is not Measure.QUALITATIVE:
+        lines.append(f"Direction: {row.direction.value} ({direction})")
+        cumulation = Cumulation.RUNNING_TOTAL if row.measure is Measure.PERCENT else row.cumulation
+        lines.append(f"Over time: {_CUMULATION_WORDS[cumulation]}")
+    lines.append("Figures are rounded for display (at most 2 decimals).")
+    return "\n".join(lines)

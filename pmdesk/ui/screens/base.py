@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every page of the main window offers the shell: a title, the current programme, undo, find."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from pmdesk.ui.context import UiContext
+from pmdesk.ui.signals import DataChange, Navigation
+
+
+class Screen(QWidget):
+    """A page in the sidebar. Subclasses set `title`, build their layout in code and override
+    `set_programme` and `refresh`; they listen to the app-wide data_changed signal through
+    `on_data_changed` and never call another screen."""
+
+    title = ""  # shown in the sidebar
+    name = ""  # what Navigation.screen calls it: "programmes", "framework", "sites", "targets", "entry",
+    # "completeness", "iptt"
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.services = context.services
+        self.programme_code: str | None = None
+        context.signals.data_changed.connect(self._on_data_changed)
+
+    def set_programme(self, code: str | None) -> None:
+        """The shell's current programme changed (None: there is none)."""
+        self.programme_code = code
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read what the screen shows from the services again."""
+
+    def on_data_changed(self, change: DataChange) -> None:
+        """React to a change made elsewhere; by default refresh when it concerns this programme."""
+        if change.concerns(self.programme_code):
+            self.refresh()
+
+    def navigate(self, target: Navigation) -> None:
+        """Show what `target` names (a site, period, indicator); the shell has already set the
+        programme and raised this screen."""
+        del target
+
+    def undo_stack(self) -> QUndoStack | None:
+        """The screen's undo stack, for Edit ▸ Undo/Redo (None: nothing to undo here)."""
+        return None
+
+    def find_text(self, text: str) -> bool:
+        """Edit ▸ Find: select the next item matching `text`; False if there is none."""
+        del text
+        return False
+
+    def _on_data_changed(self, change: object) -> None:
+        if isinstance(change, DataChange):
+            self.on_data_changed(change)

@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""run_gui: a locked or unreadable database gives a message and exit code 1; a normal run shows the
+programme, logs to the data directory and releases the database on quit; uncaught errors are shown."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from pmdesk.app import ErrorReporter, run_gui
+from pmdesk.storage.database import Database, open_database
+from pmdesk.ui.main_window import MainWindow
+from tests.benchmarks.bench_startup import HEAVY, PMDESK_WINDOW, run
+from tests.ui.programme_factory import build_small_programme
+
+Shown = list[tuple[str, str]]
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> Shown:
+    """QMessageBox.critical records its message instead of blocking the test."""
+    messages: Shown = []
+
+    def critical(
+        _parent: Any, title: str, text: str, *_args: Any, **_kwargs: Any
+    ) -> QMessageBox.StandardButton:
+        messages.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(critical))
+    return messages
+
+
+@pytest.fixture
+def fresh_log_handler() -> Iterator[None]:
+    """setup_logging adds its file handler only once per process; let run_gui add its own here."""
+    root = logging.getLogger()
+    kept = [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
+    for handler in kept:
+        root.removeHandler(handler)
+    yield
+    for handler in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
+        root.removeHandler(handler)
+        handler.close()
+    for handler in kept:
+        root.addHandler(handler)
+
+
+@pytest.fixture
+def guard(qapp: QApplication) -> Iterator[Callable[[], None]]:
+    """Ends a hung event loop with exit code 99 instead of hanging the test run."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: QApplication.exit(99))
+
+    def start() -> None:
+        timer.start(30_000)
+
+    yield start
+    timer.stop()
+
+
+def test_a_database_open_in_another_pmdesk_is_refused(
+    db: Database, db_path: Path, tmp_path: Path, shown: Shown, guard: Callable[[], None]
+) -> None:
+    guard()
+    assert run_gui(db_path, data_dir=tmp_path / "data") == 1
+    assert len(shown) == 1
+    title, text = shown[0]
+    assert title == "PMDesk — cannot open the database"
+    assert "already open in another PMDesk" in text
+
+
+def test_an_unreadable_file_is_refused_with_the_log_path(
+    tmp_path: Path, shown: Shown, guard: Callable[[], None], fresh_log_handler: None
+) -> None:
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"this is not a database " * 200)
+    guard()
+    assert run_gui(broken, data_dir=tmp_path / "data") == 1
+    assert len(shown) == 1
+    text = shown[0][1]
+    assert str(broken) in text and str(tmp_path / "data" / "logs" / "pmdesk.log") in text
+    assert "cannot open" in (tmp_path / "data" / "logs" / "pmdesk.log").read_text(encoding="utf-8")
+
+
+def test_a_normal_run_shows_the_programme_and_releases_the_database(
+    db: Database,
+    db_path: Path,
+    tmp_path: Path,
+    shown: Shown,
+    guard: Callable[[], None],
+    fresh_log_handler: None,
+) -> None:
+    build_small_programme(db)
+    db.close()
+    seen: dict[str, object] = {}
+
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible() and widget.iptt_screen is not None:
+                screen = widget.iptt_screen
+                if screen.model.rowCount() and not screen.is_busy:
+                    seen["title"] = screen.title_label.text()
+                    seen["hook"] = sys.excepthook
+                    # Closing the last window quits the app. No QApplication.exit() besides: Qt
+                    # posts that quit as an event, which would linger and end a later test's loop.
+                    widget.close()
+                    return
+        QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(0, poll)
+    guard()
+    previous_hook = sys.excepthook
+    assert run_gui(db_path, data_dir=tmp_path / "data") == 0
+    assert seen["title"] == "Clean water for Zinder"
+    assert isinstance(seen["hook"], ErrorReporter)
+    assert sys.excepthook is previous_hook
+    assert shown == []
+    assert (tmp_path / "data" / "window.ini").exists()
+    log = (tmp_path / "data" / "logs" / "pmdesk.log").read_text(encoding="utf-8")
+    assert f"window on {db_path}" in log
+    again = open_database(db_path)  # raises DatabaseInUseError if the window kept its lock
+    again.close()
+
+
+def test_an_uncaught_exception_is_logged_and_shown(
+    qtbot: QtBot,
+    tmp_path: Path,
+    shown: Shown,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    log_path = tmp_path / "logs" / "pmdesk.log"
+    monkeypatch.setattr(sys, "excepthook", ErrorReporter(log_path))
+
+    def broken_slot() -> None:
+        raise ValueError("the numbers do not add up")
+
+    with caplog.at_level(logging.CRITICAL, logger="pmdesk.app"):
+        QTimer.singleShot(0, broken_slot)
+        qtbot.waitUntil(lambda: bool(shown))
+    title, text = shown[0]
+    assert title == "PMDesk — unexpected error"
+    assert "ValueError: the numbers do not add up" in text
+    assert str(log_path) in text
+    records = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert records and records[0].exc_info is not None and records[0].exc_info[0] is ValueError
+
+
+def test_an_error_while_the_message_is_up_is_logged_only(
+    qapp: QApplication, tmp_path: Path, shown: Shown, caplog: pytest.LogCaptureFixture
+) -> None:
+    reporter = ErrorReporter(tmp_path / "pmdesk.log")
+    reporter._showing = True
+    try:
+        raise RuntimeError("second")
+    except RuntimeError as exc:
+        with caplog.at_level(logging.CRITICAL, logger="pmdesk.app"):
+            reporter(RuntimeError, exc, exc.__traceback__)
+    assert shown == []
+    assert any("uncaught exception" in r.getMessage() for r in caplog.records)
+
+
+def test_start_up_defers_the_heavy_libraries(db: Database, db_path: Path, tmp_path: Path) -> None:
+    """The real start (pmdesk.cli.main in a fresh process): nothing heavy before the window is up,
+    and no report, chart or spreadsheet library, nor Alembic on an up-to-date file, at all."""
+    build_small_programme(db)
+    db.close()
+    marks, notes = run(PMDESK_WINDOW.format(heavy=HEAVY), str(db_path), str(tmp_path / "data"))
+    assert marks["shown"] < marks["database"] < marks["iptt"]
+    assert notes["heavy_at_shown"] == "-"
+    assert set(notes["heavy_at_iptt"].split(",")) == {"sqlalchemy"}
+
+
+def test_a_failure_while_building_the_window_is_shown(
+    db_path: Path, tmp_path: Path, shown: Shown, monkeypatch: pytest.MonkeyPatch, guard: Callable[[], None]
+) -> None:
+    def broken_init(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("no screen at all")
+
+    monkeypatch.setattr(MainWindow, "__init__", broken_init)
+    guard()
+    assert run_gui(db_path, data_dir=tmp_path / "data") == 1
+    assert len(shown) == 1
+    assert shown[0][0] == "PMDesk — unexpected error"
+    assert "RuntimeError: no screen at all" in shown[0][1]

@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Imports point one way (STYLE.md): only pmdesk/ui and pmdesk/app.py import Qt; domain knows no
+database and no Qt; services know no UI."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "pmdesk"
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, wherever the import statement is (functions included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def sources() -> list[Path]:
+    files = sorted(PACKAGE.rglob("*.py"))
+    assert len(files) > 10, "the package was not found"
+    return files
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(PACKAGE.parent).as_posix()
+
+
+def offenders(files: list[Path], *prefixes: str) -> list[str]:
+    bad = []
+    for path in files:
+        for module in sorted(imported_modules(path)):
+            if any(module == p or module.startswith(p + ".") for p in prefixes):
+                bad.append(f"{relative(path)} imports {module}")
+    return bad
+
+
+def test_only_the_ui_and_app_import_qt() -> None:
+    outside_ui = [
+        p for p in sources() if not relative(p).startswith("pmdesk/ui/") and relative(p) != "pmdesk/app.py"
+    ]
+    assert offenders(outside_ui, "PySide6", "shiboken6") == []
+
+
+def test_the_domain_imports_neither_the_database_nor_qt() -> None:
+    domain = [p for p in sources() if relative(p).startswith("pmdesk/domain/")]
+    assert domain
+    assert offenders(domain, "sqlalchemy", "alembic", "PySide6", "pmdesk.storage", "pmdesk.services") == []
+
+
+def test_services_do_not_import_the_ui() -> None:
+    services = [p for p in sources() if relative(p).startswith("pmdesk/services/")]
+    assert services
+    assert offenders(services, "pmdesk.ui", "pmdesk.app", "PySide6") == []
+
+
+def test_the_ui_uses_no_orm_rows_or_sessions() -> None:
+    """The UI goes through services, which return frozen dataclasses."""
+    ui = [p for p in sources() if relative(p).startswith("pmdesk/ui/")]
+    assert ui
+    assert offenders(ui, "pmdesk.storage", "sqlalchemy") == []
+
+
+def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def f():\n    from PySide6.QtCore import Qt\n    import sqlalchemy.orm\n", encoding="utf-8"
+    )
+    assert imported_modules(sample) >= {"PySide6.QtCore", "sqlalchemy.orm"}

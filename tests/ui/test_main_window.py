@@ -1,0 +1,292 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""MainWindow with the IPTT screen: list, IPTT through the worker, pickers, empty state, zoom, restart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pmdesk.services.lookups import combo_id_for, programme_by_code, site_by_code
+from pmdesk.storage.database import Database, open_database
+from pmdesk.storage.models import DataValueRow, IndicatorRow
+from pmdesk.ui.context import Services
+from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.models.iptt_table_model import COL_STATUS, COL_TO_DATE_ACTUAL, COL_TO_DATE_TARGET
+from pmdesk.ui.screens.iptt_screen import IpttScreen
+from pmdesk.ui.signals import AppSignals
+from pmdesk.ui.workers import Workers
+from tests.ui.conftest import make_services
+from tests.ui.programme_factory import Built
+
+WindowFactory = Callable[[Services], MainWindow]
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, db: Database, workers: Workers, signals: AppSignals, settings: QSettings
+) -> WindowFactory:
+    def make(services: Services) -> MainWindow:
+        window = MainWindow(db.path, workers, signals, settings, log_path=Path("pmdesk.log"))
+        qtbot.addWidget(window)
+        window.show()
+        window.attach(services)
+        return window
+
+    return make
+
+
+def screen_of(window: MainWindow) -> IpttScreen:
+    assert window.iptt_screen is not None
+    return window.iptt_screen
+
+
+def wait_for_table(qtbot: QtBot, window: MainWindow) -> IpttScreen:
+    screen = screen_of(window)
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0 and not screen.is_busy, timeout=10_000)
+    return screen
+
+
+def figure(screen: IpttScreen, indicator: str, column: int) -> str:
+    row = screen.model.indicator_row_of(indicator)
+    return screen.model.data(screen.model.index(row, column), Qt.ItemDataRole.DisplayRole)
+
+
+def pick(qtbot: QtBot, screen: IpttScreen, combo_name: str, code: str | None) -> None:
+    combo = getattr(screen, combo_name)
+    index = combo.findData(code) if code is not None else 0
+    assert index >= 0, code
+    with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
+        combo.setCurrentIndex(index)
+
+
+def test_window_lists_programmes_and_shows_the_iptt(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built, db: Database
+) -> None:
+    window = make_window(services)
+    qtbot.waitUntil(lambda: window.programme_model.rowCount() == 1)
+    screen = wait_for_table(qtbot, window)
+    assert window.pages.currentWidget() is window.splitter
+    assert window.current_programme_code() == "WASH-T"
+    assert screen.title_label.text() == "Clean water for Zinder"
+    assert "as of 2025 Q2" in screen.subtitle_label.text()
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,800"
+    assert figure(screen, "1.1", COL_STATUS) == "On track"
+    assert screen.as_of_combo.currentText() == "Latest with data (2025 Q2)"
+    assert screen.as_of_combo.count() == 1 + 4  # every quarter of 2025, not only those up to as-of
+    assert "WASH-T" in window.programme_status.text()
+    assert str(db.path) in window.database_status.toolTip()
+    assert "Database:" in window.database_status.text()
+    assert window.windowTitle() == f"PMDesk — {db.path.name}"
+
+
+def test_the_site_picker_changes_the_figures(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built
+) -> None:
+    window = make_window(services)  # a reference: qtbot only holds widgets weakly
+    screen = wait_for_table(qtbot, window)
+    sites = [screen.site_combo.itemText(i) for i in range(screen.site_combo.count())]
+    assert sites == [
+        "Whole programme",
+        "Niger",
+        "\u2003Zinder",
+        "\u2003\u2003Mirriah",
+        "\u2003\u2003Magaria",
+    ]  # by code
+
+    pick(qtbot, screen, "site_combo", "S1")
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,000"
+    assert figure(screen, "1.1", COL_STATUS) == "On track"
+    assert "Mirriah" in screen.subtitle_label.text()
+
+    pick(qtbot, screen, "site_combo", "S2")
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "800"
+    assert figure(screen, "1.1", COL_STATUS) == "At risk"
+
+    pick(qtbot, screen, "site_combo", None)
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,800"
+
+
+def test_the_as_of_picker_cuts_the_periods(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built
+) -> None:
+    window = make_window(services)  # a reference: qtbot only holds widgets weakly
+    screen = wait_for_table(qtbot, window)
+    pick(qtbot, screen, "as_of_combo", "2025Q1")
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,100"
+    assert figure(screen, "1.1", COL_TO_DATE_TARGET) == "1,000"
+    assert screen.model.columnCount() == 10 + 3
+    assert screen.as_of_combo.itemText(0) == "Latest with data"
+
+
+def test_the_last_choice_wins_when_jobs_overlap(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built
+) -> None:
+    window = make_window(services)  # a reference: qtbot only holds widgets weakly
+    screen = wait_for_table(qtbot, window)
+    # Three requests in a row: earlier results must never replace the last one.
+    screen.site_combo.setCurrentIndex(screen.site_combo.findData("S1"))
+    screen.site_combo.setCurrentIndex(screen.site_combo.findData("S2"))
+    screen.as_of_combo.setCurrentIndex(screen.as_of_combo.findData("2025Q1"))
+    qtbot.waitUntil(lambda: not screen.is_busy, timeout=10_000)
+    qtbot.wait(100)  # anything stale still queued would arrive now
+    table = screen.model.table
+    assert table is not None and (table.site_code, table.as_of) == ("S2", "2025Q1")
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "500"
+
+
+def test_a_failing_computation_is_shown_not_swallowed(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    services: Services,
+    small: Built,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(services)  # a reference: qtbot only holds widgets weakly
+    screen = wait_for_table(qtbot, window)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services.iptt, "table", broken)
+    with qtbot.waitSignal(screen.load_failed, timeout=10_000) as failed:
+        screen.refresh()
+    assert "disk on fire" in failed.args[0]
+    assert "disk on fire" in screen.error_text
+    assert not screen.is_busy
+    assert screen.model.rowCount() == 0  # no stale figures under the message
+
+    monkeypatch.undo()
+    with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
+        window.reload_action.trigger()
+    assert screen.error_text == ""
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,800"
+
+
+def test_an_empty_database_shows_what_to_do(
+    qtbot: QtBot, make_window: WindowFactory, services: Services
+) -> None:
+    window = make_window(services)
+    with qtbot.waitSignal(window.programmes_loaded, timeout=10_000) as loaded:
+        pass
+    assert loaded.args == [0]
+    assert window.pages.currentWidget() is window.empty_label
+    text = window.empty_label.text()
+    assert "No programme yet" in text
+    assert "demo</code>" in text and "programme import FILE" in text
+    assert window.findChildren(type(window.quit_action))  # menus still work; no dead buttons on the page
+    assert screen_of(window).programme_code is None
+
+
+def test_zoom_shortcuts_scale_the_application_font(
+    qtbot: QtBot, make_window: WindowFactory, services: Services
+) -> None:
+    window = make_window(services)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    base = QApplication.font().pointSizeF()
+    qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 1.1)
+    assert window.zoom_status.text() == "Zoom 110%"
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 0.9)
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.font().pointSizeF() == pytest.approx(base)
+    assert window.zoom_status.isHidden()
+
+
+def test_zoom_stops_at_the_ends(qtbot: QtBot, make_window: WindowFactory, services: Services) -> None:
+    window = make_window(services)
+    for _ in range(20):
+        window.zoom_in()
+    assert window.zoom_factor == 2.5
+    for _ in range(20):
+        window.zoom_out()
+    assert window.zoom_factor == 0.8
+
+
+def test_a_data_change_refreshes_the_iptt_and_the_list(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    services: Services,
+    small: Built,
+    db: Database,
+    signals: AppSignals,
+) -> None:
+    window = make_window(services)
+    screen = wait_for_table(qtbot, window)
+    with db.sessions.begin() as session:
+        programme = programme_by_code(session, small.code)
+        indicator = session.query(IndicatorRow).filter_by(programme_id=programme.id, code="1.1").one()
+        session.add(
+            DataValueRow(
+                indicator_id=indicator.id,
+                period="2025Q2",
+                site_id=site_by_code(session, programme, "ZR").id,
+                combo_id=combo_id_for(session, []),
+                value=200.0,
+            )
+        )
+    with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
+        signals.announce("values", small.code)
+    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "2,000"
+    qtbot.waitUntil(lambda: "12 data values" in window.programme_status.text(), timeout=10_000)
+
+
+def test_window_state_is_saved_and_restored(
+    qtbot: QtBot, db: Database, workers: Workers, signals: AppSignals, settings: QSettings
+) -> None:
+    first = MainWindow(db.path, workers, signals, settings)
+    qtbot.addWidget(first)
+    first.resize(640, 480)  # within the 800 × 600 offscreen screen
+    first.show()
+    first.zoom_in()
+    first.close()
+    QApplication.setFont(first._base_font)
+    second = MainWindow(db.path, workers, signals, settings)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (640, 480)
+    assert second.zoom_factor == 1.1
+
+
+def test_data_and_selection_survive_a_restart(
+    qtbot: QtBot,
+    db: Database,
+    db_path: Path,
+    services: Services,
+    small: Built,
+    workers: Workers,
+    signals: AppSignals,
+    settings: QSettings,
+) -> None:
+    first = MainWindow(db.path, workers, signals, settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.attach(services)
+    screen = wait_for_table(qtbot, first)
+    before = [figure(screen, code, COL_TO_DATE_ACTUAL) for code in ("1.1", "1.2", "2.3")]
+    pick(qtbot, screen, "site_combo", "S1")
+    first.close()
+    workers.wait(10_000)
+    db.close()
+
+    reopened = open_database(db_path, actor="tester")
+    try:
+        second = MainWindow(reopened.path, workers, signals, settings)
+        qtbot.addWidget(second)
+        second.show()
+        second.attach(make_services(reopened))
+        again = wait_for_table(qtbot, second)
+        assert second.current_programme_code() == "WASH-T"
+        assert again.title_label.text() == "Clean water for Zinder"
+        assert [figure(again, code, COL_TO_DATE_ACTUAL) for code in ("1.1", "1.2", "2.3")] == before
+        assert before == ["1,800", "66%", "12,345.68"]
+        second.close()
+        workers.wait(10_000)
+    finally:
+        reopened.close()
