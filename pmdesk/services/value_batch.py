@@ -420,9 +420,8 @@ def check_items(
         has_status, status = _status(item.get("status"), index, locate, problems)
         try:
             checked = check_blocking(measure, value, numerator, denominator, text)
-        except (ValueError, OverflowError) as exc:
-            # OverflowError: float() of an integer of hundreds of digits.
-            message = str(exc) if isinstance(exc, ValueError) else "is too large a number"
+        except ValueError as exc:
+            message = str(exc)
             problems.add(locate(index, _blocking_field(measure, message, given), message))
             continue
         if not ok or wrong or not has_status:
@@ -583,6 +582,7 @@ class _Existing:
     text: str | None
     comment: str
     status: str
+    status_reason: str
 
 
 @dataclass
@@ -633,9 +633,7 @@ class ValueWriter:
             session.execute(select(OptionComboRow.key, OptionComboRow.id)).all()
         )
         self._plan: _Plan | None = None
-        self._items: Sequence[CheckedItem] = ()
         self._existing: dict[CellKey, _Existing] = {}
-        self._existing_rows: list[tuple[CellKey, float | None]] = []
 
     @property
     def has_changes(self) -> bool:
@@ -654,7 +652,6 @@ class ValueWriter:
         `is_new`: the programme was created in this transaction, so nothing is stored yet.
         """
         keys = [self.cell_key(item) for item in items]
-        self._items = items
         if not is_new:
             self._load_existing(keys)
         plan = _Plan()
@@ -664,8 +661,9 @@ class ValueWriter:
         reported: set[tuple[int, str, int]] = set()
         for item, key in zip(items, keys):
             place = key[:3]
-            other_kind = not item.is_total
-            if other_kind in stored_kinds.get(place, ()) and place not in reported:
+            if (not item.is_total) in stored_kinds.get(place, ()):
+                if place in reported:
+                    continue  # one message per place is enough
                 reported.add(place)
                 label = value_label(item.indicator, item.site, item.period)
                 if item.is_total:
@@ -684,6 +682,7 @@ class ValueWriter:
                 != shown(old.value, old.numerator, old.denominator, old.text)
                 or (item.comment is not None and item.comment != old.comment)
                 or (item.status is not None and item.status.value != old.status)
+                or (item.status_reason is not None and item.status_reason != old.status_reason)
             )
             if not changed:
                 plan.unchanged += 1
@@ -723,15 +722,16 @@ class ValueWriter:
                 DataValueRow.text,
                 DataValueRow.comment,
                 DataValueRow.status,
+                DataValueRow.status_reason,
             ).where(DataValueRow.indicator_id.in_(chunk))
             if few_sites is not None:
                 stmt = stmt.where(DataValueRow.site_id.in_(few_sites))
             rows = self._session.execute(stmt).all()
-            for row_id, row_uuid, ind, period, site, combo, value, num, den, text, comment, status in rows:
+            for row_id, row_uuid, ind, period, site, combo, *figures in rows:
                 if site not in site_ids:
                     continue
                 key = (ind, period, site, combo_keys.get(combo, ""))
-                self._existing[key] = _Existing(row_id, row_uuid, value, num, den, text, comment, status)
+                self._existing[key] = _Existing(row_id, row_uuid, *figures)
 
     def apply(self) -> BatchCounts:
         """Write the planned batch; call only when `plan` found no problems."""
@@ -780,6 +780,7 @@ class ValueWriter:
             if item.status is None and old.status in (ValueStatus.SUBMITTED, ValueStatus.RETURNED):
                 status = ValueStatus.DRAFT.value  # as data_entry: a changed value goes back to draft
             comment = item.comment if item.comment is not None else old.comment
+            reason = item.status_reason if item.status_reason is not None else old.status_reason
             label = value_label(item.indicator, item.site, item.period, item.options)
             before = shown(old.value, old.numerator, old.denominator, old.text)
             after = shown(c.value, c.numerator, c.denominator, c.text)
@@ -787,6 +788,7 @@ class ValueWriter:
                 ("value", before, after),
                 ("comment", old.comment or None, comment or None),
                 ("status", old.status, status),
+                ("status_reason", old.status_reason or None, reason or None),
             ):
                 if was != now_is:
                     changes.append(self._history(old.uuid, label, name, was, now_is, now))
@@ -801,21 +803,25 @@ class ValueWriter:
                     "comment": comment,
                     "warnings": ",".join(warnings[item.index]),
                     "status": status,
-                    "status_reason": item.status_reason if item.status_reason is not None else "",
+                    "status_reason": reason,
                     "entered_by": actor,
                     "entered_at": now,
                     "device_uuid": device,
                 }
             )
         if updates:
+            # Parameters named apart from the columns: SQLAlchemy reserves the column names.
             columns = [name for name in updates[0] if name != "row_id"]
             statement = (
                 update(table)
                 .where(table.c.id == bindparam("row_id"))
-                .values({name: bindparam(name) for name in columns})
+                .values({name: bindparam(f"new_{name}") for name in columns})
             )
             for chunk in _chunks(updates, 50_000):
-                session.execute(statement, chunk)
+                session.execute(
+                    statement,
+                    [{"row_id": u["row_id"], **{f"new_{n}": u[n] for n in columns}} for u in chunk],
+                )
         history_table = cast(Table, HistoryRow.__table__)
         for chunk in _chunks(changes, 50_000):
             session.execute(insert(history_table), chunk)

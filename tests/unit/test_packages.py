@@ -559,6 +559,7 @@ BAD_PACKAGES: list[tuple[str, Callable[[Package], None], str, str]] = [
         "$.indicators[6].disaggregations",
         "cannot be disaggregated",
     ),
+    ("blank name", _set("sites.2.name", "   "), "$.sites[2].name", "must not be blank"),
     (
         "thresholds out of order",
         _set("programme.thresholds", {"exceeding": 50}),

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from pmdesk.domain.errors import ValidationError
 from pmdesk.services import values_io
 from pmdesk.services.actor import Actor
+from pmdesk.services.data_entry import DataEntryService
 from pmdesk.services.history import HistoryService
+from pmdesk.services.integrity import IntegrityService
 from pmdesk.services.packages import PackageService
 from pmdesk.services.values_io import CSV_HEADER, EXPORT_HEADER, ValuesImportSummary, ValuesService
 from pmdesk.storage.backup import backup_dir
@@ -547,3 +549,32 @@ def test_a_bad_json_values_file_is_refused(
     with pytest.raises(ValidationError) as caught:
         values(wash).import_file(path)
     assert message in str(caught.value)
+
+
+def test_imported_values_are_the_cells_data_entry_sees(wash: Database) -> None:
+    entry = DataEntryService(wash.sessions, actor(wash))
+    info = entry.set_value("WASH-01", "1.1", "2025Q2", "N01", {"AGE": "A18", "SEX": "M"}, value=42)
+    assert info.value == 42
+    item = {
+        "indicator": "1.1",
+        "period": "2025Q2",
+        "site": "N01",
+        "options": {"SEX": "M", "AGE": "A18"},
+        "value": 42,
+    }
+    assert values(wash).import_items("WASH-01", [item]) == ValuesImportSummary(0, 0, 1, 0)
+    assert IntegrityService(wash.sessions).check().ok
+
+
+def test_an_integer_too_large_for_a_float_is_a_clear_problem(wash: Database) -> None:
+    item = {"indicator": "1.2", "period": "2025Q1", "site": "N01", "value": 10**400}
+    with pytest.raises(ValidationError) as caught:
+        values(wash).import_items("WASH-01", [item])
+    assert problems_of(caught) == [
+        "$.values[0].value: must be a number or null, not a number too large to store"
+    ]
+    # Data entry, given the same number, refuses it with a message rather than an OverflowError.
+    with pytest.raises(ValidationError, match="value must be a finite number; this one is too large"):
+        DataEntryService(wash.sessions, actor(wash)).set_value(
+            "WASH-01", "1.2", "2025Q1", "N01", value=10**400
+        )
