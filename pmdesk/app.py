@@ -113,16 +113,26 @@ def application() -> QApplication:
     return QApplication(sys.argv[:1])
 
 
-def open_services(db_path: Path, opened: list[Database]) -> Services:
+def open_services(db_path: Path, opened: list[Database], with_demo: bool = False) -> Services:
     """The job that opens the database: runs on a worker thread, so the slow imports and any
     migration happen while the window is already on screen. Appends the Database to `opened`
-    at once, so that it is closed even if the window is gone before this returns."""
+    at once, so that it is closed even if the window is gone before this returns. With
+    `with_demo`, the demo programme is added first if the database does not have it."""
     from pmdesk.storage.database import open_database
 
     database = open_database(db_path)
     opened.append(database)
     log.info("opened %s (schema up to date, device %s)", database.path, database.device_uuid)
-    return build_services(database)
+    services = build_services(database)
+    if with_demo:
+        from pmdesk.services.actor import Actor
+        from pmdesk.services.demo import DEMO_CODE, DemoService
+
+        if DEMO_CODE not in {p.code for p in services.programmes.list_programmes()}:
+            DemoService(
+                database.sessions, Actor(database.actor, database.device_uuid), database.path
+            ).create_demo()
+    return services
 
 
 def open_failure_message(error: BaseException, db_path: Path, log_path: Path) -> str:
@@ -134,8 +144,57 @@ def open_failure_message(error: BaseException, db_path: Path, log_path: Path) ->
     )
 
 
-def run_gui(db_path: Path, data_dir: Path | None = None) -> int:
-    """Open the main window on a database file; returns the exit code (1: it could not be opened)."""
+class DatabaseOpener:
+    """Opens databases into the one main window: at start, then File ▸ Open/New and the demo.
+
+    The first failure ends the app (there is nothing to show); a later one says why and goes
+    back to the database that was open.
+    """
+
+    def __init__(
+        self, window: MainWindow, workers: Workers, opened: list[Database], log_path: Path, data: Path
+    ) -> None:
+        self._window = window
+        self._workers = workers
+        self._opened = opened
+        self._log_path = log_path
+        self._data = data
+        self.current: Path | None = None  # the database that last opened
+        window.database_requested.connect(lambda path: self.open(Path(str(path))))
+        window.demo_requested.connect(lambda: self.open(config.demo_db_path(data), with_demo=True))
+
+    def open(self, path: Path, with_demo: bool = False) -> None:
+        if self._opened:
+            self._window.detach(path)
+            self._workers.wait()  # cancelled jobs still hold sessions until they return
+            while self._opened:
+                self._opened.pop().close()
+        job = Job(open_services, path, self._opened, with_demo, name="open database")
+        job.finished.connect(lambda services: self._on_opened(path, services))
+        job.failed.connect(lambda error: self._on_failed(path, error))
+        self._workers.start(job)
+
+    def _on_opened(self, path: Path, services: Services) -> None:
+        self.current = path
+        self._window.attach(services)
+
+    def _on_failed(self, path: Path, error: BaseException) -> None:
+        log.error("cannot open %s: %s", path, error)
+        message = open_failure_message(error, path, self._log_path)
+        title = "PMDesk — cannot open the database"
+        if self.current is None:
+            QMessageBox.critical(self._window, title, message)
+            cast(QApplication, QApplication.instance()).exit(1)
+            return
+        QMessageBox.warning(self._window, title, message)
+        self.open(self.current)
+
+
+def run_gui(db_path: Path, data_dir: Path | None = None, with_demo: bool = False) -> int:
+    """Open the main window on a database file; returns the exit code (1: it could not be opened).
+
+    With `with_demo` the demo programme is added to the database first if it is not there.
+    """
     data = config.data_dir(data_dir)
     # The command line may have set up logging with --debug already; keep that level.
     log_path = config.setup_logging(data, debug=logging.getLogger().getEffectiveLevel() <= logging.DEBUG)
@@ -154,23 +213,11 @@ def run_gui(db_path: Path, data_dir: Path | None = None) -> int:
         settings = QSettings(str(data / SETTINGS_FILE), QSettings.Format.IniFormat)
         window = MainWindow(Path(db_path), workers, signals, settings, log_path)
         window.show()
-        shown = window
 
-        def on_open_failed(error: BaseException) -> None:
-            log.error("cannot open %s: %s", db_path, error)
-            QMessageBox.critical(
-                shown,
-                "PMDesk — cannot open the database",
-                open_failure_message(error, Path(db_path), log_path),
-            )
-            app.exit(1)
-
-        job = Job(open_services, Path(db_path), opened, name="open database")
-        job.finished.connect(window.attach)
-        job.failed.connect(on_open_failed)
+        opener = DatabaseOpener(window, workers, opened, log_path, data)
         # One event-loop turn later: importing the database layer holds the GIL for long
         # stretches, and the window should be painted before that starts.
-        QTimer.singleShot(0, lambda: workers.start(job))
+        QTimer.singleShot(0, lambda: opener.open(Path(db_path), with_demo=with_demo))
         return app.exec()
     except Exception as exc:
         # A failure before the event loop runs (building the window): shown, not just printed

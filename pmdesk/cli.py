@@ -293,24 +293,27 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_gui_command(args: argparse.Namespace, ctx: Context) -> int:
-    if args.demo:
-        _ensure_demo(ctx)
     try:
         from pmdesk.app import run_gui
     except ImportError as exc:
         raise PmdeskError(f"the desktop window cannot start: {exc}") from exc
-    result = run_gui(ctx.db_path, data_dir=ctx.data)
+    # The window itself adds the demo programme, after it is on screen.
+    result = run_gui(ctx.db_path, data_dir=ctx.data, with_demo=bool(args.demo))
     return int(result or 0)
 
 
-def _ensure_demo(ctx: Context) -> None:
-    from pmdesk.services.demo import DemoService
-
-    with ctx.database(write=True) as db:
-        service = DemoService(db.sessions, _actor(db), db.path)
-        if not service.exists():
-            _note(f"Creating the demo programme in {ctx.db_path} …")
-            service.create_demo()
+def cmd_screenshots(args: argparse.Namespace, ctx: Context) -> int:
+    try:
+        from pmdesk.screenshots import take_screenshots
+    except ImportError as exc:
+        raise PmdeskError(f"the desktop window cannot start: {exc}") from exc
+    width, _, height = args.size.partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise UsageError(f"--size must look like 1280x800, not '{args.size}'")
+    saved = take_screenshots(Path(args.out).expanduser(), (int(width), int(height)), ctx.data)
+    for path in saved:
+        print(path)
+    return EXIT_OK
 
 
 # -- parser -----------------------------------------------------------------------------------------
@@ -413,6 +416,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
 
+    shots = command(
+        commands, "screenshots", cmd_screenshots, "save a PNG of each main screen on the demo programme"
+    )
+    shots.add_argument("--out", metavar="DIR", required=True, help="folder for the PNG files")
+    shots.add_argument("--size", metavar="WxH", default="1280x800", help="window size (default 1280x800)")
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -110,12 +111,52 @@ def is_outlier(value: float, history: Sequence[float]) -> bool:
     A value must also differ from the site's median by more than MIN_RELATIVE_DEPARTURE of it and
     by more than MIN_ABSOLUTE_DEPARTURE, so warnings stay rare enough to be read.
     """
-    z = modified_z_score(value, history)
-    if z is None or abs(z) <= OUTLIER_Z:
+    if len(history) < MIN_HISTORY_FOR_OUTLIERS:
         return False
-    median = statistics.median(history)
+    # The departure first: it needs only the median, and most values fail it, which spares them
+    # the deviations from the median.
+    if not _departs(value, statistics.median(history)):
+        return False
+    z = modified_z_score(value, history)
+    return z is not None and abs(z) > OUTLIER_Z
+
+
+def _departs(value: float, median: float) -> bool:
     departure = abs(value - median)
     return departure > MIN_RELATIVE_DEPARTURE * abs(median) and departure > MIN_ABSOLUTE_DEPARTURE
+
+
+def is_outlier_in_series(value: float, ordered: Sequence[float]) -> bool:
+    """`is_outlier(value, history)` where `ordered` is the history plus `value` itself, sorted.
+
+    For a batch: a cell's figures over all periods are sorted once, and each of them is checked
+    against the others. The median of the others is read off the sorted list without copying it,
+    so most values are settled in constant time; the few that depart from it take the full test.
+    """
+    size = len(ordered) - 1  # the history: `ordered` without one occurrence of `value`
+    if size < MIN_HISTORY_FOR_OUTLIERS:
+        return False
+    at = bisect_left(ordered, value)
+    mid = size // 2
+    # The history's k-th smallest figure is ordered[k], or ordered[k + 1] past `value`'s place.
+    upper = ordered[mid] if mid < at else ordered[mid + 1]
+    if size % 2:
+        median = upper
+    else:
+        lower = ordered[mid - 1] if mid - 1 < at else ordered[mid]
+        median = (lower + upper) / 2  # as statistics.median computes it
+    if not _departs(value, median):
+        return False
+    return is_outlier(value, [*ordered[:at], *ordered[at + 1 :]])
+
+
+def is_over_target(comparable: float, period_target: float | None) -> bool:
+    """More than OVER_TARGET_FACTOR × a positive period target."""
+    if period_target is None or period_target <= 0:
+        return False
+    limit = OVER_TARGET_FACTOR * period_target
+    # isclose: exactly 3× is not "more than"; 3 × 0.3 is 0.8999999999999999 in floats.
+    return comparable > limit and not math.isclose(comparable, limit, rel_tol=1e-9)
 
 
 def warnings_for(
@@ -127,11 +168,8 @@ def warnings_for(
     found: list[str] = []
     if is_outlier(comparable, history):
         found.append(WARNING_OUTLIER)
-    if period_target is not None and period_target > 0:
-        limit = OVER_TARGET_FACTOR * period_target
-        # isclose: exactly 3× is not "more than"; 3 × 0.3 is 0.8999999999999999 in floats.
-        if comparable > limit and not math.isclose(comparable, limit, rel_tol=1e-9):
-            found.append(WARNING_OVER_TARGET)
+    if is_over_target(comparable, period_target):
+        found.append(WARNING_OVER_TARGET)
     return tuple(found)
 
 

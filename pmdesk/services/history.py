@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -92,6 +93,21 @@ class HistoryService:
                 select(HistoryRow).where(HistoryRow.entity_uuid == entity_uuid).order_by(HistoryRow.id)
             )
             return [_entry(r) for r in rows]
+
+    def with_history(self, entity_uuids: Collection[str]) -> set[str]:
+        """Those of `entity_uuids` that have at least one recorded change (one indexed query per
+        500 ids, so a grid can mark its changed cells)."""
+        wanted = list(dict.fromkeys(entity_uuids))
+        found: set[str] = set()
+        with self._sessions() as session:
+            for start in range(0, len(wanted), 500):  # below SQLite's bound-variable limit
+                chunk = wanted[start : start + 500]
+                found.update(
+                    session.scalars(
+                        select(HistoryRow.entity_uuid).where(HistoryRow.entity_uuid.in_(chunk)).distinct()
+                    )
+                )
+        return found
 
     def for_programme(self, programme_id: int, limit: int = 1000) -> list[HistoryEntry]:
         """The newest changes in a programme, newest first."""

@@ -14,12 +14,14 @@ from pmdesk.domain.errors import NotFoundError
 from pmdesk.domain.iptt import IndicatorFigures, IndicatorSpec, PeriodInput, Thresholds, compute_indicator
 from pmdesk.domain.periods import Period
 from pmdesk.services.lookups import (
+    indicator_by_code,
     programme_by_code,
     programme_periods,
     site_by_code,
     subtree_site_ids,
     thresholds_of,
 )
+from pmdesk.services.sites import SiteInfo, site_tree
 from pmdesk.storage.models import (
     DataValueRow,
     IndicatorRow,
@@ -173,6 +175,98 @@ class IpttService:
                 thresholds,
             )
 
+    def by_site(
+        self,
+        programme_code: str,
+        indicator_code: str,
+        as_of: str | None = None,
+        approved_only: bool = False,
+    ) -> list[tuple[SiteInfo, IpttRow]]:
+        """One indicator's IPTT row for each reporting site, in site-tree order.
+
+        Each row counts the site's own values and the targets set on that site, so for a number
+        indicator the sites' period actuals add up to the programme's. Reporting sites are those
+        with no site below them, plus any other site holding values of this indicator. `as_of`
+        defaults, as in `table`, to the programme's latest reporting period with data.
+        """
+        with self._sessions() as session:
+            programme = programme_by_code(session, programme_code)
+            ind = indicator_by_code(session, programme, indicator_code)
+            codes = [p.code for p in programme_periods(session, programme)]
+            if as_of is None:
+                with_data = _periods_with_data(session, programme.id, approved_only)
+                latest = [c for c in codes if c in with_data]
+                as_of = latest[-1] if latest else None
+            elif as_of not in codes:
+                raise NotFoundError(f"'{as_of}' is not a reporting period of {programme.code}")
+            measure = Measure(ind.measure)
+            values = select(DataValueRow.site_id, DataValueRow.period).where(
+                DataValueRow.indicator_id == ind.id
+            )
+            if approved_only:
+                values = values.where(DataValueRow.status == "approved")
+            # One GROUP BY over this indicator's values: Σ per site and period.
+            sums: dict[tuple[int, str], tuple[float | None, float | None, float | None]] = {}
+            for site_id, period, total, num, den in session.execute(
+                values.add_columns(
+                    func.sum(DataValueRow.value),
+                    func.sum(DataValueRow.numerator),
+                    func.sum(DataValueRow.denominator),
+                ).group_by(DataValueRow.period, DataValueRow.site_id)  # the order of ix_data_value_iptt
+            ):
+                sums[(site_id, period)] = (total, num, den)
+            texts: dict[tuple[int, str], list[str]] = defaultdict(list)
+            if measure is Measure.QUALITATIVE:
+                for site_id, period, text in session.execute(
+                    values.add_columns(DataValueRow.text).where(DataValueRow.text.is_not(None))
+                ):
+                    texts[(site_id, period)].append(text)
+            targets = {
+                (site_id, period): value
+                for site_id, period, value in session.execute(
+                    select(TargetRow.site_id, TargetRow.period, TargetRow.value).where(
+                        TargetRow.indicator_id == ind.id, TargetRow.site_id.is_not(None)
+                    )
+                )
+            }
+            tree = site_tree(session, programme.id)
+            parents = {s.parent_code for s in tree if s.parent_code}
+            with_values = {site_id for site_id, _ in sums} | {site_id for site_id, _ in texts}
+            spec = IndicatorSpec(
+                measure, Direction(ind.direction), Cumulation(ind.cumulation), ind.baseline_value
+            )
+            thresholds = thresholds_of(programme)
+            result_code = session.scalar(select(ResultRow.code).where(ResultRow.id == ind.result_id)) or ""
+            out = []
+            for site in tree:
+                if site.code in parents and site.id not in with_values:
+                    continue
+                inputs: dict[str, PeriodInput] = {}
+                for code in codes:
+                    agg = sums.get((site.id, code))
+                    target = targets.get((site.id, code))
+                    text = texts.get((site.id, code), ())
+                    if agg is None and target is None and not text:
+                        continue
+                    total, num, den = agg if agg else (None, None, None)
+                    inputs[code] = PeriodInput(total, num, den, tuple(text), target)
+                figures = compute_indicator(spec, codes, inputs, as_of, thresholds)
+                row = IpttRow(
+                    ind.id,
+                    ind.code,
+                    ind.name,
+                    ind.result_id,
+                    result_code,
+                    measure,
+                    spec.direction,
+                    spec.cumulation,
+                    ind.unit,
+                    ind.baseline_value,
+                    figures,
+                )
+                out.append((site, row))
+            return out
+
 
 def _framework_order(session: Session, programme_id: int) -> list[ResultInfo]:
     tiers = dict(
@@ -202,6 +296,21 @@ def _framework_order(session: Session, programme_id: int) -> list[ResultInfo]:
 
     walk(None, 0)
     return ordered
+
+
+def _periods_with_data(session: Session, programme_id: int, approved_only: bool) -> set[str]:
+    stmt = (
+        select(DataValueRow.period)
+        .distinct()
+        .where(
+            DataValueRow.indicator_id.in_(
+                select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
+            )
+        )
+    )
+    if approved_only:
+        stmt = stmt.where(DataValueRow.status == "approved")
+    return set(session.scalars(stmt))
 
 
 def _aggregate(

@@ -8,7 +8,7 @@ import math
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -1119,11 +1119,14 @@ class LogframeImporter:
         self._actor = actor
         self._database_path = database_path
 
-    def import_workbook(self, path: Path) -> PackageSummary:
+    def import_workbook(
+        self, path: Path, progress: Callable[[int, int, str], None] | None = None
+    ) -> PackageSummary:
         """Import an .xlsx logframe in one transaction.
 
         Raises ValidationError (naming the file) listing every problem with its sheet, row and
         column; nothing is written then. Refuses files that are not .xlsx workbooks or exceed 50 MB.
+        `progress` is passed to PackageService.import_package (what it raises rolls back).
         """
         from pmdesk.services.packages import PackageService
 
@@ -1135,7 +1138,7 @@ class LogframeImporter:
         service = PackageService(self._sessions, self._actor, self._database_path)
         if not reading.problems:
             try:
-                return service.import_package(package, source=source)
+                return service.import_package(package, source=source, progress=progress)
             except ValidationError as exc:
                 raise ValidationError(
                     _ordered(origins.translate(p) for p in exc.problems), source=source

@@ -37,20 +37,24 @@ from pmdesk.services.lookups import programme_by_code, programme_periods
 from pmdesk.services.value_batch import (
     CODE_RULE,
     MAX_PERIOD_CODE,
+    REPORT_EVERY,
     Catalog,
     CheckedItem,
     IndicatorRef,
     ProblemList,
+    ProgressFn,
     ValueWriter,
     check_items,
     code_problem,
+    count_text,
     describe,
     is_number,
     json_locator,
     json_number,
     literal,
+    report,
     short,
-    value_item_problems,
+    value_items_problems,
 )
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import (
@@ -292,8 +296,8 @@ def _huge_numbers(value: object, path: str) -> Iterable[Problem]:
         yield Problem(path, "is too large a number")
 
 
-def schema_problems(data: object) -> list[Problem]:
-    """Every way `data` departs from programme.schema.json."""
+def schema_problems(data: object, progress: ProgressFn | None = None) -> list[Problem]:
+    """Every way `data` departs from programme.schema.json (`progress`: see value_batch)."""
     problems = ProblemList()
     if not isinstance(data, dict):
         return [Problem("$", f"must be an object, not {describe(data)}")]
@@ -310,9 +314,7 @@ def schema_problems(data: object) -> list[Problem]:
                     problems.extend(target_item_problems(target, f"$.indicators[{i}].targets[{j}]"))
     values = data.get("values")
     if isinstance(values, list):
-        locate = json_locator("$.values")
-        for index, item in enumerate(values):
-            problems.extend(value_item_problems(item, index, locate))
+        value_items_problems(values, json_locator("$.values"), problems, progress)
     return problems.final()
 
 
@@ -325,8 +327,9 @@ class _PackageChecker:
     Runs on a package that passed the schema, so shapes and types can be trusted.
     """
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], progress: ProgressFn | None = None) -> None:
         self.data = data
+        self.progress = progress
         self.problems = ProblemList()
         self.periods: tuple[str, ...] | None = None
         self.custom: dict[str, CustomPeriod] = {}
@@ -380,7 +383,9 @@ class _PackageChecker:
         self._triggers(indicators, results)
         self._blank_names()
         catalog = Catalog(code, self.periods, self.custom, indicators, frozenset(sites), disaggregations)
-        return check_items(catalog, self.data.get("values", []), json_locator("$.values"), self.problems)
+        return check_items(
+            catalog, self.data.get("values", []), json_locator("$.values"), self.problems, self.progress
+        )
 
     def _blank_names(self) -> None:
         # The schema asks for at least one character; a name of spaces would be stored empty.
@@ -630,23 +635,30 @@ class PackageService:
         self._actor = actor
         self._database_path = database_path
 
-    def import_file(self, path: Path) -> PackageSummary:
+    def import_file(self, path: Path, *, progress: ProgressFn | None = None) -> PackageSummary:
         """Create the programme of a package file; ValidationError (naming the file) if refused."""
         path = Path(path)
-        return self.import_package(read_json_file(path), source=path.name)
+        report(progress, 0, 0, f"Reading {path.name}")
+        return self.import_package(read_json_file(path), source=path.name, progress=progress)
 
-    def import_package(self, data: object, source: str = "package") -> PackageSummary:
+    def import_package(
+        self, data: object, source: str = "package", *, progress: ProgressFn | None = None
+    ) -> PackageSummary:
         """Create a programme from a parsed package, in one transaction.
 
         Every problem is collected first (JSON path and message) and raised together as one
         ValidationError; nothing is written then. A programme whose code exists is refused:
         importing creates. With a database path, a verified backup is made before writing.
+
+        `progress(done, total, message)` is called at each phase and every few thousand values,
+        while checking and inside the transaction while writing; whatever it raises (the UI's
+        JobCancelled) propagates and leaves the database as it was.
         """
-        problems = schema_problems(data)
+        problems = schema_problems(data, progress)
         if problems:
             raise ValidationError(problems, source=source)
         assert isinstance(data, dict)  # schema_problems refused anything else
-        checker = _PackageChecker(data)
+        checker = _PackageChecker(data, progress)
         values = checker.run()
         code = data["programme"]["code"]
         with self._sessions.begin() as session:
@@ -657,7 +669,9 @@ class PackageService:
             if checker.problems:
                 raise ValidationError(checker.problems.final(), source=source)
             if self._database_path is not None:
+                report(progress, 0, 0, "Backing up the database")
                 backup_database(self._database_path, reason="before-import")
+            report(progress, 0, 0, f"Creating programme {code}")
             writer = _PackageWriter(session, self._actor, data, checker.custom)
             counts = writer.write()
             value_writer = ValueWriter(session, self._actor, writer.programme)
@@ -665,7 +679,7 @@ class PackageService:
             value_writer.plan(values, json_locator("$.values"), leftovers, is_new=True)
             if leftovers:  # cannot happen for a new programme; never write half a package
                 raise ValidationError(leftovers.final(), source=source)
-            batch = value_writer.apply()
+            batch = value_writer.apply(progress)
             counts["values"] = batch.created
             session.add(
                 HistoryRow(
@@ -682,16 +696,27 @@ class PackageService:
             )
         return PackageSummary(code, counts, batch.warnings)
 
-    def export_package(self, programme_code: str, include_values: bool = True) -> dict[str, Any]:
+    def export_package(
+        self, programme_code: str, include_values: bool = True, *, progress: ProgressFn | None = None
+    ) -> dict[str, Any]:
         """The programme as a package; importing it into another database recreates it."""
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
-            return _PackageExporter(session, programme).package(include_values)
+            return _PackageExporter(session, programme).package(include_values, progress)
 
-    def export_file(self, programme_code: str, path: Path, include_values: bool = True) -> None:
-        """Write the package as UTF-8 JSON, atomically."""
-        package = self.export_package(programme_code, include_values)
-        write_atomically(Path(path), json.dumps(package, indent=1, ensure_ascii=False) + "\n")
+    def export_file(
+        self,
+        programme_code: str,
+        path: Path,
+        include_values: bool = True,
+        *,
+        progress: ProgressFn | None = None,
+    ) -> None:
+        """Write the package as UTF-8 JSON, atomically: if `progress` raises, no file is written."""
+        package = self.export_package(programme_code, include_values, progress=progress)
+        path = Path(path)
+        report(progress, 0, 0, f"Writing {path.name}")
+        write_atomically(path, json.dumps(package, indent=1, ensure_ascii=False) + "\n")
 
 
 class _PackageWriter:
@@ -882,7 +907,7 @@ class _PackageExporter:
         self.session = session
         self.programme = programme
 
-    def package(self, include_values: bool) -> dict[str, Any]:
+    def package(self, include_values: bool, progress: ProgressFn | None = None) -> dict[str, Any]:
         session, p = self.session, self.programme
         pid = p.id
         custom = session.scalars(
@@ -1029,7 +1054,7 @@ class _PackageExporter:
             ],
         }
         if include_values:
-            package["values"] = value_items(session, p)
+            package["values"] = value_items(session, p, progress)
         return package
 
 
@@ -1063,7 +1088,9 @@ def _trigger(row: TriggerRow, indicators: Mapping[int, str], results: Mapping[in
     }
 
 
-def value_items(session: Session, programme: ProgrammeRow) -> list[dict[str, Any]]:
+def value_items(
+    session: Session, programme: ProgrammeRow, progress: ProgressFn | None = None
+) -> list[dict[str, Any]]:
     """Every DataValue of a programme as package `values` items, in IPTT order."""
     indicators = session.execute(
         select(IndicatorRow.id, IndicatorRow.code)
@@ -1132,7 +1159,11 @@ def value_items(session: Session, programme: ProgrammeRow) -> list[dict[str, Any
         .where(IndicatorRow.programme_id == programme.id)
     ).all()
     keyed = []
-    for ind, period, site, combo, value, num, den, text, comment, status, reason in rows:
+    total = len(rows)
+    message = f"Reading {count_text(total, 'value')}"
+    for index, (ind, period, site, combo, value, num, den, text, comment, status, reason) in enumerate(rows):
+        if not index % REPORT_EVERY:
+            report(progress, index, total, message)
         options, options_order = options_of(ind, combo)
         item: dict[str, Any] = {
             "indicator": indicator_codes[ind],

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -153,9 +153,17 @@ class ProgrammeService:
             session.flush()
             return _summary(session, row)
 
-    def update(self, code: str, data: ProgrammeData) -> ProgrammeSummary:
-        """Edit a programme; its code may change. Refuses dates that would orphan entered data."""
+    def update(
+        self, code: str, data: ProgrammeData, custom_periods: Sequence[CustomPeriod] | None = None
+    ) -> ProgrammeSummary:
+        """Edit a programme; its code may change. Refuses dates that would orphan entered data.
+
+        `custom_periods`, when given, replaces the programme's custom periods (matched by code, so
+        a period that keeps its code keeps its identity); None leaves them as they are.
+        """
         problems = data.problems()
+        if custom_periods is not None:
+            problems += _custom_problems(data, custom_periods)
         if problems:
             raise ValidationError(problems)
         with self._sessions.begin() as session:
@@ -166,11 +174,18 @@ class ProgrammeService:
                 raise ConflictError(f"a programme with code '{data.code}' already exists")
             before = {f: getattr(row, f) for f in _FIELDS}
             _apply(row, data)
+            if custom_periods is not None:
+                _replace_custom_periods(session, self._actor, row, custom_periods)
             session.flush()
             try:
-                kept = {p.code for p in programme_periods(session, row)}
+                periods = programme_periods(session, row)
             except PeriodError as exc:
                 raise ValidationError([Problem("programme", str(exc))]) from None
+            if not periods and data.frequency is Frequency.CUSTOM:
+                raise ValidationError(
+                    [Problem("custom periods", "a programme with custom frequency needs custom periods")]
+                )
+            kept = {p.code for p in periods}
             orphaned = session.scalars(
                 select(DataValueRow.period)
                 .join(IndicatorRow, IndicatorRow.id == DataValueRow.indicator_id)
@@ -286,6 +301,44 @@ def _apply(row: ProgrammeRow, data: ProgrammeData) -> None:
     row.threshold_exceeding = data.thresholds.exceeding
     row.threshold_on_track = data.thresholds.on_track
     row.threshold_at_risk = data.thresholds.at_risk
+
+
+def _replace_custom_periods(
+    session: Session, actor: Actor, row: ProgrammeRow, periods: Sequence[CustomPeriod]
+) -> None:
+    existing = {
+        c.code: c
+        for c in session.scalars(select(CustomPeriodRow).where(CustomPeriodRow.programme_id == row.id))
+    }
+    old = _periods_text(CustomPeriod(c.code, c.start, c.end) for c in existing.values())
+    wanted = {p.code: p for p in periods}
+    for gone in set(existing) - set(wanted):
+        session.delete(existing.pop(gone))
+    session.flush()
+    for item in periods:
+        current = existing.get(item.code)
+        if current is None:
+            session.add(CustomPeriodRow(programme_id=row.id, code=item.code, start=item.start, end=item.end))
+        elif (current.start, current.end) != (item.start, item.end):
+            current.start, current.end = item.start, item.end
+    new = _periods_text(periods)
+    if old != new:
+        history.record(
+            session,
+            actor,
+            entity="programme",
+            entity_uuid=row.uuid,
+            field="custom_periods",
+            old=old,
+            new=new,
+            label=row.code,
+            programme_id=row.id,
+        )
+
+
+def _periods_text(periods: Iterable[CustomPeriod]) -> str:
+    ordered = sorted(periods, key=lambda p: (p.start, p.end, p.code))
+    return ", ".join(f"{p.code} {p.start}–{p.end}" for p in ordered)
 
 
 def _tier_problems(tiers: Sequence[str]) -> list[Problem]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -25,6 +26,15 @@ class TargetInfo:
     period: str
     site_code: str | None
     value: float
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """One cell of a batch of target changes (a paste); `value` None clears the target."""
+
+    indicator_code: str
+    period: str
+    value: object
 
 
 class TargetService:
@@ -63,13 +73,10 @@ class TargetService:
         reason: Reason | None = None,
     ) -> TargetInfo:
         """Set a target. Changing one already set needs a reason (DESIGN.md §5), kept in History."""
-        where = f"target {indicator_code} · {site_code or 'programme'} · {period}"
-        try:
-            number = parse_number(value, "target")
-        except ValueError as exc:
-            raise ValidationError([Problem(where, str(exc), "value")]) from None
-        if number < 0:
-            raise ValidationError([Problem(where, "a target must not be negative", "value")])
+        where = _where(indicator_code, period, site_code)
+        number, problem = _number(where, value)
+        if problem is not None:
+            raise ValidationError([problem])
         with self._sessions.begin() as session:
             row, indicator_id, site_id = self._find(
                 session, programme_code, indicator_code, period, site_code, where
@@ -95,7 +102,7 @@ class TargetService:
         reason: Reason,
     ) -> bool:
         """Remove a target (with a reason, kept in History); False if there was none."""
-        where = f"target {indicator_code} · {site_code or 'programme'} · {period}"
+        where = _where(indicator_code, period, site_code)
         with self._sessions.begin() as session:
             row, _, _ = self._find(session, programme_code, indicator_code, period, site_code, where)
             if row is None:
@@ -103,6 +110,67 @@ class TargetService:
             self._log(session, row, where, row.value, None, reason)
             session.delete(row)
             return True
+
+    def apply_targets(
+        self,
+        programme_code: str,
+        changes: Sequence[TargetChange],
+        *,
+        site_code: str | None = None,
+        reason: Reason | None = None,
+    ) -> list[TargetInfo | None]:
+        """Set or clear several targets in one transaction: all of them, or none.
+
+        Raises one ValidationError listing the problems of every change (not a number, negative,
+        unknown indicator or period, a saved target changed or cleared without `reason`). Returns
+        the saved target of each change, None for a cleared one.
+        """
+        problems: list[Problem] = []
+        numbers: list[float | None] = []
+        for change in changes:
+            where = _where(change.indicator_code, change.period, site_code)
+            number, problem = (None, None) if change.value is None else _number(where, change.value)
+            numbers.append(number)
+            if problem is not None:
+                problems.append(problem)
+        if problems:
+            raise ValidationError(problems)
+        out: list[TargetInfo | None] = []
+        with self._sessions.begin() as session:
+            for change, number in zip(changes, numbers):
+                where = _where(change.indicator_code, change.period, site_code)
+                try:
+                    row, indicator_id, site_id = self._find(
+                        session, programme_code, change.indicator_code, change.period, site_code, where
+                    )
+                except ValidationError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                if number is None:
+                    if row is not None:
+                        if reason is None:
+                            problems.append(Problem(where, "clearing a target needs a reason", "reason"))
+                            continue
+                        self._log(session, row, where, row.value, None, reason)
+                        session.delete(row)
+                    out.append(None)
+                    continue
+                if row is None:
+                    row = TargetRow(
+                        indicator_id=indicator_id, period=change.period, site_id=site_id, value=number
+                    )
+                    session.add(row)
+                    session.flush()
+                elif row.value != number:
+                    if reason is None:
+                        problems.append(Problem(where, "changing a target needs a reason", "reason"))
+                        continue
+                    self._log(session, row, where, row.value, number, reason)
+                    row.value = number
+                out.append(TargetInfo(row.uuid, change.indicator_code, change.period, site_code, row.value))
+            if problems:
+                raise ValidationError(problems)  # rolls the whole batch back
+        return out
 
     def _find(
         self,
@@ -144,3 +212,18 @@ class TargetService:
             programme_id=programme_id,
             reason=reason,
         )
+
+
+def _where(indicator_code: str, period: str, site_code: str | None) -> str:
+    return f"target {indicator_code} · {site_code or 'programme'} · {period}"
+
+
+def _number(where: str, value: object) -> tuple[float, Problem | None]:
+    """The target as a float, or the problem with it (not a number, negative)."""
+    try:
+        number = parse_number(value, "target")
+    except ValueError as exc:
+        return 0.0, Problem(where, str(exc), "value")
+    if number < 0:
+        return number, Problem(where, "a target must not be negative", "value")
+    return number, None

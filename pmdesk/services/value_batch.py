@@ -6,26 +6,41 @@ checks (pmdesk.domain.value_checks), the same refusal to mix totals with per-opt
 same lock on approved values and the same warnings. Only the mechanics differ: a batch may hold a
 million values, so everything is resolved through in-memory dictionaries, checked before anything
 is written, and written with bulk INSERT / UPDATE statements instead of one ORM object per value.
+
+A million values must import in a few times what SQLite itself needs to store them
+(tests/benchmarks/bench_core.py), so the per-value work avoids what is cheap once but not a
+million times: matching codes and checking figures already seen, frozen dataclasses, the ORM and
+SQLAlchemy's parameter handling, and sorting a cell's history again for each of its periods.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import uuid
+import secrets
+import sys
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.errors import Problem
 from pmdesk.domain.iptt import ratio_percent
 from pmdesk.domain.periods import CustomPeriod, PeriodError, PeriodKind, parse_period
-from pmdesk.domain.value_checks import CheckedValue, check_blocking, warnings_for
+from pmdesk.domain.value_checks import (
+    MIN_HISTORY_FOR_OUTLIERS,
+    WARNING_OUTLIER,
+    WARNING_OVER_TARGET,
+    CheckedValue,
+    check_blocking,
+    is_outlier_in_series,
+    is_over_target,
+)
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import CellResolver
@@ -69,9 +84,35 @@ VALUE_FIELDS = frozenset(
 )
 REQUIRED_VALUE_FIELDS = ("indicator", "period", "site")
 STATUSES = tuple(s.value for s in ValueStatus)
+_STATUS_SET = frozenset(STATUSES)
+# A cell's series holds the value itself and its history: no fewer than this to flag an outlier.
+MIN_SERIES = MIN_HISTORY_FOR_OUTLIERS + 1
+_MAX_FLOAT = sys.float_info.max
 
 # Where a problem is: (index of the item in the batch, field or "", message) → Problem.
 Locate = Callable[[int, str, str], Problem]
+
+# A long job's report: (done, total, what is being done). The UI's callback raises JobCancelled
+# once the user cancels; the services call it inside their transaction, so that rolls back.
+ProgressFn = Callable[[int, int, str], None]
+# Often enough for a progress bar to move about once a second, rarely enough to cost nothing.
+REPORT_EVERY = 10_000
+# Rows per bulk statement: memory stays flat and progress is reported between statements.
+WRITE_CHUNK = 10_000
+# SQLite's page cache while a batch is written, in KiB (PRAGMA cache_size takes it negated). The
+# default 2 MiB cannot hold the pages of four indexes growing at once; with 64 MiB a million
+# rows go in about twice as fast. Restored afterwards.
+BULK_CACHE_KIB = 65_536
+
+
+def report(progress: ProgressFn | None, done: int, total: int, message: str) -> None:
+    if progress is not None:
+        progress(done, total, message)
+
+
+def count_text(count: int, word: str) -> str:
+    """'1 value', '120,000 values': how progress messages count."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 def json_locator(base: str) -> Locate:
@@ -232,6 +273,81 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
 
+def value_items_problems(
+    items: Sequence[object],
+    locate: Locate,
+    problems: ProblemList,
+    progress: ProgressFn | None = None,
+) -> None:
+    """`value_item_problems` for every item of a batch, added to `problems`.
+
+    A well-formed item is recognised on a fast path that remembers the codes it has matched
+    (a million values name a few hundred codes); any other item goes through
+    value_item_problems, so the messages are always its messages.
+    """
+    good: set[str] = set()
+    match = CODE_RE.match
+
+    def is_code(value: object) -> bool:
+        if type(value) is not str:
+            return False
+        if value in good:
+            return True
+        if match(value):
+            good.add(value)
+            return True
+        return False
+
+    total = len(items)
+    message = f"Reading {count_text(total, 'value')}"
+    for index, item in enumerate(items):
+        if not index % REPORT_EVERY:
+            report(progress, index, total, message)
+        if type(item) is dict and item.keys() <= VALUE_FIELDS and _is_plain(item, is_code):
+            continue
+        problems.extend(value_item_problems(item, index, locate))
+
+
+def _is_plain(item: dict[str, Any], is_code: Callable[[object], bool]) -> bool:
+    """Whether value_item_problems would find nothing: a strict subset of its rules (exact
+    types, no NaN, no integer too large for a float), so anything unusual takes the long way."""
+    period = item.get("period")
+    if not (
+        is_code(item.get("indicator"))
+        and is_code(item.get("site"))
+        and type(period) is str
+        and 0 < len(period) <= MAX_PERIOD_CODE
+    ):
+        return False
+    if "options" in item:
+        options = item["options"]
+        if type(options) is not dict:
+            return False
+        for key, option in options.items():
+            if not (is_code(key) and is_code(option)):
+                return False
+    for name in ("value", "numerator", "denominator"):
+        number = item.get(name)
+        # Comparisons with an int are exact, so the range test also refuses 10**400; NaN fails it.
+        if number is not None and not (
+            (type(number) is int or type(number) is float) and -_MAX_FLOAT <= number <= _MAX_FLOAT
+        ):
+            return False
+    text = item.get("text")
+    if text is not None and not (type(text) is str and len(text) <= MAX_TEXT):
+        return False
+    for name in ("comment", "status_reason"):
+        if name in item:
+            text = item[name]
+            if not (type(text) is str and len(text) <= MAX_TEXT):
+                return False
+    if "status" in item:
+        status = item["status"]
+        if not (type(status) is str and status in _STATUS_SET):
+            return False
+    return True
+
+
 # -- resolving codes ------------------------------------------------------------------------------
 
 
@@ -278,9 +394,9 @@ class Catalog:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes five times as long to build
 class CheckedItem:
-    """One value of a batch that passed every check, named by codes."""
+    """One value of a batch that passed every check, named by codes. Treat it as read-only."""
 
     index: int
     indicator: str
@@ -296,15 +412,6 @@ class CheckedItem:
     @property
     def is_total(self) -> bool:
         return not self.options
-
-    @property
-    def comparable(self) -> float | None:
-        """What the warnings look at: the number, or the percentage."""
-        if self.measure is Measure.NUMBER:
-            return self.checked.value
-        if self.measure is Measure.PERCENT:
-            return ratio_percent(self.checked.numerator, self.checked.denominator)
-        return None
 
 
 def options_text(options: Iterable[tuple[str, str]]) -> str:
@@ -353,7 +460,11 @@ def _code_text(value: object) -> str:
 
 
 def check_items(
-    catalog: Catalog, items: Sequence[Mapping[str, Any]], locate: Locate, problems: ProblemList
+    catalog: Catalog,
+    items: Sequence[Mapping[str, Any]],
+    locate: Locate,
+    problems: ProblemList,
+    progress: ProgressFn | None = None,
 ) -> list[CheckedItem]:
     """Check a batch of value items (package or values-import items) against a programme.
 
@@ -363,18 +474,31 @@ def check_items(
     """
     programme = catalog.programme_code
     period_set = set(catalog.periods) if catalog.periods is not None else None
-    # A million values name a few dozen periods and option sets: resolve each once.
+    indicators = catalog.indicators
+    sites = catalog.sites
+    # A million values name a few dozen periods and option sets, and mostly repeat a few thousand
+    # figures: resolve and check each once. A CheckedValue is immutable, so items may share one.
+    # Zeros are left out of the figures: 0 and -0.0 are equal keys but not the same value.
     periods: dict[object, tuple[str, str]] = {}
     option_sets: dict[tuple[str, object], tuple[tuple[tuple[str, str], ...] | None, list[str]]] = {}
+    numbers: dict[object, CheckedValue] = {}
+    ratios: dict[tuple[object, object], CheckedValue] = {}
     checked_items: list[CheckedItem] = []
+    append = checked_items.append
+    total = len(items)
+    message = f"Checking {count_text(total, 'value')}"
     for index, item in enumerate(items):
+        if not index % REPORT_EVERY:
+            report(progress, index, total, message)
+        get = item.get
         ok = True
-        code = _code_text(item.get("indicator"))
-        indicator = catalog.indicators.get(code)
+        code = get("indicator")
+        code = code.strip() if type(code) is str else _code_text(code)
+        indicator = indicators.get(code)
         if indicator is None:
             problems.add(locate(index, "indicator", f"programme {programme} has no indicator '{code}'"))
             ok = False
-        raw_period = item.get("period")
+        raw_period = get("period")
         raw_period = raw_period if isinstance(raw_period, str) else None
         resolved = periods.get(raw_period)
         if resolved is None:
@@ -383,17 +507,24 @@ def check_items(
         if why:
             problems.add(locate(index, "period", why))
             ok = False
-        site = _code_text(item.get("site"))
-        if site not in catalog.sites:
+        site = get("site")
+        site = site.strip() if type(site) is str else _code_text(site)
+        if site not in sites:
             problems.add(locate(index, "site", f"site '{site}' is not in programme {programme}"))
             ok = False
-        raw_options = item.get("options")
-        key = (code, _hashable(raw_options))
-        found = option_sets.get(key)
+        raw_options = get("options")
+        found = None
+        options_key: tuple[str, object] | None = None
+        if raw_options is None or type(raw_options) is dict:
+            options_key = (code, tuple(raw_options.items()) if raw_options else ())
+            try:
+                found = option_sets.get(options_key)
+            except TypeError:  # a list or an object as an option
+                options_key = None
         if found is None:
             found = _resolve_options(catalog, indicator, raw_options)
-            if key[1] is not None:
-                option_sets[key] = found
+            if options_key is not None:
+                option_sets[options_key] = found
         options, whys = found
         for why in whys:
             problems.add(locate(index, "options", why))
@@ -402,34 +533,59 @@ def check_items(
         if indicator is None:
             continue
         measure = indicator.measure
-        value, numerator, denominator, text = (
-            item.get("value"),
-            item.get("numerator"),
-            item.get("denominator"),
-            item.get("text"),
-        )
+        value, numerator, denominator, text = get("value"), get("numerator"), get("denominator"), get("text")
         if measure is Measure.QUALITATIVE and not _given(text) and isinstance(value, str):
             # A spreadsheet user types the text of a qualitative indicator in the value column.
             text, value = value, None
-        given = {"value": value, "numerator": numerator, "denominator": denominator, "text": text}
-        wrong = [name for name, raw in given.items() if name not in _MEASURE_FIELDS[measure] and _given(raw)]
-        for name in wrong:
-            problems.add(
-                locate(index, name, f"indicator {indicator.code} {_MEASURE_WORDS[measure]}, not '{name}'")
-            )
-        has_status, status = _status(item.get("status"), index, locate, problems)
-        try:
-            checked = check_blocking(measure, value, numerator, denominator, text)
-        except ValueError as exc:
-            message = str(exc)
-            problems.add(locate(index, _blocking_field(measure, message, given), message))
+        # Only the fields of the indicator's measure may be given; in most items the others are
+        # simply absent, which spares building the list of them.
+        if measure is Measure.NUMBER:
+            others_absent = numerator is None and denominator is None and text is None
+        elif measure is Measure.PERCENT:
+            others_absent = value is None and text is None
+        else:
+            others_absent = value is None and numerator is None and denominator is None
+        wrong: list[str] = []
+        if not others_absent:
+            given = {"value": value, "numerator": numerator, "denominator": denominator, "text": text}
+            wrong = [n for n, raw in given.items() if n not in _MEASURE_FIELDS[measure] and _given(raw)]
+            for name in wrong:
+                problems.add(
+                    locate(index, name, f"indicator {indicator.code} {_MEASURE_WORDS[measure]}, not '{name}'")
+                )
+        raw_status = get("status")
+        has_status, status = (
+            (True, None) if raw_status is None else _status(raw_status, index, locate, problems)
+        )
+        figures = (value, numerator, denominator, text)
+        checked: CheckedValue | None = None
+        if measure is Measure.NUMBER and value and (type(value) is int or type(value) is float):
+            checked = numbers.get(value)
+            if checked is None:
+                checked = _checked_or_problem(measure, figures, index, locate, problems)
+                if checked is not None:
+                    numbers[value] = checked
+        elif (
+            measure is Measure.PERCENT
+            and numerator
+            and denominator
+            and (type(numerator) is int or type(numerator) is float)
+            and (type(denominator) is int or type(denominator) is float)
+        ):
+            checked = ratios.get((numerator, denominator))
+            if checked is None:
+                checked = _checked_or_problem(measure, figures, index, locate, problems)
+                if checked is not None:
+                    ratios[(numerator, denominator)] = checked
+        else:
+            checked = _checked_or_problem(measure, figures, index, locate, problems)
+        if checked is None or not ok or wrong or not has_status:
             continue
-        if not ok or wrong or not has_status:
-            continue
-        comment = item.get("comment")
-        comment = comment.strip() if isinstance(comment, str) and comment.strip() else None
-        reason = item.get("status_reason")
-        checked_items.append(
+        comment = get("comment")
+        if comment is not None:
+            comment = comment.strip() if isinstance(comment, str) and comment.strip() else None
+        reason = get("status_reason")
+        append(
             CheckedItem(
                 index,
                 indicator.code,
@@ -447,18 +603,23 @@ def check_items(
     return checked_items
 
 
-def _hashable(options: object) -> object:
-    """A cache key for an options object, or None when it cannot be one."""
-    if options is None:
-        return ()
-    if not isinstance(options, dict):
-        return None
-    key = tuple(options.items())
+def _checked_or_problem(
+    measure: Measure,
+    figures: tuple[object, object, object, object],
+    index: int,
+    locate: Locate,
+    problems: ProblemList,
+) -> CheckedValue | None:
+    """check_blocking on an item's (value, numerator, denominator, text), or None with the
+    problem added."""
+    value, numerator, denominator, text = figures
     try:
-        hash(key)
-    except TypeError:  # a list or an object as an option
+        return check_blocking(measure, value, numerator, denominator, text)
+    except ValueError as exc:
+        message = str(exc)
+        given = {"value": value, "numerator": numerator, "denominator": denominator, "text": text}
+        problems.add(locate(index, _blocking_field(measure, message, given), message))
         return None
-    return key
 
 
 def _resolve_period(catalog: Catalog, raw: object, period_set: set[str] | None) -> tuple[str, str]:
@@ -525,35 +686,49 @@ def _resolve_options(
 
 def _check_batch_cells(items: Sequence[CheckedItem], locate: Locate, problems: ProblemList) -> None:
     """A cell given twice, and a total mixed with per-option values for one place, in the batch."""
+    # An item's options are in its indicator's order, so (indicator, period, site, options) names
+    # a cell the same way however the file ordered them.
     first: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], int] = {}
-    kinds: dict[tuple[str, str, str], dict[bool, int]] = defaultdict(dict)
+    # Each place's first item (is it a total, where), and for the places that hold both kinds,
+    # the first item of the other kind.
+    kinds: dict[tuple[str, str, str], tuple[bool, int]] = {}
+    mixed: dict[tuple[str, str, str], int] = {}
     for item in items:
-        cell = (item.indicator, item.period, item.site, tuple(sorted(item.options)))
-        if cell in first:
+        index = item.index
+        cell = (item.indicator, item.period, item.site, item.options)
+        seen = first.setdefault(cell, index)
+        if seen != index:
             # The other item's location, as the batch names locations (JSON path or file row).
-            where = locate(first[cell], "", "").location
+            where = locate(seen, "", "").location
             problems.add(
                 locate(
-                    item.index,
+                    index,
                     "",
                     f"{value_label(item.indicator, item.site, item.period, item.options)} "
                     f"is given twice (also at {where})",
                 )
             )
             continue
-        first[cell] = item.index
-        kinds[(item.indicator, item.period, item.site)].setdefault(item.is_total, item.index)
-    for (indicator, period, site), seen in kinds.items():
-        if len(seen) == 2:
-            total_at = locate(seen[True], "", "").location
-            problems.add(
-                locate(
-                    seen[False],
-                    "options",
-                    f"{value_label(indicator, site, period)} has values per option and an "
-                    f"undisaggregated total (at {total_at}); give one or the other",
-                )
+        place = cell[:3]
+        is_total = not item.options
+        if kinds.setdefault(place, (is_total, index))[0] != is_total and place not in mixed:
+            mixed[place] = index
+    if not mixed:
+        return
+    for place, (opener_is_total, opener) in kinds.items():  # in the order places first appear
+        other = mixed.get(place)
+        if other is None:
+            continue
+        total_at, options_at = (opener, other) if opener_is_total else (other, opener)
+        indicator, period, site = place
+        problems.add(
+            locate(
+                options_at,
+                "options",
+                f"{value_label(indicator, site, period)} has values per option and an "
+                f"undisaggregated total (at {locate(total_at, '', '').location}); give one or the other",
             )
+        )
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -572,7 +747,7 @@ class BatchCounts:
 CellKey = tuple[int, str, int, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Existing:
     id: int
     uuid: str
@@ -587,7 +762,8 @@ class _Existing:
 
 @dataclass
 class _Plan:
-    creates: list[tuple[CheckedItem, CellKey]] = field(default_factory=list)
+    creates: list[CheckedItem] = field(default_factory=list)
+    create_keys: list[CellKey] = field(default_factory=list)  # one per item of `creates`
     replaces: list[tuple[CheckedItem, CellKey, _Existing]] = field(default_factory=list)
     unchanged: int = 0
 
@@ -599,6 +775,60 @@ def shown(
     if numerator is not None or denominator is not None:
         return f"{history.as_text(numerator)}/{history.as_text(denominator)}"
     return value if text is None else text
+
+
+def ordered_uuids(count: int) -> Iterator[str]:
+    """`count` new UUIDs in increasing order, in the layout of RFC 9562 version 7.
+
+    Random (version 4) UUIDs scatter a batch's rows over the whole uuid index, one page each;
+    these count up from a random start after the time and random bits, so a batch fills the index
+    at one place. 74 random bits per batch and the time to the millisecond keep them apart from
+    every other device's and batch's; the UNIQUE constraint refuses the batch if ever they meet.
+    """
+    millis = f"{time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF:012x}"
+    # version 7, 12 random bits; variant 0b10, 14 random bits; then 48 bits counting up.
+    prefix = f"{millis[:8]}-{millis[8:]}-7{secrets.randbits(12):03x}-{0x8000 | secrets.randbits(14):04x}-"
+    start = secrets.randbelow(max(1, (1 << 48) - count))
+    return (f"{prefix}{n:012x}" for n in range(start, start + count))
+
+
+# Statuses as stored, by the requested status (None: a new value is a draft).
+_STATUS_TEXT: dict[ValueStatus | None, str] = {None: ValueStatus.DRAFT.value} | {
+    s: s.value for s in ValueStatus
+}
+_INSERT_COLUMNS = (
+    "uuid",
+    "modified_at",
+    "indicator_id",
+    "period",
+    "site_id",
+    "combo_id",
+    "value",
+    "numerator",
+    "denominator",
+    "text",
+    "comment",
+    "warnings",
+    "status",
+    "status_reason",
+    "entered_by",
+    "entered_at",
+    "device_uuid",
+)
+_UPDATE_COLUMNS = (
+    "modified_at",
+    "value",
+    "numerator",
+    "denominator",
+    "text",
+    "comment",
+    "warnings",
+    "status",
+    "status_reason",
+    "entered_by",
+    "entered_at",
+    "device_uuid",
+)
 
 
 class ValueWriter:
@@ -644,6 +874,19 @@ class ValueWriter:
         key = combo_key(self._options[pair] for pair in item.options)
         return (self._indicators[item.indicator], item.period, self._sites[item.site], key)
 
+    def _cell_keys(self, items: Sequence[CheckedItem]) -> list[CellKey]:
+        """cell_key of every item, each distinct set of options turned into a combo key once."""
+        indicators, sites, options = self._indicators, self._sites, self._options
+        combo_keys: dict[tuple[tuple[str, str], ...], str] = {}
+        keys: list[CellKey] = []
+        append = keys.append
+        for item in items:
+            key = combo_keys.get(item.options)
+            if key is None:
+                key = combo_keys[item.options] = combo_key(options[pair] for pair in item.options)
+            append((indicators[item.indicator], item.period, sites[item.site], key))
+        return keys
+
     def plan(
         self, items: Sequence[CheckedItem], locate: Locate, problems: ProblemList, *, is_new: bool = False
     ) -> None:
@@ -651,10 +894,15 @@ class ValueWriter:
 
         `is_new`: the programme was created in this transaction, so nothing is stored yet.
         """
-        keys = [self.cell_key(item) for item in items]
+        keys = self._cell_keys(items)
         if not is_new:
             self._load_existing(keys)
         plan = _Plan()
+        self._plan = plan
+        if not self._existing:
+            # Nothing stored at these cells' places: every value is new and none can clash.
+            plan.creates, plan.create_keys = list(items), keys
+            return
         stored_kinds: dict[tuple[int, str, int], set[bool]] = defaultdict(set)
         for key in self._existing:
             stored_kinds[key[:3]].add(key[3] == "")
@@ -674,7 +922,8 @@ class ValueWriter:
                 continue
             old = self._existing.get(key)
             if old is None:
-                plan.creates.append((item, key))
+                plan.creates.append(item)
+                plan.create_keys.append(key)
                 continue
             c = item.checked
             changed = (
@@ -697,7 +946,6 @@ class ValueWriter:
                 )
             else:
                 plan.replaces.append((item, key, old))
-        self._plan = plan
 
     def _load_existing(self, keys: Sequence[CellKey]) -> None:
         """Every stored value of the batch's indicators at the batch's sites (all periods, for the
@@ -733,47 +981,113 @@ class ValueWriter:
                 key = (ind, period, site, combo_keys.get(combo, ""))
                 self._existing[key] = _Existing(row_id, row_uuid, *figures)
 
-    def apply(self) -> BatchCounts:
-        """Write the planned batch; call only when `plan` found no problems."""
+    def apply(self, progress: ProgressFn | None = None) -> BatchCounts:
+        """Write the planned batch; call only when `plan` found no problems.
+
+        `progress` is told how many values are written, every WRITE_CHUNK of them; if it raises,
+        the caller's transaction (and so every row written so far) rolls back.
+        """
         if self._plan is None:
             raise RuntimeError("plan() first")
         plan = self._plan
         session = self._session
-        self._create_combos([key[3] for _, key in plan.creates])
+        self._create_combos({key[3] for key in plan.create_keys})
         warnings = self._warnings(plan)
-        now = utcnow()
-        actor, device = self._actor.name, self._actor.device_uuid
-        new_rows: list[dict[str, object]] = []
-        for item, key in plan.creates:
-            c = item.checked
-            new_rows.append(
-                {
-                    "uuid": str(uuid.uuid4()),
-                    "modified_at": now,
-                    "indicator_id": key[0],
-                    "period": key[1],
-                    "site_id": key[2],
-                    "combo_id": self._combos[key[3]],
-                    "value": c.value,
-                    "numerator": c.numerator,
-                    "denominator": c.denominator,
-                    "text": c.text,
-                    "comment": item.comment or "",
-                    "warnings": ",".join(warnings[item.index]),
-                    "status": (item.status or ValueStatus.DRAFT).value,
-                    "status_reason": item.status_reason or "",
-                    "entered_by": actor,
-                    "entered_at": now,
-                    "device_uuid": device,
-                }
-            )
-        # The Core table, not the ORM class: the ORM bulk path spends more time on a million dicts
-        # than SQLite spends inserting them.
+        total = len(plan.creates) + len(plan.replaces)
+        message = f"Writing {count_text(total, 'value')}"
+        report(progress, 0, total, message)
+        # The driver's own connection, in the session's transaction: SQLAlchemy's handling of a
+        # million parameter sets costs more than SQLite's storing them. Rows the ORM still holds
+        # (a new programme's indicators and sites) go first, for the foreign keys.
+        session.flush()
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
         table = cast(Table, DataValueRow.__table__)
-        for chunk in _chunks(new_rows, 50_000):
-            session.execute(insert(table), chunk)
-        updates: list[dict[str, object]] = []
+        dialect = session.get_bind().dialect
+        to_text = table.c.entered_at.type.dialect_impl(dialect).bind_processor(dialect)
+        now = utcnow()
+        stamp = to_text(now) if to_text is not None else now  # as SQLAlchemy would store it
+        (previous_cache,) = driver.execute("PRAGMA cache_size").fetchone()
+        driver.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        try:
+            done = self._insert(driver, plan, warnings, stamp, progress, total, message)
+            changes = self._update(driver, plan, warnings, stamp, now, progress, done, total, message)
+        finally:
+            driver.execute(f"PRAGMA cache_size={int(previous_cache)}")
+        history_table = cast(Table, HistoryRow.__table__)
+        for chunk in _chunks(changes, 50_000):
+            session.execute(insert(history_table), chunk)
+        return BatchCounts(len(plan.creates), len(plan.replaces), plan.unchanged, len(warnings))
+
+    def _insert(
+        self,
+        driver: Any,
+        plan: _Plan,
+        warnings: Mapping[int, str],
+        stamp: object,
+        progress: ProgressFn | None,
+        total: int,
+        message: str,
+    ) -> int:
+        """INSERT the new values, WRITE_CHUNK rows per executemany; returns how many."""
+        statement = (
+            f"INSERT INTO data_value ({', '.join(_INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+        )
+        creates, keys = plan.creates, plan.create_keys
+        uuids = ordered_uuids(len(creates))
+        combos, statuses, warning_of = self._combos, _STATUS_TEXT, warnings.get
+        actor, device = self._actor.name, self._actor.device_uuid
+        done = 0
+        for start in range(0, len(creates), WRITE_CHUNK):
+            stop = start + WRITE_CHUNK
+            rows = [
+                (
+                    next(uuids),
+                    stamp,
+                    key[0],
+                    key[1],
+                    key[2],
+                    combos[key[3]],
+                    c.value,
+                    c.numerator,
+                    c.denominator,
+                    c.text,
+                    item.comment or "",
+                    warning_of(item.index, ""),
+                    statuses[item.status],
+                    item.status_reason or "",
+                    actor,
+                    stamp,
+                    device,
+                )
+                for item, key in zip(creates[start:stop], keys[start:stop])
+                for c in (item.checked,)
+            ]
+            driver.executemany(statement, rows)
+            done += len(rows)
+            report(progress, done, total, message)
+        return done
+
+    def _update(
+        self,
+        driver: Any,
+        plan: _Plan,
+        warnings: Mapping[int, str],
+        stamp: object,
+        now: object,
+        progress: ProgressFn | None,
+        done: int,
+        total: int,
+        message: str,
+    ) -> list[dict[str, object]]:
+        """UPDATE the replaced values; returns the History rows of what changed."""
+        statement = (
+            f"UPDATE data_value SET {', '.join(f'{name} = ?' for name in _UPDATE_COLUMNS)} WHERE id = ?"
+        )
+        actor, device = self._actor.name, self._actor.device_uuid
         changes: list[dict[str, object]] = []
+        rows: list[tuple[object, ...]] = []
         for item, _key, old in plan.replaces:
             c = item.checked
             status = item.status.value if item.status is not None else old.status
@@ -792,41 +1106,32 @@ class ValueWriter:
             ):
                 if was != now_is:
                     changes.append(self._history(old.uuid, label, name, was, now_is, now))
-            updates.append(
-                {
-                    "row_id": old.id,
-                    "modified_at": now,
-                    "value": c.value,
-                    "numerator": c.numerator,
-                    "denominator": c.denominator,
-                    "text": c.text,
-                    "comment": comment,
-                    "warnings": ",".join(warnings[item.index]),
-                    "status": status,
-                    "status_reason": reason,
-                    "entered_by": actor,
-                    "entered_at": now,
-                    "device_uuid": device,
-                }
-            )
-        if updates:
-            # Parameters named apart from the columns: SQLAlchemy reserves the column names.
-            columns = [name for name in updates[0] if name != "row_id"]
-            statement = (
-                update(table)
-                .where(table.c.id == bindparam("row_id"))
-                .values({name: bindparam(f"new_{name}") for name in columns})
-            )
-            for chunk in _chunks(updates, 50_000):
-                session.execute(
-                    statement,
-                    [{"row_id": u["row_id"], **{f"new_{n}": u[n] for n in columns}} for u in chunk],
+            rows.append(
+                (
+                    stamp,
+                    c.value,
+                    c.numerator,
+                    c.denominator,
+                    c.text,
+                    comment,
+                    warnings.get(item.index, ""),
+                    status,
+                    reason,
+                    actor,
+                    stamp,
+                    device,
+                    old.id,
                 )
-        history_table = cast(Table, HistoryRow.__table__)
-        for chunk in _chunks(changes, 50_000):
-            session.execute(insert(history_table), chunk)
-        flagged = sum(1 for w in warnings.values() if w)
-        return BatchCounts(len(plan.creates), len(plan.replaces), plan.unchanged, flagged)
+            )
+            if len(rows) == WRITE_CHUNK:
+                driver.executemany(statement, rows)
+                done += len(rows)
+                rows = []
+                report(progress, done, total, message)
+        if rows:
+            driver.executemany(statement, rows)
+            report(progress, done + len(rows), total, message)
+        return changes
 
     def _history(
         self, entity_uuid: str, label: str, name: str, old: object, new: object, at: object
@@ -859,57 +1164,89 @@ class ValueWriter:
                 ).all()
             )
 
-    def _warnings(self, plan: _Plan) -> dict[int, tuple[str, ...]]:
-        """The warnings data entry would give each new or replacing value, computed in memory."""
-        writing = [(item, key) for item, key in plan.creates] + [
-            (item, key) for item, key, _ in plan.replaces
-        ]
-        if not writing:
+    def _warnings(self, plan: _Plan) -> dict[int, str]:
+        """The warnings data entry would give each new or replacing value, computed in memory:
+        {item index: warnings as stored} for the values that carry any."""
+        items = plan.creates + [item for item, _, _ in plan.replaces]
+        keys = plan.create_keys + [key for _, key, _ in plan.replaces]
+        if not items:
             return {}
-        # Every cell's figures by period, and every place's total, as they will be after the write.
-        by_cell: dict[tuple[int, int, str], dict[str, float | None]] = defaultdict(dict)
+        # Every cell's figures over its periods, and every place's total, as they will be after
+        # the write: the stored values the batch leaves, then the batch's (a cell appears at most
+        # once per period in it). A list per cell, not a dict by period: a million values make a
+        # quarter of a million cells.
+        replaced = {key for _, key, _ in plan.replaces}
+        cells: dict[tuple[int, int, str], list[float]] = {}
         totals: dict[tuple[int, str, int], float] = defaultdict(float)
         for key, old in self._existing.items():
+            if key in replaced:
+                continue
             comparable = ratio_percent(old.numerator, old.denominator) if old.value is None else old.value
-            by_cell[(key[0], key[2], key[3])][key[1]] = comparable
+            if comparable is not None:
+                cells.setdefault((key[0], key[2], key[3]), []).append(comparable)
             if old.value is not None:
                 totals[key[:3]] += old.value
-        for item, key in writing:
-            stored = self._existing.get(key)
-            if stored is not None and stored.value is not None:
-                totals[key[:3]] -= stored.value
-            if item.checked.value is not None:
-                totals[key[:3]] += item.checked.value
-            by_cell[(key[0], key[2], key[3])][key[1]] = item.comparable
-        targets = self._targets({key[0] for _, key in writing})
-        # Each cell's figures in period order, built once; an item's history is that list
-        # without its own period (C-level slicing rather than a comprehension per item).
-        histories: dict[tuple[int, int, str], tuple[list[str], list[float]]] = {}
-        out: dict[int, tuple[str, ...]] = {}
-        for item, key in writing:
-            comparable = item.comparable
+        number, percent = Measure.NUMBER, Measure.PERCENT
+        # Per item: its comparable figure and its cell's figures, in the order of `items`.
+        figures: list[float | None] = []
+        series_of: list[list[float]] = []
+        for item, key in zip(items, keys):
+            # What the warnings look at: the number, or the percentage.
+            c = item.checked
+            measure = item.measure
+            if measure is number:
+                comparable = c.value
+            elif measure is percent:
+                comparable = ratio_percent(c.numerator, c.denominator)
+            else:
+                comparable = None
+            cell = (key[0], key[2], key[3])
+            series = cells.get(cell)
+            if series is None:
+                series = cells[cell] = []
+            if comparable is not None:
+                series.append(comparable)
+            figures.append(comparable)
+            series_of.append(series)
+            if c.value is not None:
+                totals[key[:3]] += c.value
+        # Sorted once per cell, for all of its periods (is_outlier_in_series).
+        for series in cells.values():
+            if len(series) >= MIN_SERIES:
+                series.sort()
+        programme_targets, site_targets = self._targets({key[0] for key in keys})
+        out: dict[int, str] = {}
+        for item, key, comparable, series in zip(items, keys, figures, series_of):
             if comparable is None:
-                out[item.index] = ()
                 continue
-            indicator_id, period, site_id, combo = key
-            cell = (indicator_id, site_id, combo)
-            known = histories.get(cell)
-            if known is None:
-                figures = [(p, v) for p, v in by_cell[cell].items() if v is not None]
-                known = histories[cell] = ([p for p, _ in figures], [v for _, v in figures])
-            at = known[0].index(period)
-            others = known[1][:at] + known[1][at + 1 :]
-            target = targets.get((indicator_id, period, site_id), targets.get((indicator_id, period, None)))
-            found = warnings_for(comparable, others, target)
-            if item.measure is Measure.NUMBER and not item.is_total:
+            # The history is the cell's other figures: too short a one flags nothing.
+            outlier = len(series) >= MIN_SERIES and is_outlier_in_series(comparable, series)
+            target = site_targets.get(key[:3]) if site_targets else None
+            if target is None:
+                target = programme_targets.get(key[:2])
+            if target is None:
+                over = False
+            elif item.measure is number and item.options:
                 # As data_entry: the 3× target rule is about the site's period total, not one cell.
-                over = warnings_for(totals[key[:3]], (), target)
-                found = tuple(w for w in found if w != "over_target") + over
-            out[item.index] = found
+                over = is_over_target(totals[key[:3]], target)
+            else:
+                over = is_over_target(comparable, target)
+            if outlier or over:
+                out[item.index] = (
+                    f"{WARNING_OUTLIER},{WARNING_OVER_TARGET}"
+                    if outlier and over
+                    else WARNING_OUTLIER
+                    if outlier
+                    else WARNING_OVER_TARGET
+                )
         return out
 
-    def _targets(self, indicator_ids: Iterable[int]) -> dict[tuple[int, str, int | None], float]:
-        out: dict[tuple[int, str, int | None], float] = {}
+    def _targets(
+        self, indicator_ids: Iterable[int]
+    ) -> tuple[dict[tuple[int, str], float], dict[tuple[int, str, int], float]]:
+        """The period targets of these indicators: (programme level, by site)."""
+        programme: dict[tuple[int, str], float] = {}
+        by_site: dict[tuple[int, str, int], float] = {}
         for chunk in _chunks(sorted(indicator_ids), 500):
             rows = self._session.execute(
                 select(TargetRow.indicator_id, TargetRow.period, TargetRow.site_id, TargetRow.value).where(
@@ -917,8 +1254,11 @@ class ValueWriter:
                 )
             ).all()
             for ind, period, site, value in rows:
-                out[(ind, period, site)] = value
-        return out
+                if site is None:
+                    programme[(ind, period)] = value
+                else:
+                    by_site[(ind, period, site)] = value
+        return programme, by_site
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

@@ -26,18 +26,22 @@ from pmdesk.services.packages import (
     write_atomically,
 )
 from pmdesk.services.value_batch import (
+    REPORT_EVERY,
     Catalog,
     Locate,
     ProblemList,
+    ProgressFn,
     ValueWriter,
     check_items,
     code_problem,
+    count_text,
     describe,
     json_locator,
     json_number,
     options_text,
+    report,
     short,
-    value_item_problems,
+    value_items_problems,
 )
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import ProgrammeRow
@@ -104,39 +108,50 @@ class ValuesService:
     # -- import ---------------------------------------------------------------------------------
 
     def import_items(
-        self, programme_code: str, items: Sequence[Mapping[str, Any]], source: str = "values"
+        self,
+        programme_code: str,
+        items: Sequence[Mapping[str, Any]],
+        source: str = "values",
+        *,
+        progress: ProgressFn | None = None,
     ) -> ValuesImportSummary:
         """Import package-style value items into one programme: all of them, or none.
 
         A value for a cell that has one replaces it (recorded in History); an identical value is
         left alone and counted as unchanged. Raises ValidationError listing every problem
         (`$.values[3].period: …`), including approved values that would change.
+
+        `progress(done, total, message)` is called at each phase and every few thousand values,
+        inside the transaction; whatever it raises (the UI's JobCancelled) propagates and leaves
+        the database as it was.
         """
         problems = ProblemList()
         locate = json_locator("$.values")
-        for index, item in enumerate(items):
-            problems.extend(value_item_problems(item, index, locate))
+        value_items_problems(items, locate, problems, progress)
         if problems:
             raise ValidationError(problems.final(), source=source)
         group = _Group(programme_code, items, locate, Problem("$.programme", ""))
-        return self._import([group], source)
+        return self._import([group], source, progress)
 
-    def import_file(self, path: Path) -> ValuesImportSummary:
+    def import_file(self, path: Path, *, progress: ProgressFn | None = None) -> ValuesImportSummary:
         """Import a `.json` ({"programme": CODE, "values": [...]}) or `.csv` file of values."""
         path = Path(path)
         suffix = path.suffix.lower()
+        if suffix not in (".csv", ".json"):
+            raise ValidationError(f"{path.name}: values are imported from .csv or .json files")
+        report(progress, 0, 0, f"Reading {path.name}")
         if suffix == ".csv":
-            return self._import(_read_csv(path), path.name)
-        if suffix == ".json":
-            data = read_json_file(path)
-            problems = _json_file_problems(data)
-            if problems:
-                raise ValidationError(problems, source=path.name)
-            assert isinstance(data, dict)
-            return self.import_items(data["programme"], data["values"], source=path.name)
-        raise ValidationError(f"{path.name}: values are imported from .csv or .json files")
+            return self._import(_read_csv(path), path.name, progress)
+        data = read_json_file(path)
+        problems = _json_file_problems(data)
+        if problems:
+            raise ValidationError(problems, source=path.name)
+        assert isinstance(data, dict)
+        return self.import_items(data["programme"], data["values"], source=path.name, progress=progress)
 
-    def _import(self, groups: Sequence[_Group], source: str) -> ValuesImportSummary:
+    def _import(
+        self, groups: Sequence[_Group], source: str, progress: ProgressFn | None = None
+    ) -> ValuesImportSummary:
         problems = ProblemList()
         with self._sessions.begin() as session:
             writers = []
@@ -151,15 +166,18 @@ class ValuesService:
                     problems.add(Problem(group.where.location, message, group.where.field))
                     continue
                 resolver = CellResolver(session, programme)
-                checked = check_items(Catalog.from_resolver(resolver), group.items, group.locate, problems)
+                catalog = Catalog.from_resolver(resolver)
+                checked = check_items(catalog, group.items, group.locate, problems, progress)
                 writer = ValueWriter(session, self._actor, programme, resolver)
+                report(progress, 0, 0, f"Comparing with the values of {programme.code}")
                 writer.plan(checked, group.locate, problems)
                 writers.append(writer)
             if problems:
                 raise ValidationError(problems.final(), source=source)
             if self._database_path is not None and any(w.has_changes for w in writers):
+                report(progress, 0, 0, "Backing up the database")
                 backup_database(self._database_path, reason="before-import")
-            counts = [w.apply() for w in writers]
+            counts = [w.apply(progress) for w in writers]
         return ValuesImportSummary(
             sum(c.created for c in counts),
             sum(c.replaced for c in counts),
@@ -169,7 +187,9 @@ class ValuesService:
 
     # -- export ---------------------------------------------------------------------------------
 
-    def export_values(self, programme_code: str, fmt: str = "csv") -> str:
+    def export_values(
+        self, programme_code: str, fmt: str = "csv", *, progress: ProgressFn | None = None
+    ) -> str:
         """Every value of a programme as CSV (formula-like cells neutralised) or as JSON in the
         `values import` format."""
         if fmt not in ("csv", "json"):
@@ -177,13 +197,17 @@ class ValuesService:
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
             code = programme.code
-            items = value_items(session, programme)
+            items = value_items(session, programme, progress)
         if fmt == "json":
             return json.dumps({"programme": code, "values": items}, indent=1, ensure_ascii=False) + "\n"
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(EXPORT_HEADER)
-        for item in items:
+        total = len(items)
+        message = f"Writing {count_text(total, 'value')} as CSV"
+        for index, item in enumerate(items):
+            if not index % REPORT_EVERY:
+                report(progress, index, total, message)
             options = options_text(item.get("options", {}).items())
             cells = {
                 "programme": code,
@@ -206,12 +230,21 @@ class ValuesService:
             writer.writerow(row)
         return out.getvalue()
 
-    def export_file(self, programme_code: str, path: Path, fmt: str | None = None) -> None:
+    def export_file(
+        self,
+        programme_code: str,
+        path: Path,
+        fmt: str | None = None,
+        *,
+        progress: ProgressFn | None = None,
+    ) -> None:
         """Write the export atomically; the format follows the suffix unless given. CSV files
-        start with a UTF-8 BOM so that spreadsheets read accents correctly."""
+        start with a UTF-8 BOM so that spreadsheets read accents correctly. If `progress`
+        raises, no file is written."""
         path = Path(path)
         fmt = fmt or path.suffix.lower().lstrip(".")
-        text = self.export_values(programme_code, fmt)
+        text = self.export_values(programme_code, fmt, progress=progress)
+        report(progress, 0, 0, f"Writing {path.name}")
         write_atomically(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
 
 

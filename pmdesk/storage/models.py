@@ -260,9 +260,23 @@ class DataValueRow(SyncedMixin, Base):
     entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     device_uuid: Mapped[str] = mapped_column(String(36), default="")
     __table_args__ = (
-        # One row per cell; also the index the IPTT aggregate walks (indicator, period first).
+        # One row per cell.
         UniqueConstraint("indicator_id", "period", "site_id", "combo_id"),
         Index("ix_data_value_site_period", "site_id", "period"),
+        # Everything the IPTT sums, in GROUP BY order: SQLite answers Σ per indicator and period
+        # (whole programme, a site subtree, approved only) from this index alone. Through the
+        # unique index instead it reads every row from the table, in the order the values were
+        # entered (period by period), which took 0.8 s rather than 0.15 s for a million values.
+        Index(
+            "ix_data_value_iptt",
+            "indicator_id",
+            "period",
+            "site_id",
+            "status",
+            "value",
+            "numerator",
+            "denominator",
+        ),
         CheckConstraint("status IN ('draft','submitted','approved','returned')", name="status"),
     )
 

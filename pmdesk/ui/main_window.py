@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The shell: menus, programme list, the IPTT screen, status bar, window state and zoom."""
+"""The shell: sidebar of screens, current programme, menus, status bar, window state and zoom."""
 
 from __future__ import annotations
 
@@ -7,49 +7,73 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QHeaderView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from pmdesk import __version__
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.ui.context import Services
+from pmdesk.ui.context import Services, UiContext
+from pmdesk.ui.file_actions import FileActions
 from pmdesk.ui.formatting import format_count
-from pmdesk.ui.models.programme_list_model import COL_CODE, COL_NAME, ProgrammeListModel
-from pmdesk.ui.screens.iptt_screen import IpttScreen
-from pmdesk.ui.signals import AppSignals, DataChange
+from pmdesk.ui.models.programme_list_model import COL_NAME, ProgrammeListModel
+from pmdesk.ui.signals import AppSignals, DataChange, Navigation
+from pmdesk.ui.widgets.find_bar import FindBar
+from pmdesk.ui.widgets.welcome_page import WelcomePage
 from pmdesk.ui.workers import Job, Workers
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeSummary
+    from pmdesk.ui.screens.base import Screen
+    from pmdesk.ui.screens.iptt_screen import IpttScreen
 
 # Font scale steps of View ▸ Zoom; 1.0 is the system font.
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5)
 DEFAULT_ZOOM = ZOOM_STEPS.index(1.0)
+MAX_RECENT = 8
 
 _GEOMETRY = "window/geometry"
 _STATE = "window/state"
-_SPLITTER = "window/splitter"
 _ZOOM = "view/zoom"
 _PROGRAMME = "view/programme"
+_SCREEN = "view/screen"
+RECENT = "files/recent_databases"
+
+
+def recent_databases(settings: QSettings) -> list[str]:
+    value = settings.value(RECENT, [])
+    # QSettings gives a lone string for a one-item list in INI files.
+    items: list[object] = (
+        [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+    )
+    return [str(v) for v in items if v]
+
+
+def remember_database(settings: QSettings, path: Path) -> None:
+    items = [str(path)] + [p for p in recent_databases(settings) if p != str(path)]
+    settings.setValue(RECENT, items[:MAX_RECENT])
 
 
 class MainWindow(QMainWindow):
-    programmes_loaded = Signal(int)  # how many programmes the list shows
+    programmes_loaded = Signal(int)  # how many programmes there are
     programme_selected = Signal(str)  # its code
+    database_requested = Signal(object)  # a Path the user wants to open (or create) instead
+    demo_requested = Signal()  # the user asked for the demo database
 
     def __init__(
         self,
@@ -68,100 +92,178 @@ class MainWindow(QMainWindow):
         self._log_path = log_path
         self._services: Services | None = None
         self._programmes_job: Job | None = None
+        self._programme_code: str | None = None
+        self.screens: list[Screen] = []
         self.iptt_screen: IpttScreen | None = None
         self._base_font = QFont(QApplication.font())
         self._zoom = DEFAULT_ZOOM
+        self.files = FileActions(self, settings)
+        self.files.status_message.connect(self._show_message)
+        self.files.programme_imported.connect(self._on_programme_imported)
         self.setWindowTitle(f"PMDesk — {database_path.name}")
-        self._build_menus()
         self._build_central()
+        self._build_menus()
         self._build_status_bar()
         signals.data_changed.connect(self._on_data_changed)
+        signals.navigation_requested.connect(self._on_navigation_requested)
         self._restore_state()
 
     # -- layout -----------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # not a standard key on Windows
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-
-        view_menu = self.menuBar().addMenu("&View")
-        self.zoom_in_action = QAction("Zoom &in", self)
-        # Ctrl+= too: on most keyboards "+" needs Shift.
-        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        self.zoom_in_action.triggered.connect(self.zoom_in)
-        self.zoom_out_action = QAction("Zoom &out", self)
-        self.zoom_out_action.setShortcut(QKeySequence("Ctrl+-"))
-        self.zoom_out_action.triggered.connect(self.zoom_out)
-        self.zoom_reset_action = QAction("&Actual size", self)
-        self.zoom_reset_action.setShortcut(QKeySequence("Ctrl+0"))
-        self.zoom_reset_action.triggered.connect(self.reset_zoom)
-        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        self.reload_action = QAction("&Reload", self)
-        self.reload_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.reload_action.setStatusTip("Read the programmes and the IPTT from the database again")
-        self.reload_action.triggered.connect(self.reload)
-        view_menu.addAction(self.reload_action)
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self.about_action = QAction("&About PMDesk", self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(self._on_about_triggered)
-        help_menu.addAction(self.about_action)
 
     def _build_central(self) -> None:
         self.pages = QStackedWidget(self)
         self.opening_label = QLabel(f"Opening {self._database_path} …", self)
         self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.opening_label.setWordWrap(True)
-        self.empty_label = QLabel(self._empty_text(), self)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.empty_label.setContentsMargins(24, 24, 24, 24)
+        self.welcome = WelcomePage(self)
+        self.welcome.create_clicked.connect(self.new_programme)
+        self.welcome.demo_clicked.connect(self.demo_requested)
+        self.welcome.package_clicked.connect(self.files.import_package)
+        self.welcome.logframe_clicked.connect(self.files.import_logframe)
+        self.welcome.template_clicked.connect(self.files.write_logframe_template)
+        self.welcome.open_clicked.connect(self.open_database)
+        self.empty_label = self.welcome  # what an empty database shows
 
         self.programme_model = ProgrammeListModel(self)
-        self.programme_view = QTableView(self)
-        self.programme_view.setModel(self.programme_model)
-        self.programme_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.programme_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.programme_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.programme_view.verticalHeader().hide()
-        self.programme_view.horizontalHeader().hide()
-        self.programme_view.setShowGrid(False)
-        self.programme_view.setWordWrap(True)
-        self.programme_view.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        self.programme_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for column in range(self.programme_model.columnCount()):
-            self.programme_view.setColumnHidden(column, column not in (COL_CODE, COL_NAME))
-        self.programme_view.selectionModel().selectionChanged.connect(self._on_programme_selection_changed)
-        # A handful of rows: let Qt keep their heights fitted to the wrapped names at any width.
-        self.programme_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.programme_model.modelReset.connect(self._fit_programme_rows)
+        self.programme_combo = QComboBox(self)
+        self.programme_combo.setModel(self.programme_model)
+        self.programme_combo.setModelColumn(COL_NAME)
+        self.programme_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.programme_combo.setMinimumContentsLength(24)
+        self.programme_combo.currentIndexChanged.connect(self._on_programme_combo_changed)
+        picker_label = QLabel("&Programme:", self)
+        picker_label.setBuddy(self.programme_combo)
 
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(6, 6, 0, 6)
-        heading = QLabel("<b>Programmes</b>", side)
-        heading.setBuddy(self.programme_view)
-        side_layout.addWidget(heading)
-        side_layout.addWidget(self.programme_view, 1)
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(0, 0))
+        self.nav.setUniformItemSizes(True)
+        self.nav.currentRowChanged.connect(self._on_nav_changed)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Roomy targets: the sidebar is clicked all day, sometimes on a touchpad or a projector.
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { padding-top: 4px; }QListWidget#navigation::item { padding: 7px 10px; }"
+        )
+        self.stack = QStackedWidget(self)
+        self.find_bar = FindBar(self)
+        self.find_bar.find_requested.connect(self._on_find_requested)
+        self.find_bar.hide()
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(side)
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 6, 8, 0)
+        top.addWidget(picker_label)
+        top.addWidget(self.programme_combo, 1)
+        top.addStretch(1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.stack, 1)
+        right.addWidget(self.find_bar)
+        body = QHBoxLayout()
+        body.setContentsMargins(8, 6, 8, 4)
+        body.addWidget(self.nav)
+        body.addLayout(right, 1)
+        self.workspace = QWidget(self)
+        outer = QVBoxLayout(self.workspace)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(top)
+        outer.addLayout(body, 1)
 
         self.pages.addWidget(self.opening_label)
-        self.pages.addWidget(self.empty_label)
-        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
+
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        return action
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_database_action = self._action("&New database…", self.new_database, keys.New)
+        self.open_database_action = self._action("&Open database…", self.open_database, keys.Open)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.new_programme_action = self._action("New &programme…", self.new_programme, "Ctrl+Shift+N")
+        import_menu = QMenu("&Import", self)
+        self.import_package_action = self._action(
+            "Programme &package (JSON)…", self.files.import_package, "Ctrl+I"
+        )
+        self.import_logframe_action = self._action("Excel &logframe…", self.files.import_logframe)
+        self.import_values_action = self._action("Data &values (CSV or JSON)…", self.files.import_values)
+        import_menu.addActions(
+            [self.import_package_action, self.import_logframe_action, self.import_values_action]
+        )
+        export_menu = QMenu("&Export", self)
+        self.export_package_action = self._action(
+            "Programme &package (JSON)…", lambda: self.files.export_package(self._programme_code), "Ctrl+E"
+        )
+        self.export_values_action = self._action(
+            "Data &values (CSV)…", lambda: self.files.export_values(self._programme_code)
+        )
+        self.template_action = self._action("Excel logframe &template…", self.files.write_logframe_template)
+        export_menu.addActions([self.export_package_action, self.export_values_action, self.template_action])
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        for item in (
+            self.new_database_action,
+            self.open_database_action,
+            self.recent_menu,
+            None,
+            self.new_programme_action,
+            import_menu,
+            export_menu,
+            None,
+            self.quit_action,
+        ):
+            if item is None:
+                file_menu.addSeparator()
+            elif isinstance(item, QMenu):
+                file_menu.addMenu(item)
+            else:
+                file_menu.addAction(item)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._action("&Undo", self.undo, keys.Undo)
+        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Y")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(keys.Redo)])
+        self.find_action = self._action("&Find…", self.show_find_bar, keys.Find)
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        edit_menu.aboutToShow.connect(self._update_edit_actions)
+
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.zoom_in_action = self._action("Zoom &in", self.zoom_in)
+        # Ctrl+= too: on most keyboards "+" needs Shift.
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = self._action("Zoom &out", self.zoom_out, "Ctrl+-")
+        self.zoom_reset_action = self._action("&Actual size", self.reset_zoom, "Ctrl+0")
+        self.reload_action = self._action(
+            "&Reload", self.reload, keys.Refresh, "Read everything from the database again"
+        )
+        self.view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.reload_action)
+        self.view_menu.addSeparator()
+        self.screen_actions: list[QAction] = []
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = self._action("&About PMDesk", self._on_about_triggered)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+        self._update_programme_actions()
 
     def _build_status_bar(self) -> None:
         self.programme_status = QLabel("", self)
@@ -177,35 +279,56 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_status)
         self._elide_database_path()
 
-    def _empty_text(self) -> str:
-        db = html.escape(f'"{self._database_path}"')
-        return (
-            "<h2>No programme yet</h2>"
-            "<p>This database does not hold any programme. To start, close PMDesk and, in a terminal:</p>"
-            "<p>add a realistic demo programme to this database:<br>"
-            f"<code>pmdesk --db {db} demo</code></p>"
-            "<p>or import a programme package (a .json file from your country office):<br>"
-            f"<code>pmdesk --db {db} programme import FILE</code></p>"
-            "<p>or just explore a separate demo database: <code>pmdesk --demo</code></p>"
-            "<p>Then start PMDesk again. Creating programmes in this window is coming in a later version.</p>"
-        )
-
-    # -- services ---------------------------------------------------------------------------
+    # -- services and screens -----------------------------------------------------------------
 
     def attach(self, services: Services) -> None:
-        """The database is open: build the screens that need it and list its programmes."""
+        """The database is open: build the screens and list the programmes."""
         self._services = services
-        self.iptt_screen = IpttScreen(
-            services.iptt, services.programmes, services.sites, self._workers, self._signals, self
-        )
-        self.splitter.addWidget(self.iptt_screen)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        state = self._settings.value(_SPLITTER)
-        if not (isinstance(state, QByteArray) and self.splitter.restoreState(state)):
-            side = max(self.fontMetrics().averageCharWidth() * 30, 200)
-            self.splitter.setSizes([side, max(self.width() - side, 400)])
+        context = UiContext(services, self._signals, self._workers)
+        self.files.context = context
+        for screen in _build_screens(context, self):
+            self.add_screen(screen)
+        remember_database(self._settings, self._database_path)
+        wanted = str(self._settings.value(_SCREEN, "iptt", type=str))
+        names = [s.name for s in self.screens]
+        self.show_screen(wanted if wanted in names else "iptt")
         self.refresh_programmes()
+
+    def add_screen(self, screen: Screen) -> None:
+        self.screens.append(screen)
+        self.stack.addWidget(screen)
+        screen.status_message.connect(self._show_message)
+        QListWidgetItem(screen.title, self.nav)
+        number = len(self.screens)
+        action = self._action(
+            screen.title,
+            lambda _=False, n=screen.name: self.show_screen(n),
+            f"Ctrl+{number}" if number < 10 else None,
+        )
+        self.screen_actions.append(action)
+        self.view_menu.addAction(action)
+        if screen.name == "iptt":
+            self.iptt_screen = screen  # type: ignore[assignment]
+        self._fit_nav()
+
+    def screen_named(self, name: str) -> Screen | None:
+        return next((s for s in self.screens if s.name == name), None)
+
+    def current_screen(self) -> Screen | None:
+        widget = self.stack.currentWidget()
+        return next((s for s in self.screens if s is widget), None)
+
+    def show_screen(self, name: str) -> None:
+        for row, screen in enumerate(self.screens):
+            if screen.name == name:
+                self.nav.setCurrentRow(row)
+                return
+
+    def _on_nav_changed(self, row: int) -> None:
+        if 0 <= row < len(self.screens):
+            self.stack.setCurrentWidget(self.screens[row])
+            self._settings.setValue(_SCREEN, self.screens[row].name)
+            self.find_bar.hide()
 
     @property
     def services(self) -> Services | None:
@@ -214,8 +337,8 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Read everything again, e.g. to retry after an error."""
         self.refresh_programmes()
-        if self.iptt_screen is not None:
-            self.iptt_screen.refresh()
+        for screen in self.screens:
+            screen.refresh()
 
     def refresh_programmes(self) -> None:
         if self._services is None:
@@ -231,17 +354,19 @@ class MainWindow(QMainWindow):
         if self._programmes_job is None or self.sender() is not self._programmes_job.signals:
             return
         self._programmes_job = None
-        current = self.current_programme_code() or str(self._settings.value(_PROGRAMME, "", type=str))
+        wanted = self._programme_code or str(self._settings.value(_PROGRAMME, "", type=str))
+        self.programme_combo.blockSignals(True)
         self.programme_model.set_rows(rows)
+        self.programme_combo.blockSignals(False)
         if not rows:
-            self.pages.setCurrentWidget(self.empty_label)
-            self.programme_status.setText("No programme")
-            if self.iptt_screen is not None:
-                self.iptt_screen.show_programme(None)
+            self.pages.setCurrentWidget(self.welcome)
+            self.programme_status.setText("No programme yet")
+            self._set_programme(None)
         else:
-            self.pages.setCurrentWidget(self.splitter)
-            row = self.programme_model.row_of(current) if current else -1
+            self.pages.setCurrentWidget(self.workspace)
+            row = self.programme_model.row_of(wanted) if wanted else -1
             self.select_programme_row(max(row, 0))
+            self._update_programme_status()
         self.programmes_loaded.emit(len(rows))
 
     def _on_programmes_failed(self, error: BaseException) -> None:
@@ -254,17 +379,16 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentWidget(self.opening_label)
 
-    # -- programme selection ----------------------------------------------------------------
+    # -- current programme ------------------------------------------------------------------
 
     def current_programme_code(self) -> str | None:
-        rows = self.programme_view.selectionModel().selectedRows()
-        programme = self.programme_model.programme_at(rows[0].row()) if rows else None
-        return programme.code if programme else None
+        return self._programme_code
 
     def select_programme_row(self, row: int) -> None:
-        index = self.programme_model.index(row, COL_NAME)
-        self.programme_view.selectRow(row)
-        self.programme_view.scrollTo(index)
+        if self.programme_combo.currentIndex() == row:
+            self._on_programme_combo_changed(row)
+        else:
+            self.programme_combo.setCurrentIndex(row)
 
     def select_programme(self, code: str) -> bool:
         row = self.programme_model.row_of(code)
@@ -272,25 +396,160 @@ class MainWindow(QMainWindow):
             self.select_programme_row(row)
         return row >= 0
 
-    def _on_programme_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        code = self.current_programme_code()
+    def _on_programme_combo_changed(self, row: int) -> None:
+        programme = self.programme_model.programme_at(row)
+        if programme is not None and programme.code != self._programme_code:
+            self._set_programme(programme.code)
+        self._update_programme_status()
+
+    def _set_programme(self, code: str | None) -> None:
+        self._programme_code = code
+        for screen in self.screens:
+            screen.set_programme(code)
+        self._update_programme_actions()
+        if code is not None:
+            self._settings.setValue(_PROGRAMME, code)
+            self.programme_selected.emit(code)
+
+    def _update_programme_status(self) -> None:
+        code = self._programme_code
         programme = self.programme_model.programme_at(self.programme_model.row_of(code)) if code else None
         if programme is None:
+            self.programme_status.setText("")
             return
         self.programme_status.setText(
             f"{programme.code} — {format_count(programme.indicator_count)} indicators · "
             f"{format_count(programme.site_count)} sites · {format_count(programme.value_count)} data values"
         )
-        if self.iptt_screen is not None:
-            self.iptt_screen.show_programme(programme.code)
-        self.programme_selected.emit(programme.code)
 
-    def _fit_programme_rows(self) -> None:
-        self.programme_view.resizeColumnToContents(COL_CODE)
+    def _update_programme_actions(self) -> None:
+        has = self._programme_code is not None
+        for action in (self.export_package_action, self.export_values_action):
+            action.setEnabled(has)
 
     def _on_data_changed(self, _change: DataChange) -> None:
-        # Counts in the list and the status bar may have changed with any change.
+        # Counts in the picker and the status bar may have changed with any change.
         self.refresh_programmes()
+
+    def _on_navigation_requested(self, target: object) -> None:
+        if not isinstance(target, Navigation):
+            return
+        if target.programme_code and target.programme_code != self._programme_code:
+            self.select_programme(target.programme_code)
+        self.show_screen(target.screen)
+        screen = self.screen_named(target.screen)
+        if screen is not None:
+            screen.navigate(target)
+
+    def _on_programme_imported(self, code: str) -> None:
+        self._programme_code = code  # selected once the refreshed list arrives
+        self._settings.setValue(_PROGRAMME, code)
+        self.show_screen("framework")
+
+    def new_programme(self) -> None:
+        if self._services is None:
+            return
+        from pmdesk.ui.widgets.programme_dialog import ProgrammeDialog
+
+        dialog = ProgrammeDialog(self._services.programmes, self._workers, parent=self)
+        if dialog.exec() and dialog.summary is not None:
+            self._signals.announce("programmes", dialog.summary.code)
+            self._on_programme_imported(dialog.summary.code)
+
+    # -- databases --------------------------------------------------------------------------
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New database",
+            str(self._database_path.parent / "programmes.sqlite"),
+            "PMDesk database (*.sqlite)",
+        )
+        if path:
+            chosen = Path(path)
+            if chosen.exists():
+                QMessageBox.warning(
+                    self, "New database", f"{chosen} exists already; use Open database instead."
+                )
+                return
+            self.database_requested.emit(chosen)
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open database",
+            str(self._database_path.parent),
+            "PMDesk database (*.sqlite *.db);;All files (*)",
+        )
+        if path:
+            self.database_requested.emit(Path(path))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for item in recent_databases(self._settings):
+            path = Path(item)
+            action = self.recent_menu.addAction(str(path))
+            action.setEnabled(path.exists() and path != self._database_path)
+            action.triggered.connect(lambda _=False, p=path: self.database_requested.emit(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def detach(self, new_path: Path) -> None:
+        """Forget the screens of the database being closed; the app opens `new_path` next."""
+        self._workers.cancel_all()
+        self.save_state()
+        for screen in self.screens:
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        for action in self.screen_actions:
+            self.view_menu.removeAction(action)
+        self.screens, self.screen_actions, self.iptt_screen = [], [], None
+        self.nav.clear()
+        self._services = None
+        self.files.context = None
+        self._programme_code = None
+        self.programme_model.set_rows([])
+        self._database_path = new_path
+        self.setWindowTitle(f"PMDesk — {new_path.name}")
+        self.database_status.setToolTip(str(new_path))
+        self._elide_database_path()
+        self.opening_label.setText(f"Opening {new_path} …")
+        self.pages.setCurrentWidget(self.opening_label)
+
+    # -- edit -------------------------------------------------------------------------------
+
+    def _update_edit_actions(self) -> None:
+        screen = self.current_screen()
+        stack = screen.undo_stack() if screen is not None else None
+        self.undo_action.setEnabled(stack is not None and stack.canUndo())
+        self.redo_action.setEnabled(stack is not None and stack.canRedo())
+        self.undo_action.setText(
+            f"&Undo {stack.undoText()}" if stack is not None and stack.canUndo() else "&Undo"
+        )
+        self.redo_action.setText(
+            f"&Redo {stack.redoText()}" if stack is not None and stack.canRedo() else "&Redo"
+        )
+
+    def undo(self) -> None:
+        screen = self.current_screen()
+        stack = screen.undo_stack() if screen is not None else None
+        if stack is not None and stack.canUndo():
+            stack.undo()
+
+    def redo(self) -> None:
+        screen = self.current_screen()
+        stack = screen.undo_stack() if screen is not None else None
+        if stack is not None and stack.canRedo():
+            stack.redo()
+
+    def show_find_bar(self) -> None:
+        if self.current_screen() is not None:
+            self.find_bar.open()
+
+    def _on_find_requested(self, text: str) -> None:
+        screen = self.current_screen()
+        found = screen.find_text(text) if screen is not None else False
+        self.find_bar.set_found(found)
 
     # -- zoom -------------------------------------------------------------------------------
 
@@ -348,12 +607,9 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self._settings.setValue(_GEOMETRY, self.saveGeometry())
         self._settings.setValue(_STATE, self.saveState())
-        if self.iptt_screen is not None:
-            self._settings.setValue(_SPLITTER, self.splitter.saveState())
         self._settings.setValue(_ZOOM, self._zoom)
-        code = self.current_programme_code()
-        if code:
-            self._settings.setValue(_PROGRAMME, code)
+        if self._programme_code:
+            self._settings.setValue(_PROGRAMME, self._programme_code)
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -371,7 +627,12 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._elide_database_path()
-            self._fit_programme_rows()
+            self._fit_nav()
+
+    def _fit_nav(self) -> None:
+        metrics = self.nav.fontMetrics()
+        widest = max((metrics.horizontalAdvance(s.title) for s in self.screens), default=80)
+        self.nav.setFixedWidth(widest + 44)
 
     def _elide_database_path(self) -> None:
         text = f"Database: {self._database_path}"
@@ -379,6 +640,9 @@ class MainWindow(QMainWindow):
         self.database_status.setText(
             self.database_status.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, width)
         )
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
 
     # -- help -------------------------------------------------------------------------------
 
@@ -393,3 +657,25 @@ class MainWindow(QMainWindow):
             "<p>Licence: GNU GPL, version 3 or later.</p>"
             f"<p>Database: {html.escape(str(self._database_path))}</p>{log}",
         )
+
+
+def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
+    """The sidebar, in the order work flows: set up, enter, check, report."""
+    from pmdesk.ui.screens.completeness_screen import CompletenessScreen
+    from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
+    from pmdesk.ui.screens.framework_screen import FrameworkScreen
+    from pmdesk.ui.screens.iptt_screen import IpttScreen
+    from pmdesk.ui.screens.programmes_screen import ProgrammesScreen
+    from pmdesk.ui.screens.sites_screen import SitesScreen
+    from pmdesk.ui.screens.targets_screen import TargetsScreen
+
+    kinds = (
+        ProgrammesScreen,
+        FrameworkScreen,
+        SitesScreen,
+        TargetsScreen,
+        DataEntryScreen,
+        CompletenessScreen,
+        IpttScreen,
+    )
+    return [kind(context, parent) for kind in kinds]

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""MainWindow with the IPTT screen: list, IPTT through the worker, pickers, empty state, zoom, restart."""
+"""MainWindow with the IPTT screen: IPTT through the worker, pickers, zoom, state, restart."""
 
 from __future__ import annotations
 
@@ -62,26 +62,6 @@ def pick(qtbot: QtBot, screen: IpttScreen, combo_name: str, code: str | None) ->
     assert index >= 0, code
     with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
         combo.setCurrentIndex(index)
-
-
-def test_window_lists_programmes_and_shows_the_iptt(
-    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built, db: Database
-) -> None:
-    window = make_window(services)
-    qtbot.waitUntil(lambda: window.programme_model.rowCount() == 1)
-    screen = wait_for_table(qtbot, window)
-    assert window.pages.currentWidget() is window.splitter
-    assert window.current_programme_code() == "WASH-T"
-    assert screen.title_label.text() == "Clean water for Zinder"
-    assert "as of 2025 Q2" in screen.subtitle_label.text()
-    assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,800"
-    assert figure(screen, "1.1", COL_STATUS) == "On track"
-    assert screen.as_of_combo.currentText() == "Latest with data (2025 Q2)"
-    assert screen.as_of_combo.count() == 1 + 4  # every quarter of 2025, not only those up to as-of
-    assert "WASH-T" in window.programme_status.text()
-    assert str(db.path) in window.database_status.toolTip()
-    assert "Database:" in window.database_status.text()
-    assert window.windowTitle() == f"PMDesk — {db.path.name}"
 
 
 def test_the_site_picker_changes_the_figures(
@@ -165,21 +145,6 @@ def test_a_failing_computation_is_shown_not_swallowed(
         window.reload_action.trigger()
     assert screen.error_text == ""
     assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,800"
-
-
-def test_an_empty_database_shows_what_to_do(
-    qtbot: QtBot, make_window: WindowFactory, services: Services
-) -> None:
-    window = make_window(services)
-    with qtbot.waitSignal(window.programmes_loaded, timeout=10_000) as loaded:
-        pass
-    assert loaded.args == [0]
-    assert window.pages.currentWidget() is window.empty_label
-    text = window.empty_label.text()
-    assert "No programme yet" in text
-    assert "demo</code>" in text and "programme import FILE" in text
-    assert window.findChildren(type(window.quit_action))  # menus still work; no dead buttons on the page
-    assert screen_of(window).programme_code is None
 
 
 def test_zoom_shortcuts_scale_the_application_font(

@@ -401,12 +401,12 @@ def test_db_from_the_environment(
 
 
 @pytest.fixture
-def fake_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Path, Path]]]:
-    calls: list[tuple[Path, Path]] = []
+def fake_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Path, Path, bool]]]:
+    calls: list[tuple[Path, Path, bool]] = []
     module = types.ModuleType("pmdesk.app")
 
-    def run_gui(db_path: Path, data_dir: Path) -> int:
-        calls.append((db_path, data_dir))
+    def run_gui(db_path: Path, data_dir: Path, with_demo: bool = False) -> int:
+        calls.append((db_path, data_dir, with_demo))
         return 0
 
     module.run_gui = run_gui  # type: ignore[attr-defined]
@@ -414,22 +414,20 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Path, Path]
     yield calls
 
 
-def test_no_command_opens_the_gui(fake_app: list[tuple[Path, Path]], data_dir: Path, tmp_path: Path) -> None:
+def test_no_command_opens_the_gui(
+    fake_app: list[tuple[Path, Path, bool]], data_dir: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "mine.sqlite"
     assert cli.main(["--db", str(db)]) == 0
-    assert fake_app == [(db.resolve(), data_dir)]
+    assert fake_app == [(db.resolve(), data_dir, False)]
 
 
 def test_demo_flag_opens_the_gui_on_the_demo_database(
-    capsys: pytest.CaptureFixture[str], fake_app: list[tuple[Path, Path]], data_dir: Path
+    fake_app: list[tuple[Path, Path, bool]], data_dir: Path
 ) -> None:
     assert cli.main(["--demo"]) == 0
-    demo = (data_dir / "demo.sqlite").resolve()
-    assert fake_app == [(demo, data_dir)]
-    _, out, _ = run(capsys, "--db", str(demo), "programme", "list")
-    assert "DEMO-WASH" in out
-    assert cli.main(["--demo"]) == 0  # the second time the demo is already there
-    assert len(fake_app) == 2
+    # The window adds the demo programme once it is on screen (pmdesk.app.open_services).
+    assert fake_app == [((data_dir / "demo.sqlite").resolve(), data_dir, True)]
 
 
 # -- as a program -----------------------------------------------------------------------------------

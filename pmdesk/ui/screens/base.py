@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
@@ -14,6 +15,8 @@ class Screen(QWidget):
     """A page in the sidebar. Subclasses set `title`, build their layout in code and override
     `set_programme` and `refresh`; they listen to the app-wide data_changed signal through
     `on_data_changed` and never call another screen."""
+
+    status_message = Signal(str)  # a passing note for the window's status bar ("Saved …")
 
     title = ""  # shown in the sidebar
     name = ""  # what Navigation.screen calls it: "programmes", "framework", "sites", "targets", "entry",

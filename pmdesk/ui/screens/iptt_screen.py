@@ -1,20 +1,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The IPTT of one programme: as-of period and site pickers over a read-only, colour-coded table."""
+"""The IPTT of one programme: as-of, site and approved-only choices over a colour-coded table,
+with a per-site drill-down and export to Excel and CSV."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
+    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -32,19 +36,24 @@ from pmdesk.ui.models.iptt_table_model import (
     IpttTableModel,
     band_explanation,
 )
-from pmdesk.ui.signals import AppSignals, DataChange
+from pmdesk.ui.screens.base import Screen
+from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
-from pmdesk.ui.workers import Job, Workers
+from pmdesk.ui.widgets.iptt_export import ExportKind, IpttExporter
+from pmdesk.ui.widgets.iptt_site_dialog import IpttSiteDialog
+from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period
     from pmdesk.services.iptt import IpttService, IpttTable
     from pmdesk.services.programmes import ProgrammeService
     from pmdesk.services.sites import SiteInfo, SiteService
+    from pmdesk.ui.context import UiContext
 
 WHOLE_PROGRAMME = "Whole programme"
 LATEST_WITH_DATA = "Latest with data"
 BUSY_DELAY_MS = 150  # a quick table appears without the busy indicator flickering
+IRRELEVANT_CHANGES = frozenset({"people"})  # changes that cannot move a figure
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class IpttRequest:
     programme_code: str
     as_of: str | None
     site_code: str | None
+    approved_only: bool
     serial: int  # a reload of the same choice after a data change is a new request
 
 
@@ -67,42 +77,47 @@ def load_iptt(
     iptt: IpttService, programmes: ProgrammeService, sites: SiteService, request: IpttRequest
 ) -> IpttLoad:
     """The job: runs on a pool thread, touches no widget; each service call opens its own session."""
-    table = iptt.table(request.programme_code, as_of=request.as_of, site_code=request.site_code)
+    table = iptt.table(
+        request.programme_code,
+        as_of=request.as_of,
+        site_code=request.site_code,
+        approved_only=request.approved_only,
+    )
     periods = tuple(programmes.periods(request.programme_code))
     site_list = tuple(sites.list_sites(request.programme_code))
     return IpttLoad(request, table, periods, site_list)
 
 
-class IpttScreen(QWidget):
+class IpttScreen(Screen):
+    """The programme's IPTT. Figures are computed by a worker; a newer choice drops older results.
+    Double-click or Enter on an indicator shows its figures by site; the export buttons save the
+    table as shown (as of, site, approved only)."""
+
+    title = "IPTT"
+    name = "iptt"
+
     table_loaded = Signal(str)  # programme code, once new figures are on screen
     load_failed = Signal(str)  # the message shown
+    status_message = Signal(str)  # an outcome for the shell's status bar (also shown on the screen)
 
-    def __init__(
-        self,
-        iptt: IpttService,
-        programmes: ProgrammeService,
-        sites: SiteService,
-        workers: Workers,
-        signals: AppSignals | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._iptt = iptt
-        self._programmes = programmes
-        self._sites = sites
-        self._workers = workers
-        self._programme: str | None = None
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
         self._serial = 0
         self._request: IpttRequest | None = None
         self._job: Job | None = None
         self._periods: tuple[Period, ...] = ()
         self._site_list: tuple[SiteInfo, ...] = ()
+        self._pending: Navigation | None = None  # asked for before the table arrived
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
         self._busy_timer.timeout.connect(self._on_busy_delay_elapsed)
         self.model = IpttTableModel(self)
+        self.site_dialog: IpttSiteDialog | None = None
+        self.exporter = IpttExporter(context, self)
+        self.exporter.exported.connect(self._on_exported)
+        self.exporter.failed.connect(self._on_export_failed)
+        self.exporter.cancelled.connect(self._on_export_cancelled)
+        self.exporter.running_changed.connect(self._update_export_buttons)
         self._build()
-        if signals is not None:
-            signals.data_changed.connect(self._on_data_changed)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -127,6 +142,20 @@ class IpttScreen(QWidget):
         site_label.setBuddy(self.site_combo)
         self.as_of_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.site_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.approved_check = QCheckBox("A&pproved data only", self)
+        self.approved_check.setToolTip(
+            "Count only approved values; drafts, submitted and returned values are left out"
+        )
+        self.approved_check.toggled.connect(self._on_filter_changed)
+
+        self.excel_button = QPushButton("Export to E&xcel…", self)
+        self.excel_button.setToolTip("Save this IPTT, as shown, as an Excel workbook with its change log")
+        self.excel_button.clicked.connect(self._on_export_excel_clicked)
+        self.csv_button = QPushButton("Export &CSV…", self)
+        self.csv_button.setToolTip(
+            "Save this IPTT, as shown, as a CSV file: one row per indicator and period"
+        )
+        self.csv_button.clicked.connect(self._on_export_csv_clicked)
 
         self.busy_bar = QProgressBar(self)
         self.busy_bar.setRange(0, 0)  # indeterminate
@@ -142,6 +171,8 @@ class IpttScreen(QWidget):
         controls.addSpacing(16)
         controls.addWidget(site_label)
         controls.addWidget(self.site_combo, 1)
+        controls.addSpacing(16)
+        controls.addWidget(self.approved_check)
         controls.addSpacing(16)
         controls.addWidget(self.busy_bar)
         controls.addWidget(self.busy_label)
@@ -165,6 +196,11 @@ class IpttScreen(QWidget):
         self.table_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table_view.setAlternatingRowColors(False)  # status colours carry the meaning
+        self.table_view.doubleClicked.connect(self._on_row_chosen)
+        self.table_view.frozen_view.doubleClicked.connect(self._on_row_chosen)
+        # Enter by hand rather than `activated`: styles that activate on a single click would
+        # otherwise open the dialog whenever a cell is clicked to read its tooltip.
+        self.table_view.installEventFilter(self)
 
         self.empty_label = QLabel("", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -190,15 +226,29 @@ class IpttScreen(QWidget):
             self._legend_chips[status] = chip
         legend_layout.addStretch(1)
 
+        self.status_label = QLabel("", self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint_label = QLabel("Double-click an indicator or press Enter to see its figures by site.", self)
+        self.hint_label.setWordWrap(True)
+
+        heading = QHBoxLayout()
+        heading.addWidget(self.title_label, 1)
+        heading.addWidget(self.excel_button, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addWidget(self.csv_button, 0, Qt.AlignmentFlag.AlignTop)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
+        layout.addLayout(heading)
         layout.addWidget(self.subtitle_label)
         layout.addLayout(controls)
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.legend)
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.status_label)
         self._apply_fonts()
         self._set_legend_thresholds(None)
+        self._update_export_buttons()
 
     def _apply_fonts(self) -> None:
         # Derived from the screen's font, so the title follows View ▸ Zoom.
@@ -231,10 +281,6 @@ class IpttScreen(QWidget):
     # -- public -----------------------------------------------------------------------------
 
     @property
-    def programme_code(self) -> str | None:
-        return self._programme
-
-    @property
     def is_busy(self) -> bool:
         return self._job is not None
 
@@ -242,17 +288,19 @@ class IpttScreen(QWidget):
     def error_text(self) -> str:
         return self.error_label.text() if not self.error_label.isHidden() else ""
 
-    def show_programme(self, code: str | None) -> None:
+    def set_programme(self, code: str | None) -> None:
         """Show the IPTT of another programme (None: nothing), as of its latest period with data."""
-        if code == self._programme and self._request is not None:
+        if code == self.programme_code and self._request is not None:
             return
-        self._programme = code
+        self.programme_code = code
         self._periods = ()
         self._site_list = ()
         self._reset_pickers()
         self.model.set_table(None)
         self.table_view.clearSpans()
         self.error_label.hide()
+        self.status_label.setText("")
+        self._update_export_buttons()
         if code is None:
             self._cancel()
             self.title_label.setText("")
@@ -264,20 +312,65 @@ class IpttScreen(QWidget):
 
     def refresh(self) -> None:
         """Recompute with the current choices (after the data changed)."""
-        if self._programme is not None:
+        if self.programme_code is not None:
             self._load(self._combo_value(self.as_of_combo), self._combo_value(self.site_combo))
+
+    def on_data_changed(self, change: DataChange) -> None:
+        if change.kind not in IRRELEVANT_CHANGES:
+            super().on_data_changed(change)
+
+    def navigate(self, target: Navigation) -> None:
+        """Select the indicator named (after the table has arrived, if it is on its way)."""
+        if self._job is not None:
+            self._pending = target
+        elif target.indicator_code:
+            self._select_indicator(target.indicator_code)
+
+    def find_text(self, text: str) -> bool:
+        """Select the next indicator whose code or name contains `text`."""
+        needle = text.strip().casefold()
+        rows = self.model.rowCount()
+        if not needle or not rows:
+            return False
+        current = self.table_view.currentIndex()
+        start = current.row() + 1 if current.isValid() else 0
+        for offset in range(rows):
+            row = (start + offset) % rows
+            line = self.model.line_at(row)
+            indicator = line.indicator if line is not None else None
+            if indicator is not None and needle in f"{indicator.code} {indicator.name}".casefold():
+                self._select_row(row)
+                return True
+        return False
+
+    def open_site_figures(self, indicator_code: str) -> IpttSiteDialog | None:
+        """Open the "values by site" dialog of an indicator of the table shown."""
+        table = self.model.table
+        row = self.model.indicator_row_of(indicator_code)
+        line = self.model.line_at(row)
+        if table is None or line is None or line.indicator is None:
+            return None
+        if self.site_dialog is not None:
+            self.site_dialog.close()
+            self.site_dialog.deleteLater()
+        self.site_dialog = IpttSiteDialog(self.context, table, line.indicator, self._site_list, self)
+        self.site_dialog.open()
+        return self.site_dialog
 
     # -- loading ----------------------------------------------------------------------------
 
     def _load(self, as_of: str | None, site_code: str | None) -> None:
-        assert self._programme is not None
+        assert self.programme_code is not None
         self._cancel()
         self._serial += 1
-        self._request = IpttRequest(self._programme, as_of, site_code, self._serial)
-        job = Job(load_iptt, self._iptt, self._programmes, self._sites, self._request, name="iptt")
+        self._request = IpttRequest(
+            self.programme_code, as_of, site_code, self.approved_check.isChecked(), self._serial
+        )
+        services = self.services
+        job = Job(load_iptt, services.iptt, services.programmes, services.sites, self._request, name="iptt")
         job.finished.connect(self._on_loaded)
         job.failed.connect(self._on_failed)
-        self._job = self._workers.start(job)
+        self._job = self.context.workers.start(job)
         self._busy_timer.start()
 
     def _cancel(self) -> None:
@@ -303,8 +396,15 @@ class IpttScreen(QWidget):
         self._cancel()
         self.error_label.hide()
         self._fill_pickers(load)
+        current = self.model.line_at(self.table_view.currentIndex().row())
         self.model.set_table(load.table)
         self._show_table(load.table)
+        self._update_export_buttons()
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.indicator_code:
+            self._select_indicator(pending.indicator_code)
+        elif current is not None and current.indicator is not None:
+            self._select_indicator(current.indicator.code)  # the same row after a refresh
         self.table_loaded.emit(load.request.programme_code)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -318,6 +418,7 @@ class IpttScreen(QWidget):
         # Figures of an earlier choice under this message would be read as the answer.
         self.model.set_table(None)
         self.table_view.clearSpans()
+        self._update_export_buttons()
         self.error_label.setText(message)
         self.error_label.show()
         self.subtitle_label.setText("")
@@ -330,6 +431,7 @@ class IpttScreen(QWidget):
             table.programme_code,
             f"as of {as_of}" if as_of else "no data yet",
             table.site_name or WHOLE_PROGRAMME,
+            "approved data only" if table.approved_only else "all data",
             f"{len(table.rows)} indicators",
             "figures rounded for display (at most 2 decimals); hover over a cell for details",
         ]
@@ -415,15 +517,75 @@ class IpttScreen(QWidget):
         combo.setCurrentIndex(max(index, 0))
         combo.blockSignals(False)
 
-    def _on_filter_changed(self, _index: int) -> None:
-        if self._programme is not None:
+    def _on_filter_changed(self, _value: object) -> None:
+        if self.programme_code is not None:
             self.refresh()
+
+    # -- selection and drill-down -----------------------------------------------------------
+
+    def _select_row(self, row: int) -> None:
+        view = self.table_view
+        view.setCurrentIndex(self.model.index(row, COL_INDICATOR))
+        view.updateGeometries()  # the scroll range is otherwise updated later, after a new table
+        # Column 0 never scrolls: aim at the first column in sight, so only rows move.
+        column = max(view.columnAt(view.frozen_view.columnWidth(0) + 1), COL_INDICATOR + 1)
+        view.scrollTo(self.model.index(row, column))
+
+    def _select_indicator(self, code: str) -> None:
+        row = self.model.indicator_row_of(code)
+        if row >= 0:
+            self._select_row(row)
+
+    def _on_row_chosen(self, index: QModelIndex) -> None:
+        line = self.model.line_at(index.row())
+        if line is not None and line.indicator is not None:
+            self.open_site_figures(line.indicator.code)
+
+    # -- export -----------------------------------------------------------------------------
+
+    def _update_export_buttons(self, _running: bool = False) -> None:
+        ready = self.model.table is not None and not self.exporter.is_running
+        for button in (self.excel_button, self.csv_button):
+            button.setEnabled(ready)
+        tip = "" if self.model.table is not None else " (once the IPTT is shown)"
+        self.excel_button.setStatusTip(f"Save this IPTT as an Excel workbook{tip}")
+        self.csv_button.setStatusTip(f"Save this IPTT as a CSV file{tip}")
+
+    def _on_export_excel_clicked(self) -> None:
+        if self.model.table is not None:
+            self.exporter.ask_and_export(ExportKind.EXCEL, self.model.table)
+
+    def _on_export_csv_clicked(self) -> None:
+        if self.model.table is not None:
+            self.exporter.ask_and_export(ExportKind.CSV, self.model.table)
+
+    def _on_exported(self, path: str) -> None:
+        self._tell(f"Exported the IPTT to {path}")
+
+    def _on_export_cancelled(self) -> None:
+        self._tell("Export cancelled: no file was written.")
+
+    def _on_export_failed(self, message: str) -> None:
+        self._tell("The export failed.")
+        QMessageBox.warning(self, "Export failed", message)
+
+    def _tell(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_message.emit(text)
 
     # -- events -----------------------------------------------------------------------------
 
-    def _on_data_changed(self, change: DataChange) -> None:
-        if self._programme is not None and change.concerns(self._programme):
-            self.refresh()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table_view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.table_view.currentIndex().isValid()
+        ):
+            self._on_row_chosen(self.table_view.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

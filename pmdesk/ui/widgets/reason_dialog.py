@@ -51,10 +51,14 @@ class ReasonDialog(QDialog):
         self._update_ok()
 
     def reason(self) -> Reason:
-        return Reason(self.reason_box.currentData(), self.text_edit.toPlainText().strip())
+        return Reason(self._code(), self.text_edit.toPlainText().strip())
+
+    def _code(self) -> ChangeReason:
+        # Qt hands item data of a str enum back as a plain str.
+        return ChangeReason(self.reason_box.currentData())
 
     def _update_ok(self) -> None:
-        needs_text = self.reason_box.currentData() is ChangeReason.OTHER
+        needs_text = self._code() is ChangeReason.OTHER
         ok = not needs_text or bool(self.text_edit.toPlainText().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 

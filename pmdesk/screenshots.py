@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`pmdesk screenshots`: one PNG per main screen on the demo programme, for the README and reviews."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+# Grabbing needs no visible window; a desktop session would otherwise flash one up.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from pmdesk.ui.context import Services
+from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.signals import AppSignals, Navigation
+from pmdesk.ui.workers import Workers
+
+SETTLE_SECONDS = 0.3
+TIMEOUT_SECONDS = 30.0
+
+
+def wait_until_idle(workers: Workers, timeout: float = TIMEOUT_SECONDS) -> None:
+    """Process events until no job has run for a moment (screens load through workers)."""
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if workers.active_count:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
+            return
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, path: Path) -> Path:
+    QApplication.processEvents()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def take_screenshots(out: Path, size: tuple[int, int], data_dir: Path | None = None) -> list[Path]:
+    """Build a throwaway demo database, open each main screen at `size` and save PNGs in `out`."""
+    from pmdesk.app import application, build_services
+    from pmdesk.services.actor import Actor
+    from pmdesk.services.demo import DEMO_CODE, DemoService
+    from pmdesk.storage.database import open_database
+
+    del data_dir  # screenshots never touch the user's data
+    out.mkdir(parents=True, exist_ok=True)
+    application()
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="pmdesk-shots-") as tmp:
+        folder = Path(tmp)
+        settings = QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
+        workers = Workers()
+        signals = AppSignals()
+
+        empty = open_database(folder / "empty.sqlite")
+        window = MainWindow(empty.path, workers, signals, settings)
+        window.resize(*size)
+        window.show()
+        window.attach(build_services(empty))
+        wait_until_idle(workers)
+        saved.append(save(window, out / "00-welcome.png"))
+        window.close()
+        wait_until_idle(workers)
+        empty.close()
+
+        database = open_database(folder / "demo.sqlite")
+        try:
+            DemoService(
+                database.sessions, Actor(database.actor, database.device_uuid), database.path
+            ).create_demo()
+            services = build_services(database)
+            window = MainWindow(database.path, workers, signals, settings)
+            window.resize(*size)
+            window.show()
+            window.attach(services)
+            wait_until_idle(workers)
+            window.select_programme(DEMO_CODE)
+            wait_until_idle(workers)
+            entry_site = _first_reporting_site(services, DEMO_CODE)
+            latest = services.iptt.table(DEMO_CODE).as_of
+            for number, screen in enumerate(window.screens, start=1):
+                window.show_screen(screen.name)
+                if screen.name == "entry" and entry_site is not None:
+                    signals.navigate(Navigation("entry", DEMO_CODE, site_code=entry_site, period=latest))
+                wait_until_idle(workers)
+                saved.append(save(window, out / f"{number:02d}-{screen.name}.png"))
+            window.close()
+            wait_until_idle(workers)
+        finally:
+            workers.cancel_all()
+            workers.wait()
+            database.close()
+    return saved
+
+
+def _first_reporting_site(services: Services, programme_code: str) -> str | None:
+    sites = services.sites.list_sites(programme_code)
+    parents = {s.parent_code for s in sites}
+    leaves = [s.code for s in sites if s.code not in parents]
+    return leaves[0] if leaves else None

@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The History of one data value as a table, newest change first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from pmdesk.services.history import HistoryEntry
+
+# The change first: the side panel is narrow, and the rest is in the tooltip too.
+COL_CHANGE = 0
+COL_WHEN = 1
+COL_WHO = 2
+COL_REASON = 3
+COL_DEVICE = 4
+HEADERS = ("Change", "When", "Who", "Reason", "Device")
+
+FIELD_WORDS = {
+    "value": "Value",
+    "comment": "Comment",
+    "status": "Status",
+    "status_reason": "Reason given",
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def local_time(at: datetime) -> str:
+    """History keeps UTC; people read their own clock."""
+    return at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def change_text(entry: HistoryEntry) -> str:
+    """'Value: 12 → 15' — what changed, from what, to what."""
+    field = FIELD_WORDS.get(entry.field, entry.field)
+    return f"{field}: {entry.old or '—'} → {entry.new or '—'}"
+
+
+class EntryHistoryModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[HistoryEntry] = []
+
+    def set_rows(self, rows: Sequence[HistoryEntry]) -> None:
+        """Entries as HistoryService gives them (oldest first); shown newest first."""
+        self.beginResetModel()
+        self._rows = list(reversed(rows))
+        self.endResetModel()
+
+    def entry_at(self, row: int) -> HistoryEntry | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry_at(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_WHEN:
+                return local_time(entry.at)
+            if column == COL_WHO:
+                return entry.actor
+            if column == COL_CHANGE:
+                return change_text(entry).replace("\n", " ")
+            if column == COL_REASON:
+                return " — ".join(filter(None, (entry.reason.replace("_", " "), entry.reason_text)))
+            if column == COL_DEVICE:
+                return entry.device_uuid[:8]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"{local_time(entry.at)} by {entry.actor} on device {entry.device_uuid}\n{change_text(entry)}"
+            )
+        return None

@@ -1,0 +1,527 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Data entry: the values of one site and period, typed into a long grid, saved as you go."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.enums import ValueStatus
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.models.entry_rows import RowKind
+from pmdesk.ui.models.entry_style import ERROR_COLOUR, TEXT_ON_COLOUR, warning_text
+from pmdesk.ui.models.entry_table_model import (
+    COL_COMMENT,
+    COL_VALUE,
+    EntryTableModel,
+)
+from pmdesk.ui.screens.base import Screen
+from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets import entry_dialogs
+from pmdesk.ui.widgets.entry_editing import EntryEditing, GridPlace, PasteResult
+from pmdesk.ui.widgets.entry_history_panel import EntryHistoryPanel
+from pmdesk.ui.widgets.entry_paste import EntryPaster
+from pmdesk.ui.widgets.entry_place_bar import EntryPlaceBar
+from pmdesk.ui.widgets.entry_table_view import EntryTableView
+from pmdesk.ui.widgets.entry_workflow import EntryWorkflowBar
+
+if TYPE_CHECKING:
+    from pmdesk.ui.context import UiContext
+    from pmdesk.ui.widgets.entry_commands import CellRef
+
+
+class DataEntryScreen(Screen):
+    title = "Data entry"
+    name = "entry"
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.model = EntryTableModel(self)
+        self.editing = EntryEditing(self.services.entry, self.model, self)
+        self.paster = EntryPaster(self.editing, context.workers, self)
+        self._remembered: dict[str, tuple[str | None, str | None]] = {}  # programme → (site, period)
+        self._announcing = False
+        self._is_stale = False
+        self._panel_placed = False
+        self._announce_timer = QTimer(self, singleShot=True, interval=0)
+        self._announce_timer.timeout.connect(self._announce)
+        self._build()
+        self._connect()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.heading = QLabel("", self)
+        self.summary_label = QLabel("", self)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.place_bar = EntryPlaceBar(self)
+        self.workflow = EntryWorkflowBar(self.services.entry, self)
+        self.comment_button = QPushButton("&Comment…", self)
+        self.comment_button.setToolTip(
+            "Comment on the selected value (Ctrl+M); a comment clears its warning flag"
+        )
+        self.history_button = QToolButton(self)
+        self.history_button.setText("Histor&y")
+        self.history_button.setCheckable(True)
+        self.history_button.setChecked(True)
+        self.history_button.setToolTip("Show or hide the selected cell's details and history")
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(self.workflow)
+        tools.addSpacing(12)
+        tools.addWidget(self.comment_button)
+        tools.addStretch(1)
+        tools.addWidget(self.history_button)
+
+        self.message_label = QLabel("", self)
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.setStyleSheet(
+            f"background: {ERROR_COLOUR}; color: {TEXT_ON_COLOUR}; padding: 5px; border-radius: 3px;"
+        )
+        self.message_label.setAccessibleName("Problem")
+        self.message_label.hide()
+
+        self.view = EntryTableView(self)
+        self.view.setModel(self.model)
+        self.view.undo_stack = self.editing.stack
+        self.view.verticalHeader().hide()
+        for header in (self.view.verticalHeader(), self.view.frozen_view.verticalHeader()):
+            # One height for every row: nothing to measure, so 800 rows lay out at once.
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(False)
+        self.view.setAccessibleName("Values of the selected site and period")
+        self.history_panel = EntryHistoryPanel(self.services.history, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.history_panel)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.empty_label = QLabel("", self)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_button = QPushButton("", self)
+        self._empty_target = ""
+        empty = QWidget(self)
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(2)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(empty)
+        self._empty_page = empty
+
+        self.status_label = QLabel("Type to enter a value · Enter saves and moves down · Ctrl+Z undoes", self)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setAccessibleName("Last saved")
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 0)
+        top.addWidget(self.summary_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 4)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.place_bar)
+        layout.addLayout(tools)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.status_label)
+        self._apply_fonts()
+
+        self.previous_action = self._action("Previous period", ("Alt+Left", "Ctrl+PgUp"), self._on_previous)
+        self.next_action = self._action("Next period", ("Alt+Right", "Ctrl+PgDown"), self._on_next)
+        self.comment_action = self._action("Comment…", ("Ctrl+M",), self._on_comment)
+
+    def _action(self, text: str, keys: tuple[str, ...], slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        # Only while this screen (or a widget in it) has the focus: other screens keep their keys.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _apply_fonts(self) -> None:
+        heading = QFont(self.font())
+        heading.setBold(True)
+        if heading.pointSizeF() > 0:
+            heading.setPointSizeF(heading.pointSizeF() * 1.2)
+        self.heading.setFont(heading)
+        self.message_label.setFont(self.font())  # a widget with a style sheet misses font changes
+        metrics = self.view.fontMetrics()
+        height = metrics.height() + max(8, metrics.height() // 2)
+        for header in (self.view.verticalHeader(), self.view.frozen_view.verticalHeader()):
+            header.setDefaultSectionSize(height)
+
+    def _connect(self) -> None:
+        self.place_bar.place_changed.connect(self._on_place_changed)
+        self.place_bar.previous_button.clicked.connect(self.view.setFocus)
+        self.place_bar.next_button.clicked.connect(self.view.setFocus)
+        self.view.paste_requested.connect(self._on_paste)
+        self.paster.finished.connect(self._on_pasted)
+        self.view.clear_requested.connect(self._on_clear)
+        self.view.read_only_typed.connect(self._on_read_only_typed)
+        self.view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.model.dataChanged.connect(self._on_model_changed)
+        self.editing.saved.connect(self._on_saved)
+        self.editing.refused.connect(self._on_refused)
+        self.editing.changed.connect(self._on_written)
+        self.editing.cell_elsewhere.connect(self._on_cell_elsewhere)
+        self.editing.cell_touched.connect(self._on_cell_touched)
+        self.workflow.moved.connect(self._on_workflow_moved)
+        self.workflow.refused.connect(self._show_message)
+        self.comment_button.clicked.connect(self._on_comment)
+        self.history_button.toggled.connect(self._on_history_toggled)
+        self.workflow.before_action = self.view.commit_open_editor
+        self.empty_button.clicked.connect(self._on_empty_button)
+
+    # -- Screen -----------------------------------------------------------------------------
+
+    def set_programme(self, code: str | None) -> None:
+        self.view.commit_open_editor()
+        self._remember()
+        self.editing.stack.clear()  # its steps belong to the other programme
+        self.programme_code = code
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.view.commit_open_editor()
+        self._is_stale = False
+        code = self.programme_code
+        if code is None:
+            self._show_empty("Choose a programme to enter its values.", "", "")
+            return
+        try:
+            sites = self.services.sites.list_sites(code)
+            periods = self.services.programmes.periods(code)
+        except PmdeskError as exc:
+            self._show_empty(f"The programme could not be read: {exc}", "", "")
+            return
+        site, period = self.place_bar.site_code, self.place_bar.period
+        if self.editing.place is None or self.editing.place.programme_code != code:
+            site, period = self._remembered.get(code, (None, None))
+        self.place_bar.set_sites(sites, site)
+        self.place_bar.set_periods(periods, period)
+        self._load_grid()
+
+    def undo_stack(self) -> QUndoStack | None:
+        return self.editing.stack
+
+    def navigate(self, target: Navigation) -> None:
+        if target.programme_code and target.programme_code != self.programme_code:
+            self.set_programme(target.programme_code)
+        self.view.commit_open_editor()
+        if target.site_code or target.period:
+            self.place_bar.select(target.site_code, target.period)
+            self._load_grid(keep_cursor=False)
+        if target.indicator_code:
+            row = self.model.first_row_of(target.indicator_code)
+            if row >= 0:
+                self.view.select_first_input(row)
+        self.view.setFocus()
+
+    def find_text(self, text: str) -> bool:
+        """Edit ▸ Find: the next indicator whose code or name contains `text`."""
+        needle = text.strip().casefold()
+        count = self.model.rowCount()
+        if not needle or not count:
+            return False
+        start = max(self.view.currentIndex().row(), -1)
+        for step in range(1, count + 1):
+            row = (start + step) % count
+            entry = self.model.row_at(row)
+            indicator = entry.indicator if entry is not None and entry.is_first else None
+            if indicator is not None and needle in f"{indicator.code} {indicator.name}".casefold():
+                self.view.select_first_input(row)
+                return True
+        return False
+
+    def on_data_changed(self, change: DataChange) -> None:
+        if self._announcing or not change.concerns(self.programme_code) or self.programme_code is None:
+            return  # our own announcement: the grid already shows it
+        if not self.isVisible() or self.paster.is_busy:
+            self._is_stale = True  # read again when shown (or pasted), not for every change elsewhere
+            return
+        self.refresh()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _load_grid(self, keep_cursor: bool = True) -> None:
+        code, site, period = self.programme_code, self.place_bar.site_code, self.place_bar.period
+        if code is None:
+            return
+        if site is None:
+            self._show_empty(
+                "This programme has no reporting sites yet. Add its sites first; then enter their values here.",
+                "Open Sites",
+                "sites",
+            )
+            return
+        if period is None:
+            self._show_empty("This programme has no reporting periods.", "Open Programmes", "programmes")
+            return
+        memo = self.view.cursor_memo() if keep_cursor else None
+        self.view.commit_open_editor()
+        halves = self.model.pending_count()
+        try:
+            grid = self.services.entry_grid.grid(code, site, period)
+        except PmdeskError as exc:
+            self.model.set_rows(None)
+            self.editing.place = None
+            self._show_message(str(exc))
+            return
+        self.model.set_rows(grid)
+        if halves:
+            self.status_label.setText(
+                f"{halves} ratio(s) had only a numerator or a denominator typed: not saved, and left behind"
+            )
+        self.editing.place = GridPlace(code, site, period)
+        self._remembered[code] = (site, period)
+        if not grid.indicators:
+            self._show_empty(
+                "This programme has no indicators yet. Set up its results framework first.",
+                "Open Framework",
+                "framework",
+            )
+            return
+        self.stack.setCurrentWidget(self.splitter)
+        self.view.lay_out()
+        self._update_summary()
+        self._update_message()
+        self.heading.setText(f"{grid.site_name} · {grid.period_label}")
+        self.workflow.place = self.editing.place
+        self.workflow.place_label = f"{grid.site_name} · {grid.period_label}"
+        self.view.restore_cursor(memo)
+
+    def _show_empty(self, text: str, button: str, target: str) -> None:
+        self.model.set_rows(None)
+        self.editing.place = None
+        self.heading.setText("")
+        self.summary_label.setText("")
+        self.empty_label.setText(text)
+        self.empty_button.setText(button)
+        self.empty_button.setVisible(bool(button))
+        self._empty_target = target
+        self.stack.setCurrentWidget(self._empty_page)
+        self.workflow.set_counts({})
+        self.workflow.place = None
+        self.history_panel.show_cell(None, None)
+
+    # -- what the user does ------------------------------------------------------------------
+
+    def _on_place_changed(self) -> None:
+        self._load_grid()
+
+    def _on_previous(self) -> None:
+        self.view.commit_open_editor()
+        self.place_bar.previous_period()
+
+    def _on_next(self) -> None:
+        self.view.commit_open_editor()
+        self.place_bar.next_period()
+
+    def _on_paste(self, text: str) -> None:
+        current = self.view.currentIndex()
+        if current.isValid() and text:
+            self.paster.paste(current.row(), current.column(), text)
+
+    def _on_pasted(self, result: PasteResult) -> None:
+        notes = []
+        if result.ignored_lines:
+            notes.append(f"{result.ignored_lines} lines below the last row were left out")
+        if result.ignored_cells:
+            notes.append(f"{result.ignored_cells} cells beyond the last column were left out")
+        if result.cancelled:
+            notes.append(f"cancelled: {result.cancelled} cells not written")
+        self.status_label.setText(
+            f"Pasted {result.saved} values" + (f" ({'; '.join(notes)})" if notes else "")
+        )
+        if result.failed or self._is_stale:
+            self.refresh()
+        if result.problems:
+            shown = "\n".join(result.problems[:8])
+            more = f"\n… and {len(result.problems) - 8} more" if len(result.problems) > 8 else ""
+            self._show_message(f"{len(result.problems)} pasted cells were not saved:\n{shown}{more}")
+        self._update_summary()
+        self.view.setFocus()
+
+    def _on_clear(self) -> None:
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.editing.clear(current.row(), current.column())
+
+    def _on_read_only_typed(self) -> None:
+        current = self.view.currentIndex()
+        entry = self.model.row_at(current.row()) if current.isValid() else None
+        if entry is None or entry.kind is not RowKind.CELL:
+            return
+        reason = self.model.read_only_reason(current.row(), current.column())
+        if not reason:
+            reason = (
+                "this column is not typed in; values go in Value (or Numerator and Denominator) and Comment"
+            )
+        self._show_message(f"{entry.label}: {reason}")
+
+    def _on_comment(self) -> None:
+        self.view.commit_open_editor()
+        current = self.view.currentIndex()
+        entry = self.model.row_at(current.row()) if current.isValid() else None
+        if entry is None or entry.kind is not RowKind.CELL:
+            self._show_message("Select a cell first; then Ctrl+M comments on its value.")
+            return
+        reason = self.model.read_only_reason(current.row(), COL_COMMENT)
+        if reason:
+            self._show_message(f"{entry.label}: {reason}")
+            return
+        assert entry.value is not None
+        warnings = warning_text(entry.value)
+        comment = entry_dialogs.ask_comment(self, entry.label, warnings, entry.value.comment)
+        if comment is not None:
+            self.editing.set_comment(current.row(), comment)
+        self.view.setFocus()
+
+    def _on_empty_button(self) -> None:
+        if self._empty_target:
+            self.context.signals.navigate(Navigation(self._empty_target, self.programme_code))
+
+    # -- results ----------------------------------------------------------------------------
+
+    def _on_saved(self, text: str) -> None:
+        self.status_label.setText(text)
+        self._update_message()
+        self._update_summary()
+
+    def _on_refused(self, text: str) -> None:
+        self._show_message(text)
+
+    def _on_written(self) -> None:
+        self._announce_code = self.programme_code
+        self._announce_timer.start()
+
+    def _announce(self) -> None:
+        code = getattr(self, "_announce_code", self.programme_code)
+        self._announcing = True
+        try:
+            self.context.signals.announce("values", code)
+        finally:
+            self._announcing = False
+
+    def _on_workflow_moved(self, text: str) -> None:
+        self._load_grid()
+        self.status_label.setText(text)
+        self._on_written()
+        self.view.setFocus()
+
+    def _on_cell_elsewhere(self, ref: CellRef) -> None:
+        self.place_bar.select(ref.site_code, ref.period)
+        self._load_grid(keep_cursor=False)
+        self._on_cell_touched(ref)
+
+    def _on_cell_touched(self, ref: CellRef) -> None:
+        row = self.model.row_of(ref.key)
+        if row >= 0:
+            current = self.view.currentIndex()
+            column = current.column() if current.isValid() and current.row() == row else COL_VALUE
+            self.view.move_to(row, column)
+
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.show()
+
+    def _update_message(self) -> None:
+        """The bar names the cells whose input was refused, until they are fixed."""
+        errors = self.model.errors()
+        if not errors:
+            self.message_label.hide()
+            return
+        row, _column, message = errors[-1]
+        entry = self.model.row_at(row)
+        label = entry.label if entry is not None else ""
+        more = f" (and {len(errors) - 1} more cells, marked in red)" if len(errors) > 1 else ""
+        self._show_message(f"{label}: {message} — not saved{more}")
+
+    def _update_summary(self) -> None:
+        filled, possible, flagged = self.model.cell_counts()
+        counts = self.model.status_counts()
+        parts = [f"{filled} of {possible} cells filled"]
+        if flagged:
+            parts.append(f"{flagged} flagged")
+        order = (ValueStatus.DRAFT, ValueStatus.RETURNED, ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+        parts += [f"{counts[s]} {s.value}" for s in order if counts.get(s)]
+        self.summary_label.setText(" · ".join(parts))
+        self.workflow.set_counts(counts)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        entry = self.model.row_at(current.row()) if current.isValid() else None
+        reason = self.model.read_only_reason(current.row(), COL_COMMENT) if entry is not None else ""
+        can_comment = entry is not None and entry.kind is RowKind.CELL and not reason
+        self.comment_button.setEnabled(can_comment)
+        self.comment_button.setToolTip(
+            "Comment on the selected value (Ctrl+M); a comment clears its warning flag"
+            if can_comment
+            else f"Nothing to comment on here: {reason.lower() if reason else 'select a cell with a value'}"
+        )
+        if self.history_panel.isVisible():
+            self.history_panel.show_cell(entry, self.model.grid)
+
+    def _on_model_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        current = self.view.currentIndex()
+        if current.isValid() and top_left.row() <= current.row() <= bottom_right.row():
+            self._on_current_changed(current, current)
+
+    def _on_history_toggled(self, shown: bool) -> None:
+        self.history_panel.setVisible(shown)
+        if shown:
+            current = self.view.currentIndex()
+            self._on_current_changed(current, current)
+
+    def _remember(self) -> None:
+        if self.editing.place is not None:
+            place = self.editing.place
+            self._remembered[place.programme_code] = (place.site_code, place.period)
+
+    # -- events -----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._panel_placed:
+            self._panel_placed = True
+            QTimer.singleShot(0, self, self._place_panel)
+        if self._is_stale:
+            QTimer.singleShot(0, self, self.refresh)
+
+    def _place_panel(self) -> None:
+        """On a small screen the grid needs the width; the history is one key away (Alt+Y)."""
+        panel = max(self.fontMetrics().averageCharWidth() * 36, 240)
+        if self.width() < 1100:
+            self.history_button.setChecked(False)
+        self.splitter.setSizes([max(self.splitter.width() - panel, 400), panel])
+        if self.model.rowCount():
+            self.view.fit_widths()  # now that the grid has its real width
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_fonts()
+            self.view.fit_widths()

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Side panel of the data-entry screen: the selected cell in full, and the History of its value."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from pmdesk.domain.enums import Measure
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.formatting import format_number
+from pmdesk.ui.models.entry_history_model import COL_CHANGE, COL_WHEN, COL_WHO, EntryHistoryModel, local_time
+from pmdesk.ui.models.entry_rows import RowKind
+from pmdesk.ui.models.entry_style import STATUS_TEXT
+
+if TYPE_CHECKING:
+    from pmdesk.services.entry_grid import EntryGrid
+    from pmdesk.services.history import HistoryService
+    from pmdesk.ui.models.entry_rows import EntryRow
+
+NOTHING_SELECTED = "Select a cell to see its details and the history of its value."
+
+
+class EntryHistoryPanel(QWidget):
+    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._history = history
+        self.heading = QLabel(NOTHING_SELECTED, self)
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QLabel("", self)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        title = QLabel("<b>History of this value</b>", self)
+        self.model = EntryHistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("History of the selected value")
+        title.setBuddy(self.table)
+        self.empty_label = QLabel("", self)
+        self.empty_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.details)
+        layout.addSpacing(4)
+        layout.addWidget(title)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.table, 1)
+
+    def show_cell(self, row: EntryRow | None, grid: EntryGrid | None) -> None:
+        """Show `row` (None, or a result header: nothing selected)."""
+        if row is None or row.kind is not RowKind.CELL or row.indicator is None or grid is None:
+            self.heading.setText(NOTHING_SELECTED)
+            self.details.setText("")
+            self.model.set_rows([])
+            self.empty_label.setText("")
+            self.empty_label.hide()
+            return
+        indicator, value = row.indicator, row.value
+        self.heading.setText(f"<b>{html.escape(indicator.code)} {html.escape(indicator.name)}</b>")
+        lines = [
+            html.escape(f"{row.combo.label if row.combo else ''} · {grid.site_name} · {grid.period_label}"),
+            html.escape(_measure_words(row)),
+        ]
+        if value is not None:
+            status = STATUS_TEXT[value.status]
+            if value.status_reason:
+                status += f" — {value.status_reason}"
+            lines.append(f"Status: {html.escape(status)}")
+            lines.append(
+                html.escape(f"Entered by {value.entered_by or 'unknown'}, {local_time(value.entered_at)}")
+            )
+            if value.text:
+                lines.append(f"Text: {_paragraphs(value.text)}")
+            if value.comment:
+                lines.append(f"Comment: {_paragraphs(value.comment)}")
+        self.details.setText("<br>".join(lines))
+        if value is None:
+            self.model.set_rows([])
+            self.empty_label.setText("No value in this cell yet.")
+            self.empty_label.show()
+            return
+        try:
+            entries = self._history.for_entity(value.uuid)
+        except PmdeskError as exc:
+            self.model.set_rows([])
+            self.empty_label.setText(f"The history could not be read: {exc}")
+            self.empty_label.show()
+            return
+        self.model.set_rows(entries)
+        self.empty_label.setVisible(not entries)
+        self.empty_label.setText("Entered once; no change since." if not entries else "")
+        for column in (COL_WHEN, COL_CHANGE, COL_WHO):
+            self.table.resizeColumnToContents(column)
+
+
+def _paragraphs(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _measure_words(row: EntryRow) -> str:
+    indicator = row.indicator
+    assert indicator is not None
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    words = {
+        Measure.NUMBER: f"Number{unit}",
+        Measure.PERCENT: "Percent: numerator ÷ denominator",
+        Measure.QUALITATIVE: "Qualitative: a text",
+    }[indicator.measure]
+    if indicator.target is not None and indicator.measure is not Measure.QUALITATIVE:
+        target = format_number(indicator.target, percent=indicator.measure is Measure.PERCENT)
+        words += f" · target {target}"
+    return words

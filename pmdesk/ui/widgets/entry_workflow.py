@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Submit, approve, return and reopen the values of one site and period (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+
+from pmdesk.domain.enums import ValueStatus
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.widgets import entry_dialogs
+
+if TYPE_CHECKING:
+    from pmdesk.services.data_entry import DataEntryService
+    from pmdesk.ui.widgets.entry_editing import GridPlace
+
+
+def _values(n: int) -> str:
+    return f"{n} value" if n == 1 else f"{n} values"
+
+
+class EntryWorkflowBar(QWidget):
+    moved = Signal(str)  # values changed status: what happened, in words
+    refused = Signal(str)  # the service refused: why
+
+    def __init__(self, service: DataEntryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.place: GridPlace | None = None
+        self.place_label = ""
+        self.before_action: Callable[[], None] = lambda: None  # saves an edit in progress
+        self._counts: Mapping[ValueStatus, int] = {}
+        self.submit_button = QPushButton("&Submit", self)
+        self.approve_button = QPushButton("&Approve…", self)
+        self.return_button = QPushButton("Re&turn…", self)
+        self.reopen_button = QPushButton("Re&open…", self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in (self.submit_button, self.approve_button, self.return_button, self.reopen_button):
+            layout.addWidget(button)
+        self.submit_button.clicked.connect(self.submit)
+        self.approve_button.clicked.connect(self.approve)
+        self.return_button.clicked.connect(self.return_values)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.set_counts({})
+
+    def set_counts(self, counts: Mapping[ValueStatus, int]) -> None:
+        """How many values of the site and period are in each status: which steps make sense."""
+        self._counts = dict(counts)
+        drafts = counts.get(ValueStatus.DRAFT, 0) + counts.get(ValueStatus.RETURNED, 0)
+        submitted = counts.get(ValueStatus.SUBMITTED, 0)
+        approved = counts.get(ValueStatus.APPROVED, 0)
+        self.submit_button.setEnabled(drafts > 0)
+        self.submit_button.setToolTip(
+            f"Submit {_values(drafts)} (draft or returned) for approval"
+            if drafts
+            else "Nothing to submit: no draft or returned value here"
+        )
+        self.approve_button.setEnabled(submitted > 0)
+        self.approve_button.setToolTip(
+            f"Approve {_values(submitted)}: approved values are locked"
+            if submitted
+            else "Nothing to approve: no submitted value here"
+        )
+        self.return_button.setEnabled(submitted > 0)
+        self.return_button.setToolTip(
+            f"Send {_values(submitted)} back to the site with a reason"
+            if submitted
+            else "Nothing to return: no submitted value here"
+        )
+        self.reopen_button.setEnabled(approved > 0)
+        self.reopen_button.setToolTip(
+            f"Unlock {_values(approved)} for editing; a reason is required and kept"
+            if approved
+            else "Nothing to reopen: no approved value here"
+        )
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        self._run("Submitted", lambda p: self._service.submit(p.programme_code, p.site_code, p.period))
+
+    def approve(self) -> None:
+        n = self._counts.get(ValueStatus.SUBMITTED, 0)
+        if not entry_dialogs.confirm(
+            self,
+            "Approve values",
+            f"Approve {_values(n)} of {self.place_label}?\n\n"
+            "Approved values are locked: editing them later needs reopening with a reason.",
+            "Approve",
+        ):
+            return
+        self._run("Approved", lambda p: self._service.approve(p.programme_code, p.site_code, p.period))
+
+    def return_values(self) -> None:
+        n = self._counts.get(ValueStatus.SUBMITTED, 0)
+        reason = entry_dialogs.ask_reason(
+            self,
+            "Return values",
+            f"Return {_values(n)} of {self.place_label} to the site. Say what needs fixing; "
+            "the reason is shown on each value.",
+            "Re&turn",
+        )
+        if reason:
+            self._run(
+                "Returned",
+                lambda p: self._service.return_values(p.programme_code, p.site_code, p.period, reason),
+            )
+
+    def reopen(self) -> None:
+        n = self._counts.get(ValueStatus.APPROVED, 0)
+        reason = entry_dialogs.ask_reason(
+            self,
+            "Reopen approved values",
+            f"Reopen {_values(n)} of {self.place_label} for editing. They become drafts and must be "
+            "submitted and approved again; the reason is kept in their history.",
+            "Re&open",
+        )
+        if reason:
+            self._run(
+                "Reopened", lambda p: self._service.reopen(p.programme_code, p.site_code, p.period, reason)
+            )
+
+    def _run(self, verb: str, step: Callable[[GridPlace], int]) -> None:
+        self.before_action()
+        if self.place is None:
+            return
+        try:
+            count = step(self.place)
+        except PmdeskError as exc:
+            self.refused.emit(str(exc))
+            return
+        self.moved.emit(f"{verb} {_values(count)} of {self.place_label}")

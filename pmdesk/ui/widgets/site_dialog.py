@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Add or edit one site: code, name and the site it belongs under (the keyboard way to move a site)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.errors import PmdeskError, ValidationError
+
+if TYPE_CHECKING:
+    from pmdesk.services.sites import SiteInfo
+
+TOP_LEVEL = "(top level — no site above it)"
+ERROR_STYLE = (
+    "QLabel#formErrors { background: #fdecea; color: #611a15; border: 1px solid #d93025;"
+    " border-radius: 3px; padding: 6px; }"
+)
+
+INFO_STYLE = (
+    "QLabel { background: #e8f0fe; color: #0b3a82; border: 1px solid #8ab4f8;"
+    " border-radius: 3px; padding: 6px; }"
+)
+MESSAGE_ERROR_STYLE = ERROR_STYLE.replace("QLabel#formErrors", "QLabel")
+
+
+def readable_error(exc: PmdeskError) -> str:
+    """A refusal in the user's words: the field and the message, without the service's
+    location prefix ('site, field 'code': …')."""
+    if isinstance(exc, ValidationError):
+        parts = [f"{p.field.capitalize()}: {p.message}" if p.field else p.message for p in exc.problems]
+        return "; ".join(parts)
+    return str(exc)
+
+
+# Called with (code, name, parent code or None); raises PmdeskError to keep the dialog open.
+SiteSubmit = Callable[[str, str, "str | None"], object]
+
+
+class SiteDialog(QDialog):
+    """The service call happens on OK; a refusal is shown above the form and nothing closes."""
+
+    def __init__(
+        self,
+        title: str,
+        sites: Sequence[SiteInfo],
+        submit: SiteSubmit,
+        *,
+        site: SiteInfo | None = None,
+        parent_code: str | None = None,
+        excluded: set[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setMinimumWidth(460)
+        self._submit = submit
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("formErrors")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.RichText)
+        self.error_label.hide()
+        self.code_edit = QLineEdit(site.code if site else "", self)
+        self.code_edit.setMaxLength(40)
+        self.code_edit.setToolTip("1–40 letters, digits, '.', '_' or '-'; unique in the programme")
+        self.name_edit = QLineEdit(site.name if site else "", self)
+        self.parent_combo = QComboBox(self)
+        self.parent_combo.addItem(TOP_LEVEL, None)
+        # A site cannot go under itself or under a site below it: those are not offered.
+        excluded = excluded or set()
+        for other in sites:
+            if other.code in excluded:
+                continue
+            self.parent_combo.addItem(f"{'    ' * other.depth}{other.name} ({other.code})", other.code)
+        wanted = site.parent_code if site else parent_code
+        self.parent_combo.setCurrentIndex(max(self.parent_combo.findData(wanted), 0))
+
+        form = QFormLayout()
+        form.addRow(_label("&Code:", self.code_edit, self), self.code_edit)
+        form.addRow(_label("&Name:", self.name_edit, self), self.name_edit)
+        form.addRow(_label("&Under:", self.parent_combo, self), self.parent_combo)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self._on_ok_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error_label)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        (self.name_edit if site else self.code_edit).setFocus()
+
+    def parent_code(self) -> str | None:
+        data = self.parent_combo.currentData()
+        return str(data) if data is not None else None
+
+    def _on_ok_clicked(self) -> None:
+        try:
+            self._submit(self.code_edit.text().strip(), self.name_edit.text(), self.parent_code())
+        except PmdeskError as exc:
+            self.error_label.setText("Nothing was saved. " + html.escape(readable_error(exc), quote=False))
+            self.error_label.show()
+            self._focus_field(exc)
+            return
+        self.accept()
+
+    def _focus_field(self, exc: PmdeskError) -> None:
+        fields = {"code": self.code_edit, "name": self.name_edit}
+        problems = exc.problems if isinstance(exc, ValidationError) else []
+        widget = next((fields[p.field] for p in problems if p.field in fields), None)
+        if widget is not None and not widget.isReadOnly():
+            widget.setFocus()
+            widget.selectAll()
+
+
+def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label

@@ -1,0 +1,514 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bulk import and IPTT on a million DataValues, each against raw SQLite on the same file (DESIGN.md §9).
+
+Run on its own:  python tests/benchmarks/bench_core.py [--scale 0.1] [--keep DIR]
+
+Builds one programme: 150 indicators (mostly number, every sixth a percent), all disaggregated by
+SEX × AGE (4 option combos), 84 sites in 7 districts, 20 quarters (2021Q1 … 2025Q4), programme
+targets for every quarter, and 150 × 20 × 84 × 4 = 1,008,000 values (--scale multiplies the
+number of indicators). Then, in the same run:
+
+(a) bulk import through the real service paths, each into a fresh database file:
+      package  PackageService.import_package: a programme package with its values (what
+               `pmdesk programme import FILE` does after parsing the JSON), the headline path;
+      values   ValuesService.import_items: the same values into the programme already defined
+               (`pmdesk values import FILE` after parsing);
+    against raw sqlite3 executemany of the same final data_value rows (read back from the
+    imported file) into a fresh file with the same schema, pragmas (and the page cache the bulk
+    writer sets itself) and parent rows. When the
+    schema has triggers on data_value, a second raw figure is taken with them dropped: the
+    floor of inserting the rows with their indexes alone.
+(b) IpttService.table for the whole programme, cold (a new engine) and warm, against the raw
+    `SELECT indicator_id, period, SUM(value), SUM(numerator), SUM(denominator) FROM data_value
+    GROUP BY indicator_id, period` on the same file;
+(c) the same for one district (a site subtree), the raw query filtered to the same site ids.
+
+Times are medians of --repeat runs where a step is cheap enough to repeat. The peak is the
+resident memory of the process during the import (sampled), above what it held before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy  # noqa: E402
+from sqlalchemy.orm import sessionmaker  # noqa: E402
+
+from pmdesk.services import value_batch  # noqa: E402
+from pmdesk.services.actor import Actor  # noqa: E402
+from pmdesk.services.iptt import IpttService  # noqa: E402
+from pmdesk.services.packages import PackageService  # noqa: E402
+from pmdesk.services.values_io import ValuesService  # noqa: E402
+from pmdesk.storage.database import BUSY_TIMEOUT_MS, make_engine, open_database  # noqa: E402
+
+CODE = "BENCH"
+INDICATORS = 150
+DISTRICTS = 7
+SITES_PER_DISTRICT = 12
+YEARS = range(2021, 2026)
+QUARTERS = [f"{y}Q{q}" for y in YEARS for q in range(1, 5)]
+COMBOS = [("F", "U18"), ("F", "A18"), ("M", "U18"), ("M", "A18")]
+RAW_AGGREGATE = (
+    "SELECT indicator_id, period, SUM(value), SUM(numerator), SUM(denominator) FROM data_value{where} "
+    "GROUP BY indicator_id, period"
+)
+GOAL_IMPORT = 1 / 3  # at least a third of the raw insert rate
+GOAL_IPTT = 1.5  # within 1.5× of the raw aggregate
+
+
+# -- the programme ----------------------------------------------------------------------------
+
+
+def build_package(scale: float, order: str = "indicator", seed: int = 20250101) -> dict[str, Any]:
+    """The benchmark programme as a package, values included, as JSON would give it.
+
+    `order` of the values: "indicator" as a package export lists them (indicator, period, site),
+    or "period" as they reach a database through the years (quarter by quarter, site by site).
+    """
+    rng = random.Random(seed)
+    n_indicators = max(1, round(INDICATORS * scale))
+    districts = [f"D{d}" for d in range(1, DISTRICTS + 1)]
+    leaves = [f"{d}S{s:02d}" for d in districts for s in range(1, SITES_PER_DISTRICT + 1)]
+    sites = [{"code": "KE", "name": "Country office", "parent": None}]
+    sites += [{"code": d, "name": f"District {d[1:]}", "parent": "KE"} for d in districts]
+    sites += [{"code": s, "name": f"Site {s}", "parent": s[:2]} for s in leaves]
+    outcomes = [f"O{n}" for n in range(1, 6)]
+    outputs = [f"{o}.{n}" for o in outcomes for n in range(1, 4)]
+    results = [{"code": "G", "tier": "Goal", "title": "Programme goal", "parent": None}]
+    results += [{"code": o, "tier": "Outcome", "title": f"Outcome {o}", "parent": "G"} for o in outcomes]
+    results += [{"code": o, "tier": "Output", "title": f"Output {o}", "parent": o[:2]} for o in outputs]
+    cumulations = ("periodic", "periodic", "cumulative", "running_total")
+    indicators: list[dict[str, Any]] = []
+    values: list[dict[str, Any]] = []
+    for i in range(n_indicators):
+        code = f"{i + 1:03d}"
+        is_percent = i % 6 == 5
+        scale_of = rng.uniform(5, 200)
+        targets = [
+            {"period": p, "value": round(75.0 if is_percent else scale_of * 4 * len(leaves) * 1.1)}
+            for p in QUARTERS
+        ]
+        indicators.append(
+            {
+                "code": code,
+                "result": outputs[i % len(outputs)],
+                "name": f"Indicator {code}",
+                "measure": "percent" if is_percent else "number",
+                "direction": "increase",
+                "cumulation": "periodic" if is_percent else cumulations[i % len(cumulations)],
+                "disaggregations": ["SEX", "AGE"],
+                "baseline": {"value": 0, "date": "2020-12-31"},
+                "targets": targets,
+            }
+        )
+        for p, period in enumerate(QUARTERS):
+            growth = 1 + 0.02 * p
+            for site in leaves:
+                for sex, age in COMBOS:
+                    item: dict[str, Any] = {
+                        "indicator": code,
+                        "period": period,
+                        "site": site,
+                        "options": {"SEX": sex, "AGE": age},
+                    }
+                    if is_percent:
+                        denominator = rng.randint(40, 200)
+                        item["numerator"] = int(denominator * min(1.0, rng.uniform(0.5, 0.9) * growth))
+                        item["denominator"] = denominator
+                    else:
+                        # Now and then a figure ten times too large: the outlier check has work to do.
+                        spike = 10 if rng.random() < 0.0005 else 1
+                        item["value"] = int(scale_of * growth * rng.uniform(0.8, 1.2) * spike)
+                    values.append(item)
+    if order == "period":
+        values.sort(key=lambda item: (item["period"], item["site"], item["indicator"]))
+    return {
+        "format": "pmdesk.programme/1",
+        "programme": {
+            "code": CODE,
+            "name": "Benchmark programme",
+            "donor": "Benchmark donor",
+            "start": "2021-01-01",
+            "end": "2025-12-31",
+            "frequency": "quarterly",
+        },
+        "tiers": ["Goal", "Outcome", "Output"],
+        "results": results,
+        "disaggregations": [
+            {
+                "code": "SEX",
+                "name": "Sex",
+                "options": [{"code": "F", "name": "Female"}, {"code": "M", "name": "Male"}],
+            },
+            {
+                "code": "AGE",
+                "name": "Age",
+                "options": [{"code": "U18", "name": "Under 18"}, {"code": "A18", "name": "18 and over"}],
+            },
+        ],
+        "sites": sites,
+        "indicators": indicators,
+        "values": values,
+    }
+
+
+# -- measuring --------------------------------------------------------------------------------
+
+
+def rss_bytes() -> int:
+    """Resident memory of this process (Linux /proc; elsewhere the peak so far)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
+class PeakMemory:
+    """Samples the resident memory every 20 ms while a block runs."""
+
+    def __init__(self) -> None:
+        self.before = self.peak = rss_bytes()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, rss_bytes())
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_bytes())
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def median_of(repeat: int, action: Callable[[], object]) -> float:
+    return statistics.median(timed(action) for _ in range(repeat))
+
+
+def raw_connection(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the pragmas PMDesk sets (pmdesk.storage.database)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    # The import allocates millions of objects; collect before, so the previous step's garbage
+    # is not charged to it, but leave the collector on while it runs, as in the application.
+    gc.collect()
+    yield
+
+
+def mb(n: float) -> str:
+    return f"{n / (1024 * 1024):,.0f} MB"
+
+
+# -- (a) import ---------------------------------------------------------------------------------
+
+
+def import_package(path: Path, package: dict[str, Any]) -> tuple[float, PeakMemory, int]:
+    db = open_database(path, actor="bench")
+    try:
+        service = PackageService(db.sessions, Actor("bench", db.device_uuid), db.path)
+        with quiet_gc(), PeakMemory() as memory:
+            start = time.perf_counter()
+            summary = service.import_package(package, source="bench")
+            seconds = time.perf_counter() - start
+        return seconds, memory, summary.counts["values"]
+    finally:
+        db.close()
+
+
+def import_values(path: Path, package: dict[str, Any]) -> tuple[float, PeakMemory, int]:
+    definitions = {k: v for k, v in package.items() if k != "values"}
+    db = open_database(path, actor="bench")
+    try:
+        actor = Actor("bench", db.device_uuid)
+        PackageService(db.sessions, actor).import_package(definitions, source="bench")
+        service = ValuesService(db.sessions, actor, db.path)
+        with quiet_gc(), PeakMemory() as memory:
+            start = time.perf_counter()
+            summary = service.import_items(CODE, package["values"], source="bench")
+            seconds = time.perf_counter() - start
+        return seconds, memory, summary.created
+    finally:
+        db.close()
+
+
+def data_value_columns(conn: sqlite3.Connection) -> list[str]:
+    return [row[1] for row in conn.execute("PRAGMA table_info(data_value)")]
+
+
+def raw_insert(source: Path, target: Path, drop_triggers: bool) -> tuple[float, int]:
+    """Seconds to executemany the data_value rows of `source` into a fresh file of the same schema."""
+    open_database(target, actor="bench").close()  # the schema, by the migrations
+    conn = raw_connection(target)
+    try:
+        # The parent rows (programme, indicators, sites, combos …), so that foreign keys hold.
+        conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM src.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT IN ('data_value', 'alembic_version', 'device', 'history')"
+            )
+        ]
+        conn.execute("BEGIN")
+        conn.execute("PRAGMA defer_foreign_keys=ON")
+        for name in tables:
+            conn.execute(f"DELETE FROM main.{name}")
+            conn.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
+        conn.execute("COMMIT")
+        columns = data_value_columns(conn)
+        rows = conn.execute(f"SELECT {', '.join(columns)} FROM src.data_value ORDER BY id").fetchall()
+        conn.execute("DETACH DATABASE src")
+        if drop_triggers:
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'data_value'"
+            ).fetchall():
+                conn.execute(f'DROP TRIGGER "{name}"')
+        statement = f"INSERT INTO data_value ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        # The page cache the service's bulk writer gives itself, so that both write alike.
+        cache_kib = getattr(value_batch, "BULK_CACHE_KIB", None)  # absent before it was added
+        if cache_kib is not None:
+            conn.execute(f"PRAGMA cache_size=-{cache_kib}")
+        gc.collect()
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(statement, rows)
+        conn.execute("COMMIT")
+        return time.perf_counter() - start, len(rows)
+    finally:
+        conn.close()
+
+
+def triggers_on_data_value(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'data_value'"
+            )
+        ]
+    finally:
+        conn.close()
+
+
+# -- (b), (c) IPTT --------------------------------------------------------------------------------
+
+
+def iptt_seconds(path: Path, site: str | None, repeat: int) -> tuple[float, float, int]:
+    """(cold, warm, rows): cold is the first table on a new engine, median over `repeat` engines."""
+    colds = []
+    warm = 0.0
+    rows = 0
+    for attempt in range(repeat):
+        engine = make_engine(path)
+        try:
+            service = IpttService(sessionmaker(engine, expire_on_commit=False))
+            table = partial(service.table, CODE, site_code=site)
+            colds.append(timed(table))
+            if attempt == 0:
+                warm = median_of(repeat, table)
+                rows = len(table().rows)
+        finally:
+            engine.dispose()
+    return statistics.median(colds), warm, rows
+
+
+def site_ids_under(path: Path, site: str) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        return [
+            row[0]
+            for row in conn.execute(
+                "WITH RECURSIVE tree(id) AS (SELECT id FROM site WHERE code = ? "
+                "UNION SELECT site.id FROM site JOIN tree ON site.parent_id = tree.id) SELECT id FROM tree",
+                (site,),
+            )
+        ]
+    finally:
+        conn.close()
+
+
+def fetch_all(conn: sqlite3.Connection, sql: str) -> list[Any]:
+    return conn.execute(sql).fetchall()
+
+
+def raw_seconds(path: Path, site_ids: list[int] | None, repeat: int) -> tuple[float, float, int]:
+    """(cold, warm, groups) of the raw GROUP BY, cold on a new connection."""
+    if site_ids is None:
+        sql = RAW_AGGREGATE.format(where="")
+    else:
+        sql = RAW_AGGREGATE.format(where=f" WHERE site_id IN ({', '.join(map(str, site_ids))})")
+    colds = []
+    warm = 0.0
+    groups = 0
+    for attempt in range(repeat):
+        conn = raw_connection(path)
+        try:
+            aggregate = partial(fetch_all, conn, sql)
+            colds.append(timed(aggregate))
+            if attempt == 0:
+                warm = median_of(repeat, aggregate)
+                groups = len(aggregate())
+        finally:
+            conn.close()
+    return statistics.median(colds), warm, groups
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 150 indicators")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per cheap measurement (median)")
+    parser.add_argument(
+        "--paths",
+        default="package,values",
+        help="import paths to time, comma-separated: package, values (default both)",
+    )
+    parser.add_argument(
+        "--order",
+        choices=("indicator", "period"),
+        default="indicator",
+        help="order of the values in the package: indicator (as exported; default) or period "
+        "(as entered over the years), which is also the order of the rows in the file",
+    )
+    parser.add_argument("--keep", type=Path, help="build the files in this folder and keep them")
+    args = parser.parse_args()
+    paths = [p.strip() for p in args.paths.split(",") if p.strip()]
+    if not paths or any(p not in ("package", "values") for p in paths):
+        parser.error("--paths takes package, values or both")
+
+    print(
+        f"machine: {platform.platform()}, {platform.machine()}, {os.cpu_count()} cores; "
+        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+        f"SQLAlchemy {sqlalchemy.__version__}"
+    )
+    start = time.perf_counter()
+    # Through JSON text, so that every item is its own dict as a parsed file gives them.
+    text = json.dumps(build_package(args.scale, args.order))
+    package = json.loads(text)
+    del text
+    gc.collect()
+    n_values = len(package["values"])
+    n_indicators = len(package["indicators"])
+    print(
+        f"data: {n_indicators} indicators × {len(QUARTERS)} quarters × {DISTRICTS * SITES_PER_DISTRICT} "
+        f"sites × {len(COMBOS)} combos = {n_values:,} values in {args.order} order "
+        f"(built in {time.perf_counter() - start:.1f} s)"
+    )
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="pmdesk-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("bench-*.sqlite*"):
+        old.unlink()
+    try:
+        print("\n(a) bulk import (rows/s = values written per second; ratio = service rate ÷ raw rate)")
+        imported: Path | None = None
+        service_rates: dict[str, float] = {}
+        for name in paths:
+            path = folder / f"bench-{name}.sqlite"
+            if name == "package":
+                seconds, memory, count = import_package(path, package)
+                label = "PackageService.import_package"
+            else:
+                seconds, memory, count = import_values(path, package)
+                label = "ValuesService.import_items"
+            service_rates[name] = count / seconds
+            print(
+                f"  {label:<34} {count:>10,} values {seconds:8.2f} s {count / seconds:>10,.0f} rows/s"
+                f"   peak RSS {mb(memory.peak)} (+{mb(memory.peak - memory.before)} over "
+                f"{mb(memory.before)} before)"
+            )
+            imported = imported or path
+        assert imported is not None
+        del package
+        gc.collect()
+        triggers = triggers_on_data_value(imported)
+        variants = [("raw sqlite3 executemany", False)]
+        if triggers:
+            variants[0] = (f"raw executemany (+{len(triggers)} triggers)", False)
+            variants.append(("raw executemany, no triggers", True))
+        for label, drop in variants:
+            seconds, count = raw_insert(imported, folder / f"bench-raw-{int(drop)}.sqlite", drop)
+            raw_rate = count / seconds
+            print(f"  {label:<34} {count:>10,} rows   {seconds:8.2f} s {raw_rate:>10,.0f} rows/s")
+            for name, rate in service_rates.items():
+                ratio = rate / raw_rate
+                verdict = "ok" if ratio >= GOAL_IMPORT else "BELOW GOAL"
+                print(f"    ratio {name:<8} ÷ {label}: {ratio:.2f} (goal ≥ {GOAL_IMPORT:.2f}) {verdict}")
+        size = imported.stat().st_size
+        print(f"  database file: {mb(size)}")
+
+        print("\n(b) IPTT, whole programme (ratio = IPTT ÷ raw GROUP BY)")
+        report_iptt(imported, None, args.repeat)
+        district = "D1"
+        print(f"\n(c) IPTT, site subtree {district} ({SITES_PER_DISTRICT} sites)")
+        report_iptt(imported, district, args.repeat)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def report_iptt(path: Path, site: str | None, repeat: int) -> None:
+    site_ids = site_ids_under(path, site) if site else None
+    cold, warm, rows = iptt_seconds(path, site, repeat)
+    raw_cold, raw_warm, groups = raw_seconds(path, site_ids, repeat)
+    print(
+        f"  IpttService.table        cold {cold * 1000:8.1f} ms   warm {warm * 1000:8.1f} ms   ({rows} rows)"
+    )
+    print(
+        f"  raw GROUP BY             cold {raw_cold * 1000:8.1f} ms   warm {raw_warm * 1000:8.1f} ms"
+        f"   ({groups:,} groups)"
+    )
+    for label, ours, theirs in (("cold", cold, raw_cold), ("warm", warm, raw_warm)):
+        ratio = ours / theirs
+        verdict = "ok" if ratio <= GOAL_IPTT else "ABOVE GOAL"
+        print(f"    ratio {label}: {ratio:.2f} (goal ≤ {GOAL_IPTT:.1f}) {verdict}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The IPTT's sums come from the covering index ix_data_value_iptt, never from the table rows.
+
+Read through another index, a million values take several times longer once they are stored in
+the order they were entered (tests/benchmarks/bench_core.py). The statements are caught as the
+service sends them, so the test follows any change to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from pmdesk.services.actor import Actor
+from pmdesk.services.iptt import IpttService
+from pmdesk.services.packages import PackageService
+from pmdesk.storage.database import Database
+from tests.unit.package_fixtures import rich_package
+
+
+@pytest.fixture
+def wash(db: Database) -> Database:
+    PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(rich_package())
+    return db
+
+
+def _sums_sent(db: Database, run: Any) -> Iterator[tuple[str, Any]]:
+    """The statements that sum data_value while `run()` runs, with their parameters."""
+    caught: list[tuple[str, Any]] = []
+
+    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if "sum(data_value.value)" in statement:
+            caught.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", catch)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", catch)
+    return iter(caught)
+
+
+def _plan(db: Database, options: dict[str, Any]) -> list[str]:
+    """The query plan of the one statement that sums values for `IpttService.table`."""
+    service = IpttService(db.sessions)
+    sums = list(_sums_sent(db, lambda: service.table("WASH-01", **options)))
+    assert len(sums) == 1
+    statement, parameters = sums[0]
+    with db.engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    return [step for step in plan if "data_value" in step]
+
+
+@pytest.mark.parametrize("approved_only", [False, True])
+def test_the_programme_iptt_sums_from_the_covering_index(wash: Database, approved_only: bool) -> None:
+    plan = _plan(wash, {"approved_only": approved_only})
+    assert plan and all("COVERING INDEX ix_data_value_iptt" in step for step in plan), plan
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"site_code": "N"}, {"site_code": "N01", "approved_only": True}],
+    ids=["subtree", "one-site-approved"],
+)
+def test_a_site_iptt_reads_only_its_sites_values(wash: Database, options: dict[str, Any]) -> None:
+    # SQLite chooses: the covering index for a large subtree, the site index (then only that
+    # subtree's rows) for a few sites. Never every row of the table.
+    plan = _plan(wash, options)
+    assert plan and all(
+        "COVERING INDEX ix_data_value_iptt" in step or "INDEX ix_data_value_site_period (site_id=?)" in step
+        for step in plan
+    ), plan
