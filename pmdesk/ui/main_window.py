@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._services: Services | None = None
         self._programmes_job: Job | None = None
         self._programme_code: str | None = None
+        self._pending_code: str | None = None  # a programme that exists once the list is read again
         self.screens: list[Screen] = []
         self.iptt_screen: IpttScreen | None = None
         self._base_font = QFont(QApplication.font())
@@ -354,7 +355,10 @@ class MainWindow(QMainWindow):
         if self._programmes_job is None or self.sender() is not self._programmes_job.signals:
             return
         self._programmes_job = None
-        wanted = self._programme_code or str(self._settings.value(_PROGRAMME, "", type=str))
+        wanted = (
+            self._pending_code or self._programme_code or str(self._settings.value(_PROGRAMME, "", type=str))
+        )
+        self._pending_code = None
         self.programme_combo.blockSignals(True)
         self.programme_model.set_rows(rows)
         self.programme_combo.blockSignals(False)
@@ -434,16 +438,16 @@ class MainWindow(QMainWindow):
     def _on_navigation_requested(self, target: object) -> None:
         if not isinstance(target, Navigation):
             return
-        if target.programme_code and target.programme_code != self._programme_code:
-            self.select_programme(target.programme_code)
+        wanted = target.programme_code
+        if wanted and wanted != self._programme_code and not self.select_programme(wanted):
+            self._pending_code = wanted  # a new programme: in the list after the next read
         self.show_screen(target.screen)
         screen = self.screen_named(target.screen)
         if screen is not None:
             screen.navigate(target)
 
     def _on_programme_imported(self, code: str) -> None:
-        self._programme_code = code  # selected once the refreshed list arrives
-        self._settings.setValue(_PROGRAMME, code)
+        self._pending_code = code  # selected once the refreshed list arrives
         self.show_screen("framework")
 
     def new_programme(self) -> None:

@@ -113,8 +113,7 @@ def harness(qtbot: QtBot, db: Database, context: UiContext) -> Iterator[Harness]
     window.activateWindow()
     screen.set_programme(P)
     h = Harness(window, screen, context)
-    # Pick the site and period with the keyboard, as a user would.
-    screen.place_bar.site_combo.setFocus()
+    # Start on Kibera school, 2025 Q1 (picking them by keyboard has its own test).
     site = screen.place_bar.site_combo
     site.setCurrentIndex(site.findData("N01"))
     period = screen.place_bar.period_combo
@@ -184,7 +183,7 @@ def test_a_value_over_three_times_the_target_is_saved_with_a_warning(harness: Ha
     harness.type("400")  # target 100
     value = harness.values()[("1.1", "F")]
     assert value.value == 400.0 and value.is_flagged
-    assert harness.text(FEMALE, COL_WARNINGS) == "over 3× the target"
+    assert harness.text(FEMALE, COL_WARNINGS) == "over 3× target"
     assert "more than 3× the period target" in harness.text(FEMALE, COL_WARNINGS, Qt.ItemDataRole.ToolTipRole)
     assert "warning: more than 3×" in harness.screen.status_label.text()
     assert not harness.screen.message_label.isVisible()  # a warning is not an error
@@ -425,7 +424,8 @@ def test_the_history_panel_shows_the_changes_of_the_selected_value(harness: Harn
     panel = harness.screen.history_panel
     assert "1.1 Pupils reached" in panel.heading.text()
     changes = [panel.model.data(panel.model.index(r, COL_CHANGE)) for r in range(panel.model.rowCount())]
-    assert changes == ["Value: 12 → 15"]
+    assert [c.splitlines()[0] for c in changes] == ["Value: 12 → 15"]
+    assert changes[0].endswith(" · tester")  # when and who, on the second line
     assert panel.model.data(panel.model.index(0, COL_WHO)) == "tester"
     harness.go(MALE)
     assert panel.model.rowCount() == 0
@@ -492,3 +492,77 @@ def test_a_cancelled_paste_keeps_and_shows_what_was_written(harness: Harness) ->
     assert (result.saved, result.cancelled) == (1, 1)
     assert harness.values()[("1.1", "F")].value == 5.0 and ("1.1", "M") not in harness.values()
     assert harness.text(FEMALE, COL_VALUE) == "5"
+
+
+def test_an_undo_that_is_no_longer_possible_says_why(harness: Harness) -> None:
+    harness.go(FEMALE)
+    harness.type("12")
+    services = harness.context.services
+    services.entry.submit(P, "N01", "2025Q1")
+    services.entry.approve(P, "N01", "2025Q1")
+    harness.screen.refresh()
+    harness.go(MALE)
+    harness.key(Qt.Key.Key_Z, CTRL)
+    message = harness.screen.message_label.text()
+    assert "Could not take back the change to 1.1 · Female" in message and "approved" in message
+    value = harness.values()[("1.1", "F")]
+    assert (value.value, value.status) == (12.0, ValueStatus.APPROVED)
+    assert not harness.screen.editing.stack.canUndo()
+
+
+def test_a_programme_without_sites_says_what_to_do(harness: Harness, qtbot: QtBot) -> None:
+    from datetime import date
+
+    from pmdesk.domain.enums import Frequency
+    from pmdesk.services.programmes import ProgrammeData
+
+    harness.go(FEMALE)
+    harness.type("12")
+    services = harness.context.services
+    services.programmes.create(
+        ProgrammeData("EMPTY-1", "No sites yet", date(2025, 1, 1), date(2025, 12, 31), Frequency.QUARTERLY)
+    )
+    harness.screen.set_programme("EMPTY-1")
+    assert not harness.screen.editing.stack.canUndo()  # its steps belonged to WASH-01
+    assert not harness.screen.controls.isVisible()
+    assert "no reporting sites yet" in harness.screen.empty_label.text()
+    with qtbot.waitSignal(harness.context.signals.navigation_requested) as requested:
+        harness.screen.empty_button.click()
+    assert requested.args == [Navigation("sites", "EMPTY-1")]
+    harness.screen.set_programme(P)  # back: the same site and period as before
+    grid = harness.screen.model.grid
+    assert grid is not None and (grid.site_code, grid.period) == ("N01", "2025Q1")
+
+
+def test_backspace_starts_editing_from_an_empty_cell_and_f2_edits_the_value(harness: Harness) -> None:
+    harness.go(FEMALE)
+    harness.type("12")
+    harness.go(FEMALE)
+    harness.key(Qt.Key.Key_Backspace)
+    editor = focused()
+    assert editor is not harness.view and editor.text() == ""  # type: ignore[attr-defined]
+    QTest.keyClicks(editor, "5")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert harness.values()[("1.1", "F")].value == 5.0
+    harness.go(FEMALE)
+    harness.key(Qt.Key.Key_F2)
+    editor = focused()
+    assert editor.text() == "5"  # type: ignore[attr-defined]
+    QTest.keyClick(editor, Qt.Key.Key_End)
+    QTest.keyClicks(editor, "0")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert harness.values()[("1.1", "F")].value == 50.0
+
+
+def test_the_site_and_period_are_picked_with_the_keyboard(harness: Harness) -> None:
+    harness.key(Qt.Key.Key_I, ALT)  # S&ite:
+    site = harness.screen.place_bar.site_combo
+    assert focused() is site
+    QTest.keyClick(site, Qt.Key.Key_Down)
+    grid = harness.screen.model.grid
+    assert grid is not None and (grid.site_code, grid.period) == ("N02", "2025Q1")
+    harness.key(Qt.Key.Key_P, ALT)  # &Period:
+    QTest.keyClick(focused(), Qt.Key.Key_Down)
+    grid = harness.screen.model.grid
+    assert grid is not None and (grid.site_code, grid.period) == ("N02", "2025Q2")
+    assert harness.screen.heading.text() == "Mathare school · 2025 Q2"

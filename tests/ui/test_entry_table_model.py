@@ -118,7 +118,7 @@ def test_status_and_warnings_are_coloured_and_locked_cells_say_why(
     model = model_for(services)
     assert text(model, FEMALE, COL_STATUS) == "Submitted"
     assert background(model, FEMALE, COL_STATUS) == STATUS_COLOURS[ValueStatus.SUBMITTED]
-    assert text(model, FEMALE, COL_WARNINGS) == "over 3× the target"
+    assert text(model, FEMALE, COL_WARNINGS) == "over 3× target"
     assert WARNING_TEXT["over_target"] in str(text(model, FEMALE, COL_WARNINGS, Qt.ItemDataRole.ToolTipRole))
     assert background(model, FEMALE, COL_WARNINGS) == WARNING_COLOUR
     assert "flagged until someone comments" in str(

@@ -11,18 +11,20 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import TIER_TEMPLATES, ChangeReason, Cumulation, Direction, Measure
 from pmdesk.domain.errors import NotFoundError
-from pmdesk.services.framework import IndicatorData, OptionData, ResultData
+from pmdesk.services.framework import DisaggregationInfo, IndicatorData, IndicatorInfo, OptionData, ResultData
+from pmdesk.services.sites import PersonInfo
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.models.framework_tree_model import INDICATOR, MIME_TYPE, RESULT, NodeKey
 from pmdesk.ui.screens.framework_screen import FrameworkScreen
 from pmdesk.ui.signals import Navigation
 from pmdesk.ui.widgets import indicator_dialog as indicator_dialog_module
 from pmdesk.ui.widgets.disaggregation_dialog import DisaggregationEditDialog, DisaggregationsDialog
+from pmdesk.ui.widgets.framework_reference_sheet import indicator_sheet_html
 from pmdesk.ui.widgets.indicator_dialog import IndicatorDialog
 from pmdesk.ui.widgets.reason_dialog import ReasonDialog
 from pmdesk.ui.widgets.result_dialog import ResultDialog
@@ -514,3 +516,54 @@ def test_changes_elsewhere_refresh_the_screen(qtbot: QtBot, screen: FrameworkScr
     screen.context.signals.announce("framework", CODE)
     wait_loaded(qtbot, screen)
     assert "O9" in [r.code for r in screen.model.results_below("G1")]
+
+
+def test_the_reference_sheet_shows_every_field() -> None:
+    person = PersonInfo(1, "u", "amina", "Amina Yusuf", "Maji Safi", "M&E officer", "amina@example.org")
+    sex = DisaggregationInfo(1, "u", "SEX", "Sex", (OptionData("F", "Female"), OptionData("M", "Male")))
+    data = IndicatorData(
+        "1.1",
+        "Pupils reached",
+        "O1",
+        Measure.NUMBER,
+        Direction.DECREASE,
+        Cumulation.CUMULATIVE,
+        "pupils",
+        "Pupils <reached> & counted",
+        ("SEX",),
+        12.5,
+        date(2024, 12, 31),
+        "Survey",
+        None,
+        "Registers",
+        "Head counts",
+        "Quarterly",
+        "amina",
+        "Signed forms",
+        "Why it matters",
+    )
+    info = IndicatorInfo(1, "u", data, 1234)
+    for narrow in (False, True):
+        view = QTextBrowser()
+        view.setHtml(indicator_sheet_html(info, None, {"SEX": sex}, {"amina": person}, narrow))
+        text = view.toPlainText()
+        for expected in (
+            "1.1 Pupils reached",
+            "Pupils <reached> & counted",  # user text is escaped, never taken for markup
+            "Why it matters",
+            "Number",
+            "pupils",
+            "Decrease is better",
+            "Cumulative: values are increments",
+            "Sex: Female, Male",
+            "12.5 on 2024-12-31",
+            "Survey",
+            "derived: the last period's target",
+            "Registers",
+            "Head counts",
+            "Quarterly",
+            "Amina Yusuf, M&E officer (Maji Safi)",
+            "Signed forms",
+            "1,234",
+        ):
+            assert expected in text, (narrow, expected)

@@ -307,3 +307,15 @@ def test_changes_elsewhere_refresh_the_counts(
     services.sites.add_site("WASH-T", "S3", "Tanout", "ZR")
     signals.announce("sites", "WASH-T")
     qtbot.waitUntil(lambda: "5 sites" in screen.summary.fields["contents"].text(), timeout=10_000)
+
+
+def test_changes_while_hidden_are_read_when_shown(
+    qtbot: QtBot, screen: ProgrammesScreen, services: Services, signals: AppSignals
+) -> None:
+    screen.hide()
+    services.sites.add_site("WASH-T", "S3", "Tanout", "ZR")
+    signals.announce("sites", "WASH-T")
+    signals.announce("values", "WASH-T")
+    assert screen._load_job is None  # nothing read while hidden
+    screen.show()
+    qtbot.waitUntil(lambda: "5 sites" in screen.summary.fields["contents"].text(), timeout=10_000)

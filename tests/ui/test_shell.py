@@ -119,15 +119,20 @@ def test_an_empty_database_welcomes_with_working_buttons(
 
 
 def test_a_refused_import_says_why_and_changes_nothing(
-    qtbot: QtBot, make_window: WindowFactory, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = make_window(services)
     loaded(qtbot, window, 0)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "pmdesk.programme/1", "programme": {}}', encoding="utf-8")
     shown: list[str] = []
-    monkeypatch.setattr("pmdesk.ui.file_actions.show_error",
-                        lambda _parent, title, error: shown.append(f"{title}: {error}"))
+    monkeypatch.setattr(
+        "pmdesk.ui.file_actions.show_error", lambda _parent, title, error: shown.append(f"{title}: {error}")
+    )
     window.files.ask_open_path = lambda *_: bad  # type: ignore[method-assign]
     window.import_package_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
@@ -166,7 +171,11 @@ def test_detach_forgets_the_screens_of_the_closed_database(
 
 
 def test_find_asks_the_current_screen(
-    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    services: Services,
+    small: Built,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = make_window(services)
     loaded(qtbot, window, 1)

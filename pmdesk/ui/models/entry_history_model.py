@@ -44,9 +44,12 @@ def change_text(entry: HistoryEntry) -> str:
 
 
 class EntryHistoryModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self._rows: list[HistoryEntry] = []
+        # Compact: the Change column also says when and who, on a second line (a narrow panel
+        # shows that column and hides When and Who).
+        self.compact = compact
 
     def set_rows(self, rows: Sequence[HistoryEntry]) -> None:
         """Entries as HistoryService gives them (oldest first); shown newest first."""
@@ -81,7 +84,8 @@ class EntryHistoryModel(QAbstractTableModel):
             if column == COL_WHO:
                 return entry.actor
             if column == COL_CHANGE:
-                return change_text(entry).replace("\n", " ")
+                change = change_text(entry).replace("\n", " ")
+                return f"{change}\n{local_time(entry.at)} · {entry.actor}" if self.compact else change
             if column == COL_REASON:
                 return " — ".join(filter(None, (entry.reason.replace("_", " "), entry.reason_text)))
             if column == COL_DEVICE:

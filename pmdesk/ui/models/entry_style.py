@@ -89,8 +89,8 @@ def lock_icon() -> QIcon:
 
 # What the narrow Warnings column shows; the tooltip and the status line say it in full.
 WARNING_SHORT = {
-    WARNING_OUTLIER: "unusual for this site",
-    WARNING_OVER_TARGET: "over 3× the target",
+    WARNING_OUTLIER: "unusual here",
+    WARNING_OVER_TARGET: "over 3× target",
 }
 
 

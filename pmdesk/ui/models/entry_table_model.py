@@ -229,8 +229,9 @@ class EntryTableModel(QAbstractTableModel):
             return {}
         return dict(self._pending.get(entry.key, {}))
 
-    def pending_count(self) -> int:
-        return len(self._pending)
+    def pending_labels(self) -> list[str]:
+        """The cells holding half a ratio that is not saved yet."""
+        return [self._rows[self._row_of[key]].label for key in self._pending if key in self._row_of]
 
     def _changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from pmdesk.ui.widgets.entry_commands import CellRef
 
 
+START_HINT = "Type to enter a value · Enter saves and moves down · Tab moves right · Ctrl+Z undoes"
+
+
 class DataEntryScreen(Screen):
     title = "Data entry"
     name = "entry"
@@ -131,7 +134,7 @@ class DataEntryScreen(Screen):
         self.stack.addWidget(empty)
         self._empty_page = empty
 
-        self.status_label = QLabel("Type to enter a value · Enter saves and moves down · Ctrl+Z undoes", self)
+        self.status_label = QLabel(START_HINT, self)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status_label.setAccessibleName("Last saved")
 
@@ -141,9 +144,14 @@ class DataEntryScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 4)
         layout.setSpacing(4)
+        self.controls = QWidget(self)
+        controls = QVBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.setSpacing(4)
+        controls.addWidget(self.place_bar)
+        controls.addLayout(tools)
         layout.addLayout(top)
-        layout.addWidget(self.place_bar)
-        layout.addLayout(tools)
+        layout.addWidget(self.controls)
         layout.addWidget(self.message_label)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status_label)
@@ -202,6 +210,9 @@ class DataEntryScreen(Screen):
         self.view.commit_open_editor()
         self._remember()
         self.editing.stack.clear()  # its steps belong to the other programme
+        if code != self.programme_code:
+            self.status_label.setText(START_HINT)
+            self.message_label.hide()
         self.programme_code = code
         self.refresh()
 
@@ -283,7 +294,7 @@ class DataEntryScreen(Screen):
             return
         memo = self.view.cursor_memo() if keep_cursor else None
         self.view.commit_open_editor()
-        halves = self.model.pending_count()
+        self._note_dropped_halves()
         try:
             grid = self.services.entry_grid.grid(code, site, period)
         except PmdeskError as exc:
@@ -292,10 +303,6 @@ class DataEntryScreen(Screen):
             self._show_message(str(exc))
             return
         self.model.set_rows(grid)
-        if halves:
-            self.status_label.setText(
-                f"{halves} ratio(s) had only a numerator or a denominator typed: not saved, and left behind"
-            )
         self.editing.place = GridPlace(code, site, period)
         self._remembered[code] = (site, period)
         if not grid.indicators:
@@ -306,6 +313,7 @@ class DataEntryScreen(Screen):
             )
             return
         self.stack.setCurrentWidget(self.splitter)
+        self.controls.show()
         self.view.lay_out()
         self._update_summary()
         self._update_message()
@@ -314,7 +322,16 @@ class DataEntryScreen(Screen):
         self.workflow.place_label = f"{grid.site_name} · {grid.period_label}"
         self.view.restore_cursor(memo)
 
+    def _note_dropped_halves(self) -> None:
+        """Half a ratio cannot be saved; say so when the grid it was typed in goes away."""
+        labels = self.model.pending_labels()
+        if labels:
+            self.status_label.setText(
+                "Not saved, a numerator or denominator was missing: " + ", ".join(labels)
+            )
+
     def _show_empty(self, text: str, button: str, target: str) -> None:
+        self._note_dropped_halves()
         self.model.set_rows(None)
         self.editing.place = None
         self.heading.setText("")
@@ -324,6 +341,7 @@ class DataEntryScreen(Screen):
         self.empty_button.setVisible(bool(button))
         self._empty_target = target
         self.stack.setCurrentWidget(self._empty_page)
+        self.controls.hide()  # nothing to pick or submit: the message and its button say what to do
         self.workflow.set_counts({})
         self.workflow.place = None
         self.history_panel.show_cell(None, None)
@@ -513,15 +531,13 @@ class DataEntryScreen(Screen):
 
     def _place_panel(self) -> None:
         """On a small screen the grid needs the width; the history is one key away (Alt+Y)."""
-        panel = max(self.fontMetrics().averageCharWidth() * 36, 240)
+        panel = max(self.fontMetrics().averageCharWidth() * 42, 260)
         if self.width() < 1100:
             self.history_button.setChecked(False)
         self.splitter.setSizes([max(self.splitter.width() - panel, 400), panel])
-        if self.model.rowCount():
-            self.view.fit_widths()  # now that the grid has its real width
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._apply_fonts()
-            self.view.fit_widths()
+            self.view.reset_widths()

@@ -194,7 +194,11 @@ class FrameworkScreen(Screen):
         self.programme_code = code
         self.snapshot = None
         self._collapsed.clear()
+        self._pending_key = None
+        self.banner.clear_message()
         self.model.set_rows([], [])
+        self._update_title()
+        self._update_actions()
         self.refresh()
 
     def refresh(self) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -63,6 +63,7 @@ class ProgrammesScreen(Screen):
         self._select_after_load: str | None = None
         self._announcing = False
         self._summary_fitted = False
+        self._is_stale = False  # a change arrived while hidden
         self.dialog: ProgrammeDialog | None = None
         self.progress: QProgressDialog | None = None
         self.model = ProgrammeTableModel(self)
@@ -118,7 +119,7 @@ class ProgrammesScreen(Screen):
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_DONOR, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(48)
-        self.table.setColumnWidth(COL_DONOR, self.fontMetrics().averageCharWidth() * 16)
+        self.table.setColumnWidth(COL_DONOR, self.fontMetrics().averageCharWidth() * 22)
         self.table.activated.connect(self._on_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         # Delete acts on the table only: in a text field it must still delete text.
@@ -186,8 +187,13 @@ class ProgrammesScreen(Screen):
 
     def on_data_changed(self, change: DataChange) -> None:
         # Counts of any programme may change with any change; our own writes refresh themselves.
-        if not self._announcing:
+        if self._announcing:
+            return
+        if self.isVisible():
             self._refresh_timer.start()
+        else:
+            # Data entry announces every value: read the list once, when this screen is shown.
+            self._is_stale = True
 
     def navigate(self, target: Navigation) -> None:
         if target.programme_code:
@@ -205,8 +211,17 @@ class ProgrammesScreen(Screen):
                 return True
         return False
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # On a small screen the name matters more than the donor, which the summary shows anyway.
+        narrow = self.width() < self.fontMetrics().averageCharWidth() * 150
+        self.table.setColumnHidden(COL_DONOR, narrow)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._is_stale:
+            self._is_stale = False
+            self._refresh_timer.start()
         if not self._summary_fitted:
             # The splitter has its real size only once the shell shows this screen.
             QTimer.singleShot(0, self._show_summary)

@@ -196,6 +196,10 @@ class SitesScreen(Screen):
 
     # -- Screen -----------------------------------------------------------------------------
 
+    def set_programme(self, code: str | None) -> None:
+        self.clear_message()  # what was said concerned the previous programme
+        super().set_programme(code)
+
     def refresh(self) -> None:
         code = self.programme_code
         self._sites = []

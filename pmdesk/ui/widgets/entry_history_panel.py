@@ -36,15 +36,18 @@ class EntryHistoryPanel(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         title = QLabel("<b>History of this value</b>", self)
-        self.model = EntryHistoryModel(self)
+        self.model = EntryHistoryModel(self, compact=True)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        for column in (COL_WHEN, COL_WHO):  # on the Change column's second line
+            self.table.setColumnHidden(column, True)
         self.table.setAccessibleName("History of the selected value")
         title.setBuddy(self.table)
         self.empty_label = QLabel("", self)
@@ -101,8 +104,7 @@ class EntryHistoryPanel(QWidget):
         self.model.set_rows(entries)
         self.empty_label.setVisible(not entries)
         self.empty_label.setText("Entered once; no change since." if not entries else "")
-        for column in (COL_WHEN, COL_CHANGE, COL_WHO):
-            self.table.resizeColumnToContents(column)
+        self.table.resizeColumnToContents(COL_CHANGE)
 
 
 def _paragraphs(text: str) -> str:

@@ -59,10 +59,12 @@ class EntryPaster(QObject):
         dialog.setWindowTitle("Paste")
         # Window-modal: nothing else is typed into the grid while its cells are being written.
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
+        dialog.setMinimumDuration(0)  # at once: until it shows, the grid would take input
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.canceled.connect(self.cancel)
+        dialog.setValue(0)
+        dialog.show()
         self._dialog = dialog
         job = Job(
             write_all, self._editing.writer, plan.writes, self._stop, name="paste", reports_progress=True
@@ -108,4 +110,5 @@ class EntryPaster(QObject):
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
+            self._parent.window().activateWindow()  # back to typing in the grid
         return plan

@@ -9,7 +9,7 @@ redo; Ctrl+V pastes a block, Ctrl+C copies the cell.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QUndoStack
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -43,9 +43,9 @@ COLUMN_CHARS = {
     COL_CELL: 12,  # widened to the longest option label
     COL_VALUE: 10,
     COL_NUMERATOR: 11,
-    COL_DENOMINATOR: 12,
+    COL_DENOMINATOR: 13,
     COL_TARGET: 8,
-    COL_STATUS: 12,
+    COL_STATUS: 14,
     COL_WARNINGS: 16,
 }
 # On a small screen these give way first, down to these widths, before the grid scrolls sideways.
@@ -98,6 +98,9 @@ class EntryTableView(FrozenColumnTableView):
         self.undo_stack: QUndoStack | None = None
         self._tab_start: tuple[int, int] | None = None  # (row, column) where a run of Tabs began
         self._widths_set = False
+        self._fitting = False  # our own column resizing, not the user's
+        self._user_widths = False  # the user resized a column: keep their widths
+        self.horizontalHeader().sectionResized.connect(self._on_column_resized)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -114,11 +117,16 @@ class EntryTableView(FrozenColumnTableView):
         for first, count in model.indicator_spans():
             self.setSpan(first, COL_INDICATOR, count, 1)  # a long name wraps over its cells
         has_percent = model.has_percent()
-        self.setColumnHidden(COL_NUMERATOR, not has_percent)
-        self.setColumnHidden(COL_DENOMINATOR, not has_percent)
-        if not self._widths_set:
+        self._fitting = True
+        try:
+            self.setColumnHidden(COL_NUMERATOR, not has_percent)
+            self.setColumnHidden(COL_DENOMINATOR, not has_percent)
+        finally:
+            self._fitting = False
+        if not self._widths_set or not self._user_widths:
             self.fit_widths()
-        self._fit_cell_column()
+        else:
+            self._fit_cell_column()
 
     def fit_widths(self) -> None:
         """Widths for the current font and width (again after View ▸ Zoom): every column in
@@ -126,23 +134,50 @@ class EntryTableView(FrozenColumnTableView):
         chars = self.fontMetrics().averageCharWidth()
         widths = {column: chars * n + 12 for column, n in COLUMN_CHARS.items()}
         widths[COL_CELL] = self._cell_width(widths[COL_CELL])
+        comment = chars * COMMENT_CHARS + 12
         shown = [c for c in widths if not self.isColumnHidden(c)]
-        excess = sum(widths[c] for c in shown) + chars * COMMENT_CHARS - self.viewport().width()
+        excess = sum(widths[c] for c in shown) + comment - self.viewport().width()
         for column, narrowest in NARROWEST_CHARS.items():
             if excess > 0:
-                give = min(excess, widths[column] - (chars * narrowest + 12))
-                widths[column] -= max(give, 0)
-                excess -= max(give, 0)
-        for column, width in widths.items():
-            self.setColumnWidth(column, width)
+                give = max(min(excess, widths[column] - (chars * narrowest + 12)), 0)
+                widths[column] -= give
+                excess -= give
+        if excess < 0:  # room to spare: longer indicator names before a wider Comment column
+            widths[COL_INDICATOR] += min(-excess // 2, chars * 14)
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                self.setColumnWidth(column, width)
+            # The stretched last column never gets narrower than the width last set on it.
+            self.setColumnWidth(COL_COMMENT, comment)
+        finally:
+            self._fitting = False
         self._widths_set = True
         self.horizontalScrollBar().setValue(0)
+
+    def reset_widths(self) -> None:
+        """Forget the user's column widths (after View ▸ Zoom, say) and fit again."""
+        self._user_widths = False
+        self.fit_widths()
+
+    def _on_column_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != COL_COMMENT:  # the last column stretches by itself
+            self._user_widths = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._widths_set and not self._user_widths:
+            self.fit_widths()
 
     def _fit_cell_column(self) -> None:
         """Widen the Cell column for long option labels ('Female · 18 and over'), never narrow it."""
         wanted = self._cell_width(self.columnWidth(COL_CELL))
         if wanted > self.columnWidth(COL_CELL):
-            self.setColumnWidth(COL_CELL, wanted)
+            self._fitting = True
+            try:
+                self.setColumnWidth(COL_CELL, wanted)
+            finally:
+                self._fitting = False
 
     def _cell_width(self, least: int) -> int:
         model = self.entry_model()

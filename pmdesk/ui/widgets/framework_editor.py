@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressDialog, QWidget
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui.formatting import format_count
@@ -241,7 +241,12 @@ class FrameworkEditor(QObject):
         # Many values take a while to delete: off the UI thread, behind a busy dialog. It has no
         # Cancel: the deletion is one transaction, all or nothing, and stopping it halfway is not
         # something the service offers.
-        busy = QProgressDialog(label, "", 0, 0, self._window)
+        busy = QProgressDialog(self._window)
+        text = QLabel(label, busy)
+        text.setWordWrap(True)  # a long indicator name must not widen the dialog past the screen
+        busy.setLabel(text)
+        busy.setRange(0, 0)
+        busy.setMinimumWidth(420)
         busy.setCancelButton(None)
         busy.setWindowTitle("Delete indicator")
         busy.setWindowModality(Qt.WindowModality.WindowModal)

@@ -239,12 +239,13 @@ class IndicatorDialog(QDialog):
         disagg_row.addWidget(self.disaggregation_view, 1)
         disagg_row.addLayout(moves)
         self.disaggregation_note = note_label("", page)
+        self._disaggregation_hint = ""
         if not disaggregations:
-            self.disaggregation_note.setText(
+            self._disaggregation_hint = (
                 "This programme has no disaggregations yet (Disaggregations… adds one)."
             )
         elif values:
-            self.disaggregation_note.setText(
+            self._disaggregation_hint = (
                 "Changing them never deletes values: existing values keep their cells and you are told how "
                 "totals are affected."
             )
@@ -330,8 +331,13 @@ class IndicatorDialog(QDialog):
         self.percent_note.setVisible(measure == Measure.PERCENT)
         is_qualitative = measure == Measure.QUALITATIVE
         self.disaggregation_view.setEnabled(not is_qualitative)
-        self.up_button.setEnabled(not is_qualitative)
-        self.down_button.setEnabled(not is_qualitative)
+        can_order = not is_qualitative and self.disaggregation_model.rowCount() > 1
+        self.up_button.setEnabled(can_order)
+        self.down_button.setEnabled(can_order)
+        self.disaggregation_note.setText(
+            "Qualitative indicators are not disaggregated." if is_qualitative else self._disaggregation_hint
+        )
+        self.disaggregation_note.setVisible(bool(self.disaggregation_note.text()))
         if is_qualitative:
             self.lop_note.setText("Qualitative indicators have no numeric target; leave blank.")
         elif measure == Measure.PERCENT or cumulation != Cumulation.PERIODIC:

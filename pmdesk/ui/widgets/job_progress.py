@@ -30,8 +30,13 @@ class JobProgress(QProgressDialog):
         title: str,
         on_finished: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
+        cancellable: bool = True,
     ) -> None:
         super().__init__(title, "Cancel", 0, 0, parent)
+        if not cancellable:
+            # A job that cannot stop between its progress reports must not offer a Cancel that
+            # would only hide the dialog while the work goes on.
+            self.setCancelButton(None)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumDuration(SHOW_AFTER_MS)
@@ -75,6 +80,7 @@ def run_with_progress(
     on_failed: Callable[[BaseException], None],
     reports_progress: bool = True,
 ) -> JobProgress:
-    """Start `fn(*args, progress=…)` off the UI thread behind a progress dialog."""
+    """Start `fn(*args, progress=…)` off the UI thread behind a progress dialog; Cancel is offered
+    only when the function reports progress, because that is where a job stops (and rolls back)."""
     job = Job(fn, *args, name=title, reports_progress=reports_progress)
-    return JobProgress(parent, workers, job, title, on_finished, on_failed)
+    return JobProgress(parent, workers, job, title, on_finished, on_failed, cancellable=reports_progress)
