@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from pmdesk.services import iptt
 from pmdesk.services.actor import Actor
 from pmdesk.services.iptt import IpttService
 from pmdesk.services.packages import PackageService
@@ -73,3 +74,39 @@ def test_a_site_iptt_reads_only_its_sites_values(wash: Database, options: dict[s
         "COVERING INDEX ix_data_value_iptt" in step or "INDEX ix_data_value_site_period (site_id=?)" in step
         for step in plan
     ), plan
+
+
+def test_a_subtree_sums_the_same_whichever_index_serves_it(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(rich_package(extra_sites=12))
+    service = IpttService(db.sessions)
+    sites = ["N", "N01", "S", "S01", "X0001", "X0007"]
+    tables = {}
+    for share in (0.0, 1.0):  # never, always summed through the site index
+        monkeypatch.setattr(iptt, "SMALL_SUBTREE_SHARE", share)
+        for approved_only in (False, True):
+            for site in sites:
+                tables[(share, approved_only, site)] = service.table(
+                    "WASH-01", site_code=site, approved_only=approved_only
+                )
+    for (share, approved_only, site), table in tables.items():
+        if share == 0.0:
+            assert tables[(1.0, approved_only, site)] == table
+    assert any(row.figures.lop.actual for row in tables[(0.0, False, "S")].rows)
+
+
+def test_another_programme_in_the_file_changes_no_figure(wash: Database) -> None:
+    # Alone in its file, a programme is summed by a plain scan; beside another, by its indicators.
+    service = IpttService(wash.sessions)
+    options: list[dict[str, Any]] = [{}, {"approved_only": True}, {"site_code": "N"}, {"site_code": "S01"}]
+    alone = [service.table("WASH-01", **o) for o in options]
+    assert "SCAN data_value USING COVERING INDEX ix_data_value_iptt" in _plan(wash, {})
+    other = rich_package()
+    other["programme"] = {**other["programme"], "code": "WASH-02"}
+    for value in other["values"]:
+        if "value" in value:
+            value["value"] += 1000  # figures that would show if they were counted
+    PackageService(wash.sessions, Actor(wash.actor, wash.device_uuid)).import_package(other)
+    assert [service.table("WASH-01", **o) for o in options] == alone
+    assert "SCAN data_value USING COVERING INDEX ix_data_value_iptt" not in _plan(wash, {})

@@ -135,7 +135,11 @@ class ProgrammeDialog(QDialog):
         self.fiscal_hint = _hint(
             "Used only with annual reporting: a year starting in April 2025 is the period 2025Apr.", self
         )
-        self.periods_editor = ProgrammePeriodsEditor(self._start_date, self)
+        start_edit = self.start_edit
+        # A closure over the field, not a bound method of the dialog: the editor holding the dialog
+        # would make a reference cycle, and after exec() (which hands the dialog to Python) the
+        # cyclic collector would delete the dialog on whichever thread it runs, a worker's too.
+        self.periods_editor = ProgrammePeriodsEditor(lambda: from_qdate(start_edit.date()), self)
         self.periods_box = QGroupBox("Custom periods (the reporting periods, in date order)", self)
         QVBoxLayout(self.periods_box).addWidget(self.periods_editor)
 
@@ -307,9 +311,6 @@ class ProgrammeDialog(QDialog):
                 self.exceeding_spin.value(), self.on_track_spin.value(), self.at_risk_spin.value()
             ),
         )
-
-    def _start_date(self) -> date:
-        return from_qdate(self.start_edit.date())
 
     # -- reactions --------------------------------------------------------------------------
 
