@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pmdesk import __version__, config
 from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.collector import UiThreadCollector
 from pmdesk.ui.context import Services
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.signals import AppSignals
@@ -207,6 +208,8 @@ def run_gui(db_path: Path, data_dir: Path | None = None, with_demo: bool = False
     previous_handler = qInstallMessageHandler(_qt_message)
     workers = Workers()
     signals = AppSignals()
+    collector = UiThreadCollector()
+    collector.start()
     opened: list[Database] = []
     window: MainWindow | None = None
     try:
@@ -233,6 +236,7 @@ def run_gui(db_path: Path, data_dir: Path | None = None, with_demo: bool = False
         if window is not None:
             window.hide()
             window.deleteLater()
+        collector.stop()
         qInstallMessageHandler(previous_handler)
         sys.excepthook, threading.excepthook = previous_hook, previous_thread_hook
         log.info("PMDesk window closed")

@@ -306,6 +306,36 @@ class FrameworkService:
                         )
             return IndicatorSaved(_indicator_info(session, row), notice)
 
+    def move_indicator(self, programme_code: str, code: str, result_code: str, position: int) -> None:
+        """Give an indicator to `result_code` and put it at `position` among that result's
+        indicators (drag and drop, Ctrl+Up/Down). Its values, targets and history stay with it."""
+        with self._sessions.begin() as session:
+            programme = programme_by_code(session, programme_code)
+            row = indicator_by_code(session, programme, code)
+            result = _result(session, programme, result_code)
+            row.result_id = result.id
+            # One order for the whole programme, renumbered from 0: screens and reports list a
+            # result's indicators by it, and gaps or ties left by deletions disappear here.
+            others = [
+                r
+                for r in session.scalars(
+                    select(IndicatorRow)
+                    .where(IndicatorRow.programme_id == programme.id)
+                    .order_by(IndicatorRow.sort_order, IndicatorRow.id)
+                )
+                if r.id != row.id
+            ]
+            siblings = [i for i, r in enumerate(others) if r.result_id == result.id]
+            position = max(0, min(position, len(siblings)))
+            if position < len(siblings):
+                at = siblings[position]
+            else:
+                at = siblings[-1] + 1 if siblings else len(others)
+            others.insert(at, row)
+            for index, indicator in enumerate(others):
+                if indicator.sort_order != index:
+                    indicator.sort_order = index
+
     def delete_indicator(self, programme_code: str, code: str, *, with_data: bool = False) -> None:
         """Delete an indicator; refuses if it has values unless `with_data` (the UI asks first)."""
         with self._sessions.begin() as session:

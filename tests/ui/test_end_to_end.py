@@ -572,8 +572,8 @@ def enter_values(qtbot: QtBot, app: App) -> DataEntryScreen:
     QTest.keyClick(bar.site_combo, Qt.Key.Key_Down)
     assert bar.site_code == "TH02"
     # The first quarter: Home in the period picker (the default is the latest quarter ended).
-    # Focused directly: in the shell Alt+P is ambiguous, shared with the window's "&Programme:".
-    bar.period_combo.setFocus()
+    press(focused(), Qt.Key.Key_P, ALT)
+    assert focused() is bar.period_combo
     QTest.keyClick(bar.period_combo, Qt.Key.Key_Home)
     grid = screen.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("TH02", Q1)

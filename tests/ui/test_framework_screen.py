@@ -361,7 +361,30 @@ def test_drag_an_indicator_to_another_result(qtbot: QtBot, screen: FrameworkScre
     wait_loaded(qtbot, screen)
     info = screen.services.framework.get_indicator(CODE, "1.1")
     assert info.data.result_code == "OP1" and info.value_count == 4
-    assert [i.data.code for i in screen.model.indicators_of("OP1")] == ["1.1", "2.1", "2.2", "2.3"]
+    # Dropped onto the result, it joins at the end; between two rows, it goes there.
+    assert [i.data.code for i in screen.model.indicators_of("OP1")] == ["2.1", "2.2", "2.3", "1.1"]
+    op1 = screen.model.index_of(NodeKey(RESULT, "OP1"))
+    assert screen.model.dropMimeData(mime(INDICATOR, "1.1"), Qt.DropAction.MoveAction, 1, 0, op1)
+    wait_loaded(qtbot, screen)
+    assert [i.data.code for i in screen.model.indicators_of("OP1")] == ["2.1", "1.1", "2.2", "2.3"]
+    assert screen.current_key() == NodeKey(INDICATOR, "1.1")
+
+
+def test_reorder_indicators_by_keyboard_survives_a_reload(qtbot: QtBot, screen: FrameworkScreen) -> None:
+    select(screen, INDICATOR, "2.2")
+    assert screen.move_up_action.isEnabled() and screen.move_down_action.isEnabled()
+    qtbot.keyClick(screen.tree_view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    wait_loaded(qtbot, screen)
+    assert [i.data.code for i in screen.model.indicators_of("OP1")] == ["2.2", "2.1", "2.3"]
+    assert screen.current_key() == NodeKey(INDICATOR, "2.2")
+    assert not screen.move_up_action.isEnabled()  # first among its result's indicators
+    for _ in range(2):
+        qtbot.keyClick(screen.tree_view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+        wait_loaded(qtbot, screen)
+    assert [i.data.code for i in screen.model.indicators_of("OP1")] == ["2.1", "2.3", "2.2"]
+    assert not screen.move_down_action.isEnabled()
+    listed = [i.data.code for i in screen.services.framework.list_indicators(CODE)]
+    assert listed.index("2.1") < listed.index("2.3") < listed.index("2.2")
 
 
 def test_reorder_results_by_keyboard(qtbot: QtBot, screen: FrameworkScreen) -> None:

@@ -203,7 +203,7 @@ def test_indicator_drops(qtbot: QtBot, model: FrameworkTreeModel) -> None:
     o2 = key_index(model, RESULT, "O2")
     with qtbot.waitSignal(model.indicator_move_requested) as blocker:
         assert model.dropMimeData(mime(INDICATOR, "1.1"), Qt.DropAction.MoveAction, -1, 0, o2)
-    assert blocker.args == ["1.1", "O2"]
+    assert blocker.args == ["1.1", "O2", 0]
     # Not to the top level, not onto another indicator, and a drop on its own result does nothing.
     assert not model.canDropMimeData(mime(INDICATOR, "1.1"), Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     on_indicator = key_index(model, INDICATOR, "2.1")
@@ -286,3 +286,20 @@ def test_disaggregation_list_and_tier_models(qtbot: QtBot) -> None:
     assert tiers.names() == ["Objective", "Key result"] and tiers.results_on(1) == 4
     tiers.remove_last()
     assert tiers.rowCount() == 1
+
+
+def test_indicator_drops_between_rows_reorder(qtbot: QtBot, model: FrameworkTreeModel) -> None:
+    o1 = key_index(model, RESULT, "O1")  # children: 1.1, 1.2, then the result OP1
+    with qtbot.waitSignal(model.indicator_move_requested) as blocker:
+        assert model.dropMimeData(mime(INDICATOR, "1.2"), Qt.DropAction.MoveAction, 0, 0, o1)
+    assert blocker.args == ["1.2", "O1", 0]
+    # Below 1.2, or below the results after it: last among O1's indicators, counted without 1.1.
+    for row in (2, 3):
+        with qtbot.waitSignal(model.indicator_move_requested) as blocker:
+            assert model.dropMimeData(mime(INDICATOR, "1.1"), Qt.DropAction.MoveAction, row, 0, o1)
+        assert blocker.args == ["1.1", "O1", 1]
+    # Where it already is, or onto its own result: nothing to do.
+    with qtbot.assertNotEmitted(model.indicator_move_requested):
+        assert not model.dropMimeData(mime(INDICATOR, "1.1"), Qt.DropAction.MoveAction, 0, 0, o1)
+        assert not model.dropMimeData(mime(INDICATOR, "1.1"), Qt.DropAction.MoveAction, 1, 0, o1)
+        assert not model.dropMimeData(mime(INDICATOR, "1.2"), Qt.DropAction.MoveAction, -1, 0, o1)

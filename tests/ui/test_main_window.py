@@ -175,6 +175,29 @@ def test_zoom_stops_at_the_ends(qtbot: QtBot, make_window: WindowFactory, servic
     assert window.zoom_factor == 0.8
 
 
+def test_the_sidebar_hides_for_room_and_stays_hidden_after_a_restart(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built
+) -> None:
+    first = make_window(services)
+    wait_for_table(qtbot, first)
+    first.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is first)
+    first.nav.setFocus()
+    stack_width = first.stack.width()
+    qtbot.keyClick(first, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert first.nav.isHidden() and not first.sidebar_action.isChecked()
+    qtbot.waitUntil(lambda: first.stack.width() > stack_width)
+    assert not first.nav.hasFocus()
+    # Every screen is still reached without it.
+    qtbot.keyClick(first, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert first.current_screen() is first.screens[0]
+    first.close()
+    second = make_window(services)
+    assert second.nav.isHidden() and not second.sidebar_action.isChecked()
+    second.sidebar_action.trigger()
+    assert not second.nav.isHidden() and second.sidebar_action.isChecked()
+
+
 def test_a_data_change_refreshes_the_iptt_and_the_list(
     qtbot: QtBot,
     make_window: WindowFactory,

@@ -128,6 +128,27 @@ def test_results_tree_moves_and_refuses_cycles(db: Database) -> None:
     s.framework.delete_result(P, "O2")
 
 
+def test_indicators_move_between_and_within_results(db: Database) -> None:
+    s = small_programme(db)
+    s.framework.save_result(P, ResultData("O2", "Hygiene improves", "Outcome", "G"))
+    codes = [i.data.code for i in s.framework.list_indicators(P)]
+    assert len(codes) >= 2
+    first, second = codes[0], codes[1]
+    s.framework.move_indicator(P, second, s.framework.get_indicator(P, second).data.result_code, 0)
+    listed = [i.data.code for i in s.framework.list_indicators(P)]
+    assert listed.index(second) < listed.index(first)
+    s.framework.move_indicator(P, first, "O2", 99)  # past the end: last there
+    moved = s.framework.get_indicator(P, first)
+    assert moved.data.result_code == "O2"
+    orders = [i.data.code for i in s.framework.list_indicators(P)]
+    assert sorted(orders) == sorted(codes) and len(set(orders)) == len(orders)
+    with pytest.raises(NotFoundError):
+        s.framework.move_indicator(P, "nope", "O2", 0)
+    with pytest.raises(NotFoundError):
+        s.framework.move_indicator(P, first, "nope", 0)
+    assert s.framework.get_indicator(P, first).data.result_code == "O2"
+
+
 def test_changing_a_baseline_needs_a_reason_and_is_recorded(db: Database) -> None:
     s = small_programme(db)
     info = s.framework.get_indicator(P, "2.1")

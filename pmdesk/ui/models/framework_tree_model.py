@@ -56,7 +56,7 @@ class NodeKey:
 @dataclass(frozen=True)
 class DropPlan:
     """What a drop means for the services: move a result (parent, position among its sibling
-    results) or give an indicator another result (`parent_code`)."""
+    results) or an indicator (its result, position among that result's indicators)."""
 
     key: NodeKey
     parent_code: str | None
@@ -80,7 +80,7 @@ class FrameworkTreeModel(QAbstractItemModel):
     request, the screen asks the service and reloads."""
 
     result_move_requested = Signal(str, object, int)  # code, new parent code or None, position
-    indicator_move_requested = Signal(str, str)  # code, new result code
+    indicator_move_requested = Signal(str, str, int)  # code, result code, position
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -292,7 +292,7 @@ class FrameworkTreeModel(QAbstractItemModel):
         if plan.key.kind == RESULT:
             self.result_move_requested.emit(plan.key.code, plan.parent_code, plan.position)
         else:
-            self.indicator_move_requested.emit(plan.key.code, plan.parent_code or "")
+            self.indicator_move_requested.emit(plan.key.code, plan.parent_code or "", plan.position)
         return True
 
     def removeRows(self, row: int, count: int, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
@@ -314,27 +314,37 @@ class FrameworkTreeModel(QAbstractItemModel):
         if key.kind == INDICATOR:
             if target is self._root or target.result is None:
                 return None
-            return DropPlan(key, target.result.code)
+            return DropPlan(key, target.result.code, _position(moved, target, row, INDICATOR))
         target_code = target.result.code if target.result is not None else None
         if target_code is not None and self.is_below(target_code, key.code):
             return None
-        siblings = [c for c in target.children if c.result is not None]
-        if row < 0 or row > len(target.children):
-            position = len(siblings)
-        else:
-            position = sum(1 for c in target.children[:row] if c.result is not None)
-        if moved in siblings and siblings.index(moved) < position:
-            position -= 1  # the service takes the result out before putting it back
-        return DropPlan(key, target_code, min(position, len(siblings)))
+        return DropPlan(key, target_code, _position(moved, target, row, RESULT))
 
     def _is_no_move(self, plan: DropPlan) -> bool:
         node = self._by_key[plan.key]
         up = node.parent
-        if plan.key.kind == INDICATOR:
-            return up is not None and up.result is not None and up.result.code == plan.parent_code
         current_parent = up.result.code if up is not None and up.result is not None else None
-        siblings = [c for c in up.children if c.result is not None] if up is not None else []
+        siblings = [c for c in up.children if _kind(c) == plan.key.kind] if up is not None else []
         return current_parent == plan.parent_code and siblings.index(node) == plan.position
+
+
+def _kind(node: _Node) -> str | None:
+    return RESULT if node.result is not None else INDICATOR if node.indicator is not None else None
+
+
+def _position(moved: _Node, target: _Node, row: int, kind: str) -> int:
+    """Where among `target`'s children of `kind` a drop at `row` (-1: onto `target`, i.e. last)
+    puts `moved`, counted once `moved` has left its place."""
+    siblings = [c for c in target.children if _kind(c) == kind]
+    if row < 0 and moved in siblings:
+        return siblings.index(moved)  # onto the result it is already under: it stays put
+    if row < 0 or row > len(target.children):
+        position = len(siblings)
+    else:
+        position = sum(1 for c in target.children[:row] if _kind(c) == kind)
+    if moved in siblings and siblings.index(moved) < position:
+        position -= 1  # the service takes it out before putting it back
+    return min(position, len(siblings))
 
 
 def decode_key(data: QMimeData) -> NodeKey | None:

@@ -119,8 +119,8 @@ class FrameworkScreen(Screen):
         self.splitter.setStretchFactor(1, 2)
         self.hint_label = note_label(
             "Drag a result onto another to put it below that one, or between rows to reorder; drag an "
-            "indicator onto a result to move it there. Keyboard: Enter edits, Delete deletes, "
-            "Ctrl+Up / Ctrl+Down reorder results.",
+            "indicator onto a result to move it there, or between its neighbours to reorder. Keyboard: "
+            "Enter edits, Delete deletes, Ctrl+Up / Ctrl+Down move the selected row.",
             self,
         )
 
@@ -349,17 +349,14 @@ class FrameworkScreen(Screen):
         has_framework = self.snapshot is not None
         key = self.current_key() if has_framework else None
         result = self._selected_result()
-        siblings = self.model.results_below(result.parent_code) if result else []
-        position = next((i for i, r in enumerate(siblings) if result and r.code == result.code), -1)
+        position, count = self._place_of(key)
         self.add_result_action.setEnabled(has_framework and bool(self.snapshot and self.snapshot.tiers))
         self.add_child_action.setEnabled(result is not None)
         self.add_indicator_action.setEnabled(result is not None)
         self.edit_action.setEnabled(key is not None)
         self.delete_action.setEnabled(key is not None)
-        self.move_up_action.setEnabled(key is not None and key.kind == RESULT and position > 0)
-        self.move_down_action.setEnabled(
-            key is not None and key.kind == RESULT and 0 <= position < len(siblings) - 1
-        )
+        self.move_up_action.setEnabled(position > 0)
+        self.move_down_action.setEnabled(0 <= position < count - 1)
         self.tiers_action.setEnabled(has_framework)
         self.disaggregations_action.setEnabled(has_framework)
 
@@ -453,15 +450,34 @@ class FrameworkScreen(Screen):
         result = self.model.result(key.code)
         return result.parent_code if result else None
 
+    def _place_of(self, key: NodeKey | None) -> tuple[int, int]:
+        """Where `key` stands among the results (or indicators) beside it, and how many there
+        are: (-1, 0) for nothing selected."""
+        if key is None:
+            return -1, 0
+        if key.kind == INDICATOR:
+            indicator = self.model.indicator(key.code)
+            result_code = indicator.data.result_code if indicator else ""
+            codes = [i.data.code for i in self.model.indicators_of(result_code)]
+        else:
+            result = self.model.result(key.code)
+            codes = [r.code for r in self.model.results_below(result.parent_code)] if result else []
+        return (codes.index(key.code) if key.code in codes else -1), len(codes)
+
     def move_selected(self, delta: int) -> None:
-        """Move the selected result up (-1) or down (+1) among the results beside it."""
-        result = self.model.result_at(self.tree_view.currentIndex())
-        if result is None:
+        """Move the selected result or indicator up (-1) or down (+1) among those beside it."""
+        key = self.current_key()
+        position, count = self._place_of(key)
+        if key is None or position < 0 or not 0 <= position + delta < count:
             return
-        siblings = self.model.results_below(result.parent_code)
-        position = next(i for i, r in enumerate(siblings) if r.code == result.code) + delta
-        if 0 <= position < len(siblings):
-            self._editor.move_result(result.code, result.parent_code, position)
+        if key.kind == INDICATOR:
+            indicator = self.model.indicator(key.code)
+            if indicator is not None:
+                self._editor.move_indicator(key.code, indicator.data.result_code, position + delta)
+        else:
+            result = self.model.result(key.code)
+            if result is not None:
+                self._editor.move_result(key.code, result.parent_code, position + delta)
 
     def edit_tiers(self) -> None:
         self._editor.edit_tiers()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -193,14 +193,12 @@ class FrameworkEditor(QObject):
             return
         self.open_indicator_dialog(indicator, indicator.data.result_code)
 
-    def move_indicator(self, code: str, result_code: str) -> None:
+    def move_indicator(self, code: str, result_code: str, position: int) -> None:
         programme = self._programme()
         if programme is None:
             return
-        framework = self._services.framework
         try:
-            current = framework.get_indicator(programme, code).data
-            framework.save_indicator(programme, replace(current, result_code=result_code), original_code=code)
+            self._services.framework.move_indicator(programme, code, result_code, position)
         except PmdeskError as exc:
             self.refused.emit(str(exc))
             return
