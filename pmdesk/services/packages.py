@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -75,6 +73,10 @@ from pmdesk.storage.models import (
     TriggerRow,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError as SchemaError
 
 FORMAT = "pmdesk.programme/1"
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -178,6 +180,10 @@ def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    # Imported here: jsonschema costs some 60 ms, which start-up should not pay for an import
+    # that may never come.
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(schema_path("programme.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema)
 

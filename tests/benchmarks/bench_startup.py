@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("matplotlib", "reportlab", "openpyxl", "alembic", "sqlalchemy")
+HEAVY = ("matplotlib", "reportlab", "openpyxl", "alembic", "jsonschema", "sqlalchemy")
 
 EMPTY_WINDOW = """
 import sys, time

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -69,6 +71,16 @@ def guard(qapp: QApplication) -> Iterator[Callable[[], None]]:
     timer.stop()
 
 
+def iptt_on_screen() -> MainWindow | None:
+    """The window run_gui opened, once its IPTT has been computed and shown."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and widget.isVisible() and widget.iptt_screen is not None:
+            screen = widget.iptt_screen
+            if screen.model.rowCount() and not screen.is_busy:
+                return widget
+    return None
+
+
 def test_a_database_open_in_another_pmdesk_is_refused(
     db: Database, db_path: Path, tmp_path: Path, shown: Shown, guard: Callable[[], None]
 ) -> None:
@@ -106,16 +118,14 @@ def test_a_normal_run_shows_the_programme_and_releases_the_database(
     seen: dict[str, object] = {}
 
     def poll() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, MainWindow) and widget.isVisible() and widget.iptt_screen is not None:
-                screen = widget.iptt_screen
-                if screen.model.rowCount() and not screen.is_busy:
-                    seen["title"] = screen.title_label.text()
-                    seen["hook"] = sys.excepthook
-                    # Closing the last window quits the app. No QApplication.exit() besides: Qt
-                    # posts that quit as an event, which would linger and end a later test's loop.
-                    widget.close()
-                    return
+        window = iptt_on_screen()
+        if window is not None and window.iptt_screen is not None:
+            seen["title"] = window.iptt_screen.title_label.text()
+            seen["hook"] = sys.excepthook
+            # Closing the last window quits the app. No QApplication.exit() besides: Qt posts
+            # that quit as an event, which would linger and end a later test's loop.
+            window.close()
+            return
         QTimer.singleShot(50, poll)
 
     QTimer.singleShot(0, poll)
@@ -130,6 +140,43 @@ def test_a_normal_run_shows_the_programme_and_releases_the_database(
     log = (tmp_path / "data" / "logs" / "pmdesk.log").read_text(encoding="utf-8")
     assert f"window on {db_path}" in log
     again = open_database(db_path)  # raises DatabaseInUseError if the window kept its lock
+    again.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no catchable SIGTERM to send oneself")
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_a_termination_signal_closes_the_window_cleanly(
+    number: signal.Signals,
+    db: Database,
+    db_path: Path,
+    tmp_path: Path,
+    shown: Shown,
+    guard: Callable[[], None],
+    fresh_log_handler: None,
+) -> None:
+    """`kill`, a shutdown or Ctrl+C in the terminal: state saved, database released, exit code 0,
+    and the handlers that were there before put back."""
+    build_small_programme(db)
+    db.close()
+    sent: list[bool] = []
+
+    def poll() -> None:
+        if iptt_on_screen() is not None:
+            os.kill(os.getpid(), number)
+            sent.append(True)
+            return
+        QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(0, poll)
+    guard()
+    before = signal.getsignal(number)
+    assert run_gui(db_path, data_dir=tmp_path / "data") == 0
+    assert sent and shown == []
+    assert signal.getsignal(number) is before
+    assert (tmp_path / "data" / "window.ini").exists()
+    log = (tmp_path / "data" / "logs" / "pmdesk.log").read_text(encoding="utf-8")
+    assert f"closing on signal {number.name}" in log and "PMDesk window closed" in log
+    again = open_database(db_path)
     again.close()
 
 
@@ -173,7 +220,8 @@ def test_an_error_while_the_message_is_up_is_logged_only(
 
 def test_start_up_defers_the_heavy_libraries(db: Database, db_path: Path, tmp_path: Path) -> None:
     """The real start (pmdesk.cli.main in a fresh process): nothing heavy before the window is up,
-    and no report, chart or spreadsheet library, nor Alembic on an up-to-date file, at all."""
+    and no report, chart or spreadsheet library, no JSON Schema validator, nor Alembic on an
+    up-to-date file, at all."""
     build_small_programme(db)
     db.close()
     marks, notes = run(PMDESK_WINDOW.format(heavy=HEAVY), str(db_path), str(tmp_path / "data"))
