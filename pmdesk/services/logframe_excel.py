@@ -1301,9 +1301,7 @@ def _read_workbook(
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a hostile or damaged file can make the parser raise anything
-        raise ValidationError(
-            f"cannot be read as an Excel workbook ({type(exc).__name__})", source=source
-        ) from None
+        raise ValidationError(_unreadable(exc), source=source) from None
     try:
         sheets = _sheets_by_name(workbook)
         present = ", ".join(workbook.sheetnames)
@@ -1329,9 +1327,24 @@ def _read_workbook(
     except ValidationError:
         raise
     except Exception as exc:  # read-only sheets are parsed lazily, so damage can surface here
-        raise ValidationError(
-            f"cannot be read as an Excel workbook ({type(exc).__name__})", source=source
-        ) from None
+        raise ValidationError(_unreadable(exc), source=source) from None
     finally:
         workbook.close()  # read-only mode keeps the file open (and locked on Windows) until closed
     return programme, programme_rows, tables
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why openpyxl could not read a workbook, in words for the person who chose the file."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__  # openpyxl wraps what its parser raised
+    if cause is not None:
+        # Spreadsheet programs never write these: they are how an XML "bomb" expands to gigabytes
+        # or a file reaches into this computer.
+        return (
+            "declares XML entities or a document type inside the workbook, which spreadsheet "
+            "programs never write; refused as unsafe"
+        )
+    return f"cannot be read as an Excel workbook ({type(exc).__name__})"
