@@ -85,6 +85,13 @@ class MainWindow(QMainWindow):
         log_path: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        # The saved zoom first, before any widget exists: until the event loop runs, Qt tells no
+        # widget of a new application font, and a widget made earlier (this window, so all the
+        # screens that inherit its font) would keep the unzoomed one.
+        base_font = QFont(QApplication.font())
+        zoom = _saved_zoom(settings)
+        if zoom != DEFAULT_ZOOM:
+            QApplication.setFont(_zoomed(base_font, zoom))
         super().__init__(parent)
         self._database_path = database_path
         self._workers = workers
@@ -97,8 +104,8 @@ class MainWindow(QMainWindow):
         self._pending_code: str | None = None  # a programme that exists once the list is read again
         self.screens: list[Screen] = []
         self.iptt_screen: IpttScreen | None = None
-        self._base_font = QFont(QApplication.font())
-        self._zoom = DEFAULT_ZOOM
+        self._base_font = base_font
+        self._zoom = zoom
         self.files = FileActions(self, settings)
         self.files.status_message.connect(self._show_message)
         self.files.programme_imported.connect(self._on_programme_imported)
@@ -580,16 +587,13 @@ class MainWindow(QMainWindow):
     def _set_zoom(self, step: int) -> None:
         step = max(0, min(step, len(ZOOM_STEPS) - 1))
         self._zoom = step
-        font = QFont(self._base_font)
-        factor = ZOOM_STEPS[step]
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(self._base_font.pointSizeF() * factor)
-        else:  # a font sized in pixels
-            font.setPixelSize(round(self._base_font.pixelSize() * factor))
         # The application font, not this window's: dialogs and menus grow for a projector too.
-        QApplication.setFont(font)
-        self.zoom_status.setText(f"Zoom {factor:.0%}")
-        self.zoom_status.setVisible(step != DEFAULT_ZOOM)
+        QApplication.setFont(_zoomed(self._base_font, step))
+        self._show_zoom()
+
+    def _show_zoom(self) -> None:
+        self.zoom_status.setText(f"Zoom {ZOOM_STEPS[self._zoom]:.0%}")
+        self.zoom_status.setVisible(self._zoom != DEFAULT_ZOOM)
 
     # -- window state -----------------------------------------------------------------------
 
@@ -603,9 +607,7 @@ class MainWindow(QMainWindow):
         if not self._settings.value(_SIDEBAR, True, type=bool):
             self.sidebar_action.setChecked(False)
             self.nav.setVisible(False)
-        zoom = self._settings.value(_ZOOM, DEFAULT_ZOOM, type=int)
-        if isinstance(zoom, int) and zoom != DEFAULT_ZOOM and 0 <= zoom < len(ZOOM_STEPS):
-            self._set_zoom(zoom)
+        self._show_zoom()  # the zoom itself was applied before the window was made
 
     def _default_geometry(self) -> None:
         screen = QGuiApplication.primaryScreen()
@@ -679,6 +681,21 @@ class MainWindow(QMainWindow):
             "<p>Licence: GNU GPL, version 3 or later.</p>"
             f"<p>Database: {html.escape(str(self._database_path))}</p>{log}",
         )
+
+
+def _saved_zoom(settings: QSettings) -> int:
+    zoom = settings.value(_ZOOM, DEFAULT_ZOOM, type=int)
+    return zoom if isinstance(zoom, int) and 0 <= zoom < len(ZOOM_STEPS) else DEFAULT_ZOOM
+
+
+def _zoomed(base: QFont, step: int) -> QFont:
+    font = QFont(base)
+    factor = ZOOM_STEPS[step]
+    if base.pointSizeF() > 0:
+        font.setPointSizeF(base.pointSizeF() * factor)
+    else:  # a font sized in pixels
+        font.setPixelSize(round(base.pixelSize() * factor))
+    return font
 
 
 def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
 from pmdesk.services.lookups import combo_id_for, programme_by_code, site_by_code
@@ -198,6 +198,25 @@ def test_the_sidebar_hides_for_room_and_stays_hidden_after_a_restart(
     assert not second.nav.isHidden() and second.sidebar_action.isChecked()
 
 
+def test_at_150_percent_every_screen_fits_a_1024_pixel_screen(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built, settings: QSettings
+) -> None:
+    """A projector or a small laptop at View ▸ Zoom 150 %: no screen may force the window wider
+    than 1024 pixels (a row of buttons once pushed it past 1280)."""
+    base_font = QApplication.font()
+    settings.setValue("view/zoom", 5)  # ZOOM_STEPS[5] == 1.5
+    try:
+        window = make_window(services)
+        assert window.zoom_factor == 1.5
+        wait_for_table(qtbot, window)
+        widest = {screen.name: screen.minimumSizeHint().width() for screen in window.screens}
+        # Beside the sidebar and the margins around it.
+        room = 1024 - window.nav.sizeHint().width() - 40
+        assert max(widest.values()) <= room, widest
+    finally:
+        QApplication.setFont(base_font)
+
+
 def test_a_data_change_refreshes_the_iptt_and_the_list(
     qtbot: QtBot,
     make_window: WindowFactory,
@@ -240,6 +259,26 @@ def test_window_state_is_saved_and_restored(
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (640, 480)
     assert second.zoom_factor == 1.1
+    assert second.zoom_status.text() == "Zoom 110%" and not second.zoom_status.isHidden()
+
+
+def test_a_saved_zoom_reaches_every_widget_of_the_next_start(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built, settings: QSettings
+) -> None:
+    base = QApplication.font().pointSizeF()
+    first = make_window(services)
+    first.zoom_in()
+    first.zoom_in()
+    first.close()
+    QApplication.setFont(first._base_font)
+    # Started again: the zoom is applied before the event loop runs, when Qt tells no existing
+    # widget of a new font; the screens and their table headers must still be made with it.
+    second = make_window(services)
+    wait_for_table(qtbot, second)
+    zoomed = pytest.approx(base * 1.25)
+    assert second.font().pointSizeF() == zoomed
+    headers = [view.horizontalHeader() for view in second.findChildren(QTableView)]
+    assert headers and all(header.font().pointSizeF() == zoomed for header in headers)
 
 
 def test_data_and_selection_survive_a_restart(

@@ -136,6 +136,7 @@ class DataEntryScreen(Screen):
 
         self.status_label = QLabel(START_HINT, self)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setWordWrap(True)  # read whole on a small screen or at a large zoom
         self.status_label.setAccessibleName("Last saved")
 
         top = QHBoxLayout()

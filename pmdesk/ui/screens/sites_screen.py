@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -29,6 +28,7 @@ from pmdesk.ui.models.people_table_model import PeopleTableModel
 from pmdesk.ui.models.site_tree_model import COL_CODE, COL_NAME, SiteTreeModel
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.person_dialog import PersonDialog
 from pmdesk.ui.widgets.site_dialog import INFO_STYLE, MESSAGE_ERROR_STYLE, SiteDialog, readable_error
 
@@ -512,9 +512,9 @@ def _button(parent: QWidget, action: QAction) -> QPushButton:
     return button
 
 
-def _row(*buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
+def _row(*buttons: QPushButton) -> FlowLayout:
+    """The buttons in a row that wraps when the panel is narrow (a small screen, a large zoom)."""
+    row = FlowLayout()
     for button in buttons:
         row.addWidget(button)
-    row.addStretch(1)
     return row
