@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QApplication, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from pmdesk.services.lookups import combo_id_for, programme_by_code, site_by_code
@@ -213,6 +213,15 @@ def test_at_150_percent_every_screen_fits_a_1024_pixel_screen(
         # Beside the sidebar and the margins around it.
         room = 1024 - window.nav.sizeHint().width() - 40
         assert max(widest.values()) <= room, widest
+        # In a 1024 × 600 window the status legends wrap onto a second line instead of clipping.
+        window.resize(1024, 600)
+        for name in ("iptt", "completeness"):
+            window.show_screen(name)
+            legend = getattr(window.current_screen(), "legend")  # noqa: B009 - both screens have one
+            chips = [chip for chip in legend.findChildren(QLabel) if not chip.isHidden()]
+            assert len(chips) >= 5, name
+            qtbot.waitUntil(lambda chips=chips: all(c.width() >= c.sizeHint().width() for c in chips))
+            assert len({chip.y() for chip in chips}) > 1, name  # two lines at this size
     finally:
         QApplication.setFont(base_font)
 

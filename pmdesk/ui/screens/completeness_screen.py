@@ -36,6 +36,7 @@ from pmdesk.ui.models.completeness_table_model import (
 )
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.workers import Job
 
@@ -170,9 +171,9 @@ class CompletenessScreen(Screen):
         self.stack.addWidget(self.empty_label)
 
         self.legend = QWidget(self)
-        legend_layout = QHBoxLayout(self.legend)
+        # Chips wrap onto a second line rather than clip on a small screen or at a large zoom.
+        legend_layout = FlowLayout(self.legend, spacing=6)
         legend_layout.setContentsMargins(0, 0, 0, 0)
-        legend_layout.setSpacing(6)
         self._legend_chips: list[QLabel] = []
         for state, style in STATE_STYLES.items():
             chip = self._chip(f"{style.symbol} {style.label}", f"background: {style.background};")
@@ -181,7 +182,6 @@ class CompletenessScreen(Screen):
         not_due = self._chip(NOT_DUE_LABEL, f"color: {MUTED_TEXT}; border: 1px solid palette(mid);")
         not_due.setToolTip("The period has not ended yet and nothing was entered: nobody is late.")
         legend_layout.addWidget(not_due)
-        legend_layout.addStretch(1)
         self.hint_label = QLabel(
             "Double-click a cell or press Enter to open that site and period in data entry.", self
         )
@@ -202,7 +202,6 @@ class CompletenessScreen(Screen):
         colour = "" if "color:" in style else f"color: {TEXT_ON_COLOUR};"
         chip.setStyleSheet(f"{style} {colour} padding: 2px 8px; border-radius: 3px;")
         chip.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        chip.setMinimumWidth(1)  # on a small screen at a high zoom, clip rather than widen the window
         self._legend_chips.append(chip)
         return chip
 

@@ -38,6 +38,7 @@ from pmdesk.ui.models.iptt_table_model import (
 )
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.widgets.iptt_export import ExportKind, IpttExporter
 from pmdesk.ui.widgets.iptt_site_dialog import IpttSiteDialog
@@ -162,21 +163,17 @@ class IpttScreen(Screen):
         self.busy_bar.setTextVisible(False)
         self.busy_bar.setFixedWidth(90)
         self.busy_label = QLabel("Computing…", self)
-        self.busy_bar.hide()
-        self.busy_label.hide()
+        # Shown only when a computation takes long enough to notice.
+        self.busy_indicator = _labelled(self.busy_bar, self.busy_label, self)
+        self.busy_indicator.hide()
 
-        controls = QHBoxLayout()
-        controls.addWidget(as_of_label)
-        controls.addWidget(self.as_of_combo)
-        controls.addSpacing(16)
-        controls.addWidget(site_label)
-        controls.addWidget(self.site_combo, 1)
-        controls.addSpacing(16)
+        # The pickers wrap onto a second line rather than squeeze on a small screen or at a large
+        # zoom; each label stays beside its picker.
+        controls = FlowLayout(spacing=16)
+        controls.addWidget(_labelled(as_of_label, self.as_of_combo, self))
+        controls.addWidget(_labelled(site_label, self.site_combo, self))
         controls.addWidget(self.approved_check)
-        controls.addSpacing(16)
-        controls.addWidget(self.busy_bar)
-        controls.addWidget(self.busy_label)
-        controls.addStretch(1)
+        controls.addWidget(self.busy_indicator)
 
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
@@ -210,9 +207,8 @@ class IpttScreen(Screen):
         self.stack.addWidget(self.empty_label)
 
         self.legend = QWidget(self)
-        legend_layout = QHBoxLayout(self.legend)
+        legend_layout = FlowLayout(self.legend, spacing=6)  # wraps rather than clips
         legend_layout.setContentsMargins(0, 0, 0, 0)
-        legend_layout.setSpacing(6)
         self._legend_chips: dict[Status, QLabel] = {}
         for status in (Status.EXCEEDING, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA):
             chip = QLabel(STATUS_STYLES[status].label, self.legend)
@@ -221,10 +217,8 @@ class IpttScreen(Screen):
                 " padding: 2px 8px; border-radius: 3px;"
             )
             chip.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-            chip.setMinimumWidth(1)  # at a high zoom on a small screen, clip rather than widen the window
             legend_layout.addWidget(chip)
             self._legend_chips[status] = chip
-        legend_layout.addStretch(1)
 
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
@@ -378,13 +372,11 @@ class IpttScreen(Screen):
             self._job.cancel()
             self._job = None
         self._busy_timer.stop()
-        self.busy_bar.hide()
-        self.busy_label.hide()
+        self.busy_indicator.hide()
 
     def _on_busy_delay_elapsed(self) -> None:
         if self._job is not None:
-            self.busy_bar.show()
-            self.busy_label.show()
+            self.busy_indicator.show()
 
     def _is_current(self) -> bool:
         # A job that ended before it was cancelled may still deliver; only the latest counts.
@@ -594,3 +586,13 @@ class IpttScreen(Screen):
             if self.model.rowCount():
                 # Rows and columns were sized for the old font; `self` as context: not run once gone.
                 QTimer.singleShot(0, self, self._fit_columns)
+
+
+def _labelled(first: QWidget, second: QWidget, parent: QWidget) -> QWidget:
+    """Two widgets side by side that wrap as one (a label and its picker)."""
+    pair = QWidget(parent)
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(first)
+    row.addWidget(second)
+    return pair
