@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from pmdesk.ui.file_actions import FileActions
 from pmdesk.ui.formatting import format_count
 from pmdesk.ui.models.programme_list_model import COL_NAME, ProgrammeListModel
 from pmdesk.ui.signals import AppSignals, DataChange, Navigation
+from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.find_bar import FindBar
 from pmdesk.ui.widgets.welcome_page import WelcomePage
 from pmdesk.ui.workers import Job, Workers
@@ -282,17 +282,15 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.programme_status = QLabel("", self)
-        self.database_status = QLabel("", self)
-        # Ignored: a long path must never make the window wider than a small screen.
-        self.database_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Shortened in the middle to the room it has: a long path never widens the window.
+        self.database_status = ElidedLabel("", self)
         self.database_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.database_status.setToolTip(str(self._database_path))
         self.zoom_status = QLabel("", self)
         self.zoom_status.hide()
         self.statusBar().addWidget(self.programme_status)
         self.statusBar().addPermanentWidget(self.database_status, 1)
         self.statusBar().addPermanentWidget(self.zoom_status)
-        self._elide_database_path()
+        self._show_database_path()
 
     # -- services and screens -----------------------------------------------------------------
 
@@ -529,8 +527,7 @@ class MainWindow(QMainWindow):
         self.programme_model.set_rows([])
         self._database_path = new_path
         self.setWindowTitle(f"PMDesk — {new_path.name}")
-        self.database_status.setToolTip(str(new_path))
-        self._elide_database_path()
+        self._show_database_path()
         self.opening_label.setText(f"Opening {new_path} …")
         self.pages.setCurrentWidget(self.opening_label)
 
@@ -643,14 +640,9 @@ class MainWindow(QMainWindow):
         self._workers.cancel_all()
         super().closeEvent(event)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide_database_path()
-
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self._elide_database_path()
             self._fit_nav()
 
     def _fit_nav(self) -> None:
@@ -658,12 +650,8 @@ class MainWindow(QMainWindow):
         widest = max((metrics.horizontalAdvance(s.title) for s in self.screens), default=80)
         self.nav.setFixedWidth(widest + 44)
 
-    def _elide_database_path(self) -> None:
-        text = f"Database: {self._database_path}"
-        width = max(self.width() // 2, 120)
-        self.database_status.setText(
-            self.database_status.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, width)
-        )
+    def _show_database_path(self) -> None:
+        self.database_status.set_full_text(f"Database: {self._database_path}")
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
