@@ -71,14 +71,19 @@ def guard(qapp: QApplication) -> Iterator[Callable[[], None]]:
     timer.stop()
 
 
-def iptt_on_screen() -> MainWindow | None:
-    """The window run_gui opened, once its IPTT has been computed and shown."""
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, MainWindow) and widget.isVisible() and widget.iptt_screen is not None:
-            screen = widget.iptt_screen
-            if screen.model.rowCount() and not screen.is_busy:
-                return widget
-    return None
+def once_iptt_on_screen(then: Callable[[MainWindow], None]) -> None:
+    """Calls `then` with the window run_gui opens, once its IPTT has been computed and shown."""
+
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible() and widget.iptt_screen is not None:
+                screen = widget.iptt_screen
+                if screen.model.rowCount() and not screen.is_busy:
+                    then(widget)
+                    return
+        QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(0, poll)
 
 
 def test_a_database_open_in_another_pmdesk_is_refused(
@@ -117,18 +122,15 @@ def test_a_normal_run_shows_the_programme_and_releases_the_database(
     db.close()
     seen: dict[str, object] = {}
 
-    def poll() -> None:
-        window = iptt_on_screen()
-        if window is not None and window.iptt_screen is not None:
-            seen["title"] = window.iptt_screen.title_label.text()
-            seen["hook"] = sys.excepthook
-            # Closing the last window quits the app. No QApplication.exit() besides: Qt posts
-            # that quit as an event, which would linger and end a later test's loop.
-            window.close()
-            return
-        QTimer.singleShot(50, poll)
+    def look_and_close(window: MainWindow) -> None:
+        assert window.iptt_screen is not None
+        seen["title"] = window.iptt_screen.title_label.text()
+        seen["hook"] = sys.excepthook
+        # Closing the last window quits the app. No QApplication.exit() besides: Qt posts that
+        # quit as an event, which would linger and end a later test's loop.
+        window.close()
 
-    QTimer.singleShot(0, poll)
+    once_iptt_on_screen(look_and_close)
     guard()
     previous_hook = sys.excepthook
     assert run_gui(db_path, data_dir=tmp_path / "data") == 0
@@ -160,14 +162,11 @@ def test_a_termination_signal_closes_the_window_cleanly(
     db.close()
     sent: list[bool] = []
 
-    def poll() -> None:
-        if iptt_on_screen() is not None:
-            os.kill(os.getpid(), number)
-            sent.append(True)
-            return
-        QTimer.singleShot(50, poll)
+    def signal_it(_window: MainWindow) -> None:
+        os.kill(os.getpid(), number)
+        sent.append(True)
 
-    QTimer.singleShot(0, poll)
+    once_iptt_on_screen(signal_it)
     guard()
     before = signal.getsignal(number)
     assert run_gui(db_path, data_dir=tmp_path / "data") == 0
