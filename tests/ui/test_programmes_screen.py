@@ -32,6 +32,9 @@ def screen(qtbot: QtBot, context: UiContext, small: Built) -> ProgrammesScreen:
     qtbot.addWidget(widget)
     widget.resize(1000, 600)
     widget.show()
+    # Active, as it is in use: keys then reach the focused view on a real display too.
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=10_000)
     return widget
 

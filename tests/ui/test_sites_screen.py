@@ -28,6 +28,9 @@ def screen(qtbot: QtBot, context: UiContext, small: Built) -> SitesScreen:
     qtbot.addWidget(widget)
     widget.resize(1000, 600)
     widget.show()
+    # Active, as it is in use: keys then reach the focused view on a real display too.
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
     widget.set_programme(P)
     return widget
 
