@@ -643,6 +643,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            # The sidebar has a style sheet, and such widgets miss a new application font.
+            self.nav.setFont(self.font())
             self._fit_nav()
 
     def _fit_nav(self) -> None:

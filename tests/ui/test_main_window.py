@@ -165,6 +165,25 @@ def test_zoom_shortcuts_scale_the_application_font(
     assert window.zoom_status.isHidden()
 
 
+def test_zoom_reaches_the_sidebar_and_the_screens(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built
+) -> None:
+    window = make_window(services)
+    wait_for_table(qtbot, window)
+    base = window.nav.font().pointSizeF()
+    narrow = window.nav.width()
+    window.zoom_in()
+    window.zoom_in()  # 125 %
+    zoomed = pytest.approx(base * 1.25)
+    # The sidebar has a style sheet, and such widgets miss a new application font by themselves.
+    qtbot.waitUntil(lambda: window.nav.font().pointSizeF() == zoomed)
+    assert window.nav.width() > narrow  # widened to its longer titles
+    screen = screen_of(window)
+    qtbot.waitUntil(lambda: screen.table_view.horizontalHeader().font().pointSizeF() == zoomed)
+    window.reset_zoom()
+    qtbot.waitUntil(lambda: window.nav.font().pointSizeF() == pytest.approx(base))
+
+
 def test_zoom_stops_at_the_ends(qtbot: QtBot, make_window: WindowFactory, services: Services) -> None:
     window = make_window(services)
     for _ in range(20):
