@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import logging
 import platform
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pmdesk.storage.backup import backup_database
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.storage.backup import backup_database, backup_dir
 from pmdesk.storage.instance_lock import InstanceLock
 from pmdesk.storage.models import DeviceRow
 from pmdesk.storage.schema import HEAD_REVISION
@@ -83,6 +85,60 @@ class Database:
             self.lock = None
 
 
+class NotAPmdeskDatabaseError(PmdeskError):
+    """The file is damaged, not an SQLite database at all, or another program's database."""
+
+
+def check_is_pmdesk_file(path: Path) -> None:
+    """Refuse, before anything writes to it, a file PMDesk must not open: not a database, damaged,
+    or the SQLite database of another program (merely connecting as PMDesk does would switch it
+    to WAL mode, and migrating would add PMDesk's tables to it). A missing or empty file is fine:
+    it becomes a new database."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    # Reading a file whose header says WAL makes SQLite create these beside it; a refused file
+    # is left as it was found.
+    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    made = [f for f in side_files if not f.exists()]
+    try:
+        _refuse_unless_pmdesk(path)
+    except NotAPmdeskDatabaseError:
+        for side_file in made:
+            side_file.unlink(missing_ok=True)
+        raise
+
+
+def _refuse_unless_pmdesk(path: Path) -> None:
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        backups = backup_dir(path)
+        hint = (
+            f" If it is a PMDesk database, its newest backup in {backups} can replace it."
+            if backups.exists()
+            else ""
+        )
+        raise NotAPmdeskDatabaseError(
+            f"{path} cannot be opened: it is not a database, or it is damaged (SQLite says: {exc}). "
+            f"Nothing was changed.{hint}"
+        ) from None
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise NotAPmdeskDatabaseError(
+            f"{path} is the database of another program (its tables: {shown}); PMDesk opens only "
+            "its own files and changed nothing. Choose another file, or create a new database."
+        )
+
+
 def open_database(path: Path | str, *, lock: bool = True, actor: str | None = None) -> Database:
     """Open (creating if needed) a database file and bring its schema up to date.
 
@@ -91,6 +147,7 @@ def open_database(path: Path | str, *, lock: bool = True, actor: str | None = No
     """
     path = Path(path).expanduser().resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_is_pmdesk_file(path)  # before the lock, so that a refused file gets no lock file either
     instance_lock = InstanceLock(path) if lock else None
     if instance_lock is not None:
         instance_lock.acquire()

@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +20,13 @@ from sqlalchemy.exc import IntegrityError
 
 import pmdesk
 from pmdesk.storage.backup import backup_dir
-from pmdesk.storage.database import Database, current_revision, make_engine, open_database
+from pmdesk.storage.database import (
+    Database,
+    NotAPmdeskDatabaseError,
+    current_revision,
+    make_engine,
+    open_database,
+)
 from pmdesk.storage.instance_lock import DatabaseInUseError
 from pmdesk.storage.migrate import alembic_config
 from pmdesk.storage.models import (
@@ -180,31 +186,55 @@ def test_reopening_keeps_the_device_and_the_data(db_path: Path) -> None:
     assert not backup_dir(db_path).exists()  # already at head: no migration, no backup
 
 
-def test_an_unversioned_file_is_backed_up_before_migrating(db_path: Path) -> None:
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in folder.iterdir() if f.is_file()}
+
+
+def test_another_programs_database_is_refused_untouched(db_path: Path) -> None:
     raw = sqlite3.connect(db_path)
     raw.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
     raw.execute("INSERT INTO notes (body) VALUES ('keep me')")
     raw.commit()
     raw.close()
+    before = _snapshot(db_path.parent)
 
+    with pytest.raises(NotAPmdeskDatabaseError, match=r"database of another program \(its tables: notes\)"):
+        open_database(db_path)
+
+    # Not migrated, not switched to WAL, no backup, no file beside it: exactly as it was found.
+    assert _snapshot(db_path.parent) == before
+    raw = sqlite3.connect(db_path)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        assert raw.execute("SELECT body FROM notes").fetchall() == [("keep me",)]
+    finally:
+        raw.close()
+    assert not backup_dir(db_path).exists()
+    open_database(db_path.with_name("new.sqlite")).close()  # and the lock was let go of
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (lambda data: b"this is not a database " * 200, "file is not a database"),
+        (lambda data: data[:3000], "malformed"),
+    ],
+    ids=["not-a-database", "truncated"],
+)
+def test_a_damaged_file_is_refused_untouched_and_its_backups_named(
+    db_path: Path, damage: Callable[[bytes], bytes], says: str
+) -> None:
     db = open_database(db_path)
-    try:
-        assert current_revision(db.engine) == HEAD_REVISION
-    finally:
-        db.close()
-
-    copies = list(backup_dir(db_path).glob("*.sqlite"))
-    assert len(copies) == 1
-    assert "before-migration-unversioned" in copies[0].name
-    copy = sqlite3.connect(copies[0])
-    try:
-        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert copy.execute("SELECT body FROM notes").fetchall() == [("keep me",)]
-        # The copy is the file as it was: not migrated.
-        tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert tables == {"notes"}
-    finally:
-        copy.close()
+    db.close()
+    backup_dir(db_path).mkdir()  # as a migration or an import would have left it
+    db_path.write_bytes(damage(db_path.read_bytes()))
+    before = _snapshot(db_path.parent)
+    with pytest.raises(NotAPmdeskDatabaseError) as excinfo:
+        open_database(db_path)
+    message = str(excinfo.value)
+    assert message.startswith(f"{db_path} cannot be opened: it is not a database, or it is damaged")
+    assert says in message and "Nothing was changed" in message and str(backup_dir(db_path)) in message
+    assert _snapshot(db_path.parent) == before
 
 
 # --- one PMDesk per file ------------------------------------------------------------------------
