@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from pmdesk.services.demo import demo_package
@@ -17,6 +17,7 @@ from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services
 from pmdesk.ui.main_window import MainWindow, recent_databases
 from pmdesk.ui.signals import AppSignals, Navigation
+from pmdesk.ui.widgets.welcome_page import WelcomePage
 from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import Built, build_small_programme
 
@@ -116,6 +117,24 @@ def test_an_empty_database_welcomes_with_working_buttons(
     qtbot.waitUntil(lambda: window.current_programme_code() == "DEMO-WASH", timeout=10_000)
     assert window.pages.currentWidget() is window.workspace
     assert window.current_screen() is window.screen_named("framework")  # next: look at what arrived
+
+
+def test_the_welcome_page_shows_every_description_whole_at_a_large_zoom(qtbot: QtBot) -> None:
+    base_font = QApplication.font()
+    zoomed = QApplication.font()
+    zoomed.setPointSizeF(base_font.pointSizeF() * 1.5)
+    QApplication.setFont(zoomed)
+    try:
+        page = WelcomePage()
+        qtbot.addWidget(page)
+        page.resize(1024 - 24, 500)
+        page.show()
+        hints = [label for label in page.findChildren(QLabel) if label.wordWrap()]
+        assert len(hints) >= 6
+        qtbot.waitUntil(lambda: all(h.height() >= h.heightForWidth(h.width()) for h in hints))
+        assert any(h.heightForWidth(h.width()) > h.fontMetrics().height() * 1.5 for h in hints)  # wrapped
+    finally:
+        QApplication.setFont(base_font)
 
 
 def test_a_refused_import_says_why_and_changes_nothing(

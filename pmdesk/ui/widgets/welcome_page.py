@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class WelcomePage(QWidget):
@@ -79,7 +79,13 @@ class WelcomePage(QWidget):
         inner.addWidget(intro)
         inner.addSpacing(12)
         inner.addLayout(grid)
+        # Centred by stretches, not by an alignment flag: an aligned widget is given its size hint,
+        # and the wrapped descriptions then lose their second line at a large zoom.
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(box, 10)
+        centred.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(centred)
         layout.addStretch(2)
