@@ -110,6 +110,11 @@ class App:
         assert isinstance(screen, kind), kind.name
         return screen
 
+    def show(self, kind: type[S]) -> S:
+        """The screen, brought up as a click in the sidebar would (hidden screens load when shown)."""
+        self.window.show_screen(kind.name)
+        return self.screen(kind)
+
 
 @dataclass
 class Apps:
@@ -746,17 +751,17 @@ def test_a_programme_from_nothing_to_an_approved_quarter_survives_reopening(
     assert stored_values(services) == EXPECTED_VALUES
 
     # Through the screens: the same figures, framework, sites, targets and grid.
-    iptt = again.screen(IpttScreen)
+    iptt = again.show(IpttScreen)
     qtbot.waitUntil(lambda: not iptt.is_busy and iptt.model.table is not None, timeout=WAIT)
     assert iptt_figures(iptt) == IPTT_AFTER
-    programmes = again.screen(ProgrammesScreen)
+    programmes = again.show(ProgrammesScreen)
     qtbot.waitUntil(lambda: programmes.model.rowCount() == 1, timeout=WAIT)
-    framework = again.screen(FrameworkScreen)
+    framework = again.show(FrameworkScreen)
     qtbot.waitUntil(lambda: framework_idle(framework), timeout=WAIT)
     assert framework_keys(framework) == EXPECTED_FRAMEWORK
-    sites = again.screen(SitesScreen)
+    sites = again.show(SitesScreen)
     assert sites.site_model.codes() == ["TH", "TH01", "TH02"]
-    targets = again.screen(TargetsScreen)
+    targets = again.show(TargetsScreen)
     assert target_cells(targets) == {
         ("1.1", Q1): "100",
         ("1.1", Q2): "150",

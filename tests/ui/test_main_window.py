@@ -18,6 +18,7 @@ from pmdesk.ui.context import Services
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.models.iptt_table_model import COL_STATUS, COL_TO_DATE_ACTUAL, COL_TO_DATE_TARGET
 from pmdesk.ui.screens.iptt_screen import IpttScreen
+from pmdesk.ui.screens.targets_screen import TargetsScreen
 from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Workers
 from tests.ui.conftest import make_services
@@ -182,6 +183,33 @@ def test_zoom_reaches_the_sidebar_and_the_screens(
     qtbot.waitUntil(lambda: screen.table_view.horizontalHeader().font().pointSizeF() == zoomed)
     window.reset_zoom()
     qtbot.waitUntil(lambda: window.nav.font().pointSizeF() == pytest.approx(base))
+
+
+def test_hidden_screens_load_when_first_shown_and_after_changes(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built, signals: AppSignals
+) -> None:
+    """Only the screen on view reads the database: the others wait until they are shown."""
+    window = make_window(services)
+    wait_for_table(qtbot, window)
+    targets = window.screen_named("targets")
+    completeness = window.screen_named("completeness")
+    assert isinstance(targets, TargetsScreen) and completeness is not None
+    assert targets.programme_code == small.code
+    assert targets.model.rowCount() == 0  # not read while hidden
+    window.show_screen("targets")
+    qtbot.waitUntil(lambda: targets.model.rowCount() > 0)
+    rows = targets.model.rowCount()
+    # A change while hidden is read when the screen is next shown, once.
+    window.show_screen("iptt")
+    refreshed: list[str] = []
+    targets.refresh = lambda: refreshed.append("targets")  # type: ignore[method-assign]
+    signals.announce("targets", small.code)
+    signals.announce("targets", small.code)
+    assert refreshed == []
+    window.show_screen("targets")
+    assert refreshed == ["targets"] and rows > 0
+    del targets.refresh
+    assert not completeness.isVisible()
 
 
 def test_zoom_stops_at_the_ends(qtbot: QtBot, make_window: WindowFactory, services: Services) -> None:

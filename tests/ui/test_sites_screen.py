@@ -68,6 +68,7 @@ def test_shows_the_tree_and_the_people(screen: SitesScreen, services: Services) 
 def test_without_a_programme_everything_waits(qtbot: QtBot, context: UiContext) -> None:
     widget = SitesScreen(context)
     qtbot.addWidget(widget)
+    widget.show()
     widget.set_programme(None)
     assert widget.message_label.text() == NO_PROGRAMME
     assert not widget.add_site_action.isEnabled() and not widget.add_person_action.isEnabled()

@@ -36,6 +36,7 @@ from pmdesk.ui.models.completeness_table_model import (
 )
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.workers import Job
@@ -239,7 +240,7 @@ class CompletenessScreen(Screen):
             self._cancel()
             self._show_message("Choose a programme to see who has reported.")
             return
-        self.refresh()
+        self.refresh_when_shown()
 
     def refresh(self) -> None:
         if self.programme_code is None:
@@ -396,7 +397,7 @@ class CompletenessScreen(Screen):
         view = self.table_view
         metrics = view.fontMetrics()
         chars = metrics.averageCharWidth()
-        view.resizeColumnsToContents()
+        fit_columns_to_text(view, range(self.model.columnCount()))
         # Every period equally wide, so the grid reads as a calendar.
         periods = range(FIRST_PERIOD_COL, self.model.columnCount())
         width = max((view.columnWidth(c) for c in periods), default=0) + chars * 2

@@ -215,7 +215,7 @@ class DataEntryScreen(Screen):
             self.status_label.setText(START_HINT)
             self.message_label.hide()
         self.programme_code = code
-        self.refresh()
+        self.refresh_when_shown()
 
     def refresh(self) -> None:
         self.view.commit_open_editor()

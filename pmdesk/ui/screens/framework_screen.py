@@ -199,7 +199,7 @@ class FrameworkScreen(Screen):
         self.model.set_rows([], [])
         self._update_title()
         self._update_actions()
-        self.refresh()
+        self.refresh_when_shown()
 
     def refresh(self) -> None:
         if self._job is not None:

@@ -38,6 +38,7 @@ from pmdesk.ui.models.iptt_table_model import (
 )
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.widgets.iptt_export import ExportKind, IpttExporter
@@ -302,7 +303,7 @@ class IpttScreen(Screen):
             return
         self.title_label.setText(code)
         self.subtitle_label.setText("Computing the IPTT…")
-        self._load(None, None)
+        self.refresh_when_shown()
 
     def refresh(self) -> None:
         """Recompute with the current choices (after the data changed)."""
@@ -449,7 +450,7 @@ class IpttScreen(Screen):
         view = self.table_view
         metrics = view.fontMetrics()
         view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("0000"))
-        view.resizeColumnsToContents()
+        fit_columns_to_text(view, range(1, self.model.columnCount()))  # the indicator column: below
         # Room for ~40 characters of an indicator name, but never more than a third of the view
         # on a small screen; longer names wrap onto more lines.
         chars = metrics.averageCharWidth()

@@ -39,6 +39,7 @@ from pmdesk.ui.models.targets_table_model import (
 )
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.reason_dialog import ask_reason
 from pmdesk.ui.widgets.targets_table_view import TargetsTableView
 
@@ -231,7 +232,7 @@ class TargetsScreen(Screen):
         metrics = view.fontMetrics()
         chars = metrics.averageCharWidth()
         view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("0000"))
-        view.resizeColumnsToContents()
+        fit_columns_to_text(view, range(1, self.model.columnCount()))  # the indicator column: below
         # Room for ~40 characters of an indicator name, never more than a third of a small
         # screen; longer names wrap onto more lines.
         view.setColumnWidth(
