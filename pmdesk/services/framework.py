@@ -209,7 +209,7 @@ class FrameworkService:
                 .where(IndicatorRow.programme_id == programme.id)
                 .order_by(IndicatorRow.sort_order, IndicatorRow.id)
             ).all()
-            return [_indicator_info(session, r) for r in rows]
+            return _indicator_infos(session, programme.id, rows)
 
     def get_indicator(self, programme_code: str, code: str) -> IndicatorInfo:
         with self._sessions() as session:
@@ -571,6 +571,12 @@ def _indicator_data(session: Session, row: IndicatorRow) -> IndicatorData:
         if row.responsible_id
         else None
     )
+    return _data_of(row, result_code, tuple(disaggs), responsible)
+
+
+def _data_of(
+    row: IndicatorRow, result_code: str, disaggregations: tuple[str, ...], responsible: str | None
+) -> IndicatorData:
     return IndicatorData(
         row.code,
         row.name,
@@ -580,7 +586,7 @@ def _indicator_data(session: Session, row: IndicatorRow) -> IndicatorData:
         Cumulation(row.cumulation),
         row.unit,
         row.definition,
-        tuple(disaggs),
+        disaggregations,
         row.baseline_value,
         row.baseline_date,
         row.baseline_note,
@@ -597,6 +603,55 @@ def _indicator_data(session: Session, row: IndicatorRow) -> IndicatorData:
 def _indicator_info(session: Session, row: IndicatorRow) -> IndicatorInfo:
     values = session.scalar(select(func.count()).where(DataValueRow.indicator_id == row.id)) or 0
     return IndicatorInfo(row.id, row.uuid, _indicator_data(session, row), values)
+
+
+def _indicator_infos(
+    session: Session, programme_id: int, rows: Sequence[IndicatorRow]
+) -> list[IndicatorInfo]:
+    """What _indicator_info gives for each row, in four queries for the lot instead of four a row."""
+    results = {
+        id_: code
+        for id_, code in session.execute(
+            select(ResultRow.id, ResultRow.code).where(ResultRow.programme_id == programme_id)
+        )
+    }
+    people = {
+        id_: code
+        for id_, code in session.execute(
+            select(PersonRow.id, PersonRow.code).where(PersonRow.programme_id == programme_id)
+        )
+    }
+    disaggregations: dict[int, list[str]] = {}
+    links = (
+        select(IndicatorDisaggregationRow.indicator_id, DisaggregationRow.code)
+        .join(DisaggregationRow, IndicatorDisaggregationRow.disaggregation_id == DisaggregationRow.id)
+        .where(DisaggregationRow.programme_id == programme_id)
+        .order_by(IndicatorDisaggregationRow.indicator_id, IndicatorDisaggregationRow.position)
+    )
+    for indicator_id, code in session.execute(links):
+        disaggregations.setdefault(indicator_id, []).append(code)
+    counts = {
+        indicator_id: count
+        for indicator_id, count in session.execute(
+            select(DataValueRow.indicator_id, func.count())
+            .where(DataValueRow.indicator_id.in_([row.id for row in rows]))
+            .group_by(DataValueRow.indicator_id)
+        )
+    }
+    return [
+        IndicatorInfo(
+            row.id,
+            row.uuid,
+            _data_of(
+                row,
+                results.get(row.result_id, ""),
+                tuple(disaggregations.get(row.id, ())),
+                people.get(row.responsible_id) if row.responsible_id else None,
+            ),
+            counts.get(row.id, 0),
+        )
+        for row in rows
+    ]
 
 
 def _disagg_info(row: DisaggregationRow) -> DisaggregationInfo:

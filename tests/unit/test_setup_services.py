@@ -12,6 +12,8 @@ from pmdesk.domain.enums import ChangeReason, Frequency, Measure
 from pmdesk.domain.errors import ConflictError, NotFoundError, ValidationError
 from pmdesk.domain.iptt import Thresholds
 from pmdesk.domain.periods import CustomPeriod
+from pmdesk.services.actor import Actor
+from pmdesk.services.demo import DEMO_CODE, DemoService
 from pmdesk.services.framework import OptionData, ResultData
 from pmdesk.services.history import HistoryService, Reason
 from pmdesk.services.programmes import ProgrammeData
@@ -263,3 +265,14 @@ def test_changing_a_target_needs_a_reason_and_is_recorded(db: Database) -> None:
         s.targets.set_target(P, "1.1", "2025Q2", -1)
     with pytest.raises(ValidationError, match="not a reporting period"):
         s.targets.set_target(P, "1.1", "2027Q1", 1)
+
+
+def test_the_list_of_indicators_says_what_each_one_says_alone(db: Database) -> None:
+    """list_indicators reads the lot in a few queries; get_indicator reads one: they agree."""
+    s = services(db)
+    DemoService(db.sessions, Actor(db.actor, db.device_uuid), db.path).create_demo()
+    listed = s.framework.list_indicators(DEMO_CODE)
+    assert len(listed) >= 15
+    assert listed == [s.framework.get_indicator(DEMO_CODE, i.data.code) for i in listed]
+    assert any(i.data.disaggregations for i in listed) and any(i.data.responsible_code for i in listed)
+    assert any(i.value_count for i in listed) and len({i.data.result_code for i in listed}) > 3

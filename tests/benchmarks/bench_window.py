@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The main window on a million data values: how soon the IPTT is on screen, how long the UI
+thread is ever held, and each screen's first showing (DESIGN.md §9).
+
+Run on its own:  python tests/benchmarks/bench_window.py [--scale 1.0] [--runs 3] [--keep DIR]
+
+Builds the programme of bench_core.py (150 indicators × 20 quarters × 84 sites × 4 option
+combos = 1,008,000 values at --scale 1) through the package import, then, in a fresh process
+per run (offscreen Qt):
+  baseline  IpttService.table for the whole programme, the computation alone
+  iptt      from attaching the services to the window until the IPTT is on screen, against
+            that baseline
+  held      the longest the UI thread went without processing events meanwhile (a 5 ms
+            heartbeat timer measures the gaps)
+  screens   each other screen shown for the first time: until its data is on screen, and the
+            longest the UI thread was held meanwhile
+Each figure is the median over --runs processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+SCREENS = ("programmes", "framework", "sites", "targets", "entry", "completeness")
+
+
+def measure(path: Path) -> dict[str, float]:
+    """One run, in this (fresh) process: figures in milliseconds."""
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from pmdesk.app import application, build_services
+    from pmdesk.storage.database import open_database
+    from pmdesk.ui.main_window import MainWindow
+    from pmdesk.ui.signals import AppSignals
+    from pmdesk.ui.workers import Workers
+
+    application()
+    db = open_database(path)
+    services = build_services(db)
+    code = services.programmes.list_programmes()[0].code
+    started = time.perf_counter()
+    services.iptt.table(code)
+    figures = {"baseline": (time.perf_counter() - started) * 1000}
+
+    folder = Path(tempfile.mkdtemp(prefix="pmdesk-bench-window-"))
+    workers = Workers()
+    settings = QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(db.path, workers, AppSignals(), settings)
+    window.resize(1280, 800)
+    window.show()
+    QApplication.processEvents()
+
+    held = [0.0]
+    beat = QElapsedTimer()
+    heartbeat = QTimer()
+    heartbeat.setInterval(5)
+
+    def on_beat() -> None:
+        held[0] = max(held[0], float(beat.restart()))
+
+    heartbeat.timeout.connect(on_beat)
+
+    def wait(done: object) -> float:
+        """Run the event loop until `done()` holds; returns the milliseconds it took."""
+        start = time.perf_counter()
+        while not done():  # type: ignore[operator]
+            QApplication.processEvents()
+            time.sleep(0.001)
+            if time.perf_counter() - start > 120:
+                raise TimeoutError("the screen did not load within two minutes")
+        return (time.perf_counter() - start) * 1000
+
+    beat.start()
+    heartbeat.start()
+    started = time.perf_counter()
+    window.attach(services)
+    iptt = window.iptt_screen
+    assert iptt is not None
+    wait(lambda: iptt.model.rowCount() > 0 and not iptt.is_busy)
+    figures["iptt"] = (time.perf_counter() - started) * 1000
+    figures["held"] = held[0]
+    for name in SCREENS:
+        held[0] = 0.0
+        beat.restart()
+        started = time.perf_counter()
+        window.show_screen(name)  # a screen may read synchronously, or start a job
+        QApplication.processEvents()
+        wait(lambda: workers.active_count == 0)
+        figures[name] = (time.perf_counter() - started) * 1000
+        figures[f"{name}_held"] = held[0]
+    heartbeat.stop()
+    window.close()
+    workers.wait()
+    db.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    return figures
+
+
+def build(path: Path, scale: float) -> int:
+    from bench_core import build_package, import_package  # type: ignore[import-not-found]
+
+    package = build_package(scale)
+    _took, _memory, count = import_package(path, package)
+    return int(count)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build the database in this folder and keep it")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one run, in a fresh process
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return 0
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="pmdesk-bench-window-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bench-window.sqlite"
+    try:
+        if not path.exists():
+            started = time.perf_counter()
+            count = build(path, args.scale)
+            print(
+                f"built {count:,} data values in {time.perf_counter() - started:.1f} s ({path})", flush=True
+            )
+        runs: list[dict[str, float]] = []
+        for _ in range(args.runs):
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True, check=True
+            )
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+
+        def median(key: str) -> float:
+            return statistics.median(run[key] for run in runs)
+
+        base = median("baseline")
+        print(f"main window on {path.name}, median of {args.runs} runs (offscreen Qt)")
+        print(f"  IpttService.table alone (baseline)     {base:7.0f} ms")
+        print(
+            f"  IPTT on screen after attach            {median('iptt'):7.0f} ms   {median('iptt') / base:4.1f} x"
+        )
+        print(f"  longest UI-thread hold until then      {median('held'):7.0f} ms")
+        for name in SCREENS:
+            label = f"{name} shown first"
+            print(f"  {label:38} {median(name):7.0f} ms   (UI thread held {median(name + '_held'):4.0f} ms)")
+        return 0
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
