@@ -23,7 +23,7 @@ class UiThreadCollector(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.collect_due)
-        self._was_enabled = gc.isenabled()
+        self._was_enabled = True  # what `start` found, for `stop` to put back
         self.collections = [0, 0, 0]  # per generation, for tests and the log
 
     def start(self) -> None:

@@ -601,9 +601,8 @@ class MainWindow(QMainWindow):
         state = self._settings.value(_STATE)
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        if not self._settings.value(_SIDEBAR, True, type=bool):
-            self.sidebar_action.setChecked(False)
-            self.nav.setVisible(False)
+        self.sidebar_action.setChecked(bool(self._settings.value(_SIDEBAR, True, type=bool)))
+        self._on_sidebar_toggled()
         self._show_zoom()  # the zoom itself was applied before the window was made
 
     def _default_geometry(self) -> None:

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -73,10 +74,10 @@ def measure(path: Path) -> dict[str, float]:
 
     heartbeat.timeout.connect(on_beat)
 
-    def wait(done: object) -> float:
+    def wait(done: Callable[[], bool]) -> float:
         """Run the event loop until `done()` holds; returns the milliseconds it took."""
         start = time.perf_counter()
-        while not done():  # type: ignore[operator]
+        while not done():
             QApplication.processEvents()
             time.sleep(0.001)
             if time.perf_counter() - start > 120:

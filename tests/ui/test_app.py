@@ -58,6 +58,14 @@ def fresh_log_handler() -> Iterator[None]:
 
 
 @pytest.fixture
+def small_file(db: Database, db_path: Path) -> Path:
+    """A database file holding the small programme, closed, for run_gui to open."""
+    build_small_programme(db)
+    db.close()
+    return db_path
+
+
+@pytest.fixture
 def guard(qapp: QApplication) -> Iterator[Callable[[], None]]:
     """Ends a hung event loop with exit code 99 instead of hanging the test run."""
     timer = QTimer()
@@ -111,15 +119,9 @@ def test_an_unreadable_file_is_refused_with_a_clear_message(
 
 
 def test_a_normal_run_shows_the_programme_and_releases_the_database(
-    db: Database,
-    db_path: Path,
-    tmp_path: Path,
-    shown: Shown,
-    guard: Callable[[], None],
-    fresh_log_handler: None,
+    small_file: Path, tmp_path: Path, shown: Shown, guard: Callable[[], None], fresh_log_handler: None
 ) -> None:
-    build_small_programme(db)
-    db.close()
+    db_path = small_file
     seen: dict[str, object] = {}
 
     def look_and_close(window: MainWindow) -> None:
@@ -149,8 +151,7 @@ def test_a_normal_run_shows_the_programme_and_releases_the_database(
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
 def test_a_termination_signal_closes_the_window_cleanly(
     number: signal.Signals,
-    db: Database,
-    db_path: Path,
+    small_file: Path,
     tmp_path: Path,
     shown: Shown,
     guard: Callable[[], None],
@@ -158,8 +159,7 @@ def test_a_termination_signal_closes_the_window_cleanly(
 ) -> None:
     """`kill`, a shutdown or Ctrl+C in the terminal: state saved, database released, exit code 0,
     and the handlers that were there before put back."""
-    build_small_programme(db)
-    db.close()
+    db_path = small_file
     sent: list[bool] = []
 
     def signal_it(_window: MainWindow) -> None:
@@ -217,12 +217,11 @@ def test_an_error_while_the_message_is_up_is_logged_only(
     assert any("uncaught exception" in r.getMessage() for r in caplog.records)
 
 
-def test_start_up_defers_the_heavy_libraries(db: Database, db_path: Path, tmp_path: Path) -> None:
+def test_start_up_defers_the_heavy_libraries(small_file: Path, tmp_path: Path) -> None:
     """The real start (pmdesk.cli.main in a fresh process): nothing heavy before the window is up,
     and no report, chart or spreadsheet library, no JSON Schema validator, nor Alembic on an
     up-to-date file, at all."""
-    build_small_programme(db)
-    db.close()
+    db_path = small_file
     marks, notes = run(PMDESK_WINDOW.format(heavy=HEAVY), str(db_path), str(tmp_path / "data"))
     assert marks["shown"] < marks["database"] < marks["iptt"]
     assert notes["heavy_at_shown"] == "-"

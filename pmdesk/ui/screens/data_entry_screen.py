@@ -58,7 +58,7 @@ class DataEntryScreen(Screen):
         self.paster = EntryPaster(self.editing, context.workers, self)
         self._remembered: dict[str, tuple[str | None, str | None]] = {}  # programme → (site, period)
         self._announcing = False
-        self._is_stale = False
+        self._changed_while_pasting = False  # read the grid again once the paste is done
         self._panel_placed = False
         self._announce_timer = QTimer(self, singleShot=True, interval=0)
         self._announce_timer.timeout.connect(self._announce)
@@ -219,7 +219,7 @@ class DataEntryScreen(Screen):
 
     def refresh(self) -> None:
         self.view.commit_open_editor()
-        self._is_stale = False
+        self._changed_while_pasting = False
         code = self.programme_code
         if code is None:
             self._show_empty("Choose a programme to enter its values.", "", "")
@@ -272,10 +272,10 @@ class DataEntryScreen(Screen):
     def on_data_changed(self, change: DataChange) -> None:
         if self._announcing or not change.concerns(self.programme_code) or self.programme_code is None:
             return  # our own announcement: the grid already shows it
-        if not self.isVisible() or self.paster.is_busy:
-            self._is_stale = True  # read again when shown (or pasted), not for every change elsewhere
+        if self.paster.is_busy:
+            self._changed_while_pasting = True
             return
-        self.refresh()
+        self.refresh_when_shown()  # hidden: once, when shown, not for every change elsewhere
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -376,7 +376,7 @@ class DataEntryScreen(Screen):
         self.status_label.setText(
             f"Pasted {result.saved} values" + (f" ({'; '.join(notes)})" if notes else "")
         )
-        if result.failed or self._is_stale:
+        if result.failed or self._changed_while_pasting:
             self.refresh()
         if result.problems:
             shown = "\n".join(result.problems[:8])
@@ -527,8 +527,6 @@ class DataEntryScreen(Screen):
         if not self._panel_placed:
             self._panel_placed = True
             QTimer.singleShot(0, self, self._place_panel)
-        if self._is_stale:
-            QTimer.singleShot(0, self, self.refresh)
 
     def _place_panel(self) -> None:
         """On a small screen the grid needs the width; the history is one key away (Alt+Y)."""

@@ -63,7 +63,6 @@ class ProgrammesScreen(Screen):
         self._select_after_load: str | None = None
         self._announcing = False
         self._summary_fitted = False
-        self._is_stale = False  # a change arrived while hidden
         self.dialog: ProgrammeDialog | None = None
         self.progress: QProgressDialog | None = None
         self.model = ProgrammeTableModel(self)
@@ -193,7 +192,7 @@ class ProgrammesScreen(Screen):
             self._refresh_timer.start()
         else:
             # Data entry announces every value: read the list once, when this screen is shown.
-            self._is_stale = True
+            self.refresh_when_shown()
 
     def navigate(self, target: Navigation) -> None:
         if target.programme_code:
@@ -218,10 +217,7 @@ class ProgrammesScreen(Screen):
         self.table.setColumnHidden(COL_DONOR, narrow)
 
     def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._is_stale:
-            self._is_stale = False
-            self._refresh_timer.start()
+        super().showEvent(event)  # reads the list again if a change arrived while hidden
         if not self._summary_fitted:
             # The splitter has its real size only once the shell shows this screen.
             QTimer.singleShot(0, self._show_summary)

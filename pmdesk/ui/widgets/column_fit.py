@@ -31,14 +31,13 @@ def fit_columns_to_text(view: QTableView, columns: Iterable[int]) -> None:
     # Room for the cell's margins and grid line, as the style gives a text cell.
     padding = view.fontMetrics().averageCharWidth() + 8
     rows = model.rowCount()
-    covered = {row for row in range(rows) if view.columnSpan(row, 1) > 1}
     display = Qt.ItemDataRole.DisplayRole
     for column in columns:
         title = str(model.headerData(column, Qt.Orientation.Horizontal, display) or "")
         width = max(header_metrics.horizontalAdvance(line) for line in title.split("\n")) + 2 * padding
         for row in range(rows):
-            if column > 0 and row in covered:
-                continue
+            if view.columnSpan(row, column) > 1:
+                continue  # a band across several columns sizes none of them
             text = model.data(model.index(row, column), display)
             if text:
                 widest = max(measure.horizontalAdvance(line) for line in str(text).split("\n"))
