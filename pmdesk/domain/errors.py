@@ -55,3 +55,36 @@ class ValidationError(PmdeskError):
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
         return f"{head}{len(self.problems)} problems:\n{shown}{more}"
+
+
+class StorageError(PmdeskError):
+    """The database could not be read or written for a reason outside PMDesk: another program
+    holds it, the disk is full or failing, the file is read-only or damaged. The message says
+    in plain words what happened and what to do; nothing was written."""
+
+    #: Would trying again, unchanged, likely succeed soon (another program's lock)?
+    is_transient = False
+
+
+class DatabaseBusyError(StorageError):
+    is_transient = True
+
+
+class DiskFullError(StorageError):
+    pass
+
+
+class ReadOnlyStorageError(StorageError):
+    pass
+
+
+class DatabaseDamagedError(StorageError):
+    pass
+
+
+class StorageIOError(StorageError):
+    pass
+
+
+class NewerDatabaseError(StorageError):
+    """The file was written by a newer PMDesk, whose schema this version does not know."""

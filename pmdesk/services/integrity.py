@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from pmdesk.domain.enums import Measure
+from pmdesk.domain.errors import DatabaseDamagedError
 from pmdesk.domain.periods import CustomPeriod, PeriodError, parse_period
 from pmdesk.storage.models import (
     Base,
@@ -70,8 +71,20 @@ class IntegrityService:
             _site_cycles,
         )
         problems: list[str] = []
-        with self._sessions.begin() as session:
-            for check in checks:
+        # Autobegun: a read transaction, which runs beside the window and on a read-only file.
+        with self._sessions() as session:
+            try:
+                problems.extend(_capped(_sqlite_integrity(session)))
+            except DatabaseDamagedError:
+                problems.append("The database file is damaged: SQLite cannot read it through.")
+            if problems:
+                # Reading damaged pages fails part-way; the damage is the report.
+                problems.append(
+                    "The consistency checks were skipped because the file is damaged; restore its "
+                    "latest backup (File ▸ Restore backup…, or 'pmdesk restore')."
+                )
+                return IntegrityReport(ok=False, problems=tuple(problems), counts={})
+            for check in checks[1:]:
                 problems.extend(_capped(check(session)))
             counts = {
                 model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0

@@ -232,8 +232,10 @@ def test_a_damaged_file_is_refused_untouched_and_its_backups_named(
     with pytest.raises(NotAPmdeskDatabaseError) as excinfo:
         open_database(db_path)
     message = str(excinfo.value)
-    assert message.startswith(f"{db_path} cannot be opened: it is not a database, or it is damaged")
-    assert says in message and "Nothing was changed" in message and str(backup_dir(db_path)) in message
+    assert message.startswith(f"{db_path} cannot be opened: it is not a PMDesk database, or it is damaged")
+    assert "Nothing was changed" in message and "File ▸ Restore backup…" in message
+    # SQLite's own wording is for the log, not for the person reading the message.
+    assert says not in message and "SQLite" not in message
     assert _snapshot(db_path.parent) == before
 
 

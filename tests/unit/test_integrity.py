@@ -182,8 +182,11 @@ def test_damage_found_by_sqlite_is_reported(db: Database, ids: Ids) -> None:
     raw.execute("UPDATE programme SET frequency = 'weekly' WHERE code = 'P2'")
     raw.commit()
     raw.close()
-    problem = _only_problem(db)
-    assert "damaged" in problem and "programme" in problem
+    report = _check(db)
+    assert not report.ok
+    damage, skipped = report.problems
+    assert "damaged" in damage and "programme" in damage
+    assert "skipped" in skipped and "Restore backup" in skipped
 
 
 def test_a_broken_reference_is_reported(db: Database, ids: Ids) -> None:
