@@ -184,6 +184,10 @@ class NotAPmdeskDatabaseError(PmdeskError):
     """The file is damaged, not an SQLite database at all, or another program's database."""
 
 
+class UnreadableDatabaseError(NotAPmdeskDatabaseError, DatabaseDamagedError):
+    """Not a database at all, or damaged past opening: a backup may replace it."""
+
+
 def check_is_pmdesk_file(path: Path) -> None:
     """Refuse, before anything writes to it, a file PMDesk must not open: not a database, damaged,
     or the SQLite database of another program (merely connecting as PMDesk does would switch it
@@ -236,7 +240,7 @@ def _refuse_unless_pmdesk(path: Path) -> None:
         plain = storage_error(exc, path)
         if plain is not None and not isinstance(plain, DatabaseDamagedError):
             raise plain from None  # a healthy file on a drive that failed, or locked: not "damaged"
-        raise NotAPmdeskDatabaseError(
+        raise UnreadableDatabaseError(
             f"{path} cannot be opened: it is not a PMDesk database, or it is damaged. Nothing was "
             f"changed. {RESTORE_HINT}"
         ) from None

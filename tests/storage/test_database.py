@@ -39,7 +39,13 @@ from pmdesk.storage.models import (
 )
 from pmdesk.storage.schema import HEAD_REVISION
 
-EXPECTED_PRAGMAS = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 5000}
+EXPECTED_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "trusted_schema": 0,
+}
 REPO_ROOT = Path(pmdesk.__file__).resolve().parent.parent
 
 HOLDER = """
