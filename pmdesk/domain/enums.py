@@ -65,6 +65,20 @@ class ChangeReason(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class ImportKind(StrEnum):
+    """What a bulk import read: a programme package, an Excel logframe, or a file of values."""
+
+    PACKAGE = "package"
+    LOGFRAME = "logframe"
+    VALUES = "values"
+
+    @property
+    def label(self) -> str:
+        return {"package": "Programme package", "logframe": "Excel logframe", "values": "Data values"}[
+            self.value
+        ]
+
+
 TIER_TEMPLATES: dict[str, tuple[str, ...]] = {
     "logframe": ("Goal", "Outcome", "Output", "Activity"),
     "dfid": ("Impact", "Outcome", "Output", "Input"),

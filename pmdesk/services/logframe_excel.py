@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pmdesk.domain.enums import Cumulation, Direction, Frequency, Measure
+from pmdesk.domain.enums import Cumulation, Direction, Frequency, ImportKind, Measure
 from pmdesk.domain.errors import Problem, ValidationError
 from pmdesk.services.actor import Actor
+from pmdesk.services.import_log import ImportedFile, file_sha256
 from pmdesk.services.programmes import CODE_RE
 from pmdesk.storage.models import ProgrammeRow
 
@@ -1137,8 +1138,10 @@ class LogframeImporter:
         package, origins = build_package(programme, programme_rows, tables, reading)
         service = PackageService(self._sessions, self._actor, self._database_path)
         if not reading.problems:
+            # A second read of the file: openpyxl opens it itself, seeking about in the zip.
+            origin = ImportedFile(ImportKind.LOGFRAME, source, file_sha256(path))
             try:
-                return service.import_package(package, source=source, progress=progress)
+                return service.import_package(package, source=source, progress=progress, origin=origin)
             except ValidationError as exc:
                 raise ValidationError(
                     _ordered(origins.translate(p) for p in exc.problems), source=source

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pmdesk.domain.enums import Frequency, Measure, Status
+from pmdesk.domain.enums import Frequency, ImportKind, Measure, Status
 from pmdesk.domain.errors import Problem, ValidationError
 from pmdesk.domain.iptt import Thresholds
 from pmdesk.domain.periods import (
@@ -31,6 +32,7 @@ from pmdesk.domain.periods import (
 )
 from pmdesk.resources import schema_path
 from pmdesk.services.actor import Actor
+from pmdesk.services.import_log import Digest, ImportedFile, counts_text, record_import
 from pmdesk.services.lookups import programme_by_code, programme_periods
 from pmdesk.services.value_batch import (
     CODE_RULE,
@@ -111,14 +113,14 @@ def _refuse_constant(name: str) -> object:
     raise ValueError(f"{name} is not a number JSON allows; write a number or null")
 
 
-def read_json_file(path: Path, *, max_bytes: int | None = None) -> object:
+def read_json_file(path: Path, *, max_bytes: int | None = None, digest: Digest | None = None) -> object:
     """Parse a UTF-8 JSON file (a BOM is accepted), refusing oversized or malformed ones.
 
     Raises ValidationError naming the file, and the line and column of a syntax error.
     """
     path = Path(path)
     source = path.name
-    data = read_limited(path, max_bytes or MAX_FILE_BYTES)
+    data = read_limited(path, max_bytes or MAX_FILE_BYTES, digest=digest)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -139,8 +141,11 @@ def read_json_file(path: Path, *, max_bytes: int | None = None) -> object:
         raise ValidationError(f"is not valid JSON: {exc}", source=source) from None
 
 
-def read_limited(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a file no larger than `max_bytes`; ValidationError otherwise."""
+def read_limited(path: Path, max_bytes: int, *, digest: Digest | None = None) -> bytes:
+    """The bytes of a file no larger than `max_bytes`; ValidationError otherwise.
+
+    `digest` (a hashlib object) is fed those bytes: the import log's SHA-256 is of what was parsed.
+    """
     source = path.name
     try:
         size = path.stat().st_size
@@ -153,6 +158,8 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
         raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=source) from None
     if len(data) > max_bytes:
         raise ValidationError(_too_big(len(data), max_bytes), source=source)
+    if digest is not None:
+        digest.update(data)
     return data
 
 
@@ -645,10 +652,18 @@ class PackageService:
         """Create the programme of a package file; ValidationError (naming the file) if refused."""
         path = Path(path)
         report(progress, 0, 0, f"Reading {path.name}")
-        return self.import_package(read_json_file(path), source=path.name, progress=progress)
+        digest = hashlib.sha256()
+        data = read_json_file(path, digest=digest)
+        origin = ImportedFile(ImportKind.PACKAGE, path.name, digest.hexdigest())
+        return self.import_package(data, source=path.name, progress=progress, origin=origin)
 
     def import_package(
-        self, data: object, source: str = "package", *, progress: ProgressFn | None = None
+        self,
+        data: object,
+        source: str = "package",
+        *,
+        progress: ProgressFn | None = None,
+        origin: ImportedFile | None = None,
     ) -> PackageSummary:
         """Create a programme from a parsed package, in one transaction.
 
@@ -659,6 +674,9 @@ class PackageService:
         `progress(done, total, message)` is called at each phase and every few thousand values,
         while checking and inside the transaction while writing; whatever it raises (the UI's
         JobCancelled) propagates and leaves the database as it was.
+
+        `origin`, the file the package was read from, goes to the import log in the same
+        transaction.
         """
         problems = schema_problems(data, progress)
         if problems:
@@ -685,8 +703,21 @@ class PackageService:
             value_writer.plan(values, json_locator("$.values"), leftovers, is_new=True)
             if leftovers:  # cannot happen for a new programme; never write half a package
                 raise ValidationError(leftovers.final(), source=source)
-            batch = value_writer.apply(progress)
+            at = utcnow()
+            batch = value_writer.apply(progress, at=at)
             counts["values"] = batch.created
+            if origin is not None:
+                definitions = counts_text({k: n for k, n in counts.items() if k != "values"})
+                record_import(
+                    session,
+                    self._actor,
+                    origin,
+                    writer.programme,
+                    at,
+                    created=batch.created,
+                    warnings=batch.warnings,
+                    detail=definitions,
+                )
             session.add(
                 HistoryRow(
                     actor=self._actor.name,

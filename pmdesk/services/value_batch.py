@@ -23,6 +23,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -981,11 +982,12 @@ class ValueWriter:
                 key = (ind, period, site, combo_keys.get(combo, ""))
                 self._existing[key] = _Existing(row_id, row_uuid, *figures)
 
-    def apply(self, progress: ProgressFn | None = None) -> BatchCounts:
+    def apply(self, progress: ProgressFn | None = None, *, at: datetime | None = None) -> BatchCounts:
         """Write the planned batch; call only when `plan` found no problems.
 
         `progress` is told how many values are written, every WRITE_CHUNK of them; if it raises,
-        the caller's transaction (and so every row written so far) rolls back.
+        the caller's transaction (and so every row written so far) rolls back. `at` (default now)
+        is stamped on every value written and History row: an import passes its log's time.
         """
         if self._plan is None:
             raise RuntimeError("plan() first")
@@ -1005,7 +1007,7 @@ class ValueWriter:
         table = cast(Table, DataValueRow.__table__)
         dialect = session.get_bind().dialect
         to_text = table.c.entered_at.type.dialect_impl(dialect).bind_processor(dialect)
-        now = utcnow()
+        now = at or utcnow()
         stamp = to_text(now) if to_text is not None else now  # as SQLAlchemy would store it
         (previous_cache,) = driver.execute("PRAGMA cache_size").fetchone()
         driver.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -14,9 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmdesk.domain.enums import ImportKind
 from pmdesk.domain.errors import Problem, ValidationError
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import CellResolver
+from pmdesk.services.import_log import Digest, ImportedFile, record_import
 from pmdesk.services.lookups import programme_by_code
 from pmdesk.services.packages import (
     MAX_FILE_BYTES,
@@ -44,7 +47,7 @@ from pmdesk.services.value_batch import (
     value_items_problems,
 )
 from pmdesk.storage.backup import backup_database
-from pmdesk.storage.models import ProgrammeRow
+from pmdesk.storage.models import ProgrammeRow, utcnow
 
 CSV_HEADER = (
     "programme",
@@ -114,6 +117,7 @@ class ValuesService:
         source: str = "values",
         *,
         progress: ProgressFn | None = None,
+        origin: ImportedFile | None = None,
     ) -> ValuesImportSummary:
         """Import package-style value items into one programme: all of them, or none.
 
@@ -123,7 +127,8 @@ class ValuesService:
 
         `progress(done, total, message)` is called at each phase and every few thousand values,
         inside the transaction; whatever it raises (the UI's JobCancelled) propagates and leaves
-        the database as it was.
+        the database as it was. `origin`, the file the items were read from, goes to the import
+        log in the same transaction.
         """
         problems = ProblemList()
         locate = json_locator("$.values")
@@ -131,7 +136,7 @@ class ValuesService:
         if problems:
             raise ValidationError(problems.final(), source=source)
         group = _Group(programme_code, items, locate, Problem("$.programme", ""))
-        return self._import([group], source, progress)
+        return self._import([group], source, progress, origin)
 
     def import_file(self, path: Path, *, progress: ProgressFn | None = None) -> ValuesImportSummary:
         """Import a `.json` ({"programme": CODE, "values": [...]}) or `.csv` file of values."""
@@ -140,21 +145,32 @@ class ValuesService:
         if suffix not in (".csv", ".json"):
             raise ValidationError(f"{path.name}: values are imported from .csv or .json files")
         report(progress, 0, 0, f"Reading {path.name}")
+        digest = hashlib.sha256()
         if suffix == ".csv":
-            return self._import(_read_csv(path), path.name, progress)
-        data = read_json_file(path)
+            groups = _read_csv(path, digest)
+            origin = ImportedFile(ImportKind.VALUES, path.name, digest.hexdigest())
+            return self._import(groups, path.name, progress, origin)
+        data = read_json_file(path, digest=digest)
+        origin = ImportedFile(ImportKind.VALUES, path.name, digest.hexdigest())
         problems = _json_file_problems(data)
         if problems:
             raise ValidationError(problems, source=path.name)
         assert isinstance(data, dict)
-        return self.import_items(data["programme"], data["values"], source=path.name, progress=progress)
+        return self.import_items(
+            data["programme"], data["values"], source=path.name, progress=progress, origin=origin
+        )
 
     def _import(
-        self, groups: Sequence[_Group], source: str, progress: ProgressFn | None = None
+        self,
+        groups: Sequence[_Group],
+        source: str,
+        progress: ProgressFn | None = None,
+        origin: ImportedFile | None = None,
     ) -> ValuesImportSummary:
         problems = ProblemList()
         with self._sessions.begin() as session:
             writers = []
+            programmes = []
             for group in groups:
                 programme = session.scalars(
                     select(ProgrammeRow).where(ProgrammeRow.code == group.programme_code)
@@ -172,12 +188,28 @@ class ValuesService:
                 report(progress, 0, 0, f"Comparing with the values of {programme.code}")
                 writer.plan(checked, group.locate, problems)
                 writers.append(writer)
+                programmes.append(programme)
             if problems:
                 raise ValidationError(problems.final(), source=source)
             if self._database_path is not None and any(w.has_changes for w in writers):
                 report(progress, 0, 0, "Backing up the database")
                 backup_database(self._database_path, reason="before-import")
-            counts = [w.apply(progress) for w in writers]
+            at = utcnow()
+            counts = [w.apply(progress, at=at) for w in writers]
+            if origin is not None:
+                # One log row per programme the file wrote into, each with that programme's counts.
+                for programme, c in zip(programmes, counts):
+                    record_import(
+                        session,
+                        self._actor,
+                        origin,
+                        programme,
+                        at,
+                        created=c.created,
+                        replaced=c.replaced,
+                        unchanged=c.unchanged,
+                        warnings=c.warnings,
+                    )
         return ValuesImportSummary(
             sum(c.created for c in counts),
             sum(c.replaced for c in counts),
@@ -264,11 +296,11 @@ def _json_file_problems(data: object) -> list[Problem]:
     return found
 
 
-def _read_csv(path: Path) -> list[_Group]:
+def _read_csv(path: Path, digest: Digest | None = None) -> list[_Group]:
     """The rows of a values CSV grouped by programme, or ValidationError for a file that is not
-    one (size, encoding, header, cell counts, options syntax)."""
+    one (size, encoding, header, cell counts, options syntax). `digest` is fed the file's bytes."""
     name = path.name
-    data = read_limited(path, MAX_FILE_BYTES)
+    data = read_limited(path, MAX_FILE_BYTES, digest=digest)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -317,3 +317,37 @@ class HistoryRow(Base):
     reason: Mapped[str] = mapped_column(String(40), default="")
     reason_text: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (Index("ix_history_entity", "entity_uuid", "at"),)
+
+
+class ImportLogRow(Base):
+    """One file a bulk import wrote into one programme; append-only like History (SQLite triggers).
+
+    Written in the import's own transaction, so a refused or cancelled import leaves none. `at` is
+    the `entered_at` the import stamped on every value it wrote (and the `at` of the History rows
+    of the values it replaced): that equality is what ties a value back to its file, at no cost
+    per value.
+    """
+
+    __tablename__ = "import_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    device_uuid: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # No foreign key: the log outlives its programme. The code as it was then (codes can change);
+    # the uuid finds the programme's imports whatever it is called now.
+    programme_uuid: Mapped[str] = mapped_column(String(36))
+    programme_code: Mapped[str] = mapped_column(String(40))
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    replaced: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str] = mapped_column(Text, default="")  # what else it created, in words
+    __table_args__ = (
+        Index("ix_import_log_programme", "programme_uuid", "at"),
+        Index("ix_import_log_at", "at"),
+        CheckConstraint("kind IN ('package','logframe','values')", name="kind"),
+    )

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Each migration on a file holding data: 0001 → head keeps every value and adds the IPTT index."""
+"""Each migration on a file holding data: 0001 → head keeps every value and adds the IPTT index;
+0002 → head adds the import log."""
 
 from __future__ import annotations
 
@@ -133,4 +134,52 @@ def test_the_iptt_index_migration_goes_back_down(db_path: Path) -> None:
     finally:
         engine.dispose()
     assert "ix_data_value_iptt" not in _indexes(db_path)
+    assert _values(db_path) == before
+
+
+def _tables(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        }
+    finally:
+        conn.close()
+
+
+def test_a_0002_file_with_values_gets_an_empty_append_only_import_log(db_path: Path) -> None:
+    _at_revision(db_path, "0002_iptt_index")
+    _add_values(db_path, 3)
+    before = _values(db_path)
+    assert "import_log" not in _tables(db_path)
+
+    db = open_database(db_path)
+    try:
+        assert current_revision(db.engine) == HEAD_REVISION
+    finally:
+        db.close()
+
+    assert {"import_log", "import_log_no_update", "import_log_no_delete"} <= _tables(db_path)
+    assert _values(db_path) == before
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM import_log").fetchone() == (0,)
+    finally:
+        conn.close()
+
+
+def test_the_import_log_migration_goes_back_down(db_path: Path) -> None:
+    _at_revision(db_path, "head")
+    _add_values(db_path, 2)
+    before = _values(db_path)
+    engine = make_engine(db_path)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002_iptt_index")
+    finally:
+        engine.dispose()
+    assert not {"import_log", "import_log_no_update", "import_log_no_delete"} & _tables(db_path)
     assert _values(db_path) == before
