@@ -3,17 +3,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from pmdesk.domain.enums import Measure, Status
 from pmdesk.domain.iptt import PeriodFigures
+from pmdesk.formats.csv_safe import Cell, csv_text
 from pmdesk.services.iptt import IpttRow, IpttTable
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = (
     "programme",
@@ -114,68 +110,58 @@ def iptt_json(table: IpttTable) -> dict[str, Any]:
 # -- CSV --------------------------------------------------------------------------------------------
 
 
-def neutralise(cell: str) -> str:
-    """Prefix ' to a text cell a spreadsheet would otherwise run as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
-def _csv_number(value: float | None) -> str:
-    # Full precision (repr), but whole numbers without '.0' so spreadsheets read them as integers.
-    # Numbers are written by us, not typed by users, so a leading '-' here is a sign, not a formula.
-    if value is None:
-        return ""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else repr(number)
-
-
 def iptt_csv(table: IpttTable) -> str:
     """One row per indicator and period, with the indicator's LoP and to-date figures repeated
-    on each row so that any row can be read (or filtered) on its own."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    on each row so that any row can be read (or filtered) on its own.
+
+    Written by pmdesk.formats.csv_safe: figures go in as numbers, so a negative one stays a
+    number; every text cell, codes included, is neutralised and quoted by its rules.
+    """
+    rows: list[list[Cell]] = [list(CSV_COLUMNS)]
     results = {r.id: r.code for r in table.results}
     for row in table.rows:
         figures = row.figures
-        head = [
-            neutralise(table.programme_code),
-            neutralise(table.site_code or ""),
+        head: list[Cell] = [
+            table.programme_code,
+            table.site_code or "",
             table.as_of or "",
-            neutralise(results.get(row.result_id, row.result_code)),
-            neutralise(row.code),
-            neutralise(row.name),
+            results.get(row.result_id, row.result_code),
+            row.code,
+            row.name,
             row.measure.value,
-            neutralise(row.unit),
+            row.unit,
             row.direction.value,
             row.cumulation.value,
-            _csv_number(row.baseline),
+            _number(row.baseline),
         ]
-        tail = [
-            _csv_number(figures.lop.target),
-            _csv_number(figures.lop.actual),
-            _csv_number(figures.lop.pct_met),
-            _csv_number(figures.to_date.target),
-            _csv_number(figures.to_date.actual),
-            _csv_number(figures.to_date.pct_met),
-            _csv_number(figures.to_date.progress_from_baseline),
+        tail: list[Cell] = [
+            _number(figures.lop.target),
+            _number(figures.lop.actual),
+            _number(figures.lop.pct_met),
+            _number(figures.to_date.target),
+            _number(figures.to_date.actual),
+            _number(figures.to_date.pct_met),
+            _number(figures.to_date.progress_from_baseline),
             figures.to_date.status.value,
         ]
         # An indicator of a programme without periods still gets its row.
         periods: Sequence[PeriodFigures | None] = figures.periods or (None,)
         for item in periods:
-            middle = (
+            middle: list[Cell] = (
                 ["", "", "", "", ""]
                 if item is None
                 else [
                     item.period,
-                    _csv_number(item.target),
-                    _csv_number(item.actual),
-                    _csv_number(item.pct_met),
-                    neutralise(item.text or ""),
+                    _number(item.target),
+                    _number(item.actual),
+                    _number(item.pct_met),
+                    item.text or "",
                 ]
             )
-            writer.writerow(head + middle + tail)
-    return buffer.getvalue()
+            rows.append(head + middle + tail)
+    # "\n" rather than CR LF: `pmdesk iptt --format csv` prints to a text stdout, which on
+    # Windows turns each "\n" into CR LF itself.
+    return csv_text(rows, line_end="\n")
 
 
 # -- text -------------------------------------------------------------------------------------------

@@ -1,9 +1,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Bulk DataValues in and out (DESIGN.md §8 `values import` / `values export`), as CSV or JSON."""
+"""Bulk DataValues in and out (DESIGN.md §8 `values import` / `values export`), as CSV or JSON.
+
+An export imports back as exactly the values that were exported, whatever their text: figures,
+text, comment, status and status reason. The CSV has a column for each of these (`text`,
+`status` and `status_reason` after the nine of DESIGN.md §8), and follows the rules of
+pmdesk.formats.csv_safe: figures written plainly at full precision; a text cell that starts with
+= + - @ TAB CR or an apostrophe written with one apostrophe in front, and exactly that apostrophe
+removed on import. A comment, text or status reason may span lines when its quotes are closed.
+An empty comment or status reason leaves the one a replaced value has.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -17,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import ImportKind
 from pmdesk.domain.errors import Problem, ValidationError
+from pmdesk.formats.csv_safe import CsvSyntaxError, CsvWriter, line_break_problems, read_records, restore
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.import_log import Digest, ImportedFile, record_import
@@ -60,11 +69,11 @@ CSV_HEADER = (
     "denominator",
     "comment",
 )
-CSV_OPTIONAL = ("text", "status")
+CSV_OPTIONAL = ("text", "status", "status_reason")
 EXPORT_HEADER = (*CSV_HEADER, *CSV_OPTIONAL)
 NUMBER_COLUMNS = frozenset({"value", "numerator", "denominator"})
-# A spreadsheet treats a cell starting with one of these as a formula (DESIGN.md §7).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The columns whose cells may span lines; the others hold codes or numbers.
+MULTI_LINE_COLUMNS = frozenset({"comment", "text", "status_reason"})
 JSON_KEYS = frozenset({"programme", "values"})
 
 
@@ -84,18 +93,6 @@ class _Group:
     items: Sequence[Mapping[str, Any]]
     locate: Locate
     where: Problem  # where to report a programme that does not exist
-
-
-def neutralise(cell: str) -> str:
-    """Prefix a quote to a cell a spreadsheet would run as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
-def restore(cell: str) -> str:
-    """Undo `neutralise`, so that an exported file imports back as it was."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
-        return cell[1:]
-    return cell
 
 
 class ValuesService:
@@ -222,8 +219,8 @@ class ValuesService:
     def export_values(
         self, programme_code: str, fmt: str = "csv", *, progress: ProgressFn | None = None
     ) -> str:
-        """Every value of a programme as CSV (formula-like cells neutralised) or as JSON in the
-        `values import` format."""
+        """Every value of a programme as CSV (by the rules of pmdesk.formats.csv_safe) or as JSON,
+        both in the `values import` format."""
         if fmt not in ("csv", "json"):
             raise ValidationError(f"'{fmt}' is not an export format: use csv or json")
         with self._sessions() as session:
@@ -233,7 +230,7 @@ class ValuesService:
         if fmt == "json":
             return json.dumps({"programme": code, "values": items}, indent=1, ensure_ascii=False) + "\n"
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = CsvWriter(out)
         writer.writerow(EXPORT_HEADER)
         total = len(items)
         message = f"Writing {count_text(total, 'value')} as CSV"
@@ -250,16 +247,13 @@ class ValuesService:
                 "comment": item.get("comment", ""),
                 "text": item.get("text", ""),
                 "status": item.get("status", "draft"),
+                "status_reason": item.get("status_reason", ""),
             }
-            row = []
-            for column in EXPORT_HEADER:
-                if column in NUMBER_COLUMNS:
-                    # Counts and ratios are never negative, so a number never looks like a formula.
-                    number = json_number(item.get(column))
-                    row.append("" if number is None else str(number))
-                else:
-                    row.append(neutralise(cells[column]))
-            writer.writerow(row)
+            # Figures go in as numbers (written plainly), everything else as text (neutralised).
+            writer.writerow(
+                json_number(item.get(column)) if column in NUMBER_COLUMNS else cells[column]
+                for column in EXPORT_HEADER
+            )
         return out.getvalue()
 
     def export_file(
@@ -310,42 +304,48 @@ def _read_csv(path: Path, digest: Digest | None = None) -> list[_Group]:
             "save it as 'CSV UTF-8' and import it again",
             source=name,
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    records = read_records(text)
     try:
-        header = [cell.strip().lower() for cell in next(reader)]
+        header = [cell.strip().lower() for cell in next(records).cells]
     except StopIteration:
         raise ValidationError("is empty; the first row must be the header", source=name) from None
-    except csv.Error as exc:
-        raise ValidationError(f"row 1: {exc}", source=name) from None
+    except CsvSyntaxError as exc:
+        raise ValidationError([Problem(f"{name} row 1", exc.message)], source="") from None
     header_problem = _header_problem(header)
     if header_problem:
         raise ValidationError([Problem(f"{name} row 1", header_problem)], source="")
 
     problems = ProblemList()
     rows: dict[str, tuple[list[dict[str, Any]], list[int]]] = {}
-    row_number = 1
     try:
-        for row_number, cells in enumerate(reader, start=2):
+        for record in records:
+            cells, row_number = record.cells, record.number
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line in a spreadsheet export
             where = f"{name} row {row_number}"
             if len(cells) != len(header):
                 problems.add(Problem(where, f"has {len(cells)} cells; the header has {len(header)}"))
                 continue
-            record = {column: restore(cell) for column, cell in zip(header, cells)}
-            item, problem = _item(record, where)
+            broken = line_break_problems(record, header, MULTI_LINE_COLUMNS)
+            if broken:
+                problems.extend(Problem(where, why, column) for column, why in broken)
+                continue
+            fields = {column: restore(cell) for column, cell in zip(header, cells)}
+            item, problem = _item(fields, where)
             if problem is not None:
                 problems.add(problem)
                 continue
-            programme = record["programme"].strip()
+            programme = fields["programme"].strip()
             if not programme:
                 problems.add(Problem(where, "the programme code is missing", "programme"))
                 continue
             items, numbers = rows.setdefault(programme, ([], []))
             items.append(item)
             numbers.append(row_number)
-    except csv.Error as exc:
-        problems.add(Problem(f"{name} row {row_number + 1}", f"cannot be read as CSV: {exc}"))
+    except CsvSyntaxError as exc:
+        # Reading stops here: after broken quotes, nothing says where the next row starts.
+        column = header[exc.column] if exc.column is not None and exc.column < len(header) else ""
+        problems.add(Problem(f"{name} row {exc.record}", f"cannot be read as CSV: {exc.message}", column))
     if problems:
         raise ValidationError(problems.final(), source="")
     groups = []
@@ -375,7 +375,10 @@ def _header_problem(header: Sequence[str]) -> str | None:
         parts.append("column " + ", ".join(f"'{c}'" for c in twice) + " appears twice")
     if not parts:
         return None
-    return "; ".join(parts) + f". The header must be: {','.join(CSV_HEADER)} (optionally also text,status)"
+    return (
+        "; ".join(parts)
+        + f". The header must be: {','.join(CSV_HEADER)} (optionally also text,status,status_reason)"
+    )
 
 
 def _item(record: Mapping[str, str], where: str) -> tuple[dict[str, Any], Problem | None]:
@@ -408,6 +411,7 @@ def _item(record: Mapping[str, str], where: str) -> tuple[dict[str, Any], Proble
         "text": cell("text"),
         "comment": record.get("comment", ""),
         "status": cell("status"),
+        "status_reason": cell("status_reason"),
     }
     return item, None
 

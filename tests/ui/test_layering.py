@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Imports point one way (STYLE.md): only pmdesk/ui and the GUI entry points import Qt; domain knows
-no database and no Qt; services know no UI."""
+no database and no Qt; formats know only files; services know no UI."""
 
 from __future__ import annotations
 
@@ -63,6 +63,26 @@ def test_services_do_not_import_the_ui() -> None:
     services = [p for p in sources() if relative(p).startswith("pmdesk/services/")]
     assert services
     assert offenders(services, "pmdesk.ui", "pmdesk.app", "PySide6") == []
+
+
+def test_formats_know_files_only() -> None:
+    """pmdesk/formats reads and writes files into plain values: no database, no services, no Qt."""
+    formats = [p for p in sources() if relative(p).startswith("pmdesk/formats/")]
+    assert formats
+    assert (
+        offenders(
+            formats,
+            "sqlalchemy",
+            "alembic",
+            "PySide6",
+            "pmdesk.storage",
+            "pmdesk.services",
+            "pmdesk.ui",
+            "pmdesk.app",
+            "pmdesk.reports",
+        )
+        == []
+    )
 
 
 def test_the_ui_uses_no_orm_rows_or_sessions() -> None:

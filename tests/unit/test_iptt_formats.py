@@ -10,13 +10,13 @@ import json
 import pytest
 
 from pmdesk.domain.enums import Measure
+from pmdesk.formats.csv_safe import neutralise
 from pmdesk.reports.iptt_formats import (
     CSV_COLUMNS,
     display_number,
     iptt_csv,
     iptt_json,
     iptt_text,
-    neutralise,
 )
 from pmdesk.services.framework import IndicatorData
 from pmdesk.storage.database import Database
