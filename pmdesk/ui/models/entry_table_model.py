@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -35,6 +36,7 @@ from pmdesk.ui.models.entry_style import (
     warning_short,
     warning_text,
 )
+from pmdesk.ui.unsaved import cell_tooltip, not_saved_brush, not_saved_icon
 
 if TYPE_CHECKING:
     from pmdesk.services.data_entry import ValueInfo
@@ -58,6 +60,20 @@ _TOP_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 _Index = QModelIndex | QPersistentModelIndex
 EditHandler = Callable[[int, int, str], bool]  # (row, column, text typed) → saved?
+
+
+@dataclass(frozen=True)
+class UnsavedInput:
+    """What was typed in a cell and is not saved yet (the database did not take it), as typed."""
+
+    value: str = ""  # a number or a text
+    numerator: str = ""
+    denominator: str = ""
+    comment: str = ""
+    typed: str = ""  # the keystrokes, for the tooltip
+    reason: str = ""  # why it is not saved, in plain words
+    is_transient: bool = False  # retried by itself
+    clears: bool = False  # the input empties the cell
 
 
 def raw_number(number: float | None) -> str:
@@ -84,17 +100,20 @@ class EntryTableModel(QAbstractTableModel):
         self._indicator_rows: dict[int, tuple[int, int]] = {}  # indicator id → (first row, count)
         self._errors: dict[tuple[int, int, int], tuple[str, str]] = {}  # → (message, text refused)
         self._pending: dict[tuple[int, int], dict[int, str]] = {}  # unsaved half of a ratio
+        self._unsaved: dict[tuple[int, int], UnsavedInput] = {}  # typed, refused by the database
         self._handler: EditHandler | None = None
 
     # -- content ----------------------------------------------------------------------------
 
     def set_rows(self, grid: EntryGrid | None) -> None:
-        """Show the cells of `grid` (None: nothing); errors and unsaved halves are dropped."""
+        """Show the cells of `grid` (None: nothing); errors, unsaved halves and unsaved input are
+        dropped (the owner of the input not saved yet marks its cells again)."""
         self.beginResetModel()
         self._grid = grid
         self._rows = build_rows(grid)
         self._errors.clear()
         self._pending.clear()
+        self._unsaved.clear()
         self._index_rows()
         self.endResetModel()
 
@@ -171,6 +190,7 @@ class EntryTableModel(QAbstractTableModel):
         for column in (*ENTRY_COLUMNS, COL_COMMENT):
             self._errors.pop((indicator_id, combo_id, column), None)
         self._pending.pop(key, None)
+        self._unsaved.pop(key, None)
         self._replace_indicator(new)
 
     def _replace_indicator(self, indicator: GridIndicator) -> None:
@@ -233,6 +253,30 @@ class EntryTableModel(QAbstractTableModel):
         """The cells holding half a ratio that is not saved yet."""
         return [self._rows[self._row_of[key]].label for key in self._pending if key in self._row_of]
 
+    def set_unsaved(self, key: tuple[int, int], typed: UnsavedInput | None) -> None:
+        """Show (or stop showing) input that the database did not take yet in the cell `key`."""
+        row = self.row_of(key)
+        if row < 0:
+            return
+        if typed is None:
+            if self._unsaved.pop(key, None) is None:
+                return
+        else:
+            self._unsaved[key] = typed
+            self._pending.pop(key, None)
+            for column in (*ENTRY_COLUMNS, COL_COMMENT):
+                self._errors.pop((*key, column), None)
+        self._changed(row)
+
+    def unsaved_at(self, row: int) -> UnsavedInput | None:
+        entry = self.row_at(row)
+        if entry is None or entry.kind is not RowKind.CELL:
+            return None
+        return self._unsaved.get(entry.key)
+
+    def unsaved_rows(self) -> list[int]:
+        return sorted(self._row_of[key] for key in self._unsaved if key in self._row_of)
+
     def _changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
@@ -269,7 +313,8 @@ class EntryTableModel(QAbstractTableModel):
         if column == COL_COMMENT:
             if entry.is_locked:
                 return LOCKED
-            if entry.value is None:
+            typed = self._unsaved.get(entry.key)
+            if entry.value is None and (typed is None or typed.clears):
                 return "Enter a value first: a comment belongs to a value"
             return ""
         return "read-only" if for_editing else ""
@@ -325,6 +370,11 @@ class EntryTableModel(QAbstractTableModel):
         column = index.column()
         if entry.kind is RowKind.RESULT:
             return self._result_data(entry, column, role)
+        typed = self._unsaved.get(entry.key)
+        if typed is not None and self._shows_unsaved(entry, column, typed):
+            found = self._unsaved_data(entry, column, role, typed)
+            if found is not None:
+                return found
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(entry, index.row(), column)
         if role == Qt.ItemDataRole.EditRole:
@@ -356,6 +406,52 @@ class EntryTableModel(QAbstractTableModel):
         return None
 
     # -- roles ------------------------------------------------------------------------------
+
+    def _shows_unsaved(self, entry: EntryRow, column: int, typed: UnsavedInput) -> bool:
+        """The cells of a row that show its unsaved input: the inputs its measure uses, the
+        comment if it was changed, and the status."""
+        if column == COL_STATUS:
+            return True
+        if column == COL_COMMENT:
+            stored = entry.value.comment if entry.value is not None else ""
+            return typed.comment != stored
+        if column == COL_VALUE:
+            return True
+        return column in (COL_NUMERATOR, COL_DENOMINATOR) and entry.measure is Measure.PERCENT
+
+    def _unsaved_data(self, entry: EntryRow, column: int, role: int, typed: UnsavedInput) -> Any:
+        """The roles an unsaved cell answers differently; None: as any other cell."""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == COL_STATUS:
+                return NOT_SAVED
+            if column == COL_COMMENT:
+                return typed.comment if role == Qt.ItemDataRole.EditRole else _first_line(typed.comment)
+            if column == COL_NUMERATOR:
+                return typed.numerator
+            if column == COL_DENOMINATOR:
+                return typed.denominator
+            if entry.measure is Measure.PERCENT:
+                return "" if role == Qt.ItemDataRole.EditRole else _typed_percent(typed)
+            if role == Qt.ItemDataRole.DisplayRole and entry.measure is Measure.QUALITATIVE:
+                return _first_line(typed.value)
+            return typed.value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = cell_tooltip(typed.reason, typed.typed, typed.is_transient)
+            if typed.clears:
+                lines[0] = lines[0].replace("Not saved yet", "Not cleared yet", 1)
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return not_saved_brush()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(TEXT_ON_COLOUR)
+        if role == Qt.ItemDataRole.FontRole and column in (*ENTRY_COLUMNS, COL_COMMENT):
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.DecorationRole:
+            first_input = COL_NUMERATOR if entry.measure is Measure.PERCENT else COL_VALUE
+            return not_saved_icon() if column in (COL_STATUS, first_input) else None
+        return None
 
     def _result_data(self, entry: EntryRow, column: int, role: int) -> Any:
         result = entry.result
@@ -522,6 +618,14 @@ class EntryTableModel(QAbstractTableModel):
         font.setItalic(pending)
         font.setBold(bold)
         return font
+
+
+def _typed_percent(typed: UnsavedInput) -> str:
+    try:
+        percent = ratio_percent(float(typed.numerator), float(typed.denominator))
+    except ValueError:
+        return ""
+    return format_number(percent, percent=True)
 
 
 def _is_disaggregated_total(entry: EntryRow) -> bool:

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What every page of the main window offers the shell: a title, the current programme, undo, find."""
+"""What every page of the main window offers the shell: a title, the current programme, undo, find,
+and the input it holds that is not saved yet."""
 
 from __future__ import annotations
 
@@ -73,6 +74,21 @@ class Screen(QWidget):
         """Edit ▸ Find: select the next item matching `text`; False if there is none."""
         del text
         return False
+
+    def unsaved_count(self) -> int:
+        """How many inputs typed here the database has not taken yet (locked, disk full)."""
+        return 0
+
+    def unsaved_reason(self) -> str:
+        """Why they are not saved, in plain words ('' when nothing waits)."""
+        return ""
+
+    def retry_unsaved(self) -> bool:
+        """Try to save them now; True when none is left."""
+        return True
+
+    def discard_unsaved(self) -> None:
+        """Forget them: the user chose to lose them (closing the window anyway)."""
 
     def _on_data_changed(self, change: object) -> None:
         if isinstance(change, DataChange):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import ValueStatus
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.ui.models.entry_rows import RowKind
 from pmdesk.ui.models.entry_style import ERROR_COLOUR, TEXT_ON_COLOUR, warning_text
 from pmdesk.ui.models.entry_table_model import (
@@ -38,6 +38,7 @@ from pmdesk.ui.widgets.entry_paste import EntryPaster
 from pmdesk.ui.widgets.entry_place_bar import EntryPlaceBar
 from pmdesk.ui.widgets.entry_table_view import EntryTableView
 from pmdesk.ui.widgets.entry_workflow import EntryWorkflowBar
+from pmdesk.ui.widgets.unsaved_banner import UnsavedBanner
 
 if TYPE_CHECKING:
     from pmdesk.ui.context import UiContext
@@ -99,6 +100,8 @@ class DataEntryScreen(Screen):
         )
         self.message_label.setAccessibleName("Problem")
         self.message_label.hide()
+        self.unsaved_banner = UnsavedBanner(self.editing.unsaved, self)
+        self.unsaved_banner.install_shortcut(self)
 
         self.view = EntryTableView(self)
         self.view.setModel(self.model)
@@ -154,6 +157,7 @@ class DataEntryScreen(Screen):
         layout.addLayout(top)
         layout.addWidget(self.controls)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.unsaved_banner)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status_label)
         self._apply_fonts()
@@ -253,6 +257,19 @@ class DataEntryScreen(Screen):
                 self.view.select_first_input(row)
         self.view.setFocus()
 
+    def unsaved_count(self) -> int:
+        return len(self.editing.unsaved)
+
+    def unsaved_reason(self) -> str:
+        return self.editing.unsaved.reason
+
+    def retry_unsaved(self) -> bool:
+        self.view.commit_open_editor()
+        return self.editing.unsaved.retry_now()
+
+    def discard_unsaved(self) -> None:
+        self.editing.unsaved.clear()
+
     def find_text(self, text: str) -> bool:
         """Edit ▸ Find: the next indicator whose code or name contains `text`."""
         needle = text.strip().casefold()
@@ -299,12 +316,18 @@ class DataEntryScreen(Screen):
         try:
             grid = self.services.entry_grid.grid(code, site, period)
         except PmdeskError as exc:
+            if isinstance(exc, StorageError) and self._is_shown(code, site, period):
+                # Reading again failed (another program holds the database): the grid stays as
+                # it was, with any input not saved yet, rather than going blank.
+                self._show_message(f"The values could not be read again, so they are shown as before. {exc}")
+                return
             self.model.set_rows(None)
             self.editing.place = None
             self._show_message(str(exc))
             return
         self.model.set_rows(grid)
         self.editing.place = GridPlace(code, site, period)
+        self.editing.show_unsaved()  # input typed here before, still not saved
         self._remembered[code] = (site, period)
         if not grid.indicators:
             self._show_empty(
@@ -322,6 +345,9 @@ class DataEntryScreen(Screen):
         self.workflow.place = self.editing.place
         self.workflow.place_label = f"{grid.site_name} · {grid.period_label}"
         self.view.restore_cursor(memo)
+
+    def _is_shown(self, code: str, site: str, period: str) -> bool:
+        return self.model.grid is not None and self.editing.place == GridPlace(code, site, period)
 
     def _note_dropped_halves(self) -> None:
         """Half a ratio cannot be saved; say so when the grid it was typed in goes away."""
@@ -373,6 +399,8 @@ class DataEntryScreen(Screen):
             notes.append(f"{result.ignored_cells} cells beyond the last column were left out")
         if result.cancelled:
             notes.append(f"cancelled: {result.cancelled} cells not written")
+        if result.held:
+            notes.append(f"{result.held} kept on screen, not saved yet (see the bar above the grid)")
         self.status_label.setText(
             f"Pasted {result.saved} values" + (f" ({'; '.join(notes)})" if notes else "")
         )
@@ -502,7 +530,7 @@ class DataEntryScreen(Screen):
             else f"Nothing to comment on here: {reason.lower() if reason else 'select a cell with a value'}"
         )
         if self.history_panel.isVisible():
-            self.history_panel.show_cell(entry, self.model.grid)
+            self.history_panel.show_cell(entry, self.model.grid, self.model.unsaved_at(current.row()))
 
     def _on_model_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         current = self.view.currentIndex()

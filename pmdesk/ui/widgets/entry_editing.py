@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What happens to what the user types in the data-entry grid: saved through DataEntryService at
-once, shown as saved only once the service returned, refused cells marked, undoable."""
+once, shown as saved only once the service returned, refused cells marked, undoable; input the
+database could not take (locked, disk full) kept on screen as not saved, and retried."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Union
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from pmdesk.domain.enums import Measure
-from pmdesk.domain.errors import PmdeskError, ValidationError
+from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
 from pmdesk.domain.value_checks import WARNING_TEXT
 from pmdesk.ui.models.entry_rows import RowKind
 from pmdesk.ui.models.entry_table_model import (
@@ -26,8 +28,10 @@ from pmdesk.ui.models.entry_table_model import (
     COL_VALUE,
     ENTRY_COLUMNS,
     EntryTableModel,
+    UnsavedInput,
     raw_number,
 )
+from pmdesk.ui.unsaved import PendingWrite, PendingWrites
 from pmdesk.ui.widgets.entry_commands import CellContent, CellEditCommand, CellRef, EntryWriter
 
 if TYPE_CHECKING:
@@ -75,6 +79,7 @@ class PasteResult:
     ignored_cells: int = 0
     cancelled: int = 0  # writes left out because the user cancelled
     failed: bool = False  # the writing stopped on an unexpected error
+    held: int = 0  # kept on screen, not saved yet: the database did not take them
 
 
 def write_all(
@@ -84,15 +89,24 @@ def write_all(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Outcome]:
     """Write each cell through the service, in order, until done or `stop` is set; a refused
-    cell does not stop the others. Touches no widget: it may run as a job."""
+    cell does not stop the others. Once the database itself fails (locked, disk full), the rest
+    are not tried: each would wait for the lock, or fail the same way; they get the same error,
+    to be kept and retried. Touches no widget: it may run as a job."""
     outcomes: list[Outcome] = []
+    blocked: StorageError | None = None
     for done, write in enumerate(writes, start=1):
         if stop is not None and stop.is_set():
             break
-        try:
-            outcomes.append(writer.write(write.ref, write.old, write.new))
-        except PmdeskError as exc:
-            outcomes.append(exc)
+        if blocked is not None:
+            outcomes.append(blocked)
+        else:
+            try:
+                outcomes.append(writer.write(write.ref, write.old, write.new))
+            except StorageError as exc:
+                blocked = exc
+                outcomes.append(exc)
+            except PmdeskError as exc:
+                outcomes.append(exc)
         if progress is not None:
             progress(done, len(writes), write.ref.label)
     return outcomes
@@ -133,6 +147,12 @@ class EntryEditing(QObject):
         self._model = model
         self.stack = QUndoStack(self)
         self.place: GridPlace | None = None
+        # Input the database did not take, of every site, period and programme: it stays until
+        # saved or dropped by the user, whatever the grid shows meanwhile.
+        self.unsaved = PendingWrites(self)
+        self.unsaved.saved.connect(self._on_retry_saved)
+        self.unsaved.refused.connect(self._on_retry_refused)
+        self.unsaved.changed.connect(self.show_unsaved)
         model.set_edit_handler(self.commit)
 
     # -- one cell ---------------------------------------------------------------------------
@@ -155,13 +175,22 @@ class EntryEditing(QObject):
             for half in (COL_NUMERATOR, COL_DENOMINATOR):
                 self._model.set_pending(row, half, None)
             return True
-        if entry.value is None:
+        waiting = self._waiting(entry)
+        if waiting is not None and column in ENTRY_COLUMNS:
+            # Delete empties the cell: what was typed there goes, and so does any saved value.
+            self._drop_waiting(entry)
+            if entry.value is None:
+                self.saved.emit(f"{entry.label}: the value typed there, not saved, is dropped")
+                return True
+        if entry.value is None and waiting is None:
             return False
         if entry.is_locked:
             self.refused.emit(f"{entry.label}: {self._model.read_only_reason(row, column)}")
             return False
         if column == COL_COMMENT:
             return self._save(row, entry, {COL_COMMENT: ""}, "")
+        if entry.value is None:
+            return True
         # A value that blocks another (a total beside values per option) may be cleared: that is
         # the way out the message suggests.
         target = COL_NUMERATOR if entry.measure is Measure.PERCENT else COL_VALUE
@@ -224,6 +253,10 @@ class EntryEditing(QObject):
         )
         commands = []
         for write, outcome in zip(plan.writes, outcomes):
+            if isinstance(outcome, StorageError):
+                self._hold(write, outcome)
+                result.held += 1
+                continue
             done = self._apply(write, outcome)
             if isinstance(done, str):
                 result.problems.append(done)
@@ -236,6 +269,7 @@ class EntryEditing(QObject):
                 self.stack.push(command)
             self.stack.endMacro()
             self.changed.emit()
+            self.unsaved.retry_soon()
         return result
 
     def paste(self, row: int, column: int, text: str) -> PasteResult:
@@ -281,7 +315,15 @@ class EntryEditing(QObject):
             return False
         if not isinstance(planned, PlannedWrite):
             return True  # nothing to write, or half a ratio kept until the other half comes
-        done = self._apply(planned, write_all(self._writer, [planned])[0])
+        outcome = write_all(self._writer, [planned])[0]
+        if isinstance(outcome, StorageError):
+            self._hold(planned, outcome)
+            # True: the input is kept (not the user's to fix), so the cursor moves on as usual.
+            self.saved.emit(
+                f"{planned.ref.label}: not saved yet — kept on screen (see the bar above the grid)"
+            )
+            return True
+        done = self._apply(planned, outcome)
         if isinstance(done, str):
             self.refused.emit(done)
             return False
@@ -293,6 +335,7 @@ class EntryEditing(QObject):
             )
         )
         self.changed.emit()
+        self.unsaved.retry_soon()  # the database took this one: the cause has gone
         return True
 
     def _prepare(
@@ -301,24 +344,30 @@ class EntryEditing(QObject):
         """The write that turns `fields` ({column: text}; '' clears) into the cell's new content;
         None when there is nothing to write, a message when refused (the cell is marked)."""
         old = CellContent.of(entry.value)
+        waiting = self._waiting(entry)
+        # What the cell shows: input not saved yet, else the saved value. A comment or half a
+        # ratio typed now completes that.
+        shown = waiting.new if waiting is not None else old
         column = next(iter(fields))
         if set(fields) == {COL_COMMENT}:
-            if old is None:
+            if shown is None:
                 message = "enter a value first: a comment belongs to a value"
                 self._model.set_error(row, column, message, typed)
                 return f"{entry.label}: {message}"
-            new: CellContent | None = old.with_comment(fields[COL_COMMENT])
+            new: CellContent | None = shown.with_comment(fields[COL_COMMENT])
         else:
-            comment = fields.get(COL_COMMENT, old.comment if old is not None else "")
-            proposed = self._content(row, entry, fields, comment, quiet=pasting)
+            comment = fields.get(COL_COMMENT, shown.comment if shown is not None else "")
+            proposed = self._content(row, entry, fields, comment, shown, quiet=pasting)
             if isinstance(proposed, _Pending):
                 return proposed
             new = proposed
         if new is None and old is None:
             self._model.clear_error(row, column)
+            self._drop_waiting(entry)
             return None
         if new is not None and old is not None and old.same_value(new) and old.comment == new.comment:
             self._model.clear_error(row, column)
+            self._drop_waiting(entry)  # typed back what is saved: what waited is replaced by it
             return None  # typed what was there: nothing to save, no undo step
         assert self.place is not None
         return PlannedWrite(entry.key, column, _ref(self.place, entry), old, new, typed)
@@ -326,10 +375,17 @@ class EntryEditing(QObject):
     def _apply(self, write: PlannedWrite, outcome: Outcome) -> CellEditCommand | str:
         """Show the outcome of a write: the saved value, or the refusal on the cell."""
         if isinstance(outcome, PmdeskError):
+            # A newer input replaces what waited in the cell, even when it is refused.
+            self.unsaved.discard(_key(write.ref))
+            self._model.set_unsaved(write.key, None)
             row = self._model.row_of(write.key)
             self._model.set_error(row, write.column, message_of(outcome), write.typed)
             return f"{write.ref.label}: {message_of(outcome)} — not saved"
+        self.unsaved.discard(_key(write.ref))
         self._model.apply_value(write.key, outcome)
+        return self._command(write)
+
+    def _command(self, write: PlannedWrite) -> CellEditCommand:
         verb = _verb(write.old, write.new)
         return CellEditCommand(
             self._writer,
@@ -342,10 +398,17 @@ class EntryEditing(QObject):
         )
 
     def _content(
-        self, row: int, entry: EntryRow, fields: dict[int, str], comment: str, *, quiet: bool
+        self,
+        row: int,
+        entry: EntryRow,
+        fields: dict[int, str],
+        comment: str,
+        shown: CellContent | None,
+        *,
+        quiet: bool,
     ) -> CellContent | _Pending | None:
-        """The new content (None: clear the value), or _PENDING when half a ratio is missing."""
-        old = entry.value
+        """The new content (None: clear the value), or _PENDING when half a ratio is missing;
+        the half not typed now is the one the cell shows (`shown`)."""
         measure = entry.measure
         if measure is Measure.PERCENT:
             halves = {c: t for c, t in fields.items() if c in (COL_NUMERATOR, COL_DENOMINATOR)}
@@ -356,9 +419,9 @@ class EntryEditing(QObject):
             pending = self._model.pending_of(row)
             numerator = halves.get(COL_NUMERATOR) or pending.get(COL_NUMERATOR)
             denominator = halves.get(COL_DENOMINATOR) or pending.get(COL_DENOMINATOR)
-            if old is not None:
-                numerator = numerator or raw_number(old.numerator) or None
-                denominator = denominator or raw_number(old.denominator) or None
+            if shown is not None:
+                numerator = numerator or _as_text(shown.numerator) or None
+                denominator = denominator or _as_text(shown.denominator) or None
             if numerator is None or denominator is None:
                 for c, t in halves.items():
                     self._model.set_pending(row, c, t)
@@ -374,6 +437,69 @@ class EntryEditing(QObject):
         if measure is Measure.QUALITATIVE:
             return CellContent(text=text, comment=comment)
         return CellContent(value=text.strip(), comment=comment)
+
+    # -- input the database did not take ----------------------------------------------------
+
+    def _hold(self, write: PlannedWrite, error: StorageError) -> None:
+        """Keep a write the database refused for now, shown in its cell as not saved."""
+        ref = write.ref
+        where = f"{ref.site_code} {ref.period}"
+        typed = write.typed.replace("\t", " ").strip() or "(cleared)"
+        self.unsaved.enqueue(
+            _key(ref),
+            partial(self._writer.write, ref, write.old, write.new),
+            f"{ref.label}, {where}: {typed}",
+            error,
+            write,
+        )
+
+    def show_unsaved(self) -> None:
+        """Mark the cells of the grid on screen that hold input not saved yet (after a reload,
+        or when the reason changed)."""
+        for item in self.unsaved.writes():
+            write = item.payload
+            assert isinstance(write, PlannedWrite)
+            if self._is_here(write.ref):
+                self._model.set_unsaved(write.key, _unsaved_input(write, item))
+
+    def _waiting(self, entry: EntryRow) -> PlannedWrite | None:
+        if self.place is None or entry.kind is not RowKind.CELL:
+            return None
+        item = self.unsaved.get((*_place_key(self.place), entry.key))
+        return item.payload if item is not None else None  # type: ignore[return-value]
+
+    def _drop_waiting(self, entry: EntryRow) -> None:
+        if self.place is not None and self.unsaved.discard((*_place_key(self.place), entry.key)):
+            self._model.set_unsaved(entry.key, None)
+
+    def _is_here(self, ref: CellRef) -> bool:
+        place = self.place
+        return place is not None and (ref.programme_code, ref.site_code, ref.period) == _place_key(place)
+
+    def _on_retry_saved(self, item: PendingWrite, info: ValueInfo | None) -> None:
+        write = item.payload
+        assert isinstance(write, PlannedWrite)
+        if self._is_here(write.ref):
+            self._model.apply_value(write.key, info)
+        if self.place is not None and write.ref.programme_code == self.place.programme_code:
+            # The undo step of the input, now that it is saved; another programme's input has
+            # none, since this stack holds only the programme on screen.
+            self.stack.push(self._command(write))
+        self.saved.emit(saved_text("Saved" if write.new is not None else "Cleared", write.ref, info))
+        self.changed.emit()
+
+    def _on_retry_refused(self, item: PendingWrite, error: Exception) -> None:
+        write = item.payload
+        assert isinstance(write, PlannedWrite)
+        message = (
+            message_of(error)
+            if isinstance(error, PmdeskError)
+            else f"unexpected error ({type(error).__name__}); the details are in the log file"
+        )
+        if self._is_here(write.ref):
+            self._model.set_unsaved(write.key, None)
+            self._model.set_error(self._model.row_of(write.key), write.column, message, write.typed)
+        self.refused.emit(f"{write.ref.label}: {message} — not saved")
 
     # -- undo and redo ----------------------------------------------------------------------
 
@@ -398,6 +524,38 @@ class _Pending:
 
 
 _PENDING = _Pending()
+
+
+def _place_key(place: GridPlace) -> tuple[str, str, str]:
+    return (place.programme_code, place.site_code, place.period)
+
+
+def _key(ref: CellRef) -> tuple[str, str, str, tuple[int, int]]:
+    """Where input waits: one write per cell of a site and period."""
+    return (ref.programme_code, ref.site_code, ref.period, ref.key)
+
+
+def _as_text(value: object) -> str:
+    """A figure as typed ('12') or as stored (12.0 → '12')."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return raw_number(value)
+    return str(value)
+
+
+def _unsaved_input(write: PlannedWrite, item: PendingWrite) -> UnsavedInput:
+    new = write.new
+    common = {"typed": write.typed, "reason": str(item.error), "is_transient": item.error.is_transient}
+    if new is None:
+        return UnsavedInput(clears=True, **common)  # type: ignore[arg-type]
+    return UnsavedInput(
+        value=_as_text(new.text if new.text is not None else new.value),
+        numerator=_as_text(new.numerator),
+        denominator=_as_text(new.denominator),
+        comment=new.comment,
+        **common,  # type: ignore[arg-type]
+    )
 
 
 def _start(columns: list[int], column: int) -> int:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pmdesk.services.entry_grid import EntryGrid
     from pmdesk.services.history import HistoryService
     from pmdesk.ui.models.entry_rows import EntryRow
+    from pmdesk.ui.models.entry_table_model import UnsavedInput
 
 NOTHING_SELECTED = "Select a cell to see its details and the history of its value."
 
@@ -61,8 +62,11 @@ class EntryHistoryPanel(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.table, 1)
 
-    def show_cell(self, row: EntryRow | None, grid: EntryGrid | None) -> None:
-        """Show `row` (None, or a result header: nothing selected)."""
+    def show_cell(
+        self, row: EntryRow | None, grid: EntryGrid | None, unsaved: UnsavedInput | None = None
+    ) -> None:
+        """Show `row` (None, or a result header: nothing selected), and any input typed in it
+        that is not saved yet."""
         if row is None or row.kind is not RowKind.CELL or row.indicator is None or grid is None:
             self.heading.setText(NOTHING_SELECTED)
             self.details.setText("")
@@ -76,6 +80,9 @@ class EntryHistoryPanel(QWidget):
             html.escape(f"{row.combo.label if row.combo else ''} · {grid.site_name} · {grid.period_label}"),
             html.escape(_measure_words(row)),
         ]
+        if unsaved is not None:
+            typed = "emptying the cell" if unsaved.clears else f"“{unsaved.typed}”"
+            lines.append(f"<b>Not saved yet:</b> {html.escape(typed)} (why: the bar above the grid)")
         if value is not None:
             status = STATUS_TEXT[value.status]
             if value.status_reason:

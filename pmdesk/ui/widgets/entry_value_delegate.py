@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Measure
 from pmdesk.ui.models.entry_table_model import COL_VALUE, EntryTableModel
+from pmdesk.ui.unsaved import NOT_SAVED_FRAME
 
 _Index = QModelIndex | QPersistentModelIndex
 TEXT_EDITOR_LINES = 5
@@ -41,12 +42,19 @@ class EntryValueDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         super().paint(painter, option, index)
         model = index.model()
-        if isinstance(model, EntryTableModel) and model.error_at(index.row(), index.column()):
-            # A frame as well as the colour: the red stays visible under the selection.
-            painter.save()
-            painter.setPen(QPen(QColor(ERROR_FRAME), 2))
-            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
-            painter.restore()
+        if not isinstance(model, EntryTableModel):
+            return
+        # A frame as well as the colour: it stays visible under the selection.
+        if model.error_at(index.row(), index.column()):
+            pen = QPen(QColor(ERROR_FRAME), 2)
+        elif model.unsaved_at(index.row()) is not None and index.data(Qt.ItemDataRole.BackgroundRole):
+            pen = QPen(QColor(NOT_SAVED_FRAME), 2, Qt.PenStyle.DashLine)
+        else:
+            return
+        painter.save()
+        painter.setPen(pen)
+        painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+        painter.restore()
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         if self._is_text(index):

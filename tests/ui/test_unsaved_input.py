@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Nothing typed is lost when the database does not take it (another program's lock, a full
+disk): the input stays on screen marked not saved, says why, and is saved once the cause goes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow
+from pytestqt.qtbot import QtBot
+
+from pmdesk.app import build_services
+from pmdesk.storage import database
+from pmdesk.storage.database import Database, open_database
+from pmdesk.ui.context import UiContext
+from pmdesk.ui.models.entry_table_model import COL_COMMENT, COL_STATUS, COL_VALUE
+from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
+from tests.ui.storage_failures import FullDisk, WriteLock
+from tests.ui.test_data_entry_screen import CTRL, FEMALE, MALE, Harness, P
+from tests.unit.builders import small_programme
+
+TIP = Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def db(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The test database, waiting 0.1 s (not 5) for another program's lock before giving up."""
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    opened = open_database(db_path, actor="tester")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def harness(qtbot: QtBot, db: Database, context: UiContext) -> Iterator[Harness]:
+    """The data-entry screen on Kibera school, 2025 Q1, as in test_data_entry_screen."""
+    small_programme(db)
+    window = QMainWindow()
+    screen = DataEntryScreen(context)
+    window.setCentralWidget(screen)
+    window.resize(1280, 800)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    screen.set_programme(P)
+    for combo, code in ((screen.place_bar.site_combo, "N01"), (screen.place_bar.period_combo, "2025Q1")):
+        combo.setCurrentIndex(combo.findData(code))
+    assert screen.model.grid is not None and screen.model.grid.period == "2025Q1"
+    screen.view.setFocus()
+    yield Harness(window, screen, context)
+    screen.editing.stack.clear()
+
+
+def female(h: Harness) -> float | None:
+    value = h.values().get(("1.1", "F"))
+    return value.value if value is not None else None
+
+
+def type_until_the_disk_is_full(h: Harness, row: int) -> str:
+    """Type into one cell again and again until the disk has no room for it; the last text typed."""
+    for n in range(400):
+        typed = str(20 + n % 2)
+        h.go(row)
+        h.type(typed)
+        if h.screen.model.unsaved_at(row) is not None:
+            return typed
+    raise AssertionError("the disk never filled")
+
+
+# -- the data-entry grid ---------------------------------------------------------------------
+
+
+def test_a_value_typed_while_another_program_writes_is_kept_and_saved_once_it_is_done(
+    harness: Harness, qtbot: QtBot, db_path: Path
+) -> None:
+    screen = harness.screen
+    lock = WriteLock(db_path)
+    harness.go(FEMALE)
+    harness.type("12")
+
+    assert harness.text(FEMALE, COL_VALUE) == "12"  # what was typed, on screen
+    assert harness.text(FEMALE, COL_STATUS) == "Not saved"
+    tip = harness.text(FEMALE, COL_VALUE, TIP)
+    assert "Not saved yet: " in tip and "is busy: another program" in tip and "You typed: 12" in tip
+    assert screen.model.data(screen.model.index(FEMALE, COL_VALUE), Qt.ItemDataRole.DecorationRole)
+    banner = screen.unsaved_banner
+    assert banner.isVisible()
+    assert "1 value you typed is not saved yet" in banner.text and "tries again by itself" in banner.text
+    assert harness.current() == (MALE, COL_VALUE)  # kept, not refused: the cursor moved on
+    assert not screen.message_label.isVisible()  # not the user's to fix
+    assert female(harness) is None
+    assert screen.editing.stack.count() == 0  # nothing saved, nothing to undo
+    assert screen.unsaved_count() == 1 and "busy" in screen.unsaved_reason()
+
+    # A change announced elsewhere reloads the grid: the input and its mark stay, whether the
+    # grid can be read again (after the lock) or not (during it).
+    harness.context.signals.announce("values", None)
+    assert harness.text(FEMALE, COL_VALUE) == "12" and harness.text(FEMALE, COL_STATUS) == "Not saved"
+    lock.release()  # PMDesk tries again by itself
+    harness.context.signals.announce("values", None)
+    assert screen.model.grid is not None and female(harness) is None
+    assert harness.text(FEMALE, COL_VALUE) == "12" and harness.text(FEMALE, COL_STATUS) == "Not saved"
+
+    qtbot.waitUntil(lambda: female(harness) == 12.0, timeout=15_000)
+    assert harness.text(FEMALE, COL_STATUS) == "Draft"
+    assert not harness.text(FEMALE, COL_VALUE, TIP).startswith("Not saved")
+    assert not banner.isVisible()
+    assert screen.unsaved_count() == 0
+    assert screen.status_label.text().startswith("Saved 1.1 · Female at ")
+    # Saved now, so it can be undone.
+    assert screen.editing.stack.count() == 1
+    harness.go(FEMALE)
+    harness.key(Qt.Key.Key_Z, CTRL)
+    assert female(harness) is None
+
+
+def test_a_value_typed_on_a_full_disk_is_kept_until_space_is_freed_and_retry_is_pressed(
+    harness: Harness, qtbot: QtBot, db: Database, db_path: Path
+) -> None:
+    screen = harness.screen
+    disk = FullDisk(db)
+    typed = type_until_the_disk_is_full(harness, FEMALE)
+    before = female(harness)
+    assert before is not None and before != float(typed)  # the last value that fitted
+
+    assert harness.text(FEMALE, COL_VALUE) == typed
+    assert harness.text(FEMALE, COL_STATUS) == "Not saved"
+    tip = harness.text(FEMALE, COL_VALUE, TIP)
+    assert "The disk holding pmdesk-test.sqlite is full" in tip and f"You typed: {typed}" in tip
+    banner = screen.unsaved_banner
+    assert banner.isVisible() and "Free some space" in banner.text and "press Retry now" in banner.text
+    assert not screen.editing.unsaved.is_retrying_by_itself  # a full disk does not empty itself
+
+    # To another period and back: the input waits, and shows again.
+    screen.place_bar.next_period()
+    assert screen.model.grid is not None and screen.model.grid.period == "2025Q2"
+    assert harness.text(FEMALE, COL_VALUE) == "" and banner.isVisible()
+    screen.place_bar.previous_period()
+    assert harness.text(FEMALE, COL_VALUE) == typed and harness.text(FEMALE, COL_STATUS) == "Not saved"
+
+    qtbot.mouseClick(banner.retry_button, Qt.MouseButton.LeftButton)  # the disk is still full
+    assert harness.text(FEMALE, COL_STATUS) == "Not saved" and female(harness) == before
+
+    disk.free()
+    qtbot.mouseClick(banner.retry_button, Qt.MouseButton.LeftButton)
+    assert female(harness) == float(typed)
+    assert harness.text(FEMALE, COL_VALUE) == typed and harness.text(FEMALE, COL_STATUS) == "Draft"
+    assert not banner.isVisible()
+
+    # In the file for good: a new Database on it reads it back.
+    db.close()
+    reopened = open_database(db_path, actor="tester")
+    try:
+        values = build_services(reopened).entry.values_for(P, "N01", "2025Q1")
+        assert {(v.indicator_code, v.value) for v in values if v.options} == {("1.1", float(typed))}
+    finally:
+        reopened.close()
+
+
+def test_input_typed_again_in_a_cell_not_saved_replaces_it(harness: Harness, db_path: Path) -> None:
+    screen = harness.screen
+    lock = WriteLock(db_path)
+    harness.go(FEMALE)
+    harness.type("12")
+    harness.go(FEMALE)
+    harness.type("13")  # last typed wins
+    assert harness.text(FEMALE, COL_VALUE) == "13" and screen.unsaved_count() == 1
+    harness.go(FEMALE, COL_COMMENT)
+    harness.type("Counted at the gate")  # a comment on the value not saved yet joins it
+    assert screen.unsaved_count() == 1
+    assert harness.text(FEMALE, COL_COMMENT) == "Counted at the gate"
+    lock.release()
+    assert screen.retry_unsaved()
+    saved = harness.values()[("1.1", "F")]
+    assert (saved.value, saved.comment) == (13.0, "Counted at the gate")
+
+    lock = WriteLock(db_path)
+    harness.go(FEMALE)
+    harness.type("20")
+    harness.go(FEMALE)
+    harness.key(Qt.Key.Key_Delete)  # Delete empties the cell: what waited goes too
+    assert screen.unsaved_count() == 1 and harness.text(FEMALE, COL_VALUE) == ""
+    assert "Not cleared yet" in harness.text(FEMALE, COL_VALUE, TIP)
+    lock.release()
+    assert screen.retry_unsaved()
+    assert ("1.1", "F") not in harness.values()
+
+
+def test_a_paste_while_the_database_is_locked_keeps_every_cell(harness: Harness, db_path: Path) -> None:
+    screen = harness.screen
+    lock = WriteLock(db_path)
+    harness.go(FEMALE)
+    result = screen.editing.paste(FEMALE, COL_VALUE, "5\n6\n")
+    assert (result.saved, result.held) == (0, 2)
+    assert harness.text(FEMALE, COL_VALUE) == "5" and harness.text(MALE, COL_VALUE) == "6"
+    assert "2 values you typed are not saved yet" in screen.unsaved_banner.text
+    lock.release()
+    assert screen.retry_unsaved()
+    assert {k: v.value for k, v in harness.values().items()} == {("1.1", "F"): 5.0, ("1.1", "M"): 6.0}
+    assert screen.unsaved_count() == 0
