@@ -30,6 +30,7 @@ from pmdesk.domain.periods import (
     parse_period,
     reporting_periods,
 )
+from pmdesk.formats.json_safe import load_json
 from pmdesk.resources import schema_path
 from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import Digest, ImportedFile, counts_text, record_import
@@ -109,36 +110,15 @@ class PackageSummary:
 # -- reading files --------------------------------------------------------------------------------
 
 
-def _refuse_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a number JSON allows; write a number or null")
-
-
 def read_json_file(path: Path, *, max_bytes: int | None = None, digest: Digest | None = None) -> object:
-    """Parse a UTF-8 JSON file (a BOM is accepted), refusing oversized or malformed ones.
+    """Parse a JSON file strictly (pmdesk.formats.json_safe), refusing oversized or malformed ones.
 
-    Raises ValidationError naming the file, and the line and column of a syntax error.
+    Raises ValidationError naming the file, and the line and column of a syntax error or the
+    JSON path of a key given twice.
     """
     path = Path(path)
-    source = path.name
     data = read_limited(path, max_bytes or MAX_FILE_BYTES, digest=digest)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValidationError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); save it as UTF-8",
-            source=source,
-        ) from None
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", source=source
-        ) from None
-    except RecursionError:
-        raise ValidationError("is not valid JSON: it is nested too deeply", source=source) from None
-    except ValueError as exc:  # NaN/Infinity, or an integer of thousands of digits
-        raise ValidationError(f"is not valid JSON: {exc}", source=source) from None
+    return load_json(data, path.name)
 
 
 def read_limited(path: Path, max_bytes: int, *, digest: Digest | None = None) -> bytes:
