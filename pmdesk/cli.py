@@ -259,6 +259,76 @@ def cmd_values_export(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_imports(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import UTC
+
+    from pmdesk.services.import_log import ImportLogService
+
+    with ctx.database(write=False) as db:
+        entries = ImportLogService(db.sessions).list_imports(args.code, limit=args.limit)
+    if args.format == "json":
+        _emit(
+            _json(
+                [
+                    {
+                        "uuid": e.uuid,
+                        "at": e.at.replace(tzinfo=UTC).isoformat(),
+                        "actor": e.actor,
+                        "device_uuid": e.device_uuid,
+                        "device_name": e.device_name,
+                        "kind": e.kind.value,
+                        "file_name": e.file_name,
+                        "sha256": e.sha256,
+                        "programme": e.programme_code,
+                        "created": e.created,
+                        "replaced": e.replaced,
+                        "unchanged": e.unchanged,
+                        "warnings": e.warnings,
+                        "detail": e.detail,
+                    }
+                    for e in entries
+                ]
+            ),
+            None,
+        )
+        return EXIT_OK
+    if not entries:
+        where = f"programme {args.code}" if args.code else str(ctx.db_path)
+        print(f"No imports recorded for {where}.")
+        return EXIT_OK
+    header = (
+        "When",
+        "Who",
+        "Device",
+        "Kind",
+        "Programme",
+        "File",
+        "SHA-256",
+        "New",
+        "Replaced",
+        "Unchanged",
+        "Warnings",
+    )
+    rows = [
+        (
+            e.at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            e.actor,
+            e.device,
+            e.kind.label,
+            e.programme_code,
+            e.file_name,
+            e.short_sha,
+            *(f"{n:,}" for n in (e.created, e.replaced, e.unchanged, e.warnings)),
+        )
+        for e in entries
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [c.rjust(w) if i >= 7 else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        print("  ".join(cells).rstrip())
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     from pmdesk.services.integrity import IntegrityService
 
@@ -343,6 +413,12 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not '{text}'")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -415,6 +491,54 @@ def build_parser() -> argparse.ArgumentParser:
     values_export.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
+
+    imports = command(
+        programme_commands, "import", cmd_programme_import, "create a programme from a package file"
+    )
+    imports.add_argument("file", metavar="FILE", help="programme package (pmdesk.programme/1 JSON)")
+    exports = command(programme_commands, "export", cmd_programme_export, "write a programme package")
+    exports.add_argument("code", metavar="CODE", help="programme code")
+    exports.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    exports.add_argument("--no-values", action="store_true", help="leave the data values out")
+
+    iptt = command(commands, "iptt", cmd_iptt, "show the indicator performance tracking table")
+    iptt.add_argument("code", metavar="CODE", help="programme code")
+    iptt.add_argument(
+        "--as-of", metavar="PERIOD", help="last period to include (default: the latest with data)"
+    )
+    iptt.add_argument("--site", metavar="CODE", help="only this site and the sites below it")
+    iptt.add_argument("--approved-only", action="store_true", help="count approved values only")
+    iptt.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    iptt.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    values = commands.add_parser(
+        "values", help="import or export data values", description="Import or export data values."
+    )
+    _global_options(values, top=False)
+    values_commands = values.add_subparsers(dest="values_command", metavar="ACTION", required=True)
+    values_import = command(
+        values_commands, "import", cmd_values_import, "import data values (all or nothing) from CSV or JSON"
+    )
+    values_import.add_argument("file", metavar="FILE", help="values file (.csv or .json)")
+    values_import.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
+    values_export = command(values_commands, "export", cmd_values_export, "export a programme's data values")
+    values_export.add_argument("code", metavar="CODE", help="programme code")
+    values_export.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    values_export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+    imports = command(
+        commands,
+        "imports",
+        cmd_imports,
+        "list the files imported (packages, logframes, values): when, by whom, SHA-256 and counts",
+    )
+    imports.add_argument("code", metavar="CODE", nargs="?", help="only the imports into this programme")
+    imports.add_argument(
+        "--limit", metavar="N", type=_positive, default=50, help="the N newest imports (default 50)"
+    )
+    imports.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
     shots = command(
         commands, "screenshots", cmd_screenshots, "save a PNG of each main screen on the demo programme"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.enums import ChangeReason
 from pmdesk.domain.errors import ValidationError
 from pmdesk.services.actor import Actor
+from pmdesk.services.import_log import ImportLogService
 from pmdesk.storage.models import HistoryRow
 
 
@@ -85,6 +86,8 @@ def record(
 class HistoryService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+        # Bulk imports are History too: one log row per file, not one History row per value.
+        self.imports = ImportLogService(sessions)
 
     def for_entity(self, entity_uuid: str) -> list[HistoryEntry]:
         """Every recorded change of one record, oldest first."""

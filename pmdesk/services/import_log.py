@@ -80,8 +80,15 @@ def file_sha256(path: Path) -> str:
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
-    """{'custom_periods': 2, 'values': 0} → '2 custom periods'."""
-    return ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in counts.items() if n)
+    """{'custom_periods': 2, 'people': 1, 'values': 0} → '2 custom periods, 1 person'."""
+    return ", ".join(f"{n:,} {_noun(kind, n)}" for kind, n in counts.items() if n)
+
+
+def _noun(kind: str, count: int) -> str:
+    words = kind.replace("_", " ")
+    if count != 1:
+        return words
+    return "person" if words == "people" else words.removesuffix("s")
 
 
 def record_import(

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import Cumulation, Direction, Frequency, ImportKind, Measure
 from pmdesk.domain.errors import Problem, ValidationError
+from pmdesk.formats.zip_guard import MB, NotAnArchive, PartLimit, UnsafeArchive, ZipLimits, read_directory
 from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import ImportedFile, file_sha256
 from pmdesk.services.programmes import CODE_RE
+from pmdesk.services.value_batch import ProgressFn
 from pmdesk.storage.models import ProgrammeRow
 
 log = logging.getLogger(__name__)
@@ -31,11 +33,20 @@ if TYPE_CHECKING:  # openpyxl and the package importer are loaded on first use, 
 
     from pmdesk.services.packages import PackageSummary
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-# A 50 MB zip can expand a thousandfold; an honest logframe does not come near this.
-MAX_EXPANDED_BYTES = 500 * 1024 * 1024
+MAX_FILE_BYTES = 50 * MB
+# Limits checked from the zip directory before openpyxl parses anything (pmdesk.formats.zip_guard).
+# openpyxl reads about 2 MB of sheet XML a second, so these bound the time a workbook can take;
+# a logframe of MAX_ROWS target rows, as Excel or openpyxl writes it, stays well inside them.
+MAX_EXPANDED_BYTES = 128 * MB
+MAX_SHEET_BYTES = 64 * MB  # one worksheet's XML, read a row at a time
+MAX_SHARED_TEXT_BYTES = 32 * MB  # sharedStrings.xml, which openpyxl holds in memory whole
+MAX_PART_BYTES = 16 * MB  # any other part: workbook, styles, drawings, images
+MAX_PARTS = 1000  # a template has 35
+MAX_RATIO = 100  # Apache POI's default too: honest sheet XML compresses about tenfold
 MAX_ROWS = 200_000
 MAX_COLUMNS = 100  # columns read from a header row; the rest of a sheet is ignored
+MAX_SHEETS_LISTED = 20  # sheet names a message lists; the rest are counted
+READ_REPORT_EVERY = 1000  # rows between progress reports (and chances to cancel) while reading
 TEMPLATE_ROWS = 1000  # rows the drop-downs of the template cover
 README_WIDTH = 100
 
@@ -858,7 +869,15 @@ def _iter_rows(sheet: Any, max_col: int) -> Iterator[tuple[int, tuple[Any, ...]]
     yield from enumerate(sheet.iter_rows(min_row=2, max_col=max_col), start=2)
 
 
-def _read_table(sheet: Any, spec: SheetSpec, reading: _Reading) -> list[_Row]:
+def _report(progress: ProgressFn | None, row: int, message: str) -> None:
+    """Every READ_REPORT_EVERY rows: `progress` raises (JobCancelled) once the user cancels."""
+    if progress is not None and not row % READ_REPORT_EVERY:
+        progress(row, 0, f"{message}: row {row:,}")
+
+
+def _read_table(
+    sheet: Any, spec: SheetSpec, reading: _Reading, progress: ProgressFn | None = None
+) -> list[_Row]:
     """The rows of a table sheet, each cell converted; problems go to `reading`."""
     header_cells = next(iter(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS)), ())
     positions: dict[str, int] = {}
@@ -882,6 +901,7 @@ def _read_table(sheet: Any, spec: SheetSpec, reading: _Reading) -> list[_Row]:
         return rows
     formulas = reading.formulas.get(spec.name, set())
     for number, cells in _iter_rows(sheet, width):
+        _report(progress, number, f"Reading the {spec.name} sheet")
         if number > MAX_ROWS + 1:
             reading.add(Where(spec.name), f"has more than {MAX_ROWS:,} rows; split the file")
             reading.bad_sheets.add(spec.name)
@@ -1126,15 +1146,17 @@ class LogframeImporter:
         """Import an .xlsx logframe in one transaction.
 
         Raises ValidationError (naming the file) listing every problem with its sheet, row and
-        column; nothing is written then. Refuses files that are not .xlsx workbooks or exceed 50 MB.
-        `progress` is passed to PackageService.import_package (what it raises rolls back).
+        column; nothing is written then. Refuses files that are not .xlsx workbooks, exceed 50 MB
+        or would expand beyond the limits above, judged from the zip directory before parsing.
+        `progress` is told every READ_REPORT_EVERY rows read, then passed to
+        PackageService.import_package; what it raises stops the import (and rolls back).
         """
         from pmdesk.services.packages import PackageService
 
         path = Path(path)
         source = path.name
         reading = _Reading()
-        programme, programme_rows, tables = _read_workbook(path, reading)
+        programme, programme_rows, tables = _read_workbook(path, reading, progress)
         package, origins = build_package(programme, programme_rows, tables, reading)
         service = PackageService(self._sessions, self._actor, self._database_path)
         if not reading.problems:
@@ -1222,19 +1244,33 @@ def _check_file(path: Path) -> None:
             source=source,
         )
     not_xlsx = "is not a valid Excel workbook (.xlsx): it may be damaged, or another kind of file renamed"
+    # Read when called, so that a test can lower one limit.
+    limits = ZipLimits(
+        max_parts=MAX_PARTS,
+        max_total_bytes=MAX_EXPANDED_BYTES,
+        max_part_bytes=MAX_PART_BYTES,
+        part_limits=(
+            PartLimit("xl/worksheets/sheet", MAX_SHEET_BYTES, "sheet"),
+            PartLimit("xl/sharedStrings.xml", MAX_SHARED_TEXT_BYTES, "shared text"),
+        ),
+        max_ratio=MAX_RATIO,
+    )
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-            expanded = sum(m.file_size for m in members)
-    except (zipfile.BadZipFile, OSError, ValueError):
+        members = read_directory(path, limits)
+    except NotAnArchive:
         raise ValidationError(not_xlsx, source=source) from None
-    if "xl/workbook.xml" not in names:
+    except UnsafeArchive as exc:
+        raise ValidationError(str(exc), source=source) from None
+    if "xl/workbook.xml" not in {m.filename for m in members}:
         raise ValidationError(not_xlsx, source=source)
-    if expanded > MAX_EXPANDED_BYTES:
-        raise ValidationError(
-            f"expands to {expanded // (1024 * 1024):,} MB when opened; refused as unsafe", source=source
-        )
+
+
+def _sheet_names(names: Sequence[str]) -> str:
+    """The sheets of a workbook for a message: all of a few, the count and the first of many."""
+    if len(names) <= MAX_SHEETS_LISTED:
+        return "sheets " + ", ".join(names)
+    first = ", ".join(names[:MAX_SHEETS_LISTED])
+    return f"{len(names):,} sheets: {first} and {len(names) - MAX_SHEETS_LISTED:,} more"
 
 
 def _sheets_by_name(workbook: Any) -> dict[str, Any]:
@@ -1267,8 +1303,9 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _formula_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """(row, column) of every formula cell of the template's sheets.
+def _formula_cells(path: Path, progress: ProgressFn | None = None) -> dict[str, set[tuple[int, int]]]:
+    """(row, column) of every formula cell of the template's sheets, in the rows and columns
+    that are read (MAX_ROWS, MAX_COLUMNS).
 
     Read with data_only=True, a formula that was never calculated (a file written by a script,
     not by Excel) reads as an empty cell; without this its value would silently go missing.
@@ -1283,38 +1320,54 @@ def _formula_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
             sheet = sheets.get(name.lower())
             if sheet is None:
                 continue
-            out[name] = {
-                (cell.row, cell.column)
-                for row in sheet.iter_rows()
-                for cell in row
-                if getattr(cell, "data_type", None) == "f"
-            }
+            found: set[tuple[int, int]] = set()
+            # The same caps as reading: past them a sheet is refused, so its formulas do not matter.
+            rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
+            for number, row in enumerate(rows, start=1):
+                _report(progress, number, f"Reading formulas on the {name} sheet")
+                found.update((c.row, c.column) for c in row if getattr(c, "data_type", None) == "f")
+            out[name] = found
         return out
     finally:
         workbook.close()
 
 
 def _read_workbook(
-    path: Path, reading: _Reading
+    path: Path, reading: _Reading, progress: ProgressFn | None = None
 ) -> tuple[dict[str, Any], dict[str, int], dict[str, list[_Row]]]:
     from openpyxl import load_workbook
 
     _check_file(path)
     source = path.name
+    # What `progress` raised (the GUI's JobCancelled) goes back to the caller as it is, not as
+    # an unreadable file.
+    raised: list[BaseException] = []
+
+    def tracked(done: int, total: int, message: str) -> None:
+        assert progress is not None
+        try:
+            progress(done, total, message)
+        except BaseException as exc:
+            raised.append(exc)
+            raise
+
+    report = tracked if progress is not None else None
+    if report is not None:
+        report(0, 0, f"Reading {source}")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a hostile or damaged file can make the parser raise anything
         raise ValidationError(_unreadable(exc), source=source) from None
     try:
         sheets = _sheets_by_name(workbook)
-        present = ", ".join(workbook.sheetnames)
+        present = _sheet_names(workbook.sheetnames)
         if _has_formulas(path):
-            reading.formulas = _formula_cells(path)
+            reading.formulas = _formula_cells(path, report)
         programme: dict[str, Any] = {}
         programme_rows: dict[str, int] = {}
         found = sheets.get(PROGRAMME.lower())
         if found is None:
-            reading.add(Where(PROGRAMME), f"is missing: the workbook has sheets {present}")
+            reading.add(Where(PROGRAMME), f"is missing: the workbook has {present}")
             reading.bad_sheets.add(PROGRAMME)
         else:
             programme, programme_rows = _read_programme(found, reading)
@@ -1323,13 +1376,15 @@ def _read_workbook(
             found = sheets.get(spec.name.lower())
             if found is None:
                 if spec.required:
-                    reading.add(Where(spec.name), f"is missing: the workbook has sheets {present}")
+                    reading.add(Where(spec.name), f"is missing: the workbook has {present}")
                     reading.bad_sheets.add(spec.name)
                 continue
-            tables[spec.name] = _read_table(found, spec, reading)
+            tables[spec.name] = _read_table(found, spec, reading, report)
     except ValidationError:
         raise
     except Exception as exc:  # read-only sheets are parsed lazily, so damage can surface here
+        if raised and exc is raised[-1]:
+            raise
         raise ValidationError(_unreadable(exc), source=source) from None
     finally:
         workbook.close()  # read-only mode keeps the file open (and locked on Windows) until closed
@@ -1350,4 +1405,8 @@ def _unreadable(exc: Exception) -> str:
             "declares XML entities or a document type inside the workbook, which spreadsheet "
             "programs never write; refused as unsafe"
         )
-    return f"cannot be read as an Excel workbook ({type(exc).__name__})"
+    log.info("openpyxl could not read a workbook", exc_info=exc)
+    return (
+        "cannot be read as an Excel workbook: it may be damaged, or written by a program that "
+        "does not follow the format; open it in Excel or LibreOffice and save it again"
+    )

@@ -223,6 +223,11 @@ class MainWindow(QMainWindow):
         )
         self.template_action = self._action("Excel logframe &template…", self.files.write_logframe_template)
         export_menu.addActions([self.export_package_action, self.export_values_action, self.template_action])
+        self.import_log_action = self._action(
+            "Import &log…",
+            self.show_import_log,
+            tip="The files imported: when, by whom, their SHA-256 and what they changed",
+        )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         for item in (
@@ -233,6 +238,7 @@ class MainWindow(QMainWindow):
             self.new_programme_action,
             import_menu,
             export_menu,
+            self.import_log_action,
             None,
             self.quit_action,
         ):
@@ -658,6 +664,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10_000)
 
     # -- help -------------------------------------------------------------------------------
+
+    def show_import_log(self) -> None:
+        if self._services is None:
+            return
+        from pmdesk.ui.widgets.import_log_dialog import ImportLogDialog
+
+        self.import_log_dialog = ImportLogDialog(self._services.history.imports, self._programme_code, self)
+        self.import_log_dialog.open()
 
     def _on_about_triggered(self) -> None:
         log = f"<p>Log file: {html.escape(str(self._log_path))}</p>" if self._log_path else ""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -254,6 +255,54 @@ def test_values_import_replaces_a_draft_value(
     after = iptt_json(capsys, demo_copy)
     packs = [next(i for i in d["indicators"] if i["code"] == "1.2.1") for d in (before, after)]
     assert packs[1]["periods"][-1]["actual"] < packs[0]["periods"][-1]["actual"]
+
+
+# -- imports ------------------------------------------------------------------------------------------
+
+
+def test_imports_lists_each_file_imported_and_no_dry_run(
+    capsys: pytest.CaptureFixture[str], demo_copy: Path, tmp_path: Path
+) -> None:
+    db = ("--db", str(demo_copy))
+    code, out, _ = run(capsys, *db, "imports")
+    assert (code, out) == (0, f"No imports recorded for {demo_copy.resolve()}.\n")  # the demo is no file
+    update = tmp_path / "update 1.json"
+    item = {"indicator": "1.2.1", "period": "2026Q2", "site": "LAK-01", "value": 0}
+    update.write_text(json.dumps({"programme": "DEMO-WASH", "values": [item]}), encoding="utf-8")
+    sha = hashlib.sha256(update.read_bytes()).hexdigest()
+    assert run(capsys, *db, "values", "import", "--dry-run", str(update))[0] == 0
+    code, out, _ = run(capsys, *db, "imports", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+
+    assert run(capsys, *db, "values", "import", str(update))[0] == 0
+    code, out, err = run(capsys, *db, "imports", "DEMO-WASH")
+    assert (code, err) == (0, "")
+    header, row = out.splitlines()
+    assert header.split() == [
+        "When", "Who", "Device", "Kind", "Programme", "File", "SHA-256", "New", "Replaced", "Unchanged", "Warnings",
+    ]  # fmt: skip
+    assert f"Data values  DEMO-WASH  update 1.json  {sha[:12]}…" in row
+    assert row.split()[-4:-1] == ["0", "1", "0"]  # new, replaced, unchanged
+    code, out, _ = run(capsys, *db, "imports", "DEMO-WASH", "--format", "json", "--limit", "1")
+    (entry,) = json.loads(out)
+    assert {k: entry[k] for k in ("kind", "file_name", "sha256", "programme", "created", "replaced")} == {
+        "kind": "values",
+        "file_name": "update 1.json",
+        "sha256": sha,
+        "programme": "DEMO-WASH",
+        "created": 0,
+        "replaced": 1,
+    }
+    assert entry["actor"] and entry["device_uuid"] and entry["at"].endswith("+00:00")
+    code, out, _ = run(capsys, *db, "imports", "OTHER")
+    assert (code, out) == (0, "No imports recorded for programme OTHER.\n")
+    assert run(capsys, *db, "imports", "--limit", "0")[0] == 2
+
+
+def test_imports_reads_without_writing(capsys: pytest.CaptureFixture[str], demo_file: Path) -> None:
+    before = demo_file.read_bytes()
+    assert run(capsys, "--db", str(demo_file), "imports", "--format", "json")[0] == 0
+    assert demo_file.read_bytes() == before
 
 
 # -- check and backup -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
@@ -43,18 +43,32 @@ def change_text(entry: HistoryEntry) -> str:
     return f"{field}: {entry.old or '—'} → {entry.new or '—'}"
 
 
+def _shortened(name: str, keep: int = 30) -> str:
+    """A long file name cut in the middle: its end tells files apart (the tooltip has it whole)."""
+    if len(name) <= keep:
+        return name
+    return f"{name[: keep // 2 - 1]}…{name[-(keep // 2) :]}"
+
+
 class EntryHistoryModel(QAbstractTableModel):
     def __init__(self, parent: Any = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self._rows: list[HistoryEntry] = []
+        self._imported_from: Mapping[datetime, str] = {}
         # Compact: the Change column also says when and who, on a second line (a narrow panel
         # shows that column and hides When and Who).
         self.compact = compact
 
-    def set_rows(self, rows: Sequence[HistoryEntry]) -> None:
-        """Entries as HistoryService gives them (oldest first); shown newest first."""
+    def set_rows(
+        self, rows: Sequence[HistoryEntry], imported_from: Mapping[datetime, str] | None = None
+    ) -> None:
+        """Entries as HistoryService gives them (oldest first); shown newest first.
+
+        `imported_from` names the file of the changes an import made, by the import's time.
+        """
         self.beginResetModel()
         self._rows = list(reversed(rows))
+        self._imported_from = dict(imported_from or {})
         self.endResetModel()
 
     def entry_at(self, row: int) -> HistoryEntry | None:
@@ -85,13 +99,20 @@ class EntryHistoryModel(QAbstractTableModel):
                 return entry.actor
             if column == COL_CHANGE:
                 change = change_text(entry).replace("\n", " ")
-                return f"{change}\n{local_time(entry.at)} · {entry.actor}" if self.compact else change
+                if not self.compact:
+                    return change
+                source = self._imported_from.get(entry.at)
+                imported = f"\nimport of {_shortened(source)}" if source else ""
+                return f"{change}\n{local_time(entry.at)} · {entry.actor}{imported}"
             if column == COL_REASON:
                 return " — ".join(filter(None, (entry.reason.replace("_", " "), entry.reason_text)))
             if column == COL_DEVICE:
                 return entry.device_uuid[:8]
         if role == Qt.ItemDataRole.ToolTipRole:
+            source = self._imported_from.get(entry.at)
+            how = f", importing {source}" if source else ""
             return (
-                f"{local_time(entry.at)} by {entry.actor} on device {entry.device_uuid}\n{change_text(entry)}"
+                f"{local_time(entry.at)} by {entry.actor} on device {entry.device_uuid}{how}\n"
+                f"{change_text(entry)}"
             )
         return None

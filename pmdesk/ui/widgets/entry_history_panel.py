@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -17,8 +18,10 @@ from pmdesk.ui.models.entry_rows import RowKind
 from pmdesk.ui.models.entry_style import STATUS_TEXT
 
 if TYPE_CHECKING:
+    from pmdesk.services.data_entry import ValueInfo
     from pmdesk.services.entry_grid import EntryGrid
     from pmdesk.services.history import HistoryService
+    from pmdesk.services.import_log import ImportLogEntry
     from pmdesk.ui.models.entry_rows import EntryRow
     from pmdesk.ui.models.entry_table_model import UnsavedInput
 
@@ -83,14 +86,13 @@ class EntryHistoryPanel(QWidget):
         if unsaved is not None:
             typed = "emptying the cell" if unsaved.clears else f"“{unsaved.typed}”"
             lines.append(f"<b>Not saved yet:</b> {html.escape(typed)} (why: the bar above the grid)")
+        imports = self._imports_of(value.uuid) if value is not None else []
         if value is not None:
             status = STATUS_TEXT[value.status]
             if value.status_reason:
                 status += f" — {value.status_reason}"
             lines.append(f"Status: {html.escape(status)}")
-            lines.append(
-                html.escape(f"Entered by {value.entered_by or 'unknown'}, {local_time(value.entered_at)}")
-            )
+            lines.append(_written_line(value, imports))
             if value.text:
                 lines.append(f"Text: {_paragraphs(value.text)}")
             if value.comment:
@@ -108,10 +110,28 @@ class EntryHistoryPanel(QWidget):
             self.empty_label.setText(f"The history could not be read: {exc}")
             self.empty_label.show()
             return
-        self.model.set_rows(entries)
+        self.model.set_rows(entries, {i.at: i.file_name for i in imports})
         self.empty_label.setVisible(not entries)
         self.empty_label.setText("Entered once; no change since." if not entries else "")
         self.table.resizeColumnToContents(COL_CHANGE)
+
+    def _imports_of(self, value_uuid: str) -> list[ImportLogEntry]:
+        try:
+            return self._history.imports.for_value(value_uuid)
+        except PmdeskError:  # the details and History still show; the import is a courtesy
+            return []
+
+
+def _written_line(value: ValueInfo, imports: Sequence[ImportLogEntry]) -> str:
+    """Who wrote the value as it is now; and from which file, when an import did."""
+    when, who = local_time(value.entered_at), value.entered_by or "unknown"
+    source = next((i for i in imports if i.at == value.entered_at), None)
+    if source is None:
+        return html.escape(f"Entered by {who}, {when}")
+    return (
+        f"{html.escape(f'Imported by {who}, {when}')}<br>from <b>{html.escape(source.file_name)}</b>, "
+        f"SHA-256 {source.short_sha} (File ▸ Import log)"
+    )
 
 
 def _paragraphs(text: str) -> str:
