@@ -492,53 +492,17 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
 
-    imports = command(
-        programme_commands, "import", cmd_programme_import, "create a programme from a package file"
-    )
-    imports.add_argument("file", metavar="FILE", help="programme package (pmdesk.programme/1 JSON)")
-    exports = command(programme_commands, "export", cmd_programme_export, "write a programme package")
-    exports.add_argument("code", metavar="CODE", help="programme code")
-    exports.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    exports.add_argument("--no-values", action="store_true", help="leave the data values out")
-
-    iptt = command(commands, "iptt", cmd_iptt, "show the indicator performance tracking table")
-    iptt.add_argument("code", metavar="CODE", help="programme code")
-    iptt.add_argument(
-        "--as-of", metavar="PERIOD", help="last period to include (default: the latest with data)"
-    )
-    iptt.add_argument("--site", metavar="CODE", help="only this site and the sites below it")
-    iptt.add_argument("--approved-only", action="store_true", help="count approved values only")
-    iptt.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
-    iptt.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-
-    values = commands.add_parser(
-        "values", help="import or export data values", description="Import or export data values."
-    )
-    _global_options(values, top=False)
-    values_commands = values.add_subparsers(dest="values_command", metavar="ACTION", required=True)
-    values_import = command(
-        values_commands, "import", cmd_values_import, "import data values (all or nothing) from CSV or JSON"
-    )
-    values_import.add_argument("file", metavar="FILE", help="values file (.csv or .json)")
-    values_import.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
-    values_export = command(values_commands, "export", cmd_values_export, "export a programme's data values")
-    values_export.add_argument("code", metavar="CODE", help="programme code")
-    values_export.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
-    values_export.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
-    )
-
-    imports = command(
+    import_log = command(
         commands,
         "imports",
         cmd_imports,
         "list the files imported (packages, logframes, values): when, by whom, SHA-256 and counts",
     )
-    imports.add_argument("code", metavar="CODE", nargs="?", help="only the imports into this programme")
-    imports.add_argument(
+    import_log.add_argument("code", metavar="CODE", nargs="?", help="only the imports into this programme")
+    import_log.add_argument(
         "--limit", metavar="N", type=_positive, default=50, help="the N newest imports (default 50)"
     )
-    imports.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    import_log.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
     shots = command(
         commands, "screenshots", cmd_screenshots, "save a PNG of each main screen on the demo programme"
