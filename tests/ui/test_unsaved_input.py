@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
@@ -17,12 +18,30 @@ from pmdesk.storage import database
 from pmdesk.storage.database import Database, open_database
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.models.entry_table_model import COL_COMMENT, COL_STATUS, COL_VALUE
+from pmdesk.ui.screens import targets_screen
 from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
+from pmdesk.ui.screens.targets_screen import TargetsScreen
+from tests.ui.programme_factory import CODE as P_TARGETS
+from tests.ui.programme_factory import Built
 from tests.ui.storage_failures import FullDisk, WriteLock
 from tests.ui.test_data_entry_screen import CTRL, FEMALE, MALE, Harness, P
+from tests.ui.test_targets_screen import Q1, Q2, ROW_11, ROW_12, FakeReason, _cell, _editor, _go, _type
 from tests.unit.builders import small_programme
 
 TIP = Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def fake_reason(monkeypatch: pytest.MonkeyPatch) -> FakeReason:
+    fake = FakeReason()
+    monkeypatch.setattr(targets_screen, "ask_reason", fake)
+    return fake
+
+
+def _targets(screen: TargetsScreen) -> dict[tuple[str, str], float]:
+    code = screen.programme_code
+    assert code is not None
+    return {(t.indicator_code, t.period): t.value for t in screen.services.targets.list_targets(code)}
 
 
 @pytest.fixture
@@ -202,3 +221,107 @@ def test_a_paste_while_the_database_is_locked_keeps_every_cell(harness: Harness,
     assert screen.retry_unsaved()
     assert {k: v.value for k, v in harness.values().items()} == {("1.1", "F"): 5.0, ("1.1", "M"): 6.0}
     assert screen.unsaved_count() == 0
+
+
+# -- the targets grid -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def targets(qtbot: QtBot, context: UiContext, small: Built) -> Iterator[TargetsScreen]:
+    screen = TargetsScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 700)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitExposed(screen)
+    screen.set_programme(small.code)
+    yield screen
+
+
+def type_target(qtbot: QtBot, screen: TargetsScreen, row: int, column: int, text: str) -> None:
+    """Type a target and Enter; the save runs once the editor has closed."""
+    before = screen.model.index(row, column).data(TIP)
+    _go(screen, row, column)
+    _type(screen, text)
+    QTest.keyClick(_editor(screen), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.model.index(row, column).data(TIP) != before)
+
+
+def test_a_target_typed_while_another_program_writes_is_kept_and_saved_once_it_is_done(
+    qtbot: QtBot, targets: TargetsScreen, fake_reason: FakeReason, db_path: Path
+) -> None:
+    lock = WriteLock(db_path)
+    type_target(qtbot, targets, ROW_12, Q1, "55")
+
+    assert _cell(targets, ROW_12, Q1) == "55%"  # what was typed, on screen
+    tip = str(targets.model.index(ROW_12, Q1).data(TIP))
+    assert "Not saved yet: " in tip and "is busy: another program" in tip and "You typed: 55" in tip
+    assert targets.model.index(ROW_12, Q1).data(Qt.ItemDataRole.DecorationRole)
+    banner = targets.unsaved_banner
+    assert banner.isVisible() and "1 value you typed is not saved yet" in banner.text
+    assert ("1.2", "2025Q1") not in _targets(targets)
+    # A change announced elsewhere reloads the grid: the input and its mark stay.
+    targets.context.signals.announce("framework", targets.programme_code)
+    assert _cell(targets, ROW_12, Q1) == "55%" and targets.model.unsaved_at(ROW_12, Q1) is not None
+
+    lock.release()  # PMDesk tries again by itself
+    qtbot.waitUntil(lambda: ("1.2", "2025Q1") in _targets(targets), timeout=15_000)
+    assert _targets(targets)[("1.2", "2025Q1")] == 55.0
+    assert _cell(targets, ROW_12, Q1) == "55%" and targets.model.unsaved_at(ROW_12, Q1) is None
+    assert "Not saved" not in str(targets.model.index(ROW_12, Q1).data(TIP))
+    assert not banner.isVisible()
+
+
+def test_a_changed_target_on_a_full_disk_keeps_its_reason_until_it_is_saved(
+    qtbot: QtBot, targets: TargetsScreen, fake_reason: FakeReason, db: Database, db_path: Path
+) -> None:
+    disk = FullDisk(db)
+    for n in range(400):
+        typed = str(1200 + n % 2)
+        type_target(qtbot, targets, ROW_11, Q2, typed)
+        if targets.model.unsaved_at(ROW_11, Q2) is not None:
+            break
+    else:
+        raise AssertionError("the disk never filled")
+    asked = len(fake_reason.asked)  # every change asked why, the one not saved too
+    saved_before = _targets(targets)[("1.1", "2025Q2")]
+    assert saved_before != float(typed)
+    assert _cell(targets, ROW_11, Q2) == f"1,{typed[1:]}"
+    tip = str(targets.model.index(ROW_11, Q2).data(TIP))
+    assert "The disk holding pmdesk-test.sqlite is full" in tip
+    banner = targets.unsaved_banner
+    assert "Free some space" in banner.text and not targets.unsaved.is_retrying_by_itself
+
+    # To a site's targets and back: the input waits, and shows again.
+    targets.level_combo.setCurrentIndex(targets.level_combo.findData("S1"))
+    assert targets.model.unsaved_at(ROW_11, Q2) is None and banner.isVisible()
+    targets.level_combo.setCurrentIndex(0)
+    assert _cell(targets, ROW_11, Q2) == f"1,{typed[1:]}" and targets.model.unsaved_at(ROW_11, Q2)
+
+    disk.free()
+    qtbot.mouseClick(banner.retry_button, Qt.MouseButton.LeftButton)
+    assert _targets(targets)[("1.1", "2025Q2")] == float(typed)
+    assert len(fake_reason.asked) == asked  # the reason given is the one saved; not asked again
+    uuid = next(
+        t.uuid
+        for t in targets.services.targets.list_targets(P_TARGETS)
+        if (t.indicator_code, t.period) == ("1.1", "2025Q2")
+    )
+    last = targets.services.history.for_entity(uuid)[-1]
+    assert (last.new, last.reason) == (typed, "budget_realignment")
+    assert targets.model.unsaved_at(ROW_11, Q2) is None and not banner.isVisible()
+
+
+def test_typing_the_saved_target_back_or_delete_drops_the_one_not_saved(
+    qtbot: QtBot, targets: TargetsScreen, fake_reason: FakeReason, db_path: Path
+) -> None:
+    lock = WriteLock(db_path)
+    type_target(qtbot, targets, ROW_11, Q1, "1500")
+    assert targets.unsaved_count() == 1
+    type_target(qtbot, targets, ROW_11, Q1, "1000")  # the saved target: nothing to save
+    assert targets.unsaved_count() == 0 and _cell(targets, ROW_11, Q1) == "1,000"
+    type_target(qtbot, targets, ROW_12, Q1, "55")
+    _go(targets, ROW_12, Q1)
+    QTest.keyClick(targets.table_view, Qt.Key.Key_Delete)
+    assert targets.unsaved_count() == 0 and _cell(targets, ROW_12, Q1) == ""
+    lock.release()

@@ -15,6 +15,7 @@ from pmdesk.domain.enums import ChangeReason, Cumulation, Direction, Measure
 from pmdesk.domain.iptt import IndicatorSpec, PeriodInput, compute_indicator
 from pmdesk.ui.formatting import display_locale, format_number
 from pmdesk.ui.models.iptt_table_model import RESULT_SHADES, TEXT_ON_COLOUR
+from pmdesk.ui.unsaved import cell_tooltip, not_saved_brush, not_saved_icon
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period
@@ -91,6 +92,16 @@ class TargetEdit:
         return self.old is not None
 
 
+@dataclass(frozen=True)
+class UnsavedTarget:
+    """A target typed that the database did not take yet (locked, disk full)."""
+
+    value: float | None  # None: clearing the target
+    typed: str
+    reason: str  # why it is not saved, in plain words
+    is_transient: bool = False
+
+
 def lines_of(results: Sequence[ResultInfo], indicators: Sequence[IndicatorInfo]) -> list[TargetLine]:
     """Each result (in framework order) followed by its indicators."""
     by_result: dict[str, list[IndicatorInfo]] = {}
@@ -139,6 +150,7 @@ def edit_text(value: float | None) -> str:
 class TargetsTableModel(QAbstractTableModel):
     target_edited = Signal(object)  # TargetEdit: a valid change, for the screen to save
     edit_refused = Signal(str)  # why a typed value was not accepted
+    unsaved_reverted = Signal(str, str)  # (indicator, period): the saved value typed over input not saved
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -149,6 +161,7 @@ class TargetsTableModel(QAbstractTableModel):
         self._targets: dict[tuple[str, str], TargetInfo] = {}
         self._lops: dict[str, float | None] = {}
         self._changed: set[str] = set()  # target uuids with History entries
+        self._unsaved: dict[tuple[str, str], UnsavedTarget] = {}
         self._history: HistoryLookup | None = None
         self._history_cache: dict[str, HistoryEntry | None] = {}
         self._locale = display_locale()
@@ -166,8 +179,10 @@ class TargetsTableModel(QAbstractTableModel):
         site_code: str | None = None,
         changed: Collection[str] = (),
     ) -> None:
-        """Show the targets of a programme (site_code None) or of one site."""
+        """Show the targets of a programme (site_code None) or of one site; marks of input not
+        saved yet are dropped (their owner marks them again)."""
         self.beginResetModel()
+        self._unsaved.clear()
         self._programme_code = programme_code
         self._site_code = site_code
         self._lines = list(lines)
@@ -196,6 +211,7 @@ class TargetsTableModel(QAbstractTableModel):
     ) -> None:
         """A target was saved (or cleared: None); `changed` says History now has an entry for it."""
         key = (indicator_code, period)
+        self._unsaved.pop(key, None)
         old = self._targets.pop(key, None)
         if old is not None:
             self._history_cache.pop(old.uuid, None)
@@ -212,6 +228,24 @@ class TargetsTableModel(QAbstractTableModel):
         self._lops[indicator_code] = self._derive_lop(line.indicator)
         self.dataChanged.emit(self.index(row, column), self.index(row, column))
         self.dataChanged.emit(self.index(row, self.lop_column), self.index(row, self.lop_column))
+
+    def set_unsaved(self, indicator_code: str, period: str, typed: UnsavedTarget | None) -> None:
+        """Show (or stop showing) a target typed that the database did not take yet."""
+        key = (indicator_code, period)
+        if typed is None:
+            if self._unsaved.pop(key, None) is None:
+                return
+        else:
+            self._unsaved[key] = typed
+        row, column = self.row_of(indicator_code), self.column_of(period)
+        if row >= 0 and column >= 0:
+            self.dataChanged.emit(self.index(row, column), self.index(row, column))
+
+    def unsaved_at(self, row: int, column: int) -> UnsavedTarget | None:
+        indicator, period = self.indicator_at(row), self.period_at(column)
+        if indicator is None or period is None:
+            return None
+        return self._unsaved.get((indicator.code, period.code))
 
     @property
     def programme_code(self) -> str:
@@ -380,6 +414,10 @@ class TargetsTableModel(QAbstractTableModel):
             return False
         if edit is not None:
             self.target_edited.emit(edit)
+        elif self.unsaved_at(index.row(), index.column()) is not None:
+            indicator, period = self.indicator_at(index.row()), self.period_at(index.column())
+            assert indicator is not None and period is not None
+            self.unsaved_reverted.emit(indicator.code, period.code)
         return True
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -417,6 +455,11 @@ class TargetsTableModel(QAbstractTableModel):
     def _indicator_data(self, indicator: TargetIndicator, row: int, column: int, role: int) -> Any:
         period = self.period_at(column)
         target = self._targets.get((indicator.code, period.code)) if period is not None else None
+        typed = self._unsaved.get((indicator.code, period.code)) if period is not None else None
+        if typed is not None:
+            found = self._unsaved_data(indicator, row, column, role, typed)
+            if found is not None:
+                return found
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(indicator, column, target)
         if role == Qt.ItemDataRole.EditRole:
@@ -442,6 +485,32 @@ class TargetsTableModel(QAbstractTableModel):
             return target is not None and target.uuid in self._changed
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(indicator, row, column, target)
+        return None
+
+    def _unsaved_data(
+        self, indicator: TargetIndicator, row: int, column: int, role: int, typed: UnsavedTarget
+    ) -> Any:
+        """The roles a cell holding a target not saved yet answers differently; None: as usual."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            if typed.value is None:
+                return ""
+            return format_number(typed.value, percent=indicator.is_percent, locale=self._locale)
+        if role == Qt.ItemDataRole.EditRole:
+            return edit_text(typed.value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [self.cell_name(row, column)]
+            lines += cell_tooltip(typed.reason, typed.typed or "(cleared)", typed.is_transient)
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return not_saved_brush()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(TEXT_ON_COLOUR)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.DecorationRole:
+            return not_saved_icon()
         return None
 
     def _display(self, indicator: TargetIndicator, column: int, target: TargetInfo | None) -> str:

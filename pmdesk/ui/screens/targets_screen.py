@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Targets: an indicators × periods grid, programme level or per site, typed like a spreadsheet."""
+"""Targets: an indicators × periods grid, programme level or per site, typed like a spreadsheet;
+a target the database does not take yet (locked, disk full) stays on screen and is retried."""
 
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import Status
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.services.targets import TargetChange
 from pmdesk.ui.models.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR
 from pmdesk.ui.models.targets_clipboard import (
@@ -35,16 +37,21 @@ from pmdesk.ui.models.targets_table_model import (
     FIRST_PERIOD_COL,
     TargetEdit,
     TargetsTableModel,
+    UnsavedTarget,
+    edit_text,
     lines_of,
 )
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.unsaved import PendingWrite, PendingWrites
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.reason_dialog import ask_reason
 from pmdesk.ui.widgets.targets_table_view import TargetsTableView
+from pmdesk.ui.widgets.unsaved_banner import UnsavedBanner
 
 if TYPE_CHECKING:
     from pmdesk.services.history import Reason
+    from pmdesk.services.targets import TargetInfo
     from pmdesk.ui.context import UiContext
 
 PROGRAMME_LEVEL = "Programme level"
@@ -67,7 +74,14 @@ class TargetsScreen(Screen):
         self._pending: deque[TargetEdit] = deque()
         self._saving = False
         self._announcing = False
+        # Targets the database did not take, of any programme and level, with their reasons:
+        # they stay until saved or dropped by the user, whatever the grid shows meanwhile.
+        self.unsaved = PendingWrites(self)
+        self.unsaved.saved.connect(self._on_retry_saved)
+        self.unsaved.refused.connect(self._on_retry_refused)
+        self.unsaved.changed.connect(self._show_unsaved)
         self._build()
+        self.model.unsaved_reverted.connect(self._on_unsaved_reverted)
         # Queued: the reason dialog must not open while the cell editor is still being closed.
         self.model.target_edited.connect(self._on_target_edited, Qt.ConnectionType.QueuedConnection)
         self.model.edit_refused.connect(self.show_error)
@@ -95,6 +109,8 @@ class TargetsScreen(Screen):
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.hide()
+        self.unsaved_banner = UnsavedBanner(self.unsaved, self)
+        self.unsaved_banner.install_shortcut(self)
 
         self.table_view = TargetsTableView(self)
         self.table_view.setModel(self.model)
@@ -121,6 +137,7 @@ class TargetsScreen(Screen):
         layout.addWidget(self.title_label)
         layout.addLayout(controls)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.unsaved_banner)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.hint_label)
         self._apply_fonts()
@@ -191,6 +208,7 @@ class TargetsScreen(Screen):
         self.model.set_rows(
             code, lines_of(results, indicators), periods, targets, site_code=self.site_code, changed=changed
         )
+        self._show_unsaved()
         if not indicators:
             self._show_empty(
                 "This programme has no indicators yet.\n"
@@ -338,34 +356,96 @@ class TargetsScreen(Screen):
             if reason is None:
                 self.show_info(f"{edit.cell}: unchanged, still {old_text}.")
                 return
-        targets = self.services.targets
         try:
-            if edit.new is None:
-                assert reason is not None
-                targets.clear_target(
-                    edit.programme_code,
-                    edit.indicator_code,
-                    edit.period,
-                    site_code=edit.site_code,
-                    reason=reason,
-                )
-                saved = None
-            else:
-                saved = targets.set_target(
-                    edit.programme_code,
-                    edit.indicator_code,
-                    edit.period,
-                    edit.new,
-                    site_code=edit.site_code,
-                    reason=reason,
-                )
+            saved = self._write(edit, reason)
+        except StorageError as exc:
+            self._hold(edit, reason, exc)
+            self.show_info(f"{edit.cell}: not saved yet ({old_text} → {new_text}), kept on screen.")
+            return
         except PmdeskError as exc:
             self.show_error(f"{edit.cell}: not saved — {exc}")
             return
+        self.unsaved.discard(_key(edit))  # what waited there is replaced by this
         if self._is_shown(edit.programme_code, edit.site_code):
             self.model.apply_saved(edit.indicator_code, edit.period, saved, changed=reason is not None)
         self.show_info(f"{edit.cell}: {'cleared' if saved is None else 'saved'} ({old_text} → {new_text}).")
         self._announce()
+        self.unsaved.retry_soon()  # the database took this one: the cause has gone
+
+    def _write(self, edit: TargetEdit, reason: Reason | None) -> TargetInfo | None:
+        targets = self.services.targets
+        if edit.new is None:
+            assert reason is not None
+            targets.clear_target(
+                edit.programme_code, edit.indicator_code, edit.period, site_code=edit.site_code, reason=reason
+            )
+            return None
+        return targets.set_target(
+            edit.programme_code,
+            edit.indicator_code,
+            edit.period,
+            edit.new,
+            site_code=edit.site_code,
+            reason=reason,
+        )
+
+    # -- targets the database did not take yet ----------------------------------------------
+
+    def _hold(self, edit: TargetEdit, reason: Reason | None, error: StorageError) -> None:
+        """Keep a target the database refused for now, with the reason already given for it."""
+        row = self.model.row_of(edit.indicator_code)
+        self.unsaved.enqueue(
+            _key(edit),
+            partial(self._write, edit, reason),
+            f"{edit.cell}, {self._level_name()}: {self.model.format_value(row, edit.new)}",
+            error,
+            (edit, reason),
+        )
+
+    def _show_unsaved(self) -> None:
+        for item in self.unsaved.writes():
+            edit, _reason = _held(item)
+            if self._is_shown(edit.programme_code, edit.site_code):
+                typed = UnsavedTarget(edit.new, edit_text(edit.new), str(item.error), item.error.is_transient)
+                self.model.set_unsaved(edit.indicator_code, edit.period, typed)
+
+    def _drop_unsaved(self, indicator_code: str, period: str) -> bool:
+        key = (self.model.programme_code, self.model.site_code, indicator_code, period)
+        dropped = self.unsaved.discard(key) is not None
+        self.model.set_unsaved(indicator_code, period, None)
+        return dropped
+
+    def _on_unsaved_reverted(self, indicator_code: str, period: str) -> None:
+        if self._drop_unsaved(indicator_code, period):
+            self.show_info("Back to the saved target; the one typed before, not saved, is dropped.")
+
+    def _on_retry_saved(self, item: PendingWrite, saved: TargetInfo | None) -> None:
+        edit, reason = _held(item)
+        if self._is_shown(edit.programme_code, edit.site_code):
+            self.model.apply_saved(edit.indicator_code, edit.period, saved, changed=reason is not None)
+        self.show_info(f"{edit.cell}: {'cleared' if saved is None else 'saved'} now.")
+        self._announce()
+
+    def _on_retry_refused(self, item: PendingWrite, error: Exception) -> None:
+        edit, _reason = _held(item)
+        if self._is_shown(edit.programme_code, edit.site_code):
+            self.model.set_unsaved(edit.indicator_code, edit.period, None)
+        why = (
+            str(error) if isinstance(error, PmdeskError) else "an unexpected error (details in the log file)"
+        )
+        self.show_error(f"{edit.cell}: not saved — {why}")
+
+    def unsaved_count(self) -> int:
+        return len(self.unsaved)
+
+    def unsaved_reason(self) -> str:
+        return self.unsaved.reason
+
+    def retry_unsaved(self) -> bool:
+        return self.unsaved.retry_now()
+
+    def discard_unsaved(self) -> None:
+        self.unsaved.clear()
 
     def _describe(self, edit: TargetEdit) -> str:
         indicator = self.model.indicator_at(self.model.row_of(edit.indicator_code))
@@ -389,6 +469,12 @@ class TargetsScreen(Screen):
         return sorted((i.row(), i.column()) for i in indexes)
 
     def _on_clear_requested(self) -> None:
+        # Delete empties the cell: a target typed there and not saved yet goes first.
+        dropped = 0
+        for row, column in self._selected():
+            indicator, period = self.model.indicator_at(row), self.model.period_at(column)
+            if indicator is not None and period is not None and self.model.unsaved_at(row, column):
+                dropped += self._drop_unsaved(indicator.code, period.code)
         edits = [
             edit
             for row, column in self._selected()
@@ -396,7 +482,11 @@ class TargetsScreen(Screen):
             and (edit := self.model.edit_for(row, column, "")) is not None
         ]
         if not edits:
-            self.show_info("There is no saved target to clear in the selected cells.")
+            self.show_info(
+                f"Dropped {dropped} target(s) typed there and not saved."
+                if dropped
+                else "There is no saved target to clear in the selected cells."
+            )
             return
         if len(edits) == 1:
             self._on_target_edited(edits[0])  # clear_target, after asking why
@@ -456,13 +546,22 @@ class TargetsScreen(Screen):
         changes = [TargetChange(e.indicator_code, e.period, e.new) for e in edits]
         try:
             saved = self.services.targets.apply_targets(programme, changes, site_code=site, reason=reason)
+        except StorageError as exc:
+            # Kept cell by cell, each with the reason given for the lot: a cell typed again later
+            # replaces only its own.
+            for edit in edits:
+                self._hold(edit, reason if edit.needs_reason else None, exc)
+            self.show_info(f"{len(edits)} targets not saved yet, kept on screen.")
+            return
         except PmdeskError as exc:
             self.show_error(f"Nothing was saved: {exc}")
             return
         for edit, target in zip(edits, saved):
+            self.unsaved.discard(_key(edit))
             self.model.apply_saved(edit.indicator_code, edit.period, target, changed=edit.needs_reason)
         self.show_info(done)
         self._announce()
+        self.unsaved.retry_soon()
 
     def _on_copy_requested(self) -> None:
         selected = self._selected()
@@ -478,3 +577,12 @@ class TargetsScreen(Screen):
             self._apply_fonts()
             if self.model.rowCount():
                 QTimer.singleShot(0, self, self._fit_columns)
+
+
+def _key(edit: TargetEdit) -> tuple[str, str | None, str, str]:
+    """Where a target waits: one write per cell of a level."""
+    return (edit.programme_code, edit.site_code, edit.indicator_code, edit.period)
+
+
+def _held(item: PendingWrite) -> tuple[TargetEdit, Reason | None]:
+    return cast("tuple[TargetEdit, Reason | None]", item.payload)

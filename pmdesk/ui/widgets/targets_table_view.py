@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter, QPolygonF
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.ui.models.targets_table_model import FIRST_PERIOD_COL, HAS_HISTORY_ROLE, TargetsTableModel
+from pmdesk.ui.unsaved import NOT_SAVED_FRAME
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -69,6 +70,13 @@ class TargetCellDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         super().paint(painter, option, index)
+        model = index.model()
+        if isinstance(model, TargetsTableModel) and model.unsaved_at(index.row(), index.column()):
+            # A frame as well as the stripes: it stays visible under the selection.
+            painter.save()
+            painter.setPen(QPen(QColor(NOT_SAVED_FRAME), 2, Qt.PenStyle.DashLine))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))  # type: ignore[attr-defined]
+            painter.restore()
         if index.data(HAS_HISTORY_ROLE):
             rect = option.rect  # type: ignore[attr-defined]
             size = max(5, option.fontMetrics.height() // 3)  # type: ignore[attr-defined]
