@@ -10,17 +10,26 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from pmdesk.app import build_services
+from pmdesk.domain.enums import ChangeReason, ValueStatus
+from pmdesk.services.history import Reason
 from pmdesk.storage import database
 from pmdesk.storage.database import Database, open_database
-from pmdesk.ui.context import UiContext
+from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.models.entry_table_model import COL_COMMENT, COL_STATUS, COL_VALUE
+from pmdesk.ui.models.people_table_model import COL_ROLE as PERSON_ROLE
 from pmdesk.ui.screens import targets_screen
 from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
+from pmdesk.ui.screens.sites_screen import SitesScreen
 from pmdesk.ui.screens.targets_screen import TargetsScreen
+from pmdesk.ui.widgets import entry_dialogs, indicator_dialog
+from pmdesk.ui.widgets.indicator_dialog import IndicatorDialog
+from pmdesk.ui.widgets.person_dialog import PersonDialog
+from pmdesk.ui.widgets.programme_dialog import ProgrammeDialog
+from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import CODE as P_TARGETS
 from tests.ui.programme_factory import Built
 from tests.ui.storage_failures import FullDisk, WriteLock
@@ -29,6 +38,7 @@ from tests.ui.test_targets_screen import Q1, Q2, ROW_11, ROW_12, FakeReason, _ce
 from tests.unit.builders import small_programme
 
 TIP = Qt.ItemDataRole.ToolTipRole
+BUDGET = Reason(ChangeReason.BUDGET_REALIGNMENT)
 
 
 @pytest.fixture
@@ -325,3 +335,130 @@ def test_typing_the_saved_target_back_or_delete_drops_the_one_not_saved(
     QTest.keyClick(targets.table_view, Qt.Key.Key_Delete)
     assert targets.unsaved_count() == 0 and _cell(targets, ROW_12, Q1) == ""
     lock.release()
+
+
+# -- dialogs ----------------------------------------------------------------------------------
+
+
+def test_the_indicator_dialog_keeps_everything_typed_while_the_database_is_locked(
+    qtbot: QtBot, services: Services, small: Built, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def reason(parent: object, what: str, old: str, new: str) -> Reason:
+        asked.append(what)
+        return BUDGET
+
+    monkeypatch.setattr(indicator_dialog, "ask_reason", reason)
+    framework = services.framework
+    before = framework.get_indicator(small.code, "1.2")
+    dialog = IndicatorDialog(
+        framework,
+        small.code,
+        framework.list_results(small.code),
+        framework.list_disaggregations(small.code),
+        (),
+        indicator=before,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name_edit.setText("Households treating water at home")
+    dialog.baseline_value_edit.setText("45")  # 40 before: a reason is asked
+
+    lock = WriteLock(db_path)
+    dialog.accept()  # OK
+    assert dialog.isVisible() and dialog.saved is None
+    message = dialog.error_banner.message
+    assert "is busy: another program" in message
+    assert "Everything you typed is still here: press OK to try again." in message
+    assert dialog.name_edit.text() == "Households treating water at home"
+    assert dialog.baseline_value_edit.text() == "45"
+    assert framework.get_indicator(small.code, "1.2").data == before.data
+
+    lock.release()
+    dialog.accept()  # OK again
+    assert dialog.saved is not None and not dialog.isVisible()
+    assert asked == ["Baseline of indicator 1.2"]  # the reason given is kept, not asked twice
+    after = framework.get_indicator(small.code, "1.2").data
+    assert (after.name, after.baseline_value) == ("Households treating water at home", 45.0)
+
+
+def test_the_programme_dialog_keeps_everything_typed_while_the_database_is_locked(
+    qtbot: QtBot, services: Services, workers: Workers, db_path: Path
+) -> None:
+    dialog = ProgrammeDialog(services.programmes, workers)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.code_edit.setText("AG-02")
+    dialog.name_edit.setText("Farmers' markets")
+    dialog.donor_edit.setText("Harvest Fund")
+
+    lock = WriteLock(db_path)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # saved by a job
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled() and not dialog.error_label.isHidden())
+    text = dialog.error_label.text()
+    assert "is busy: another program" in text
+    assert "Everything you typed is still here: press “Create programme” to try again." in text
+    assert dialog.isVisible()
+    assert (dialog.code_edit.text(), dialog.name_edit.text(), dialog.donor_edit.text()) == (
+        "AG-02",
+        "Farmers' markets",
+        "Harvest Fund",
+    )
+    assert [p.code for p in services.programmes.list_programmes()] == []
+
+    lock.release()
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    created = services.programmes.get("AG-02")
+    assert (created.name, created.donor) == ("Farmers' markets", "Harvest Fund")
+
+
+def test_a_return_reason_is_asked_again_with_what_was_typed_while_the_database_is_locked(
+    harness: Harness, qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness.go(FEMALE)
+    harness.type("12")
+    harness.context.services.entry.submit(P, "N01", "2025Q1")
+    harness.screen.refresh()
+    lock = WriteLock(db_path)
+    asked: list[tuple[str, str]] = []
+
+    def reason(parent: object, title: str, message: str, ok: str, text: str = "", problem: str = "") -> str:
+        asked.append((text, problem))
+        if len(asked) == 2:
+            lock.release()  # the user closed the other program, then pressed Return again
+        return text or "Male count missing"
+
+    monkeypatch.setattr(entry_dialogs, "ask_reason", reason)
+    harness.screen.workflow.return_values()
+    assert len(asked) == 2
+    assert asked[1][0] == "Male count missing"  # not to be typed again
+    assert "is busy: another program" in asked[1][1] and "press “Return” to try again" in asked[1][1]
+    value = harness.values()[("1.1", "F")]
+    assert (value.status, value.status_reason) == (ValueStatus.RETURNED, "Male count missing")
+
+
+def test_a_person_edited_in_place_goes_to_the_dialog_when_the_database_is_locked(
+    qtbot: QtBot, context: UiContext, small: Built, db_path: Path
+) -> None:
+    screen = SitesScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.set_programme(small.code)
+    sites = context.services.sites
+    sites.save_person(small.code, "amina", "Amina Yusuf")
+    screen.refresh()
+    model = screen.people_model
+
+    lock = WriteLock(db_path)
+    assert not model.setData(model.index(0, PERSON_ROLE), "M&E officer")
+    qtbot.waitUntil(lambda: isinstance(screen.dialog, PersonDialog))
+    dialog = screen.dialog
+    assert isinstance(dialog, PersonDialog)
+    assert dialog.role_edit.text() == "M&E officer"  # what was typed, kept
+    assert "is busy: another program" in dialog.error_label.text()
+    lock.release()
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert sites.list_people(small.code)[0].role == "M&E officer"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import PersonInfo
@@ -32,10 +32,12 @@ _Index = QModelIndex | QPersistentModelIndex
 
 class PeopleTableModel(QAbstractTableModel):
     """Rows of PersonInfo (frozen). An edit goes through `saver` at once; a refusal leaves the row
-    as it was and is reported through `edit_refused`. The code is the person's key: read-only."""
+    as it was and is reported through `edit_refused`, or `edit_not_stored` with what was typed
+    when the database did not take it (locked, disk full). The code is the person's key: read-only."""
 
     person_saved = Signal(object)  # PersonInfo as stored
     edit_refused = Signal(object)  # the PmdeskError the saver raised
+    edit_not_stored = Signal(object, object)  # (the StorageError, the PersonInfo as typed)
 
     def __init__(self, saver: PersonSaver | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -97,8 +99,12 @@ class PeopleTableModel(QAbstractTableModel):
             return False
         if self._saver is None:
             return False
+        typed = replace(person, **{field_name: text})  # type: ignore[arg-type]
         try:
-            saved = self._saver(replace(person, **{field_name: text}))  # type: ignore[arg-type]
+            saved = self._saver(typed)
+        except StorageError as exc:
+            self.edit_not_stored.emit(exc, typed)
+            return False
         except PmdeskError as exc:
             self.edit_refused.emit(exc)
             return False

@@ -55,6 +55,10 @@ class SitesScreen(Screen):
         self.people_model = PeopleTableModel(self._save_person_in_place, self)
         self.people_model.person_saved.connect(self._on_person_saved_in_place)
         self.people_model.edit_refused.connect(self._on_person_edit_refused)
+        # Queued: the dialog opens once the cell editor has closed.
+        self.people_model.edit_not_stored.connect(
+            self._on_person_edit_not_stored, Qt.ConnectionType.QueuedConnection
+        )
         self._build()
         self._update_actions()
 
@@ -402,6 +406,21 @@ class SitesScreen(Screen):
 
     def _on_person_edit_refused(self, error: PmdeskError) -> None:
         self.show_message(f"Not saved: {readable_error(error)}")
+
+    def _on_person_edit_not_stored(self, error: PmdeskError, typed: PersonInfo) -> None:
+        """The database did not take an edit made in the table: it goes to the person's dialog,
+        which says why and saves it on OK, rather than being lost."""
+        programme = self.programme_code
+        if programme is None or self.dialog is not None:
+            self.show_message(f"Not saved: {readable_error(error)}")
+            return
+
+        def submit(code: str, name: str, organisation: str, role: str, email: str) -> None:
+            self.services.sites.save_person(programme, code, name, organisation, role, email)
+
+        dialog = PersonDialog(submit, typed, parent=self)
+        dialog.show_failure(error)
+        self._run_dialog(dialog, lambda: self._after_person_write(typed.code, f"{typed.code} saved."))
 
     def _on_person_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if index.isValid():

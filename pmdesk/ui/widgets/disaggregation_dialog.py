@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.ui.models.framework_dialog_models import (
     DISAGG_COL_OPTIONS,
     OPTION_COL_CODE,
@@ -32,6 +32,7 @@ from pmdesk.ui.models.framework_dialog_models import (
     DisaggregationListModel,
     OptionTableModel,
 )
+from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets.framework_form import ErrorBanner, error_lines, note_label
 
 if TYPE_CHECKING:
@@ -284,6 +285,9 @@ class DisaggregationEditDialog(QDialog):
                 self.name_edit.text().strip(),
                 self.option_model.options(),
             )
+        except StorageError as exc:
+            self.error_banner.show_message(storage_failure_text(exc))
+            return
         except PmdeskError as exc:
             text, fields = error_lines(exc, FIELD_LABELS)
             self.error_banner.show_message(text)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.ui.models.entry_style import ERROR_COLOUR, TEXT_ON_COLOUR
+
 
 class TextDialog(QDialog):
     """A message, a few lines of text to type, OK and Cancel; Ctrl+Enter is OK."""
@@ -33,6 +35,7 @@ class TextDialog(QDialog):
         *,
         required: bool,
         ok_text: str = "OK",
+        problem: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -60,6 +63,14 @@ class TextDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self._accept_if_ok)
         layout = QVBoxLayout(self)
+        if problem:  # why the last OK did not go through; what was typed is back in the field
+            self.problem_label = QLabel(problem, self)
+            self.problem_label.setWordWrap(True)
+            self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.problem_label.setStyleSheet(
+                f"background: {ERROR_COLOUR}; color: {TEXT_ON_COLOUR}; padding: 6px; border-radius: 3px;"
+            )
+            layout.addWidget(self.problem_label)
         layout.addWidget(intro)
         layout.addWidget(label)
         layout.addWidget(self.text_edit)
@@ -80,8 +91,25 @@ class TextDialog(QDialog):
             self.accept()
 
 
-def reason_dialog(title: str, message: str, ok_text: str, parent: QWidget | None = None) -> TextDialog:
-    return TextDialog(title, message, "&Reason (required):", required=True, ok_text=ok_text, parent=parent)
+def reason_dialog(
+    title: str,
+    message: str,
+    ok_text: str,
+    parent: QWidget | None = None,
+    *,
+    text: str = "",
+    problem: str = "",
+) -> TextDialog:
+    return TextDialog(
+        title,
+        message,
+        "&Reason (required):",
+        text,
+        required=True,
+        ok_text=ok_text,
+        problem=problem,
+        parent=parent,
+    )
 
 
 def comment_dialog(label: str, warnings: str, comment: str, parent: QWidget | None = None) -> TextDialog:
@@ -102,9 +130,12 @@ def comment_dialog(label: str, warnings: str, comment: str, parent: QWidget | No
     )
 
 
-def ask_reason(parent: QWidget | None, title: str, message: str, ok_text: str) -> str | None:
-    """The reason typed, or None if the user cancelled."""
-    dialog = reason_dialog(title, message, ok_text, parent)
+def ask_reason(
+    parent: QWidget | None, title: str, message: str, ok_text: str, *, text: str = "", problem: str = ""
+) -> str | None:
+    """The reason typed, or None if the user cancelled; `text` and `problem` bring back a reason
+    whose step failed, and why."""
+    dialog = reason_dialog(title, message, ok_text, parent, text=text, problem=problem)
     return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from pmdesk.domain.enums import ValueStatus
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
+from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets import entry_dialogs
 
 if TYPE_CHECKING:
@@ -97,40 +99,57 @@ class EntryWorkflowBar(QWidget):
 
     def return_values(self) -> None:
         n = self._counts.get(ValueStatus.SUBMITTED, 0)
-        reason = entry_dialogs.ask_reason(
-            self,
+        self._run_with_reason(
+            "Returned",
             "Return values",
             f"Return {_values(n)} of {self.place_label} to the site. Say what needs fixing; "
             "the reason is shown on each value.",
             "Re&turn",
+            lambda p, reason: self._service.return_values(p.programme_code, p.site_code, p.period, reason),
         )
-        if reason:
-            self._run(
-                "Returned",
-                lambda p: self._service.return_values(p.programme_code, p.site_code, p.period, reason),
-            )
 
     def reopen(self) -> None:
         n = self._counts.get(ValueStatus.APPROVED, 0)
-        reason = entry_dialogs.ask_reason(
-            self,
+        self._run_with_reason(
+            "Reopened",
             "Reopen approved values",
             f"Reopen {_values(n)} of {self.place_label} for editing. They become drafts and must be "
             "submitted and approved again; the reason is kept in their history.",
             "Re&open",
+            lambda p, reason: self._service.reopen(p.programme_code, p.site_code, p.period, reason),
         )
-        if reason:
-            self._run(
-                "Reopened", lambda p: self._service.reopen(p.programme_code, p.site_code, p.period, reason)
-            )
 
-    def _run(self, verb: str, step: Callable[[GridPlace], int]) -> None:
+    def _run_with_reason(
+        self, verb: str, title: str, message: str, ok_text: str, step: Callable[[GridPlace, str], int]
+    ) -> None:
+        """Ask the reason, then take the step; when the database does not take it (locked, disk
+        full), ask again with the reason typed and why, so that it need not be typed again."""
+        reason = entry_dialogs.ask_reason(self, title, message, ok_text)
+        while reason:
+            failure = self._run(verb, partial(_with_reason, step, reason), asks_again=True)
+            if not isinstance(failure, StorageError):
+                return
+            problem = storage_failure_text(failure, f"“{ok_text.replace('&', '')}”")
+            reason = entry_dialogs.ask_reason(self, title, message, ok_text, text=reason, problem=problem)
+
+    def _run(
+        self, verb: str, step: Callable[[GridPlace], int], *, asks_again: bool = False
+    ) -> PmdeskError | None:
+        """Take a step on the place shown; the error that stopped it, if any (told to the user,
+        unless `asks_again` and the database did not take it: the caller shows it)."""
         self.before_action()
         if self.place is None:
-            return
+            return None
         try:
             count = step(self.place)
         except PmdeskError as exc:
+            if asks_again and isinstance(exc, StorageError):
+                return exc
             self.refused.emit(str(exc))
-            return
+            return exc
         self.moved.emit(f"{verb} {_values(count)} of {self.place_label}")
+        return None
+
+
+def _with_reason(step: Callable[[GridPlace, str], int], reason: str, place: GridPlace) -> int:
+    return step(place, reason)

@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.services.framework import IndicatorData
 from pmdesk.ui.formatting import format_count
 from pmdesk.ui.models.framework_dialog_models import DisaggregationChoiceModel
 from pmdesk.ui.models.framework_tree_model import result_label
+from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets.framework_form import ErrorBanner, error_lines, note_label, number_text, parse_number
 from pmdesk.ui.widgets.reason_dialog import ask_reason
 
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         IndicatorSaved,
         ResultInfo,
     )
+    from pmdesk.services.history import Reason
     from pmdesk.services.sites import PersonInfo
 
 MEASURE_CHOICES = (
@@ -113,6 +115,9 @@ class IndicatorDialog(QDialog):
         self._programme_code = programme_code
         self._original = indicator
         self.saved: IndicatorSaved | None = None
+        # The reason given for a baseline change whose save failed (database locked, disk
+        # full): pressing OK again does not ask for it again.
+        self._given_reason: tuple[object, Reason] | None = None
         data = indicator.data if indicator else IndicatorData("", "", result_code or "")
         self.setWindowTitle(f"Edit indicator {data.code}" if indicator else "Add indicator")
         self.setMinimumWidth(560)
@@ -410,10 +415,15 @@ class IndicatorDialog(QDialog):
             return
         before = self._original.data if self._original else None
         reason = None
+        change: object = None
         if before is not None and before.baseline_value is not None and _baseline(before) != _baseline(data):
-            reason = ask_reason(
-                self, f"Baseline of indicator {before.code}", _baseline_text(before), _baseline_text(data)
-            )
+            change = (_baseline(before), _baseline(data))
+            given = self._given_reason
+            reason = given[1] if given is not None and given[0] == change else None
+            if reason is None:
+                reason = ask_reason(
+                    self, f"Baseline of indicator {before.code}", _baseline_text(before), _baseline_text(data)
+                )
             if reason is None:
                 self._show_error(
                     "Not saved: changing a baseline that is already set needs a reason.", ["baseline"]
@@ -423,6 +433,11 @@ class IndicatorDialog(QDialog):
             self.saved = self._framework.save_indicator(
                 self._programme_code, data, original_code=before.code if before else None, reason=reason
             )
+        except StorageError as exc:
+            if reason is not None:
+                self._given_reason = (change, reason)
+            self._show_error(storage_failure_text(exc), [])
+            return
         except PmdeskError as exc:
             text, fields = error_lines(exc, FIELD_LABELS)
             self._show_error(text, fields or (["code"] if "already has" in text else []))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.errors import PmdeskError, ValidationError
-from pmdesk.ui.widgets.site_dialog import ERROR_STYLE, readable_error
+from pmdesk.ui.widgets.site_dialog import ERROR_STYLE, failure_html
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import PersonInfo
@@ -92,11 +91,17 @@ class PersonDialog(QDialog):
                 self.email_edit.text().strip(),
             )
         except PmdeskError as exc:
-            self.error_label.setText("Nothing was saved. " + html.escape(readable_error(exc), quote=False))
-            self.error_label.show()
+            self.show_failure(exc)
             self._focus_field(exc)
             return
         self.accept()
+
+    def show_failure(self, exc: PmdeskError) -> None:
+        """Say why the last save failed (the dialog opens with the input it was given)."""
+        self.error_label.setText(failure_html(exc))
+        self.error_label.show()
+        # Grown to the message: a top-level window does not follow a wrapped label's height.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _focus_field(self, exc: PmdeskError) -> None:
         fields = {"code": self.code_edit, "name": self.name_edit, "email": self.email_edit}

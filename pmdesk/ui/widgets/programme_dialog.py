@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import Frequency
-from pmdesk.domain.errors import PmdeskError, Problem, ValidationError
+from pmdesk.domain.errors import PmdeskError, Problem, StorageError, ValidationError
 from pmdesk.domain.iptt import Thresholds
 from pmdesk.domain.periods import CustomPeriod
 from pmdesk.services.programmes import ProgrammeData
 from pmdesk.ui.formatting import format_count, format_number
 from pmdesk.ui.models.custom_period_table_model import from_qdate, to_qdate
 from pmdesk.ui.models.programme_table_model import FREQUENCY_LABELS
+from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets.programme_periods_editor import DATE_FORMAT, ProgrammePeriodsEditor
 from pmdesk.ui.widgets.programme_tiers_editor import ProgrammeTiersEditor
 from pmdesk.ui.workers import Job, Workers
@@ -361,6 +362,12 @@ class ProgrammeDialog(QDialog):
         self._set_busy(False)
         if isinstance(error, ValidationError):
             self.show_problems(error.problems)
+        elif isinstance(error, StorageError):
+            # Not the user's to fix in the form: everything typed stays, for OK to try again.
+            text = storage_failure_text(error, f"“{self.ok_button.text()}”")
+            self.error_label.setText(html.escape(text).replace("\n", "<br>"))
+            self.error_label.show()
+            self._mark_fields([])
         elif isinstance(error, PmdeskError):
             self.show_problems([Problem("", str(error))])
         else:

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.services.framework import ResultData
 from pmdesk.ui.models.framework_tree_model import result_label
+from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets.framework_form import ErrorBanner, error_lines
 
 if TYPE_CHECKING:
@@ -119,6 +120,9 @@ class ResultDialog(QDialog):
             self.saved = self._framework.save_result(
                 self._programme_code, self.data(), original_code=original
             )
+        except StorageError as exc:
+            self.error_banner.show_message(storage_failure_text(exc))
+            return
         except PmdeskError as exc:
             text, fields = error_lines(exc, FIELD_LABELS)
             self.error_banner.show_message(text)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError, ValidationError
+from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
+from pmdesk.ui.unsaved import storage_failure_text
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import SiteInfo
@@ -35,6 +36,13 @@ INFO_STYLE = (
     " border-radius: 3px; padding: 6px; }"
 )
 MESSAGE_ERROR_STYLE = ERROR_STYLE.replace("QLabel#formErrors", "QLabel")
+
+
+def failure_html(exc: PmdeskError) -> str:
+    """Why OK did not save, for the dialog's rich-text error label."""
+    if isinstance(exc, StorageError):
+        return html.escape(storage_failure_text(exc), quote=False).replace("\n", "<br>")
+    return "Nothing was saved. " + html.escape(readable_error(exc), quote=False)
 
 
 def readable_error(exc: PmdeskError) -> str:
@@ -112,8 +120,10 @@ class SiteDialog(QDialog):
         try:
             self._submit(self.code_edit.text().strip(), self.name_edit.text(), self.parent_code())
         except PmdeskError as exc:
-            self.error_label.setText("Nothing was saved. " + html.escape(readable_error(exc), quote=False))
+            self.error_label.setText(failure_html(exc))
             self.error_label.show()
+            # Grown to the message: a top-level window does not follow a wrapped label's height.
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
             self._focus_field(exc)
             return
         self.accept()

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import TIER_TEMPLATES
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.ui.models.framework_dialog_models import TIER_COL_NAME, TIER_COL_RESULTS, TierTableModel
+from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets.framework_form import ErrorBanner, error_lines, note_label
 
 if TYPE_CHECKING:
@@ -174,6 +175,9 @@ class TiersDialog(QDialog):
         self._commit_open_editor()
         try:
             self.saved = self._programmes.rename_tiers(self._programme_code, self.model.names())
+        except StorageError as exc:
+            self.error_banner.show_message(storage_failure_text(exc))
+            return
         except PmdeskError as exc:
             self.error_banner.show_message(error_lines(exc, {})[0])
             return
