@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk import __version__
 from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui import unsaved
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.file_actions import FileActions
 from pmdesk.ui.formatting import format_count
@@ -494,7 +495,7 @@ class MainWindow(QMainWindow):
                     self, "New database", f"{chosen} exists already; use Open database instead."
                 )
                 return
-            self.database_requested.emit(chosen)
+            self.request_database(chosen)
 
     def open_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -504,7 +505,7 @@ class MainWindow(QMainWindow):
             "PMDesk database (*.sqlite *.db);;All files (*)",
         )
         if path:
-            self.database_requested.emit(Path(path))
+            self.request_database(Path(path))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -512,7 +513,7 @@ class MainWindow(QMainWindow):
             path = Path(item)
             action = self.recent_menu.addAction(str(path))
             action.setEnabled(path.exists() and path != self._database_path)
-            action.triggered.connect(lambda _=False, p=path: self.database_requested.emit(p))
+            action.triggered.connect(lambda _=False, p=path: self.request_database(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
@@ -638,7 +639,36 @@ class MainWindow(QMainWindow):
             self._settings.setValue(_PROGRAMME, self._programme_code)
         self._settings.sync()
 
+    def request_database(self, path: Path) -> None:
+        """Open (or create) another database instead, once no typed input would be lost."""
+        if self.confirm_leaving("Open the other database"):
+            self.database_requested.emit(path)
+
+    def confirm_leaving(self, leaving: str) -> bool:
+        """Before this database's screens go away (the window closes, another database opens):
+        True once no input typed in them would be lost, because it is saved now or the user
+        chose to lose it. `leaving` names the step, as in "Close anyway"."""
+        for screen in self.screens:
+            screen.commit_open_editor()
+        while True:
+            waiting = [s for s in self.screens if s.unsaved_count()]
+            if not waiting:
+                return True
+            count = sum(s.unsaved_count() for s in waiting)
+            reason = next((r for s in waiting if (r := s.unsaved_reason())), "")
+            choice = unsaved.ask_about_unsaved(self, count, reason, leaving)
+            if choice is unsaved.UnsavedChoice.CANCEL:
+                return False
+            for screen in waiting:
+                if choice is unsaved.UnsavedChoice.DISCARD:
+                    screen.discard_unsaved()
+                else:
+                    screen.retry_unsaved()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_leaving("Close"):
+            event.ignore()
+            return
         self.save_state()
         # Results that arrive after closing are of no use; the app waits for running jobs to
         # return before it closes the database.

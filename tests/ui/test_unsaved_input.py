@@ -4,11 +4,12 @@ disk): the input stays on screen marked not saved, says why, and is saved once t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
 from pytestqt.qtbot import QtBot
@@ -18,13 +19,17 @@ from pmdesk.domain.enums import ChangeReason, ValueStatus
 from pmdesk.services.history import Reason
 from pmdesk.storage import database
 from pmdesk.storage.database import Database, open_database
+from pmdesk.ui import unsaved
 from pmdesk.ui.context import Services, UiContext
+from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.models.entry_table_model import COL_COMMENT, COL_STATUS, COL_VALUE
 from pmdesk.ui.models.people_table_model import COL_ROLE as PERSON_ROLE
 from pmdesk.ui.screens import targets_screen
 from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
 from pmdesk.ui.screens.sites_screen import SitesScreen
 from pmdesk.ui.screens.targets_screen import TargetsScreen
+from pmdesk.ui.signals import AppSignals
+from pmdesk.ui.unsaved import UnsavedChoice
 from pmdesk.ui.widgets import entry_dialogs, indicator_dialog
 from pmdesk.ui.widgets.indicator_dialog import IndicatorDialog
 from pmdesk.ui.widgets.person_dialog import PersonDialog
@@ -34,7 +39,7 @@ from tests.ui.programme_factory import CODE as P_TARGETS
 from tests.ui.programme_factory import Built
 from tests.ui.storage_failures import FullDisk, WriteLock
 from tests.ui.test_data_entry_screen import CTRL, FEMALE, MALE, Harness, P
-from tests.ui.test_targets_screen import Q1, Q2, ROW_11, ROW_12, FakeReason, _cell, _editor, _go, _type
+from tests.ui.test_targets_screen import Q1, Q2, Q3, ROW_11, ROW_12, FakeReason, _cell, _editor, _go, _type
 from tests.unit.builders import small_programme
 
 TIP = Qt.ItemDataRole.ToolTipRole
@@ -462,3 +467,112 @@ def test_a_person_edited_in_place_goes_to_the_dialog_when_the_database_is_locked
     lock.release()
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert sites.list_people(small.code)[0].role == "M&E officer"
+
+
+# -- closing the window, switching database ---------------------------------------------------
+
+
+@dataclass
+class FakeAsk:
+    """Stands in for the question asked before typed input would be lost."""
+
+    answers: list[UnsavedChoice]
+    asked: list[tuple[int, str, str]] = field(default_factory=list)
+    before_answer: Callable[[int], None] = lambda n: None
+
+    def __call__(self, parent: object, count: int, reason: str, leaving: str) -> UnsavedChoice:
+        self.asked.append((count, reason, leaving))
+        self.before_answer(len(self.asked))
+        return self.answers.pop(0)
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, db: Database, services: Services, workers: Workers, signals: AppSignals, settings: QSettings
+) -> MainWindow:
+    small_programme(db)
+    main = MainWindow(db.path, workers, signals, settings, log_path=Path("pmdesk.log"))
+    qtbot.addWidget(main)
+    main.show()
+    main.attach(services)
+    main.show_screen("entry")
+    qtbot.waitUntil(lambda: main.current_programme_code() == P, timeout=10_000)
+    return main
+
+
+def entry_screen(window: MainWindow) -> DataEntryScreen:
+    screen = window.screen_named("entry")
+    assert isinstance(screen, DataEntryScreen)
+    place = screen.place_bar
+    for combo, code in ((place.site_combo, "N01"), (place.period_combo, "2025Q1")):
+        combo.setCurrentIndex(combo.findData(code))
+    return screen
+
+
+def test_closing_the_window_with_a_value_not_saved_asks_first(
+    qtbot: QtBot, window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = entry_screen(window)
+    lock = WriteLock(db_path)
+    screen.editing.commit(FEMALE, COL_VALUE, "12")
+    assert screen.unsaved_count() == 1
+
+    ask = FakeAsk([UnsavedChoice.CANCEL])
+    monkeypatch.setattr(unsaved, "ask_about_unsaved", ask)
+    window.close()
+    assert window.isVisible()  # Cancel: nothing closes, the value is still on screen
+    assert ask.asked[0][0] == 1 and "is busy: another program" in ask.asked[0][1]
+    assert ask.asked[0][2] == "Close"
+    assert screen.model.unsaved_at(FEMALE) is not None
+
+    # Retry while the other program still writes: asked again; then it is done, and Retry saves.
+    ask = FakeAsk([UnsavedChoice.RETRY, UnsavedChoice.RETRY])
+    ask.before_answer = lambda n: lock.release() if n == 2 else None
+    monkeypatch.setattr(unsaved, "ask_about_unsaved", ask)
+    window.close()
+    assert len(ask.asked) == 2 and not window.isVisible()
+    values = screen.services.entry.values_for(P, "N01", "2025Q1")
+    assert [(v.indicator_code, v.value) for v in values] == [("1.1", 12.0)]
+
+
+def test_close_anyway_loses_the_value_only_when_the_user_says_so(
+    qtbot: QtBot, window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = entry_screen(window)
+    lock = WriteLock(db_path)
+    screen.editing.commit(FEMALE, COL_VALUE, "12")
+    ask = FakeAsk([UnsavedChoice.DISCARD])
+    monkeypatch.setattr(unsaved, "ask_about_unsaved", ask)
+    window.close()
+    lock.release()
+    assert len(ask.asked) == 1 and not window.isVisible()
+    assert screen.unsaved_count() == 0
+    assert screen.services.entry.values_for(P, "N01", "2025Q1") == []
+
+
+def test_opening_another_database_with_a_target_not_saved_asks_first(
+    qtbot: QtBot, window: MainWindow, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    targets = window.screen_named("targets")
+    assert isinstance(targets, TargetsScreen)
+    window.show_screen("targets")
+    lock = WriteLock(db_path)
+    monkeypatch.setattr(targets_screen, "ask_reason", FakeReason())
+    row = targets.model.row_of("1.1")
+    assert targets.model.setData(targets.model.index(row, Q3), "120")  # the save runs queued
+    qtbot.waitUntil(lambda: targets.unsaved_count() == 1)
+    requested: list[object] = []
+    window.database_requested.connect(requested.append)
+
+    ask = FakeAsk([UnsavedChoice.CANCEL])
+    monkeypatch.setattr(unsaved, "ask_about_unsaved", ask)
+    window.request_database(tmp_path / "other.sqlite")
+    assert requested == [] and ask.asked[0][2] == "Open the other database"
+    lock.release()
+    ask = FakeAsk([UnsavedChoice.RETRY])
+    monkeypatch.setattr(unsaved, "ask_about_unsaved", ask)
+    window.request_database(tmp_path / "other.sqlite")
+    assert requested == [tmp_path / "other.sqlite"]
+    assert {(t.indicator_code, t.period): t.value for t in targets.services.targets.list_targets(P)}[
+        ("1.1", "2025Q3")
+    ] == 120.0

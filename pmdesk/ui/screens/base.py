@@ -75,6 +75,9 @@ class Screen(QWidget):
         del text
         return False
 
+    def commit_open_editor(self) -> None:
+        """Take what is being typed in a cell as typed (the screen is about to go away)."""
+
     def unsaved_count(self) -> int:
         """How many inputs typed here the database has not taken yet (locked, disk full)."""
         return 0

@@ -257,6 +257,9 @@ class DataEntryScreen(Screen):
                 self.view.select_first_input(row)
         self.view.setFocus()
 
+    def commit_open_editor(self) -> None:
+        self.view.commit_open_editor()
+
     def unsaved_count(self) -> int:
         return len(self.editing.unsaved)
 
