@@ -22,7 +22,7 @@ from PySide6.QtCore import QMessageLogContext, QSettings, QTimer, QtMsgType, qIn
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pmdesk import __version__, config
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.errors import DatabaseDamagedError, PmdeskError, StorageError
 from pmdesk.ui.collector import UiThreadCollector
 from pmdesk.ui.context import Services
 from pmdesk.ui.main_window import MainWindow
@@ -30,6 +30,7 @@ from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Job, Workers
 
 if TYPE_CHECKING:
+    from pmdesk.services.backups import RestoreSummary
     from pmdesk.storage.database import Database
 
 log = logging.getLogger("pmdesk.app")
@@ -57,10 +58,12 @@ class ErrorReporter:
         self.shown = 0
 
     def message(self, exc_type: type[BaseException], exc: BaseException) -> str:
-        detail = str(exc) if isinstance(exc, PmdeskError) else f"{exc_type.__name__}: {exc}"
+        # A PMDesk error is written for the user; anything else is a bug, whose name and wording
+        # mean nothing to them (and may hold SQL): those go to the log only.
+        detail = f"{exc}\n\n" if isinstance(exc, PmdeskError) else ""
         return (
             "PMDesk ran into an unexpected problem and could not finish what it was doing.\n\n"
-            f"{detail}\n\n"
+            f"{detail}"
             "Changes that were already saved are safe. The details were written to the log file:\n"
             f"{self.log_path}"
         )
@@ -126,7 +129,10 @@ def open_services(db_path: Path, opened: list[Database], with_demo: bool = False
     `with_demo`, the demo programme is added first if the database does not have it."""
     from pmdesk.storage.database import open_database
 
-    database = open_database(db_path)
+    # A file in a read-only place is shown read-only rather than refused: the user can still
+    # read it, and copy it somewhere else.
+    database = open_database(db_path, read_only_if_needed=True)
+    database.gate.main_thread_wait = 0.3  # a keystroke's save never waits long for the check
     opened.append(database)
     log.info("opened %s (schema up to date, device %s)", database.path, database.device_uuid)
     services = build_services(database)
@@ -145,16 +151,38 @@ def open_failure_message(error: BaseException, db_path: Path, log_path: Path) ->
     if isinstance(error, PmdeskError):
         return str(error)
     return (
-        f"PMDesk could not open the database\n{db_path}\n\n{type(error).__name__}: {error}\n\n"
+        f"PMDesk could not open the database\n{db_path}\n\n"
         f"The details were written to the log file:\n{log_path}"
     )
 
 
-class DatabaseOpener:
-    """Opens databases into the one main window: at start, then File ▸ Open/New and the demo.
+def ask_user(box: QMessageBox) -> None:
+    """Show a question and wait for the answer (tests replace this to answer it themselves)."""
+    box.exec()
 
-    The first failure ends the app (there is nothing to show); a later one says why and goes
-    back to the database that was open.
+
+def wait_for_check(database: Database, progress: Callable[[int, int, str], None]) -> StorageError | None:
+    """The job that waits for the check of the file made at open (see WriteGate): its refusal,
+    or None when the file is sound and writable. Stops when the job is cancelled."""
+    while not database.gate.is_decided:
+        progress(0, 0, "Checking the file")  # raises JobCancelled once the job is cancelled
+        database.gate.verdict(0.2)
+    return database.gate.verdict(0)
+
+
+def restore_job(database: Path, backup: Path) -> RestoreSummary:
+    from pmdesk.services.backups import restore
+
+    return restore(database, backup)
+
+
+class DatabaseOpener:
+    """Opens databases into the one main window: at start, then File ▸ Open/New and the demo,
+    and restores a backup in place of the open one.
+
+    A first failure offers to restore a backup or open another database, else ends the app
+    (there is nothing to show); a later one says why and goes back to the database that was
+    open. A file found damaged after it opened stays open read-only, and a backup is offered.
     """
 
     def __init__(
@@ -168,32 +196,125 @@ class DatabaseOpener:
         self.current: Path | None = None  # the database that last opened
         window.database_requested.connect(lambda path: self.open(Path(str(path))))
         window.demo_requested.connect(lambda: self.open(config.demo_db_path(data), with_demo=True))
+        window.restore_requested.connect(lambda path: self.restore(Path(str(path))))
 
-    def open(self, path: Path, with_demo: bool = False) -> None:
+    def _close_current(self, next_path: Path) -> None:
         if self._opened:
-            self._window.detach(path)
+            self._window.detach(next_path)
             self._workers.wait()  # cancelled jobs still hold sessions until they return
             while self._opened:
                 self._opened.pop().close()
+
+    def open(self, path: Path, with_demo: bool = False) -> None:
+        self._close_current(path)
         job = Job(open_services, path, self._opened, with_demo, name="open database")
         job.finished.connect(lambda services: self._on_opened(path, services))
         job.failed.connect(lambda error: self._on_failed(path, error))
         self._workers.start(job)
 
+    def restore(self, backup: Path) -> None:
+        """Close the database, put `backup` in its place (the old file kept), open it again."""
+        database = self.current if self.current is not None else self._window.database_path
+        self._close_current(database)
+        job = Job(restore_job, database, backup, name="restore backup")
+        job.finished.connect(lambda summary: self._on_restored(summary))
+        job.failed.connect(lambda error: self._on_restore_failed(database, error))
+        self._workers.start(job)
+
+    def _on_restored(self, summary: RestoreSummary) -> None:
+        kept = "\n".join(str(p) for p in summary.kept) or "(there was no file to replace)"
+        self._window.show_status_message(f"Restored {summary.database.name} from {summary.backup.name}")
+        self.open(summary.database)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Backup restored",
+            f"{summary.database} now holds the backup {summary.backup.name} (checked before and "
+            f"after).\n\nThe file it replaced is kept as:\n{kept}",
+            QMessageBox.StandardButton.Ok,
+            self._window,
+        )
+        ask_user(box)
+
+    def _on_restore_failed(self, database: Path, error: BaseException) -> None:
+        log.error("cannot restore %s: %s", database, error)
+        detail = str(error) if isinstance(error, PmdeskError) else "an unexpected problem stopped it"
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "PMDesk — backup not restored",
+            f"The backup was not restored: {detail}.\n\n{database} is as it was.",
+            QMessageBox.StandardButton.Ok,
+            self._window,
+        )
+        ask_user(box)
+        self.open(database)
+
     def _on_opened(self, path: Path, services: Services) -> None:
         self.current = path
         self._window.attach(services)
+        if self._opened:
+            job = Job(wait_for_check, self._opened[-1], name="check the file", reports_progress=True)
+            job.finished.connect(lambda refusal: self._on_checked(path, refusal))
+            self._workers.start(job)
+
+    def _on_checked(self, path: Path, refusal: StorageError | None) -> None:
+        if refusal is None or path != self.current:
+            return
+        self._window.show_read_only(str(refusal))
+        if isinstance(refusal, DatabaseDamagedError):
+            self._offer_backup(path, str(refusal), first=False)  # declined: it stays read-only
 
     def _on_failed(self, path: Path, error: BaseException) -> None:
         log.error("cannot open %s: %s", path, error)
         message = open_failure_message(error, path, self._log_path)
-        title = "PMDesk — cannot open the database"
-        if self.current is None:
-            QMessageBox.critical(self._window, title, message)
+        first = self.current is None
+        if isinstance(error, DatabaseDamagedError):
+            if self._offer_backup(path, message, first=first):
+                return
+        else:
+            title = "PMDesk — cannot open the database"
+            if first:
+                QMessageBox.critical(self._window, title, message)
+            else:
+                QMessageBox.warning(self._window, title, message)
+        if first:
             cast(QApplication, QApplication.instance()).exit(1)
             return
-        QMessageBox.warning(self._window, title, message)
+        assert self.current is not None
         self.open(self.current)
+
+    def _offer_backup(self, path: Path, message: str, *, first: bool) -> bool:
+        """Offer the newest sound backup of a damaged `path`, or another database; True when the
+        user chose one of those (and it is under way), False when they declined."""
+        from pmdesk.services.backups import latest_verified_backup
+
+        backup = latest_verified_backup(path)
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("PMDesk — the database is damaged")
+        restore = None
+        if backup is not None:
+            when = backup.created.strftime("%Y-%m-%d %H:%M")
+            box.setText(
+                f"{message}\n\nThe newest sound backup was made on {when}. Restoring it puts it in "
+                "place of the damaged file, which is kept beside it."
+            )
+            restore = box.addButton(f"Restore the backup of {when}", QMessageBox.ButtonRole.AcceptRole)
+        else:
+            box.setText(f"{message}\n\nThere is no sound backup of it beside it.")
+        other = box.addButton("Open another database…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("Quit" if first else "Keep it read-only", QMessageBox.ButtonRole.RejectRole)
+        ask_user(box)
+        clicked = box.clickedButton()
+        if restore is not None and clicked is restore and backup is not None:
+            self.current = path
+            self.restore(backup.path)
+            return True
+        if clicked is other:
+            chosen = self._window.choose_database_file()
+            if chosen is not None:
+                self.open(chosen)
+                return True
+        return False
 
 
 def run_gui(db_path: Path, data_dir: Path | None = None, with_demo: bool = False) -> int:

@@ -46,9 +46,10 @@ class Context:
     def database(self, *, write: bool) -> Iterator[Database]:
         """The database, closed afterwards.
 
-        Commands that only read open it without the instance lock, so they work while the GUI has
-        the file open (SQLite's WAL lets readers run beside the writer). Commands that write take
-        the lock and fail with DatabaseInUseError instead of writing beside the GUI.
+        Commands that only read open it read-only and without the instance lock: they never write
+        the file (no migration, no backup, no checkpoint) and work while the GUI has it open
+        (SQLite's WAL lets readers run beside the writer). Commands that write take the lock and
+        fail with DatabaseInUseError instead of writing beside the GUI.
         """
         from pmdesk.storage.database import open_database
 
@@ -57,7 +58,7 @@ class Context:
                 f"there is no database at {self.db_path}; create one with 'pmdesk demo' or "
                 "'pmdesk programme import FILE', or choose one with --db"
             )
-        db = open_database(self.db_path, lock=write)
+        db = open_database(self.db_path, lock=write, read_only=not write)
         try:
             yield db
         finally:
@@ -362,6 +363,30 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.backups import latest_verified_backup, list_backups, restore
+
+    if args.list:
+        backups = list_backups(ctx.db_path)
+        if not backups:
+            print(f"No backups of {ctx.db_path} (they would be in {ctx.db_path.stem}-backups beside it).")
+        for info in backups:
+            print(f"{info.created:%Y-%m-%d %H:%M}  {info.size / 1e6:8.1f} MB  {info.reason:<28}  {info.path}")
+        return EXIT_OK
+    if args.backup is None:
+        newest = latest_verified_backup(ctx.db_path)
+        if newest is None:
+            raise PmdeskError(f"there is no sound backup of {ctx.db_path} to restore")
+        backup = newest.path
+    else:
+        backup = Path(args.backup).expanduser()
+    result = restore(ctx.db_path, backup)
+    print(f"Restored {result.database} from {result.backup} (integrity verified).")
+    for kept in result.kept:
+        print(f"  the replaced file is kept as {kept}")
+    return EXIT_OK
+
+
 def run_gui_command(args: argparse.Namespace, ctx: Context) -> int:
     try:
         from pmdesk.app import run_gui
@@ -512,6 +537,16 @@ def build_parser() -> argparse.ArgumentParser:
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
+    restore = command(
+        commands,
+        "restore",
+        cmd_restore,
+        "put a verified backup in place of the database (the replaced file is kept beside it)",
+    )
+    restore.add_argument(
+        "backup", metavar="BACKUP", nargs="?", help="the backup file (default: the newest sound backup)"
+    )
+    restore.add_argument("--list", action="store_true", help="list the backups of the database, newest first")
     return parser
 
 
@@ -576,11 +611,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130
-    except Exception as exc:  # a bug: the details go to the log, the user gets one line
+    except Exception:  # a bug: the details go to the log, the user gets one line
         log.exception("unexpected error")
         if debug:
             traceback.print_exc()
-        _fail(f"unexpected {type(exc).__name__}: {exc} (details in {log_file})")
+        _fail(
+            "PMDesk ran into an unexpected problem and stopped; nothing more was changed. "
+            f"The details are in {log_file}"
+        )
         return EXIT_FAILURE
 
 

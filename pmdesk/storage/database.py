@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from pmdesk.domain.errors import (
+    DatabaseBusyError,
     DatabaseDamagedError,
     NewerDatabaseError,
     PmdeskError,
@@ -131,6 +132,10 @@ class WriteGate:
     def __init__(self) -> None:
         self._decided = threading.Event()
         self._refusal: StorageError | None = None
+        # How long a write on the main thread waits for the check; None: as long as it takes. The
+        # window sets a short wait, so a keystroke's save never freezes it: the value is kept on
+        # screen and saved again a moment later, as for a lock (DatabaseBusyError is transient).
+        self.main_thread_wait: float | None = None
 
     def open(self) -> None:
         self._decided.set()
@@ -148,9 +153,16 @@ class WriteGate:
     def is_decided(self) -> bool:
         return self._decided.is_set()
 
-    def check(self) -> None:
+    def check(self, path: Path | None = None) -> None:
         """Wait for the check; raise its refusal if writes may not go in."""
-        refusal = self.verdict()
+        wait = self.main_thread_wait if threading.current_thread() is threading.main_thread() else None
+        refusal = self.verdict(wait)
+        if not self.is_decided:
+            name = path.name if path is not None else "The database"
+            raise DatabaseBusyError(
+                f"{name} is still being checked after opening (a large file takes a few seconds). "
+                "Nothing was saved yet; PMDesk tries again in a moment."
+            )
         if refusal is not None:
             raise refusal
 
@@ -197,14 +209,17 @@ def check_is_pmdesk_file(path: Path) -> None:
         return
     # Reading a file whose header says WAL makes SQLite create these beside it; a refused file
     # is left as it was found.
-    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    made = [f for f in side_files if not f.exists()]
+    made = [f for f in _side_files(path) if not f.exists()]
     try:
         _refuse_unless_pmdesk(path)
     except (NotAPmdeskDatabaseError, StorageError):
         for side_file in made:
             side_file.unlink(missing_ok=True)
         raise
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
 
 
 def is_writable(path: Path) -> bool:
@@ -342,11 +357,14 @@ def open_database(
             "it. Copy it to a folder you can write to and open it there, or open it in the window, "
             "which shows it read-only."
         )
-    check_is_pmdesk_file(path)  # before the lock, so that a refused file gets no lock file either
+    # The lock before any read: through another name (a hard link) SQLite uses another -wal and
+    # -shm, so a read beside a PMDesk writing the file could see it torn. A refused file keeps
+    # no lock file (InstanceLock removes the one it made).
     instance_lock = InstanceLock(path) if lock else None
     if instance_lock is not None:
         instance_lock.acquire()
     try:
+        check_is_pmdesk_file(path)
         engine = make_engine(path)
         revision = current_revision(engine)
         _refuse_unknown_revision(path, revision)
@@ -394,6 +412,7 @@ class MigrationFailedError(StorageError):
 def _open_read_only(path: Path, actor: str | None, *, forced: bool) -> Database:
     if not path.exists():
         raise PmdeskError(f"there is no database at {path}")
+    made = [f for f in _side_files(path) if not f.exists()]
     check_is_pmdesk_file(path)
     uri = read_only_uri(path)
     engine = create_engine(
@@ -407,6 +426,8 @@ def _open_read_only(path: Path, actor: str | None, *, forced: bool) -> Database:
     _refuse_unknown_revision(path, revision)
     if revision != HEAD_REVISION:
         engine.dispose()
+        for side_file in made:  # a refused file is left as it was found
+            side_file.unlink(missing_ok=True)
         raise ReadOnlyStorageError(
             f"{path} was saved by an older version of PMDesk and must be updated before it can be "
             "read, which writes to it. Open it in the PMDesk window (a backup is made first)."

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequ
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
     programme_selected = Signal(str)  # its code
     database_requested = Signal(object)  # a Path the user wants to open (or create) instead
     demo_requested = Signal()  # the user asked for the demo database
+    restore_requested = Signal(object)  # a Path: the backup to put in place of the open database
 
     def __init__(
         self,
@@ -205,6 +207,9 @@ class MainWindow(QMainWindow):
         self.open_database_action = self._action("&Open database…", self.open_database, keys.Open)
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.restore_action = self._action(
+            "Restore &backup…", self.restore_backup, tip="Put a backup in place of this database"
+        )
         self.new_programme_action = self._action("New &programme…", self.new_programme, "Ctrl+Shift+N")
         import_menu = QMenu("&Import", self)
         self.import_package_action = self._action(
@@ -235,6 +240,7 @@ class MainWindow(QMainWindow):
             self.new_database_action,
             self.open_database_action,
             self.recent_menu,
+            self.restore_action,
             None,
             self.new_programme_action,
             import_menu,
@@ -294,9 +300,13 @@ class MainWindow(QMainWindow):
         self.database_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.zoom_status = QLabel("", self)
         self.zoom_status.hide()
+        self.read_only_status = QLabel("", self)
+        self.read_only_status.setStyleSheet("QLabel { color: #a40000; font-weight: bold; }")
+        self.read_only_status.hide()
         self.statusBar().addWidget(self.programme_status)
         self.statusBar().addPermanentWidget(self.database_status, 1)
         self.statusBar().addPermanentWidget(self.zoom_status)
+        self.statusBar().addPermanentWidget(self.read_only_status)
         self._show_database_path()
 
     # -- services and screens -----------------------------------------------------------------
@@ -396,7 +406,7 @@ class MainWindow(QMainWindow):
         if self._programmes_job is None or self.sender() is not self._programmes_job.signals:
             return
         self._programmes_job = None
-        detail = str(error) if isinstance(error, PmdeskError) else f"{type(error).__name__}: {error}"
+        detail = str(error) if isinstance(error, PmdeskError) else "An unexpected problem stopped it."
         self.opening_label.setText(
             f"The programmes could not be read.\n\n{detail}\n\nDetails are in the log file."
         )
@@ -498,14 +508,54 @@ class MainWindow(QMainWindow):
             self.request_database(chosen)
 
     def open_database(self) -> None:
+        chosen = self.choose_database_file()
+        if chosen is not None:
+            self.request_database(chosen)
+
+    def choose_database_file(self) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Open database",
             str(self._database_path.parent),
             "PMDesk database (*.sqlite *.db);;All files (*)",
         )
-        if path:
-            self.request_database(Path(path))
+        return Path(path) if path else None
+
+    @property
+    def database_path(self) -> Path:
+        return self._database_path
+
+    def restore_backup(self) -> None:
+        """File ▸ Restore backup…: choose a backup, confirm, and let the app put it in place."""
+        from pmdesk.services.backups import list_backups
+        from pmdesk.ui.restore_dialog import RestoreBackupDialog
+
+        dialog = RestoreBackupDialog(self._database_path, list_backups(self._database_path), self)
+        if self.ask_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Restore backup",
+            f"Put {dialog.chosen.name} in place of {self._database_path.name}?\n\nAnything entered "
+            "since that backup was made stays only in the replaced file, which is kept beside it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes and self.confirm_leaving("Restore the backup"):
+            self.restore_requested.emit(dialog.chosen)
+
+    def ask_dialog(self, dialog: QDialog) -> int:
+        """Run a modal dialog (tests replace this to answer it)."""
+        return dialog.exec()
+
+    def show_read_only(self, reason: str) -> None:
+        """Say, for as long as this database is open, that nothing can be saved into it, and why."""
+        self.read_only_status.setText("Read-only")
+        self.read_only_status.setToolTip(reason)
+        self.read_only_status.show()
+        self._show_message(reason)
+
+    def show_status_message(self, text: str) -> None:
+        self._show_message(text)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -533,6 +583,7 @@ class MainWindow(QMainWindow):
         self._programme_code = None
         self.programme_model.set_rows([])
         self._database_path = new_path
+        self.read_only_status.hide()
         self.setWindowTitle(f"PMDesk — {new_path.name}")
         self._show_database_path()
         self.opening_label.setText(f"Opening {new_path} …")

@@ -209,12 +209,11 @@ def test_a_healthy_file_in_a_read_only_folder_is_not_called_damaged() -> None:
 # --- damage -----------------------------------------------------------------------------------
 
 
-def _damage_data_pages(path: Path) -> None:
-    """Break the headers of the pages that hold the values, as a failing disk would: the schema
-    stays readable, so the file opens."""
+def _damage_data_pages(path: Path, marker: bytes = b"y" * 500) -> None:
+    """Break the headers of the pages holding `marker` (the values' comments), as a failing disk
+    would: the schema stays readable, so the file opens."""
     data = bytearray(path.read_bytes())
     page = 4096
-    marker = b"y" * 500  # the values' comments
     hit = 0
     for start in range(page, len(data), page):
         if marker in data[start : start + page]:
