@@ -341,7 +341,8 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     for problem in report.problems:
         print(f"- {problem}")
-    _note(f"{PROG}: error: {ctx.db_path} has {len(report.problems)} integrity problems ({counts})")
+    where = f" ({counts})" if counts else ""
+    _note(f"{PROG}: error: {ctx.db_path} has {len(report.problems)} integrity problems{where}")
     return EXIT_FAILURE
 
 

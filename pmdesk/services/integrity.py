@@ -105,9 +105,27 @@ def _capped(problems: Iterable[str]) -> Iterator[str]:
 
 
 def _sqlite_integrity(session: Session) -> Iterator[str]:
-    for (verdict,) in session.execute(text("PRAGMA integrity_check")):
-        if verdict != "ok":
-            yield f"The database file is damaged: {verdict}."
+    findings = [
+        line.strip()
+        for (verdict,) in session.execute(text("PRAGMA integrity_check"))
+        if verdict != "ok"
+        for line in str(verdict).splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    if not findings:
+        return
+    # SQLite reports damage page by page; the count and a few examples say what a person needs.
+    pages = [line.split(":")[0].removeprefix("Page ") for line in findings if line.startswith("Page ")]
+    examples = "; ".join(findings[:3])
+    if len(pages) > 1:
+        # SQLite stops reporting after 100 findings.
+        count = f"at least {len(pages)}" if len(findings) >= 100 else str(len(pages))
+        shown = ", ".join(pages[:5]) + (" …" if len(pages) > 5 else "")
+        yield f"The database file is damaged: {count} of its pages cannot be read (pages {shown})."
+    elif len(findings) > 1:
+        yield f"The database file is damaged: SQLite found {len(findings)} problems (for example {examples})."
+    else:
+        yield f"The database file is damaged: {examples}."
 
 
 def _foreign_keys(session: Session) -> Iterator[str]:

@@ -290,7 +290,8 @@ def damaged_error(path: Path, findings: list[str]) -> DatabaseDamagedError:
     log.error("damage found in %s: %s", path, "; ".join(findings))
     return DatabaseDamagedError(
         f"{path} is damaged: some of its pages cannot be read. PMDesk shows what it can but saves "
-        f"nothing into it, so your work does not go into a broken file. {RESTORE_HINT}"
+        "nothing into it, so your work does not go into a broken file. Restore its latest backup "
+        "with File ▸ Restore backup… (or 'pmdesk restore')."
     )
 
 
