@@ -47,6 +47,7 @@ from pmdesk.storage.failures import (
     SQLITE_READONLY,
     primary_code,
 )
+from pmdesk.storage.file_access import read_only_uri
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def verify_backup(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"There is no backup at {path}.")
     try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
             is_pmdesk = connection.execute(
@@ -219,7 +220,7 @@ def _write_verified_copy(database: Path, tmp: Path) -> None:
     if not database.is_file():
         raise BackupError(f"There is no database at {database} to back up.")
     try:
-        source = sqlite3.connect(_read_only_uri(database), uri=True)
+        source = sqlite3.connect(read_only_uri(database), uri=True)
         try:
             target = sqlite3.connect(tmp)
             try:
@@ -253,16 +254,6 @@ def _plain_failure(database: Path, folder: Path, error: sqlite3.Error) -> str:
     if code == SQLITE_IOERR:
         return f"The disk failed while {database.name} was being backed up to {folder}; nothing was kept."
     return f"{database} could not be backed up ({error}); nothing was kept."
-
-
-def _read_only_uri(path: Path) -> str:
-    # As database.read_only_uri: where SQLite could not make the -shm a WAL file needs, and no
-    # -wal says someone is writing, the file is read as immutable.
-    path = path.resolve()
-    uri = f"{path.as_uri()}?mode=ro"
-    if not os.access(path.parent, os.W_OK | os.X_OK) and not path.with_name(path.name + "-wal").exists():
-        uri += "&immutable=1"
-    return uri
 
 
 def _make_folder(folder: Path, database: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
 import platform
 import sqlite3
 import threading
@@ -28,6 +27,7 @@ from pmdesk.domain.errors import (
 )
 from pmdesk.storage.backup import backup_database, backup_dir
 from pmdesk.storage.failures import storage_error
+from pmdesk.storage.file_access import is_writable, read_only_uri
 from pmdesk.storage.instance_lock import InstanceLock
 from pmdesk.storage.models import DeviceRow
 from pmdesk.storage.schema import HEAD_REVISION
@@ -220,22 +220,6 @@ def check_is_pmdesk_file(path: Path) -> None:
 
 def _side_files(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-
-
-def is_writable(path: Path) -> bool:
-    """Can PMDesk write the file and, for its -wal and -shm, the folder it is in?"""
-    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
-    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
-
-
-def read_only_uri(path: Path) -> str:
-    """The URI that opens `path` for reading only. In a folder PMDesk cannot write, SQLite could
-    not make the -shm a WAL file needs; with no -wal there, nothing can be changing the file, and
-    it is read as immutable."""
-    uri = f"{path.as_uri()}?mode=ro"
-    if not is_writable(path) and not path.with_name(path.name + "-wal").exists():
-        uri += "&immutable=1"
-    return uri
 
 
 def _refuse_unless_pmdesk(path: Path) -> None:
