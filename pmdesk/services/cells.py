@@ -113,11 +113,14 @@ class CellResolver:
             raise CellError("site", f"site '{code}' is not in programme {self.programme.code}")
         return site_id
 
-    def combo(self, indicator: IndicatorFacts, options: Mapping[str, str] | None) -> tuple[int, bool]:
-        """The option combo id for `options` ({disaggregation code: option code}); empty = total."""
+    def combo(
+        self, indicator: IndicatorFacts, options: Mapping[str, str] | None, *, create: bool = True
+    ) -> tuple[int, bool]:
+        """The option combo id for `options` ({disaggregation code: option code}); empty = total.
+        With `create=False` a combo not stored yet raises MissingComboError."""
         options = options or {}
         if not options:
-            return combo_id_for(self.session, (), self._combos), True
+            return combo_id_for(self.session, (), self._combos, create=create), True
         unknown = [d for d in options if d not in indicator.disaggregations]
         if unknown:
             used = ", ".join(indicator.disaggregations) or "none"
@@ -139,7 +142,7 @@ class CellResolver:
                 known = ", ".join(self.options.get(disagg, {})) or "none"
                 raise CellError("options", f"'{option}' is not an option of {disagg} (options: {known})")
             ids.append(option_id)
-        return combo_id_for(self.session, ids, self._combos), False
+        return combo_id_for(self.session, ids, self._combos, create=create), False
 
     def cell(
         self, indicator_code: str, period: str, site_code: str, options: Mapping[str, str] | None

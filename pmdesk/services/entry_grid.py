@@ -14,7 +14,7 @@ from pmdesk.domain.errors import NotFoundError
 from pmdesk.services.cells import CellResolver, IndicatorFacts
 from pmdesk.services.data_entry import ValueInfo, value_info
 from pmdesk.services.iptt import ResultInfo, _framework_order
-from pmdesk.services.lookups import combo_id_for, programme_by_code
+from pmdesk.services.lookups import MissingComboError, combo_id_for, programme_by_code
 from pmdesk.storage.models import (
     DataValueRow,
     DisaggregationRow,
@@ -86,82 +86,90 @@ class EntryGridService:
     def grid(self, programme_code: str, site_code: str, period: str) -> EntryGrid:
         """Everything the grid needs for one site and period, in two queries over the values.
 
-        Runs as a write transaction because an option combo is created the first time a grid shows it.
+        A read, so that the grid shows while an import writes; only the first time a grid shows an
+        option combo not stored yet is it read again in a write transaction that stores it.
         """
-        with self._sessions.begin() as session:
-            programme = programme_by_code(session, programme_code)
-            resolver = CellResolver(session, programme)
-            site_id = resolver.sites.get(site_code)
-            if site_id is None:
-                raise NotFoundError(f"programme {programme_code} has no site '{site_code}'")
-            if period not in resolver.periods:
-                raise NotFoundError(f"'{period}' is not a reporting period of {programme_code}")
-            codes = list(resolver.periods)
-            index = codes.index(period)
-            results = _framework_order(session, programme.id)
-            order = {r.id: i for i, r in enumerate(results)}
-            labels = _option_labels(session, programme.id)
-            total_id = combo_id_for(session, ())
-            targets = _targets(session, programme.id, site_id, period)
-            values: dict[int, dict[int, ValueInfo]] = {}
-            for row in session.scalars(
-                select(DataValueRow).where(
-                    DataValueRow.site_id == site_id,
-                    DataValueRow.period == period,
-                    DataValueRow.indicator_id.in_(resolver.indicator_codes),
-                )
-            ):
-                values.setdefault(row.indicator_id, {})[row.combo_id] = value_info(row, resolver)
-            rows = session.scalars(
-                select(IndicatorRow).where(IndicatorRow.programme_id == programme.id)
-            ).all()
-            indicators = []
-            for ind in sorted(rows, key=lambda i: (order.get(i.result_id, len(order)), i.sort_order, i.id)):
-                facts = resolver.indicators[ind.code]
-                combos = (
-                    tuple(
-                        _combo(resolver, facts, labels, dict(zip(facts.disaggregations, choice)))
-                        for choice in itertools.product(*(resolver.options[d] for d in facts.disaggregations))
-                    )
-                    if facts.disaggregations
-                    else ()
-                )
-                mine = values.get(ind.id, {})
-                known = {c.combo_id for c in combos} | {total_id}
-                stray = tuple(
-                    ComboInfo(cid, v.options, _label(labels, v.options) + " (no longer used)")
-                    for cid, v in mine.items()
-                    if cid not in known
-                )
-                indicators.append(
-                    GridIndicator(
-                        ind.id,
-                        ind.code,
-                        ind.name,
-                        ind.result_id,
-                        Measure(ind.measure),
-                        Direction(ind.direction),
-                        ind.unit,
-                        facts.disaggregations,
-                        combos,
-                        ComboInfo(total_id, {}, "Total"),
-                        targets.get(ind.id),
-                        mine,
-                        stray,
-                    )
-                )
-            site_name = session.scalar(select(SiteRow.name).where(SiteRow.id == site_id)) or site_code
-            return EntryGrid(
-                programme.code,
-                site_code,
-                site_name,
-                period,
-                resolver.periods[period].label(),
-                codes[index - 1] if index > 0 else None,
-                codes[index + 1] if index + 1 < len(codes) else None,
-                tuple(results),
-                tuple(indicators),
+        try:
+            with self._sessions() as session:
+                return self._grid(session, programme_code, site_code, period, create=False)
+        except MissingComboError:
+            with self._sessions.begin() as session:
+                return self._grid(session, programme_code, site_code, period, create=True)
+
+    def _grid(
+        self, session: Session, programme_code: str, site_code: str, period: str, *, create: bool
+    ) -> EntryGrid:
+        programme = programme_by_code(session, programme_code)
+        resolver = CellResolver(session, programme)
+        site_id = resolver.sites.get(site_code)
+        if site_id is None:
+            raise NotFoundError(f"programme {programme_code} has no site '{site_code}'")
+        if period not in resolver.periods:
+            raise NotFoundError(f"'{period}' is not a reporting period of {programme_code}")
+        codes = list(resolver.periods)
+        index = codes.index(period)
+        results = _framework_order(session, programme.id)
+        order = {r.id: i for i, r in enumerate(results)}
+        labels = _option_labels(session, programme.id)
+        total_id = combo_id_for(session, (), create=create)
+        targets = _targets(session, programme.id, site_id, period)
+        values: dict[int, dict[int, ValueInfo]] = {}
+        for row in session.scalars(
+            select(DataValueRow).where(
+                DataValueRow.site_id == site_id,
+                DataValueRow.period == period,
+                DataValueRow.indicator_id.in_(resolver.indicator_codes),
             )
+        ):
+            values.setdefault(row.indicator_id, {})[row.combo_id] = value_info(row, resolver)
+        rows = session.scalars(select(IndicatorRow).where(IndicatorRow.programme_id == programme.id)).all()
+        indicators = []
+        for ind in sorted(rows, key=lambda i: (order.get(i.result_id, len(order)), i.sort_order, i.id)):
+            facts = resolver.indicators[ind.code]
+            combos = (
+                tuple(
+                    _combo(resolver, facts, labels, dict(zip(facts.disaggregations, choice)), create)
+                    for choice in itertools.product(*(resolver.options[d] for d in facts.disaggregations))
+                )
+                if facts.disaggregations
+                else ()
+            )
+            mine = values.get(ind.id, {})
+            known = {c.combo_id for c in combos} | {total_id}
+            stray = tuple(
+                ComboInfo(cid, v.options, _label(labels, v.options) + " (no longer used)")
+                for cid, v in mine.items()
+                if cid not in known
+            )
+            indicators.append(
+                GridIndicator(
+                    ind.id,
+                    ind.code,
+                    ind.name,
+                    ind.result_id,
+                    Measure(ind.measure),
+                    Direction(ind.direction),
+                    ind.unit,
+                    facts.disaggregations,
+                    combos,
+                    ComboInfo(total_id, {}, "Total"),
+                    targets.get(ind.id),
+                    mine,
+                    stray,
+                )
+            )
+        site_name = session.scalar(select(SiteRow.name).where(SiteRow.id == site_id)) or site_code
+        return EntryGrid(
+            programme.code,
+            site_code,
+            site_name,
+            period,
+            resolver.periods[period].label(),
+            codes[index - 1] if index > 0 else None,
+            codes[index + 1] if index + 1 < len(codes) else None,
+            tuple(results),
+            tuple(indicators),
+        )
 
 
 def _option_labels(session: Session, programme_id: int) -> dict[tuple[str, str], str]:
@@ -178,9 +186,13 @@ def _label(labels: dict[tuple[str, str], str], options: dict[str, str]) -> str:
 
 
 def _combo(
-    resolver: CellResolver, facts: IndicatorFacts, labels: dict[tuple[str, str], str], options: dict[str, str]
+    resolver: CellResolver,
+    facts: IndicatorFacts,
+    labels: dict[tuple[str, str], str],
+    options: dict[str, str],
+    create: bool,
 ) -> ComboInfo:
-    combo_id, _ = resolver.combo(facts, options)
+    combo_id, _ = resolver.combo(facts, options, create=create)
     return ComboInfo(combo_id, options, _label(labels, options))
 
 

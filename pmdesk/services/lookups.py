@@ -89,13 +89,22 @@ def combo_key(option_ids: Iterable[int]) -> str:
     return ",".join(str(i) for i in sorted(set(option_ids)))
 
 
-def combo_id_for(session: Session, option_ids: Iterable[int], cache: dict[str, int] | None = None) -> int:
-    """The id of the option combo for these options ('' = undisaggregated total), created if new."""
+class MissingComboError(LookupError):
+    """An option combo is not in the database yet, and the caller is only reading."""
+
+
+def combo_id_for(
+    session: Session, option_ids: Iterable[int], cache: dict[str, int] | None = None, *, create: bool = True
+) -> int:
+    """The id of the option combo for these options ('' = undisaggregated total), created if new
+    (with `create=False`, raises MissingComboError instead: a read must not write)."""
     key = combo_key(option_ids)
     if cache is not None and key in cache:
         return cache[key]
     combo_id = session.scalar(select(OptionComboRow.id).where(OptionComboRow.key == key))
     if combo_id is None:
+        if not create:
+            raise MissingComboError(key)
         row = OptionComboRow(key=key)
         session.add(row)
         session.flush()

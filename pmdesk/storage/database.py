@@ -129,7 +129,8 @@ class WriteGate:
     good when it failed or the file is open read-only: the user's work never goes into a damaged
     file. Reads are not held."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
         self._decided = threading.Event()
         self._refusal: StorageError | None = None
         # How long a write on the main thread waits for the check; None: as long as it takes. The
@@ -153,15 +154,15 @@ class WriteGate:
     def is_decided(self) -> bool:
         return self._decided.is_set()
 
-    def check(self, path: Path | None = None) -> None:
+    def check(self) -> None:
         """Wait for the check; raise its refusal if writes may not go in."""
         wait = self.main_thread_wait if threading.current_thread() is threading.main_thread() else None
         refusal = self.verdict(wait)
         if not self.is_decided:
-            name = path.name if path is not None else "The database"
+            name = self._path.name if self._path is not None else "The database"
             raise DatabaseBusyError(
                 f"{name} is still being checked after opening (a large file takes a few seconds). "
-                "Nothing was saved yet; PMDesk tries again in a moment."
+                "Nothing was saved yet; try again in a moment."
             )
         if refusal is not None:
             raise refusal
@@ -353,7 +354,7 @@ def open_database(
         engine = make_engine(path)
         revision = current_revision(engine)
         _refuse_unknown_revision(path, revision)
-        gate = WriteGate()
+        gate = WriteGate(path)
         if revision != HEAD_REVISION:
             if revision is not None or _has_tables(engine):
                 # A migration rewrites tables: never on a damaged file, and only after a backup.
@@ -420,7 +421,7 @@ def _open_read_only(path: Path, actor: str | None, *, forced: bool) -> Database:
             else f"{path} was saved by an older version of PMDesk and must be updated before it can "
             "be read, but it is in a read-only place. Copy it to a folder you can write to."
         )
-    gate = WriteGate()
+    gate = WriteGate(path)
     gate.refuse(
         ReadOnlyStorageError(
             f"{path} is in a read-only folder or is a read-only file, so PMDesk shows it but cannot "

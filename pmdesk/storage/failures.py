@@ -69,7 +69,8 @@ def storage_error(error: BaseException, path: Path) -> StorageError | None:
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseBusyError(
             f"{path.name} is busy: another program (a backup, an import or another tool) is writing "
-            "it. Nothing was saved yet; PMDesk tries again. If this lasts, close the other program."
+            "it, so nothing was saved yet. Try again in a moment; if this lasts, close the other "
+            "program."
         )
     if code == SQLITE_FULL:
         return DiskFullError(

@@ -28,6 +28,7 @@ from pmdesk.domain.errors import (
     StorageError,
 )
 from pmdesk.services.actor import Actor
+from pmdesk.services.entry_grid import EntryGridService
 from pmdesk.services.programmes import ProgrammeService
 from pmdesk.storage import database as database_module
 from pmdesk.storage.backup import backup_dir
@@ -319,3 +320,39 @@ def test_a_read_only_open_of_an_older_file_writes_nothing(programme_db: Database
     assert "older version of PMDesk" in str(caught.value)
     assert _sha(programme_db.path) == before
     assert not backup_dir(programme_db.path).exists()
+
+
+def test_a_save_on_the_window_thread_does_not_wait_long_for_the_check(programme_db: Database) -> None:
+    """The window's saves run on its own thread: one made while a large file is still being checked
+    is refused as busy (kept on screen and tried again), instead of freezing the window."""
+    gate = database_module.WriteGate(programme_db.path)
+    gate.main_thread_wait = 0.05
+    programme_db.sessions.kw["info"]["write_gate"] = gate
+    with pytest.raises(DatabaseBusyError) as caught:
+        _set_one(programme_db, 4)
+    assert "still being checked" in str(caught.value) and caught.value.is_transient
+    gate.open()
+    _set_one(programme_db, 4)
+    assert _value_of(services(programme_db)) == 4
+
+
+def test_the_entry_grid_shows_while_another_program_writes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the grid was a write transaction (for new option combos), so a long import held it up."""
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 50)
+    db = open_database(db_path, actor="tester")
+    try:
+        small_programme(db)
+        grids = EntryGridService(db.sessions)
+        grids.grid("WASH-01", "N01", "2025Q1")  # the first showing stores the option combos
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            grid = grids.grid("WASH-01", "N02", "2025Q2")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert sorted(i.code for i in grid.indicators) == ["1.1", "2.1", "3.1"]
+    finally:
+        db.close()
