@@ -15,6 +15,8 @@ from pmdesk import cli
 from pmdesk.storage.backup import backup_database, backup_dir
 from pmdesk.storage.database import open_database
 
+pytestmark = pytest.mark.usefixtures("data_dir")  # tests/unit/conftest.py
+
 READ_COMMANDS = [
     ("check",),
     ("programme", "list"),
@@ -23,22 +25,6 @@ READ_COMMANDS = [
     ("iptt", "DEMO-WASH", "--format", "csv"),
     ("values", "export", "DEMO-WASH"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("PMDESK_DATA_DIR", str(folder))
-    monkeypatch.delenv("PMDESK_DB", raising=False)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("cli-safety-demo")
-    path = folder / "demo.sqlite"
-    assert cli.main(["--data-dir", str(folder), "--db", str(path), "demo"]) == 0
-    return path
 
 
 def _files(folder: Path) -> dict[str, str]:
