@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from pmdesk.domain.errors import PmdeskError, ValidationError
 from pmdesk.ui.context import UiContext
+from pmdesk.ui.formatting import counted
 from pmdesk.ui.widgets.job_progress import JobProgress, run_with_progress
 
 _LAST_FOLDER = "files/last_folder"
@@ -27,7 +28,7 @@ def show_error(parent: QWidget | None, title: str, error: BaseException) -> None
         head = f"{error.source}: " if error.source else ""
         shown = "\n".join(f"• {p}" for p in error.problems[:MAX_PROBLEMS_SHOWN])
         more = len(error.problems) - MAX_PROBLEMS_SHOWN
-        box.setText(f"{head}{len(error.problems)} problems; nothing was changed.")
+        box.setText(f"{head}{counted(len(error.problems), 'problem')}; nothing was changed.")
         box.setInformativeText(shown + (f"\n… and {more} more (see details)" if more > 0 else ""))
         box.setDetailedText("\n".join(str(p) for p in error.problems))
     elif isinstance(error, PmdeskError):

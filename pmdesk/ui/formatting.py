@@ -38,3 +38,9 @@ def format_number(value: float | None, *, percent: bool = False, locale: QLocale
 
 def format_count(value: int, locale: QLocale | None = None) -> str:
     return (locale or display_locale()).toString(value)
+
+
+def counted(value: int, noun: str, plural: str | None = None, locale: QLocale | None = None) -> str:
+    """'1 programme', '2 programmes', '1,675 data values': the count and the noun that agrees."""
+    word = noun if value == 1 else (plural or noun + "s")
+    return f"{format_count(value, locale)} {word}"

@@ -31,7 +31,7 @@ from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui import unsaved
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.file_actions import FileActions
-from pmdesk.ui.formatting import format_count
+from pmdesk.ui.formatting import counted
 from pmdesk.ui.models.programme_list_model import COL_NAME, ProgrammeListModel
 from pmdesk.ui.signals import AppSignals, DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
         QListWidgetItem(screen.title, self.nav)
         number = len(self.screens)
         action = self._action(
-            screen.title,
+            screen.title.replace("&", "&&"),  # a single & would be taken for a shortcut marker
             lambda _=False, n=screen.name: self.show_screen(n),
             f"Ctrl+{number}" if number < 10 else None,
         )
@@ -451,8 +451,8 @@ class MainWindow(QMainWindow):
             self.programme_status.setText("")
             return
         self.programme_status.setText(
-            f"{programme.code} — {format_count(programme.indicator_count)} indicators · "
-            f"{format_count(programme.site_count)} sites · {format_count(programme.value_count)} data values"
+            f"{programme.code} — {counted(programme.indicator_count, 'indicator')} · "
+            f"{counted(programme.site_count, 'site')} · {counted(programme.value_count, 'data value')}"
         )
 
     def _update_programme_actions(self) -> None:

@@ -114,7 +114,7 @@ def test_data_per_role(model: FrameworkTreeModel) -> None:
     o1 = key_index(model, RESULT, "O1")
     assert model.data(o1) == "Outcome · O1 Title of O1"
     assert model.data(o1, Qt.ItemDataRole.FontRole).bold()
-    assert "1 results below" in model.data(o1, Qt.ItemDataRole.ToolTipRole)
+    assert "1 result below" in model.data(o1, Qt.ItemDataRole.ToolTipRole)
     assert "2 indicators" in model.data(o1, Qt.ItemDataRole.ToolTipRole)
     assert model.data(o1.siblingAtColumn(COL_MEASURE)) == ""
     assert model.data(o1, KEY_ROLE) == NodeKey(RESULT, "O1")

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from pmdesk.services.demo import demo_package
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services
+from pmdesk.ui.formatting import counted
 from pmdesk.ui.main_window import MainWindow, recent_databases
 from pmdesk.ui.signals import AppSignals, Navigation
 from pmdesk.ui.widgets.welcome_page import WelcomePage
@@ -55,6 +56,27 @@ def test_the_sidebar_lists_every_screen_in_working_order(
     assert all(s.programme_code == "WASH-T" for s in window.screens)
     window.nav.setCurrentRow(1)
     assert window.current_screen() is window.screen_named("framework")
+
+
+def test_the_view_menu_shows_each_screen_title_whole_and_the_status_bar_counts_in_words(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built
+) -> None:
+    window = make_window(services)
+    loaded(qtbot, window, 1)
+    # QAction takes a lone "&" for a shortcut marker: "Framework & indicators" lost it.
+    shown = [action.iconText() for action in window.screen_actions]  # the text as the menu shows it
+    assert shown == [s.title for s in window.screens]
+    assert "Framework & indicators" in shown
+    status = window.programme_status.text()
+    assert "5 indicators" in status and "4 sites" in status
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    assert counted(1, "programme") == "1 programme"
+    assert counted(2, "programme") == "2 programmes"
+    assert counted(0, "data value") == "0 data values"
+    assert counted(1, "person", "people") == "1 person"
+    assert counted(3, "person", "people") == "3 people"
 
 
 def test_ctrl_number_switches_screens(

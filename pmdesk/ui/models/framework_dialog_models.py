@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 
 from pmdesk.services.framework import DisaggregationInfo, OptionData
-from pmdesk.ui.formatting import format_count
+from pmdesk.ui.formatting import counted, format_count
 
 _Index = QModelIndex | QPersistentModelIndex
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -325,7 +325,7 @@ class TierTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Level {row + 1}: {format_count(self.results_on(row))} results"
+            return f"Level {row + 1}: {counted(self.results_on(row), 'result')}"
         return None
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from pmdesk.domain.enums import Measure
-from pmdesk.ui.formatting import format_count
+from pmdesk.ui.formatting import counted
 
 if TYPE_CHECKING:
     from pmdesk.services.framework import IndicatorInfo, ResultInfo
@@ -380,7 +380,7 @@ def _result_data(node: _Node, column: int, role: int) -> Any:
         lines = [result_label(result)]
         if result.description:
             lines.append(result.description)
-        lines.append(f"{format_count(indicators)} indicators · {format_count(below)} results below")
+        lines.append(f"{counted(indicators, 'indicator')} · {counted(below, 'result')} below")
         lines.append("Drag onto another result to move it below that one, or between rows to reorder.")
         return "\n".join(lines)
     return None
@@ -402,7 +402,7 @@ def _indicator_data(indicator: IndicatorInfo, column: int, role: int) -> Any:
             f"{data.code} {data.name}\n"
             f"{MEASURE_LABELS.get(Measure(data.measure), data.measure)}, {cumulation}, "
             f"direction: {data.direction}\n"
-            f"{format_count(indicator.value_count)} data values\n"
+            f"{counted(indicator.value_count, 'data value')}\n"
             "Drag onto another result to move the indicator there."
         )
     return None

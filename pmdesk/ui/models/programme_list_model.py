@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from pmdesk.ui.formatting import format_count
+from pmdesk.ui.formatting import counted, format_count
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeSummary
@@ -104,7 +104,7 @@ def _tooltip(p: ProgrammeSummary) -> str:
         lines.append(f"Donor: {p.donor}")
     lines.append(f"{p.start:%d %b %Y} – {p.end:%d %b %Y}, reporting {p.frequency.value}")
     lines.append(
-        f"{format_count(p.indicator_count)} indicators · {format_count(p.site_count)} sites · "
-        f"{format_count(p.value_count)} data values"
+        f"{counted(p.indicator_count, 'indicator')} · {counted(p.site_count, 'site')} · "
+        f"{counted(p.value_count, 'data value')}"
     )
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.enums import Frequency
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.periods import CustomPeriod
-from pmdesk.ui.formatting import format_count
+from pmdesk.ui.formatting import counted, format_count
 from pmdesk.ui.models.programme_table_model import (
     COL_CODE,
     COL_DONOR,
@@ -232,7 +232,7 @@ class ProgrammesScreen(Screen):
         keep = self._select_after_load or (selected.code if selected else None) or self.programme_code
         self._select_after_load = None
         self.model.set_rows(rows)
-        self.status_label.setText(f"{format_count(len(rows))} programmes" if rows else "")
+        self.status_label.setText(counted(len(rows), "programme") if rows else "")
         self.summary.empty_label.setText(EMPTY_TEXT if not rows else "Select a programme to see its set-up.")
         if rows:
             self.select_programme(keep if keep and self.model.row_of(keep) >= 0 else rows[0].code)

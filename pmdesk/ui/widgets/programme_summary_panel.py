@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from pmdesk.domain.enums import Frequency
-from pmdesk.ui.formatting import format_count
+from pmdesk.ui.formatting import counted, format_count
 from pmdesk.ui.models.programme_table_model import FREQUENCY_LABELS, date_range_text
 from pmdesk.ui.widgets.programme_dialog import FISCAL_MONTHS, band_sentence
 
@@ -101,8 +101,8 @@ class ProgrammeSummaryPanel(QScrollArea):
         self.fields["thresholds"].setText(band_sentence(p.thresholds))
         self.fields["tiers"].setText(" › ".join(p.tiers) or "—")
         self.fields["contents"].setText(
-            f"{format_count(p.indicator_count)} indicators · {format_count(p.site_count)} sites · "
-            f"{format_count(p.value_count)} data values"
+            f"{counted(p.indicator_count, 'indicator')} · {counted(p.site_count, 'site')} · "
+            f"{counted(p.value_count, 'data value')}"
         )
         self.fields["description"].setText(p.description.strip() or "—")
 
