@@ -305,6 +305,9 @@ class MainWindow(QMainWindow):
         self.read_only_status.hide()
         self.statusBar().addWidget(self.programme_status)
         self.statusBar().addPermanentWidget(self.database_status, 1)
+        # A gap, so that "Zoom 150%" does not run into the end of the path.
+        for label in (self.zoom_status, self.read_only_status):
+            label.setContentsMargins(label.fontMetrics().horizontalAdvance("  "), 0, 0, 0)
         self.statusBar().addPermanentWidget(self.zoom_status)
         self.statusBar().addPermanentWidget(self.read_only_status)
         self._show_database_path()

@@ -71,6 +71,20 @@ def test_the_view_menu_shows_each_screen_title_whole_and_the_status_bar_counts_i
     assert "5 indicators" in status and "4 sites" in status
 
 
+def test_the_zoom_figure_keeps_apart_from_the_database_path(
+    qtbot: QtBot, make_window: WindowFactory, services: Services, small: Built
+) -> None:
+    window = make_window(services)
+    loaded(qtbot, window, 1)
+    window.zoom_in()
+    window.zoom_in()
+    qtbot.waitUntil(lambda: window.zoom_status.isVisible())
+    path_ends = window.database_status.geometry().right()
+    zoom_text_starts = window.zoom_status.geometry().left() + window.zoom_status.contentsRect().left()
+    assert zoom_text_starts - path_ends >= window.zoom_status.fontMetrics().horizontalAdvance("  ")
+    window.reset_zoom()
+
+
 def test_counts_agree_with_their_nouns() -> None:
     assert counted(1, "programme") == "1 programme"
     assert counted(2, "programme") == "2 programmes"

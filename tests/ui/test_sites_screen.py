@@ -63,6 +63,7 @@ def test_shows_the_tree_and_the_people(screen: SitesScreen, services: Services) 
     assert screen.add_below_action.isEnabled() and screen.add_person_action.isEnabled()
     assert screen.people_model.rowCount() == 0
     assert not screen.edit_person_action.isEnabled()
+    assert screen.title_label.text() == "Sites & people — WASH-T"  # a title, as every screen has
 
 
 def test_without_a_programme_everything_waits(qtbot: QtBot, context: UiContext) -> None:

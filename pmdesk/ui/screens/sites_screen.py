@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -65,6 +65,9 @@ class SitesScreen(Screen):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.title_label = QLabel(self.title, self)
+        self.title_label.setObjectName("screenTitle")
+        self.title_label.setWordWrap(True)
         self.message_label = QLabel("", self)
         self.message_label.setObjectName("screenMessage")
         self.message_label.setWordWrap(True)
@@ -183,8 +186,22 @@ class SitesScreen(Screen):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
         layout.addWidget(self.message_label)
         layout.addWidget(self.splitter, 1)
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        title = QFont(self.font())  # derived, so that it follows View ▸ Zoom
+        if title.pointSizeF() > 0:
+            title.setPointSizeF(title.pointSizeF() * 1.45)
+        title.setBold(True)
+        self.title_label.setFont(title)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_fonts()
 
     def _action(self, text: str, shortcut: str, tip: str, slot: Callable[[], None], view: QWidget) -> QAction:
         action = QAction(text, self)
@@ -214,6 +231,7 @@ class SitesScreen(Screen):
                 people = self.services.sites.list_people(code)
             except PmdeskError as exc:
                 self.show_message(readable_error(exc))
+        self.title_label.setText(f"{self.title} — {code}" if code else self.title)
         self._set_sites(self._sites, keep=self.selected_site_code())
         selected_person = self.selected_person()
         self.people_model.set_rows(people)
