@@ -191,12 +191,15 @@ def cmd_programme_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_iptt(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.domain.periods import period_code_from_label
     from pmdesk.reports.iptt_formats import iptt_csv, iptt_json, iptt_text
     from pmdesk.services.iptt import IpttService
 
+    # "2026 Q2" as the screens write it, "2026q2", "Mar 2026" … all mean the period's code.
+    as_of = None if args.as_of is None else period_code_from_label(args.as_of)
     with ctx.database(write=False) as db:
         table = IpttService(db.sessions).table(
-            args.code, as_of=args.as_of, site_code=args.site, approved_only=args.approved_only
+            args.code, as_of=as_of, site_code=args.site, approved_only=args.approved_only
         )
     if args.format == "json":
         text = _json(iptt_json(table))
@@ -359,6 +362,8 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("the backup must go to another file than the database itself")
     if destination.is_dir():
         raise UsageError(f"{destination} is a folder; give the name of the backup file")
+    if destination.exists() and not args.force:
+        raise UsageError(f"{destination} already exists; give another name, or --force to replace it")
     backup_database(ctx.db_path, destination=destination)
     print(f"Backed up {ctx.db_path} to {destination} (integrity verified)")
     return EXIT_OK
@@ -538,6 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     restore = command(
         commands,
         "restore",

@@ -130,6 +130,66 @@ def parse_period(code: str, custom: Mapping[str, CustomPeriod] | None = None) ->
     )
 
 
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_SEP = r"[\s\-/]*"
+_PART_OF_YEAR_LABEL_RE = re.compile(rf"^(\d{{4}}){_SEP}([QSH])\s*(\d)$", re.ASCII | re.IGNORECASE)
+_PART_BEFORE_YEAR_LABEL_RE = re.compile(rf"^([QSH])(\d){_SEP}(\d{{4}})$", re.ASCII | re.IGNORECASE)
+_MONTH_LABEL_RE = re.compile(rf"^([A-Za-z]+)\.?{_SEP}(\d{{4}})$", re.ASCII)
+_NUMERIC_MONTH_RE = re.compile(r"^(\d{4})[\s\-/]+(\d{1,2})$", re.ASCII)
+_FISCAL_LABEL_RE = re.compile(rf"^FY{_SEP}([A-Za-z]+){_SEP}(\d{{4}})$", re.ASCII | re.IGNORECASE)
+
+
+def period_code_from_label(text: str, custom: Mapping[str, CustomPeriod] | None = None) -> str:
+    """The period code for what a user typed: a code, or a label as the screens show it.
+
+    '2026 Q2', '2026q2', '2026-Q2' and 'Q2 2026' give '2026Q2'; 'Mar 2026', 'March 2026' and
+    '2026-03' give '202603'; '2026 H1' and '2026 S1' give '2026S1'; 'FY Oct 2026' gives '2026Oct';
+    a custom period's code is matched whatever its case. Anything else comes back stripped but
+    unchanged, so `parse_period` (or the caller's lookup) reports it with its usual message.
+    """
+    stripped = " ".join(text.split())
+    if custom:
+        if stripped in custom:
+            return stripped
+        by_case = {code.casefold(): code for code in custom}
+        if stripped.casefold() in by_case:
+            return by_case[stripped.casefold()]
+    candidate = stripped
+    if (m := _PART_OF_YEAR_LABEL_RE.match(stripped)) or (m := _PART_BEFORE_YEAR_LABEL_RE.match(stripped)):
+        year, part, number = (m[1], m[2], m[3]) if m.re is _PART_OF_YEAR_LABEL_RE else (m[3], m[1], m[2])
+        candidate = f"{year}{'Q' if part.upper() == 'Q' else 'S'}{number}"
+    elif (m := _FISCAL_LABEL_RE.match(stripped)) is not None:
+        candidate = f"{m[2]}{m[1]}"
+    elif (m := _MONTH_LABEL_RE.match(stripped)) is not None and m[1].lower() in _MONTH_NAMES:
+        candidate = f"{m[2]}{_MONTH_NAMES[m[1].lower()]:02d}"
+    elif (m := _NUMERIC_MONTH_RE.match(stripped)) is not None:
+        candidate = f"{m[1]}{int(m[2]):02d}"
+    try:
+        return parse_period(candidate).code
+    except PeriodError:
+        return stripped
+
+
 def is_valid_period(code: str, custom: Mapping[str, CustomPeriod] | None = None) -> bool:
     try:
         parse_period(code, custom)

@@ -24,8 +24,22 @@ from pmdesk.storage.models import (
 def programme_by_code(session: Session, code: str) -> ProgrammeRow:
     row = session.scalars(select(ProgrammeRow).where(ProgrammeRow.code == code)).first()
     if row is None:
-        raise NotFoundError(f"no programme with code '{code}'")
+        raise NotFoundError(f"no programme with code '{code}'{did_you_mean_programme(session, code)}")
     return row
+
+
+def did_you_mean_programme(session: Session, code: str) -> str:
+    """'; did you mean DEMO-WASH?' when a programme's code differs from `code` only in case
+    (or in spaces around it), else ''."""
+    wanted = code.strip().casefold()
+    matches = sorted(
+        other
+        for other in session.scalars(select(ProgrammeRow.code))
+        if other.casefold() == wanted and other != code
+    )
+    if not matches:
+        return ""
+    return f"; did you mean {' or '.join(matches)}?"
 
 
 def indicator_by_code(session: Session, programme: ProgrammeRow, code: str) -> IndicatorRow:

@@ -311,6 +311,24 @@ def schema_problems(data: object, progress: ProgressFn | None = None) -> list[Pr
     return problems.final()
 
 
+def _framework_is_misshapen(data: Mapping[str, Any]) -> bool:
+    """Does anything but a target or a value depart from the schema? The meaning checks trust
+    those shapes, so they cannot run then."""
+    skeleton = _skeleton(data)
+    return next(_validator().iter_errors(skeleton), None) is not None or any(
+        True for _ in _huge_numbers(skeleton, "$")
+    )
+
+
+def _without_values_if_misshapen(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    values = data.get("values")
+    if not isinstance(values, list) or not values:
+        return data
+    found = ProblemList()
+    value_items_problems(values, json_locator("$.values"), found)
+    return {**data, "values": []} if found else data
+
+
 # -- meaning --------------------------------------------------------------------------------------
 
 
@@ -549,6 +567,8 @@ class _PackageChecker:
         seen: dict[tuple[str, str | None], int] = {}
         for j, target in enumerate(ind.get("targets", [])):
             where = f"{path}.targets[{j}]"
+            if target_item_problems(target, where):
+                continue  # reported with the schema's problems
             try:
                 period = parse_period(target["period"], self.custom).code
             except PeriodError as exc:
@@ -659,10 +679,15 @@ class PackageService:
         transaction.
         """
         problems = schema_problems(data, progress)
-        if problems:
+        if problems and (not isinstance(data, dict) or _framework_is_misshapen(data)):
             raise ValidationError(problems, source=source)
         assert isinstance(data, dict)  # schema_problems refused anything else
-        checker = _PackageChecker(data, progress)
+        # Only targets or values may be misshapen here. The rest is checked for meaning too, so
+        # one run reports every problem; the checker skips misshapen targets, and values' meaning
+        # is checked only when every value is well formed.
+        is_sound = not problems
+        checker = _PackageChecker(data if is_sound else _without_values_if_misshapen(data), progress)
+        checker.problems.extend(problems)
         values = checker.run()
         code = data["programme"]["code"]
         with self._sessions.begin() as session:

@@ -29,7 +29,7 @@ from pmdesk.formats.csv_safe import CsvSyntaxError, CsvWriter, line_break_proble
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.import_log import Digest, ImportedFile, record_import
-from pmdesk.services.lookups import programme_by_code
+from pmdesk.services.lookups import did_you_mean_programme, programme_by_code
 from pmdesk.services.packages import (
     MAX_FILE_BYTES,
     read_json_file,
@@ -173,7 +173,9 @@ class ValuesService:
                     select(ProgrammeRow).where(ProgrammeRow.code == group.programme_code)
                 ).first()
                 if programme is None:
-                    message = f"there is no programme '{group.programme_code}'"
+                    message = f"there is no programme '{group.programme_code}'" + did_you_mean_programme(
+                        session, group.programme_code
+                    )
                     if len(group.items) > 1:
                         message += f" ({len(group.items)} values name it)"
                     problems.add(Problem(group.where.location, message, group.where.field))
