@@ -350,6 +350,10 @@ def open_database(
     if instance_lock is not None:
         instance_lock.acquire()
     try:
+        if path.with_name(f"{path.name}.restoring").exists():
+            from pmdesk.storage.restore import finish_interrupted_restore  # a restore was killed
+
+            finish_interrupted_restore(path)
         check_is_pmdesk_file(path)
         engine = make_engine(path)
         revision = current_revision(engine)

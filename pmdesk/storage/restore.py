@@ -53,7 +53,7 @@ def restore_backup(database: Path, backup: Path) -> RestoreResult:
     lock = InstanceLock(database) if database.exists() else None
     if lock is not None:
         lock.acquire()
-    staged = database.with_name(f"{database.name}.restoring")
+    staged = staged_copy(database)
     try:
         # Copied with the backup API and checked again: the backup may sit on a failing stick.
         backup_database(backup, destination=staged)
@@ -74,6 +74,30 @@ def restore_backup(database: Path, backup: Path) -> RestoreResult:
         raise damaged_error(database, findings)
     log.info("restored %s from %s; the replaced file is kept as %s", database, backup, kept)
     return RestoreResult(database, backup, kept)
+
+
+def staged_copy(database: Path) -> Path:
+    """Where a restore puts its verified copy before it takes the database's place."""
+    return database.with_name(f"{database.name}.restoring")
+
+
+def finish_interrupted_restore(database: Path) -> bool:
+    """Complete a restore that was killed after the live file was moved aside and before the
+    backup took its place: the verified copy is put in place (True). Without that, the next start
+    would make an empty database there. A copy left while the live file is still there means the
+    restore had changed nothing yet: it is removed. Call with the database's lock held."""
+    staged = staged_copy(database)
+    if not staged.exists():
+        return False
+    if database.exists() and database.stat().st_size > 0:
+        staged.unlink(missing_ok=True)
+        return False
+    for suffix in SIDE_FILES:  # of the empty file the lock may have made
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    os.replace(staged, database)
+    _fsync_folder(database.parent)
+    log.warning("finished an interrupted restore of %s", database)
+    return True
 
 
 def _move_aside(database: Path) -> tuple[Path, ...]:

@@ -356,3 +356,50 @@ def test_the_entry_grid_shows_while_another_program_writes(
         assert sorted(i.code for i in grid.indicators) == ["1.1", "2.1", "3.1"]
     finally:
         db.close()
+
+
+KILLED_MID_RESTORE = """
+import os, signal, sys
+from pathlib import Path
+from pmdesk.storage import restore
+
+real_replace = os.replace
+
+def replace(source, target):
+    if str(source).endswith(".restoring"):
+        os.kill(os.getpid(), signal.SIGKILL)  # the live file is aside, the backup not yet in place
+    real_replace(source, target)
+
+restore.os.replace = replace
+restore.restore_backup(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_restore_killed_half_way_is_finished_at_the_next_open(
+    programme_db: Database, tmp_path: Path
+) -> None:
+    from pmdesk.storage.backup import backup_database
+
+    backup = backup_database(programme_db.path, destination=tmp_path / "kept-copy.sqlite")
+    _set_one(programme_db, 99)  # after the backup: the restore takes it back
+    programme_db.close()
+    repo = Path(__file__).resolve().parents[2]
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_RESTORE, str(programme_db.path), str(backup)],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert killed.returncode == -9
+    assert not programme_db.path.exists()  # without the recovery, a new empty database would go here
+    reopened = open_database(programme_db.path, actor="tester")
+    try:
+        assert _value_of(services(reopened)) is None  # the backup's content, made before the 99
+        assert [p.code for p in ProgrammeService(reopened.sessions, Actor("t", "")).list_programmes()] == [
+            "WASH-01"
+        ]
+    finally:
+        reopened.close()
+    assert list(programme_db.path.parent.glob("pmdesk-test.replaced-*.sqlite"))  # the replaced file kept
