@@ -50,6 +50,24 @@ def test_every_relative_link_resolves_inside_the_repository(document: Path) -> N
     assert missing == [], f"{document.name} links to files that do not exist"
 
 
+def anchors(document: Path) -> set[str]:
+    """The anchors GitHub gives a document's headings: lower case, punctuation dropped, spaces to '-'."""
+    text = FENCE.sub("", document.read_text(encoding="utf-8"))
+    headings = re.findall(r"^#{1,6}\s+(.+?)\s*$", text, re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_anchor_names_a_heading(document: Path) -> None:
+    broken = []
+    for target in [*local_links(document), *re.findall(r"\]\((#[^)\s]+)\)", document.read_text("utf-8"))]:
+        path, _, anchor = target.partition("#")
+        linked = (document.parent / path).resolve() if path else document
+        if anchor and linked.suffix == ".md" and linked.exists() and anchor not in anchors(linked):
+            broken.append(target)
+    assert broken == []
+
+
 def test_the_checker_sees_a_link_out_of_the_repository() -> None:
     text = "See [the design](../shared/DESIGN.md) and [formats](docs/formats.md#values) and <https://x.org>."
     assert LINK.findall(text) == ["../shared/DESIGN.md", "docs/formats.md#values"]
