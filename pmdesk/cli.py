@@ -499,7 +499,9 @@ def build_parser() -> argparse.ArgumentParser:
     iptt = command(commands, "iptt", cmd_iptt, "show the indicator performance tracking table")
     iptt.add_argument("code", metavar="CODE", help="programme code")
     iptt.add_argument(
-        "--as-of", metavar="PERIOD", help="last period to include (default: the latest with data)"
+        "--as-of",
+        metavar="PERIOD",
+        help="last period to include (default: the latest period every site reported)",
     )
     iptt.add_argument("--site", metavar="CODE", help="only this site and the sites below it")
     iptt.add_argument("--approved-only", action="store_true", help="count approved values only")

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The IPTT arithmetic of DESIGN.md §3: period actuals, cumulations, % met, status.
+"""The IPTT arithmetic of DESIGN.md §3 and §3a: period actuals, cumulations, % met, status, partial reporting.
 
 Pure functions over plain numbers, so every rule is tested without a database. The service
 aggregates DataValues into one `PeriodInput` per period (sums over sites and option combos)
@@ -53,6 +53,50 @@ class PeriodInput:
     denominator: float | None = None  # percent: Σ denominators
     texts: tuple[str, ...] = ()  # qualitative
     target: float | None = None
+    # Sites expected to report (in the chosen subtree) that have a value, and how many are expected;
+    # None when unknown, which counts as completely reported.
+    sites_reported: int | None = None
+    sites_expected: int | None = None
+
+
+def is_partly_reported(reported: int | None, expected: int | None) -> bool:
+    """Some, but not all, of the sites expected to report have a value (DESIGN.md §3a).
+
+    A period nobody reported is not partial: it has no actual, so the gap is already visible.
+    """
+    if reported is None or expected is None:
+        return False
+    return 0 < reported < expected
+
+
+def partial_note(reported: int | None, expected: int | None) -> str:
+    """The words that mark a partly reported figure, e.g. "partial (1 of 11 sites)"."""
+    if reported is None or expected is None:
+        return "partial"
+    return f"partial ({reported} of {expected} site{'' if expected == 1 else 's'})"
+
+
+def is_completely_reported(reported: int | None, expected: int | None) -> bool:
+    """Every site expected to report has a value; unknown counts are taken as complete."""
+    if reported is None or expected is None:
+        return True
+    return reported >= expected
+
+
+def latest_complete_period(
+    periods: Sequence[str], reporting: Mapping[str, Sequence[tuple[int, int]]]
+) -> str | None:
+    """The default as-of: the latest period with values where no indicator is partly reported.
+
+    `reporting[period]` holds (sites reported, sites expected) of each indicator with values in
+    that period. With no complete period, the latest period with values (the caller marks it
+    partial); with no values at all, None.
+    """
+    with_data = [p for p in periods if any(r > 0 for r, _ in reporting.get(p, ()))]
+    complete = [p for p in with_data if not any(is_partly_reported(r, e) for r, e in reporting[p])]
+    if complete:
+        return complete[-1]
+    return with_data[-1] if with_data else None
 
 
 @dataclass(frozen=True)
@@ -62,6 +106,12 @@ class PeriodFigures:
     actual: float | None
     pct_met: float | None
     text: str | None = None  # qualitative indicators only
+    sites_reported: int | None = None
+    sites_expected: int | None = None
+
+    @property
+    def is_partial(self) -> bool:
+        return is_partly_reported(self.sites_reported, self.sites_expected)
 
 
 @dataclass(frozen=True)
@@ -78,6 +128,12 @@ class ToDateFigures:
     pct_met: float | None
     progress_from_baseline: float | None
     status: Status
+    # The figures rest on a partly reported period (DESIGN.md §3a); `sites_*` are that period's.
+    partial: bool = False
+    sites_reported: int | None = None
+    sites_expected: int | None = None
+    # Running totals and percents: the period whose value is the actual to date.
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,14 +242,25 @@ def compute_indicator(
 
     if spec.measure is Measure.QUALITATIVE:
         rows = tuple(
-            PeriodFigures(p, t, None, None, "\n".join(inputs.get(p, empty).texts) or None)
+            PeriodFigures(
+                p,
+                t,
+                None,
+                None,
+                "\n".join(inputs.get(p, empty).texts) or None,
+                inputs.get(p, empty).sites_reported,
+                inputs.get(p, empty).sites_expected,
+            )
             for p, t in zip(shown, targets)
         )
         none = Figures(None, None, None)
         return IndicatorFigures(rows, none, ToDateFigures(None, None, None, None, Status.NO_TARGET))
 
     raw = [raw_period_actual(spec.measure, inputs.get(p, empty)) for p in shown]
+    counts = [(inputs.get(p, empty).sites_reported, inputs.get(p, empty).sites_expected) for p in shown]
     cumulation = spec.effective_cumulation
+    rests_on: int | None = None  # index of the period the to-date figures rest on (running totals)
+    partial_at: int | None = None  # index of the partly reported period they rest on, if any
 
     if cumulation is Cumulation.CUMULATIVE:
         # Values are increments: each period shows the running sum through it. A period without
@@ -209,29 +276,56 @@ def compute_indicator(
         target_to_date = _last(targets)
         lop_target = spec.lop_target if spec.lop_target is not None else _last(all_targets)
         lop_actual = acc
+        partial_at = _last_partial(counts)
     elif cumulation is Cumulation.PERIODIC:
         period_actuals = raw
         actual_to_date = _sum(raw)
         target_to_date = _sum(targets)
         lop_target = spec.lop_target if spec.lop_target is not None else _sum(all_targets)
         lop_actual = actual_to_date
+        # A sum over periods is short by whatever a partly reported period lacks.
+        partial_at = _last_partial(counts)
     else:  # running total, and every percent indicator
         period_actuals = raw
-        actual_to_date = _last(raw)
-        target_to_date = _last(targets)
+        # A state is read from the latest period every site reported (DESIGN.md §3a): one school's
+        # figure is not the programme's. Only when no period is complete, the latest with a value.
+        with_value = [i for i, value in enumerate(raw) if value is not None]
+        complete = [i for i in with_value if is_completely_reported(*counts[i])]
+        rests_on = complete[-1] if complete else (with_value[-1] if with_value else None)
+        if rests_on is None:
+            actual_to_date = None
+            target_to_date = _last(targets)
+        else:
+            actual_to_date = raw[rests_on]
+            # The target for the same moment as the actual, not the as-of's (DESIGN.md §3).
+            target_to_date = _last(targets[: rests_on + 1])
+            if not complete and is_partly_reported(*counts[rests_on]):
+                partial_at = rests_on
         lop_target = spec.lop_target if spec.lop_target is not None else _last(all_targets)
         lop_actual = actual_to_date
 
     rows = tuple(
-        PeriodFigures(p, t, a, pct_met(a, t, spec.direction))
-        for p, t, a in zip(shown, targets, period_actuals)
+        PeriodFigures(p, t, a, pct_met(a, t, spec.direction), None, r, e)
+        for p, t, a, (r, e) in zip(shown, targets, period_actuals, counts)
     )
     lop = Figures(lop_target, lop_actual, pct_met(lop_actual, lop_target, spec.direction))
+    reported, expected = counts[partial_at] if partial_at is not None else (None, None)
     to_date = ToDateFigures(
         target_to_date,
         actual_to_date,
         pct_met(actual_to_date, target_to_date, spec.direction),
         progress_from_baseline(actual_to_date, target_to_date, spec.baseline),
         status_of(actual_to_date, target_to_date, spec.direction, thresholds),
+        partial_at is not None,
+        reported,
+        expected,
+        shown[rests_on] if rests_on is not None else None,
     )
     return IndicatorFigures(rows, lop, to_date)
+
+
+def _last_partial(counts: Sequence[tuple[int | None, int | None]]) -> int | None:
+    for index in range(len(counts) - 1, -1, -1):
+        if is_partly_reported(*counts[index]):
+            return index
+    return None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pmdesk.domain.enums import Measure, Status
-from pmdesk.domain.iptt import PeriodFigures
+from pmdesk.domain.iptt import PeriodFigures, ToDateFigures, partial_note
 from pmdesk.formats.csv_safe import Cell, csv_text
 from pmdesk.services.iptt import IpttRow, IpttTable
 
@@ -28,6 +28,8 @@ CSV_COLUMNS = (
     "actual",
     "pct_met",
     "text",
+    "sites_reported",
+    "sites_expected",
     "lop_target",
     "lop_actual",
     "lop_pct_met",
@@ -36,6 +38,7 @@ CSV_COLUMNS = (
     "to_date_pct_met",
     "progress_from_baseline",
     "status",
+    "to_date_partial",
 )
 
 STATUS_LABELS = {
@@ -47,8 +50,25 @@ STATUS_LABELS = {
     Status.NO_DATA: "no data",
 }
 
+# How the IPTT treats a period not every site reported (DESIGN.md §3a), for every footnote.
+PARTIAL_RULE = (
+    "A period is partial when only some of the sites expected to report have a value for the indicator. "
+    "The default as-of is the latest complete period. Running totals and percents take their to-date "
+    "actual from the latest complete period at or before the as-of, with the target set for that period; "
+    "only when there is none, from the latest period with a value, marked partial. A sum over a partial "
+    "period is marked partial."
+)
+
 NAME_WIDTH = 44
 NO_FIGURE = "-"
+
+
+def status_label(to_date: ToDateFigures) -> str:
+    """The to-date status in words, with its partial mark: "off track · partial (1 of 11 sites)"."""
+    label = STATUS_LABELS.get(to_date.status, to_date.status.value)
+    if to_date.partial:
+        return f"{label} · {partial_note(to_date.sites_reported, to_date.sites_expected)}"
+    return label
 
 
 def _number(value: float | None) -> float | None:
@@ -65,6 +85,8 @@ def _period_json(item: PeriodFigures, measure: Measure) -> dict[str, Any]:
         "target": _number(item.target),
         "actual": _number(item.actual),
         "pct_met": _number(item.pct_met),
+        "sites_reported": item.sites_reported,
+        "sites_expected": item.sites_expected,
     }
     if measure is Measure.QUALITATIVE:
         out["text"] = item.text
@@ -93,6 +115,7 @@ def _indicator_json(row: IpttRow) -> dict[str, Any]:
             "pct_met": _number(figures.to_date.pct_met),
             "progress_from_baseline": _number(figures.to_date.progress_from_baseline),
             "status": figures.to_date.status.value,
+            "partial": figures.to_date.partial,
         },
     }
 
@@ -143,12 +166,13 @@ def iptt_csv(table: IpttTable) -> str:
             _number(figures.to_date.pct_met),
             _number(figures.to_date.progress_from_baseline),
             figures.to_date.status.value,
+            "true" if figures.to_date.partial else "false",
         ]
         # An indicator of a programme without periods still gets its row.
         periods: Sequence[PeriodFigures | None] = figures.periods or (None,)
         for item in periods:
             middle: list[Cell] = (
-                ["", "", "", "", ""]
+                ["", "", "", "", "", "", ""]
                 if item is None
                 else [
                     item.period,
@@ -156,6 +180,8 @@ def iptt_csv(table: IpttTable) -> str:
                     _number(item.actual),
                     _number(item.pct_met),
                     item.text or "",
+                    item.sites_reported,
+                    item.sites_expected,
                 ]
             )
             rows.append(head + middle + tail)
@@ -182,8 +208,11 @@ def _truncate(text: str, width: int) -> str:
 
 def _period_cell(row: IpttRow, item: PeriodFigures) -> str:
     if row.measure is Measure.QUALITATIVE:
-        return "text" if item.text else NO_FIGURE
-    return display_number(item.actual)
+        return "text" if item.text else NO_FIGURE  # stories from some sites: never partial
+    shown = display_number(item.actual)
+    if item.is_partial:
+        shown += f" ({item.sites_reported}/{item.sites_expected} sites)"
+    return shown
 
 
 def iptt_text(table: IpttTable) -> str:
@@ -217,7 +246,7 @@ def iptt_text(table: IpttTable) -> str:
     scope = "approved values only" if table.approved_only else "all values"
     out = [
         f"IPTT {table.programme_code}: {table.programme_name}",
-        f"As of {table.as_of or '(no data yet)'} · {site} · {scope}",
+        f"As of {table.as_of or '(no data yet)'}{_as_of_note(table)} · {site} · {scope}",
         "",
         render(header),
         render(["-" * w for w in widths]),
@@ -230,8 +259,16 @@ def iptt_text(table: IpttTable) -> str:
         "Target, Actual and % met are to date. Numbers are rounded to at most 2 decimals for display.",
         "% met = actual ÷ target × 100 (target ÷ actual for decreasing indicators).",
         "Period actuals of cumulative indicators are running sums.",
+        "(n/m sites): only n of the m sites expected to report have a value for that period.",
+        PARTIAL_RULE,
     ]
     return "\n".join(out) + "\n"
+
+
+def _as_of_note(table: IpttTable) -> str:
+    if table.as_of is not None and table.as_of in table.partial_periods:
+        return f" ({partial_note(table.partial_periods[table.as_of], table.sites_expected)})"
+    return ""
 
 
 def _indicator_cells(row: IpttRow, indent: str) -> list[str]:
@@ -244,6 +281,6 @@ def _indicator_cells(row: IpttRow, indent: str) -> list[str]:
         display_number(to_date.target),
         display_number(to_date.actual),
         display_number(to_date.pct_met),
-        "qualitative" if qualitative else STATUS_LABELS.get(to_date.status, to_date.status.value),
+        "qualitative" if qualitative else status_label(to_date),
         *(_period_cell(row, item) for item in row.figures.periods),
     ]

@@ -4,14 +4,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
 from pmdesk.domain.errors import NotFoundError
-from pmdesk.domain.iptt import IndicatorFigures, IndicatorSpec, PeriodInput, Thresholds, compute_indicator
+from pmdesk.domain.iptt import (
+    IndicatorFigures,
+    IndicatorSpec,
+    PeriodInput,
+    Thresholds,
+    compute_indicator,
+    is_partly_reported,
+    latest_complete_period,
+)
 from pmdesk.domain.periods import Period
 from pmdesk.services.lookups import (
     indicator_by_code,
@@ -69,6 +77,12 @@ class IpttTable:
     results: tuple[ResultInfo, ...]  # in framework order (depth first)
     rows: tuple[IpttRow, ...]  # in framework order, then indicator order
     thresholds: Thresholds
+    # Reporting sites (no site below them) in the chosen subtree: those expected to report.
+    sites_expected: int = 0
+    # Periods (of all, not only those shown) where some indicator is partly reported, with the
+    # most sites any partly reported indicator has there: the as-of picker marks them.
+    partial_periods: dict[str, int] = field(default_factory=dict)
+    default_as_of: str | None = None  # the latest complete period (DESIGN.md §3a)
 
     def rows_of(self, result_id: int) -> list[IpttRow]:
         return [r for r in self.rows if r.result_id == result_id]
@@ -85,10 +99,11 @@ class IpttService:
         site_code: str | None = None,
         approved_only: bool = False,
     ) -> IpttTable:
-        """The IPTT; `as_of` defaults to the latest reporting period with data.
+        """The IPTT; `as_of` defaults to the latest complete period (DESIGN.md §3a).
 
         With a site, actuals cover that site and every site below it, and targets are the site
-        targets set in that subtree; without, the programme-level targets.
+        targets set in that subtree; without, the programme-level targets. Each period of each
+        indicator carries how many of the subtree's reporting sites have a value for it.
         """
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
@@ -108,14 +123,34 @@ class IpttService:
                 )
             )
             results = _framework_order(session, programme.id)
-            sums = _aggregate(session, programme.id, site_ids, approved_only)
+            sums, reported = _aggregate(session, programme.id, site_ids, approved_only)
             texts = _texts(session, indicators, site_ids, approved_only)
             targets = _targets(session, indicators, site, site_ids)
-
-            if as_of is None:
+            expected = _sites_expected(session, programme.id, site_ids)
+            # Values held by a site with sites below it are summed but do not count as reports.
+            for key, count in _reports_on_parents(session, programme.id, site_ids, approved_only).items():
+                reported[key] -= count
+            # Qualitative results are stories a few sites tell, with no figure or status resting on
+            # them: they show their reporting rate but never make a period partial.
+            qualitative = {i.id for i in indicators if i.measure == Measure.QUALITATIVE}
+            by_period: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for (ind_id, period), count in reported.items():
+                if ind_id not in qualitative:
+                    by_period[period].append((count, expected))
+            partial_periods = {
+                p: max(r for r, e in counts if is_partly_reported(r, e))
+                for p, counts in by_period.items()
+                if any(is_partly_reported(r, e) for r, e in counts)
+            }
+            default_as_of = latest_complete_period(codes, by_period)
+            if default_as_of is None and (sums or texts):
+                # Values only on sites with sites below them: the latest period with data.
                 with_data = {p for (_, p) in sums} | {p for (_, p) in texts}
                 latest = [c for c in codes if c in with_data]
-                as_of = latest[-1] if latest else None
+                default_as_of = latest[-1] if latest else None
+
+            if as_of is None:
+                as_of = default_as_of
             elif as_of not in codes:
                 raise NotFoundError(
                     f"'{as_of}' is not a reporting period of {programme.code} ({codes[0]} … {codes[-1]})"
@@ -143,10 +178,10 @@ class IpttService:
                     agg = sums.get(key)
                     target = targets.get(key)
                     text = texts.get(key, ()) if texts else ()
-                    if agg is None and target is None and not text:
-                        continue
                     total, num, den = agg if agg else (None, None, None)
-                    inputs[code] = PeriodInput(total, num, den, tuple(text), target)
+                    inputs[code] = PeriodInput(
+                        total, num, den, tuple(text), target, reported.get(key, 0), expected
+                    )
                 figures = compute_indicator(spec, codes, inputs, as_of, thresholds)
                 rows.append(
                     IpttRow(
@@ -175,6 +210,9 @@ class IpttService:
                 tuple(results),
                 tuple(rows),
                 thresholds,
+                expected,
+                partial_periods,
+                default_as_of,
             )
 
     def by_site(
@@ -189,17 +227,15 @@ class IpttService:
         Each row counts the site's own values and the targets set on that site, so for a number
         indicator the sites' period actuals add up to the programme's. Reporting sites are those
         with no site below them, plus any other site holding values of this indicator. `as_of`
-        defaults, as in `table`, to the programme's latest reporting period with data.
+        defaults, as in `table`, to the programme's latest complete period.
         """
+        if as_of is None:
+            as_of = self.table(programme_code, approved_only=approved_only).default_as_of
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
             ind = indicator_by_code(session, programme, indicator_code)
             codes = [p.code for p in programme_periods(session, programme)]
-            if as_of is None:
-                with_data = _periods_with_data(session, programme.id, approved_only)
-                latest = [c for c in codes if c in with_data]
-                as_of = latest[-1] if latest else None
-            elif as_of not in codes:
+            if as_of is not None and as_of not in codes:
                 raise NotFoundError(f"'{as_of}' is not a reporting period of {programme.code}")
             measure = Measure(ind.measure)
             values = select(DataValueRow.site_id, DataValueRow.period).where(
@@ -300,21 +336,6 @@ def _framework_order(session: Session, programme_id: int) -> list[ResultInfo]:
     return ordered
 
 
-def _periods_with_data(session: Session, programme_id: int, approved_only: bool) -> set[str]:
-    stmt = (
-        select(DataValueRow.period)
-        .distinct()
-        .where(
-            DataValueRow.indicator_id.in_(
-                select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
-            )
-        )
-    )
-    if approved_only:
-        stmt = stmt.where(DataValueRow.status == "approved")
-    return set(session.scalars(stmt))
-
-
 # A subtree holding at most this share of the programme's sites is summed from its own rows,
 # found through ix_data_value_site_period; a larger one, like the whole programme, from
 # ix_data_value_iptt (tests/benchmarks/bench_core.py, part c).
@@ -323,8 +344,12 @@ SMALL_SUBTREE_SHARE = 0.2
 
 def _aggregate(
     session: Session, programme_id: int, site_ids: list[int] | None, approved_only: bool
-) -> dict[tuple[int, str], tuple[float | None, float | None, float | None]]:
-    """Σvalue, Σnumerator, Σdenominator per indicator and period: one GROUP BY over the values.
+) -> tuple[
+    dict[tuple[int, str], tuple[float | None, float | None, float | None]],
+    dict[tuple[int, str], int],
+]:
+    """Σvalue, Σnumerator, Σdenominator and the number of sites with values, per indicator and
+    period: one GROUP BY over the values.
 
     The filter decides which index SQLite walks, so it is chosen for speed; rows of another
     programme's indicators are dropped here whatever it is.
@@ -336,6 +361,8 @@ def _aggregate(
         func.sum(DataValueRow.value),
         func.sum(DataValueRow.numerator),
         func.sum(DataValueRow.denominator),
+        # site_id is in ix_data_value_iptt, after the GROUP BY columns: counted from the index.
+        func.count(DataValueRow.site_id.distinct()),
     ).group_by(DataValueRow.indicator_id, DataValueRow.period)
     by_indicator = DataValueRow.indicator_id.in_(indicator_ids.scalar_subquery())
     if site_ids is None:
@@ -359,12 +386,59 @@ def _aggregate(
         stmt = stmt.where(DataValueRow.status == "approved")
     ours = None if filtered else set(session.scalars(indicator_ids))
     out = {}
-    for ind, period, total, num, den in session.execute(stmt):
+    sites: dict[tuple[int, str], int] = defaultdict(int)
+    for ind, period, total, num, den, count in session.execute(stmt):
+        if ours is not None and ind not in ours:
+            continue
+        sites[(ind, period)] = count
         if total is None and num is None and den is None:
             continue  # only qualitative texts here
-        if ours is None or ind in ours:
-            out[(ind, period)] = (total, num, den)
-    return out
+        out[(ind, period)] = (total, num, den)
+    return out, sites
+
+
+def _parent_site_ids(session: Session, programme_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(SiteRow.parent_id)
+            .distinct()
+            .where(SiteRow.programme_id == programme_id, SiteRow.parent_id.is_not(None))
+        )
+    )
+
+
+def _sites_expected(session: Session, programme_id: int, site_ids: list[int] | None) -> int:
+    """The sites expected to report: those with no site below them (as on the Completeness screen)."""
+    parents = _parent_site_ids(session, programme_id)
+    if site_ids is None:
+        all_ids = session.scalars(select(SiteRow.id).where(SiteRow.programme_id == programme_id))
+        return sum(1 for site_id in all_ids if site_id not in parents)
+    return sum(1 for site_id in site_ids if site_id not in parents)
+
+
+def _reports_on_parents(
+    session: Session, programme_id: int, site_ids: list[int] | None, approved_only: bool
+) -> dict[tuple[int, str], int]:
+    """Sites with sites below them that hold values, per indicator and period: few, and found
+    through ix_data_value_site_period."""
+    parents = _parent_site_ids(session, programme_id)
+    if site_ids is not None:
+        parents &= set(site_ids)
+    if not parents:
+        return {}
+    stmt = (
+        select(DataValueRow.indicator_id, DataValueRow.period, func.count(DataValueRow.site_id.distinct()))
+        .where(
+            DataValueRow.site_id.in_(parents),
+            DataValueRow.indicator_id.in_(
+                select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
+            ),
+        )
+        .group_by(DataValueRow.indicator_id, DataValueRow.period)
+    )
+    if approved_only:
+        stmt = stmt.where(DataValueRow.status == "approved")
+    return {(ind, period): count for ind, period, count in session.execute(stmt)}
 
 
 def _texts(

@@ -110,7 +110,15 @@ def test_iptt_json_is_one_object_with_the_keys_of_design_section_8(
     assert len(data["indicators"]) == 19
     for item in data["indicators"]:
         assert set(item) == INDICATOR_KEYS
-        assert set(item["to_date"]) == {"target", "actual", "pct_met", "progress_from_baseline", "status"}
+        assert set(item["to_date"]) == {
+            "target",
+            "actual",
+            "pct_met",
+            "progress_from_baseline",
+            "status",
+            "partial",
+        }
+        assert all(p["sites_expected"] == 11 for p in item["periods"])
         assert [p["period"] for p in item["periods"]][-1] == "2026Q2"
     satisfaction = next(i for i in data["indicators"] if i["code"] == "2.3")
     assert [p["actual"] < 70 for p in satisfaction["periods"][-2:]] == [True, True]

@@ -157,8 +157,9 @@ PERCENT_EXPECTED = {
     "actuals": [50, None, 75, None],
     "pct": {"inc": [125, None, 125, None], "dec": [80, None, 80, None]},
     "lop": (80, 75, {"inc": 93.75, "dec": 8000 / 75}),
-    "to_date": (80, 75, {"inc": 93.75, "dec": 8000 / 75}),
-    "status": {"inc": Status.ON_TRACK, "dec": Status.ON_TRACK},
+    # the latest value (Q3) against the target set for Q3, not the as-of's (DESIGN.md §3)
+    "to_date": (60, 75, {"inc": 125, "dec": 80}),
+    "status": {"inc": Status.EXCEEDING, "dec": Status.AT_RISK},
 }
 EXPECTED: dict[tuple[Measure, Cumulation], dict[str, Any]] = {
     (NUMBER, PERIODIC): {
@@ -182,7 +183,7 @@ EXPECTED: dict[tuple[Measure, Cumulation], dict[str, Any]] = {
         "actuals": [8, None, 25, None],  # the values of P
         "pct": {"inc": [80, None, 62.5, None], "dec": [125, None, 160, None]},
         "lop": (50, 25, {"inc": 50, "dec": 200}),  # last target; latest period with data
-        "to_date": (50, 25, {"inc": 50, "dec": 200}),
+        "to_date": (40, 25, {"inc": 62.5, "dec": 160}),  # Q3's value against Q3's target
         "status": {"inc": Status.OFF_TRACK, "dec": Status.EXCEEDING},
     },
     (PERCENT, PERIODIC): PERCENT_EXPECTED,
@@ -390,7 +391,7 @@ class TestAsOf:
             (CUMULATIVE, "2026Q4", 40, 112),
             (RUNNING, "2026Q1", 10, 5),
             (RUNNING, "2026Q2", 20, 7),
-            (RUNNING, "2026Q3", 30, 7),  # latest period at or before A that has a value
+            (RUNNING, "2026Q3", 20, 7),  # latest value at or before A (Q2), with Q2's target
             (RUNNING, "2026Q4", 40, 100),
         ],
     )
@@ -424,7 +425,7 @@ class TestAsOf:
         figures = run(spec(cumulation=RUNNING), numbers([1, 1, 1, 1], [10, 25, None, 40]), "2026Q3")
         assert figures.to_date.target == 25
 
-    def test_percent_to_date_is_latest_period_with_a_value(self) -> None:
+    def test_percent_to_date_pairs_the_latest_value_with_the_target_of_its_own_period(self) -> None:
         inputs = {
             "2026Q1": PeriodInput(numerator=1, denominator=4, target=30),
             "2026Q2": PeriodInput(numerator=3, denominator=5, target=50),
@@ -432,7 +433,8 @@ class TestAsOf:
         }
         to_date = run(spec(PERCENT, cumulation=PERIODIC), inputs, "2026Q3").to_date
         assert to_date.actual == 60.0
-        assert to_date.target == 60
+        assert to_date.target == 50  # Q2's, the period the actual comes from
+        assert to_date.period == "2026Q2"
 
     @pytest.mark.parametrize("as_of", ["2027Q1", "2026q1", "", "BASELINE"])
     def test_as_of_not_a_reporting_period_raises(self, as_of: str) -> None:
@@ -774,7 +776,8 @@ def test_property_running_total_to_date_is_latest_value(
     inputs = {p: PeriodInput(total=v, target=t) for p, (v, t) in zip(periods, rows)}
     figures = compute_indicator(spec(cumulation=RUNNING), periods, inputs, periods[cut - 1])
     values = [v for v, _ in rows[:cut] if v is not None]
-    targets = [t for _, t in rows[:cut] if t is not None]
+    last = max((i for i, (v, _) in enumerate(rows[:cut]) if v is not None), default=cut - 1)
+    targets = [t for _, t in rows[: last + 1] if t is not None]
     assert figures.to_date.actual == (values[-1] if values else None)
     assert figures.to_date.target == (targets[-1] if targets else None)
     assert len(figures.periods) == cut

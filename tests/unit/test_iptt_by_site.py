@@ -30,16 +30,22 @@ def s(db: Database) -> Services:
 
 
 def test_reporting_sites_in_tree_order_with_their_own_actuals(s: Services) -> None:
-    rows = s.iptt.by_site(P, "1.1")
+    rows = s.iptt.by_site(P, "1.1", as_of="2025Q2")
     assert [(site.code, site.name, site.parent_code) for site, _ in rows] == [
         ("N01", "Kibera school", "N"),
         ("N02", "Mathare school", "N"),
     ]
     n01, n02 = (row.figures for _, row in rows)
-    assert [p.period for p in n01.periods] == ["2025Q1", "2025Q2"]  # as of the latest with data
+    assert [p.period for p in n01.periods] == ["2025Q1", "2025Q2"]
     assert [p.actual for p in n01.periods] == [75, None]
     assert [p.actual for p in n02.periods] == [10, 20.5]
     assert rows[0][1].code == "1.1" and rows[0][1].result_code == "O1"
+
+
+def test_default_as_of_is_the_latest_period_every_site_reported(s: Services) -> None:
+    # 2025Q2: 1.1 holds only Mathare's value, 3.1 only Kibera's: each 1 of 2 sites.
+    assert s.iptt.table(P).as_of == "2025Q1"
+    assert [p.period for p in s.iptt.by_site(P, "1.1")[0][1].figures.periods] == ["2025Q1"]
 
 
 def test_number_actuals_add_up_to_the_programme_figures(s: Services) -> None:
@@ -53,7 +59,7 @@ def test_number_actuals_add_up_to_the_programme_figures(s: Services) -> None:
 
 
 def test_site_targets_give_each_site_its_own_pct_met_and_status(s: Services) -> None:
-    (_, n01), (_, n02) = s.iptt.by_site(P, "1.1")
+    (_, n01), (_, n02) = s.iptt.by_site(P, "1.1", as_of="2025Q2")
     q1 = n01.figures.periods[0]
     assert (q1.target, q1.actual, q1.pct_met) == (50, 75, 150)
     assert n01.figures.to_date.target == 100 and n01.figures.to_date.status is Status.AT_RISK
@@ -70,7 +76,7 @@ def test_percent_is_the_ratio_of_the_site_sums(s: Services) -> None:
 
 
 def test_qualitative_texts_per_site_without_the_site_name(s: Services) -> None:
-    (_, n01), (_, n02) = s.iptt.by_site(P, "3.1")
+    (_, n01), (_, n02) = s.iptt.by_site(P, "3.1", as_of="2025Q2")
     assert n01.figures.periods[1].text == "A new tap"
     assert n02.figures.periods[1].text is None
 

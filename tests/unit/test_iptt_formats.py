@@ -35,9 +35,9 @@ INDICATOR_KEYS = {
     "lop",
     "to_date",
 }
-PERIOD_KEYS = {"period", "target", "actual", "pct_met"}
+PERIOD_KEYS = {"period", "target", "actual", "pct_met", "sites_reported", "sites_expected"}
 LOP_KEYS = {"target", "actual", "pct_met"}
-TO_DATE_KEYS = {"target", "actual", "pct_met", "progress_from_baseline", "status"}
+TO_DATE_KEYS = {"target", "actual", "pct_met", "progress_from_baseline", "status", "partial"}
 
 
 @pytest.fixture
@@ -81,7 +81,14 @@ def test_json_numbers_are_unrounded_floats_and_null_without_figure(s: Services) 
         "periodic",
     )
     assert pupils["baseline"] == 0.0 and isinstance(pupils["baseline"], float)
-    assert pupils["periods"][0] == {"period": "2025Q1", "target": 100.0, "actual": 87.0, "pct_met": 87.0}
+    assert pupils["periods"][0] == {
+        "period": "2025Q1",
+        "target": 100.0,
+        "actual": 87.0,
+        "pct_met": 87.0,
+        "sites_reported": 2,
+        "sites_expected": 2,
+    }
     assert all(isinstance(p["actual"], float) for p in pupils["periods"])
     assert pupils["lop"] == {"target": 500.0, "actual": 150.0, "pct_met": 30.0}
     assert pupils["to_date"] == {
@@ -90,6 +97,7 @@ def test_json_numbers_are_unrounded_floats_and_null_without_figure(s: Services) 
         "pct_met": 75.0,
         "progress_from_baseline": 75.0,
         "status": "at_risk",
+        "partial": False,
     }
     ratio = by_code["2.1"]
     assert ratio["periods"][0]["actual"] == 100 * 3 / 8  # never rounded
@@ -101,6 +109,8 @@ def test_json_numbers_are_unrounded_floats_and_null_without_figure(s: Services) 
         "actual": None,
         "pct_met": None,
         "text": None,
+        "sites_reported": 0,
+        "sites_expected": 2,
     }
     assert text["periods"][1]["text"] == "Kibera school: Girls stay in school during menses"
     assert text["baseline"] is None
