@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmdesk.domain.enums import Measure, Status
-from pmdesk.reports.iptt_formats import STATUS_LABELS
+from pmdesk.domain.iptt import partial_note
+from pmdesk.reports.iptt_formats import PARTIAL_RULE, status_label
 from pmdesk.services.history import HistoryEntry
 from pmdesk.services.iptt import IpttRow, IpttTable, ResultInfo
 from pmdesk.services.logframe_excel import save_workbook
@@ -36,13 +37,16 @@ INDICATOR_COLUMNS: tuple[tuple[str, float], ...] = (
 )
 LOP_COLUMNS = ("Target", "Actual", "% met")
 TO_DATE_COLUMNS = ("Target", "Actual", "% met", "Status")
-PERIOD_COLUMNS = ("Target", "Actual", "% met")
+# "Sites": how many of the sites expected to report have a value (DESIGN.md §3a).
+PERIOD_COLUMNS = ("Target", "Actual", "% met", "Sites")
 NUMBER_WIDTH = 10.5
 STATUS_WIDTH = 12
 TEXT_WIDTH = 24
+SITES_WIDTH = 9
+PARTIAL_FILL = "FCE4D6"  # the words "partial" are always written too
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 
-TITLE_ROWS = 5  # title, as of / site, generated, footnote, blank
+TITLE_ROWS = 6  # title, as of / site, generated, footnote, partial-reporting rule, blank
 GROUP_HEADER_ROW = TITLE_ROWS + 1
 HEADER_ROW = TITLE_ROWS + 2
 FIRST_BODY_ROW = TITLE_ROWS + 3
@@ -211,6 +215,8 @@ def _write_iptt(sheet: Worksheet, table: IpttTable, step: Callable[[int], None])
         put_text(sheet, 2, 6, "Approved data only")
     note = put_text(sheet, 4, 1, FOOTNOTE)
     note.font = Font(italic=True, color="595959")
+    rule = put_text(sheet, 5, 1, "Sites: sites with a value of the sites expected to report. " + PARTIAL_RULE)
+    rule.font = Font(italic=True, color="595959")
     for r in (2, 3):
         for c in (1, 3):
             sheet.cell(row=r, column=c).font = bold
@@ -243,7 +249,7 @@ def _write_iptt(sheet: Worksheet, table: IpttTable, step: Callable[[int], None])
         put_text(sheet, GROUP_HEADER_ROW, column, label)
         for offset, name in enumerate(names):
             put_text(sheet, HEADER_ROW, column + offset, name)
-            width = STATUS_WIDTH if name == "Status" else NUMBER_WIDTH
+            width = STATUS_WIDTH if name == "Status" else SITES_WIDTH if name == "Sites" else NUMBER_WIDTH
             if has_texts and len(block_starts) > 2 and name == "Actual":
                 width = TEXT_WIDTH
             sheet.column_dimensions[get_column_letter(column + offset)].width = width
@@ -292,11 +298,14 @@ def _write_iptt(sheet: Worksheet, table: IpttTable, step: Callable[[int], None])
 def _as_of_label(table: IpttTable) -> str:
     if table.as_of is None:
         return "no data yet"
+    note = ""
+    if table.as_of in table.partial_periods:
+        note = f" · {partial_note(table.partial_periods[table.as_of], table.sites_expected)}"
     for period in table.periods:
         if period.code == table.as_of:
             label = period.label()
-            return label if label == period.code else f"{label} ({period.code})"
-    return table.as_of
+            return (label if label == period.code else f"{label} ({period.code})") + note
+    return table.as_of + note
 
 
 def _write_level_row(sheet: Worksheet, row: int, result: ResultInfo, last_column: int, box: Any) -> None:
@@ -319,7 +328,7 @@ def _write_level_row(sheet: Worksheet, row: int, result: ResultInfo, last_column
 def _write_indicator_row(
     sheet: Worksheet, row: int, item: IpttRow, indent: int, block_starts: list[int], box: Any
 ) -> None:
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     figures = item.figures
     percent = item.measure is Measure.PERCENT
@@ -339,11 +348,12 @@ def _write_indicator_row(
     put_number(sheet, row, to_date + 1, figures.to_date.actual, percent)
     put_number(sheet, row, to_date + 2, figures.to_date.pct_met, True)
     status = figures.to_date.status
-    status_cell = put_text(sheet, row, to_date + 3, STATUS_LABELS[status])
+    status_text = status_label(figures.to_date)
+    status_cell = put_text(sheet, row, to_date + 3, status_text)
     status_cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
-    status_cell.alignment = Alignment(horizontal="center", vertical="top")
+    status_cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
-    wrapped = {2: item.name, 6: item.cumulation.value}
+    wrapped = {2: item.name, 6: item.cumulation.value, to_date + 3: status_text}
     for index, (start, figure) in enumerate(zip(period_starts, figures.periods)):
         put_number(sheet, row, start, figure.target, percent)
         if item.measure is Measure.QUALITATIVE:
@@ -353,6 +363,12 @@ def _write_indicator_row(
         else:
             put_number(sheet, row, start + 1, figure.actual, percent)
         put_number(sheet, row, start + 2, figure.pct_met, True)
+        if figure.sites_expected:
+            partial = figure.is_partial and item.measure is not Measure.QUALITATIVE
+            sites = f"{figure.sites_reported} of {figure.sites_expected}"
+            put_text(sheet, row, start + 3, f"partial: {sites}" if partial else sites)
+            if partial:
+                wrapped[start + 3] = f"partial: {sites}"
         if index % 2:
             shade = PatternFill("solid", fgColor=BLOCK_FILLS[1])
             for column in range(start, start + len(PERIOD_COLUMNS)):
@@ -365,9 +381,17 @@ def _write_indicator_row(
         if column != to_date + 3:
             cell.alignment = Alignment(
                 vertical="top",
-                wrap_text=column in (2, 6) or item.measure is Measure.QUALITATIVE,
+                wrap_text=column in wrapped or item.measure is Measure.QUALITATIVE,
                 indent=indent if column == 2 else 0,
             )
+    partial_fill = PatternFill("solid", fgColor=PARTIAL_FILL)
+    for start, figure in zip(period_starts, figures.periods):
+        if figure.is_partial and item.measure is not Measure.QUALITATIVE:
+            for column in range(start, start + len(PERIOD_COLUMNS)):
+                sheet.cell(row=row, column=column).fill = partial_fill
+    if figures.to_date.partial:
+        for column in range(to_date, to_date + 3):
+            sheet.cell(row=row, column=column).font = Font(italic=True)
     fit_row_height(sheet, row, wrapped)
 
 

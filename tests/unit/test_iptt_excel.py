@@ -18,8 +18,10 @@ from pmdesk.reports.iptt_excel import (
     HEADER_ROW,
     INDICATOR_COLUMNS,
     IPTT_SHEET,
+    PERIOD_COLUMNS,
     write_iptt_workbook,
 )
+from pmdesk.reports.iptt_formats import status_label
 from pmdesk.services.history import HistoryService, Reason
 from pmdesk.services.iptt import IpttTable
 from pmdesk.services.programmes import ProgrammeService
@@ -30,6 +32,7 @@ CODE = "WASH-01"
 LOP = len(INDICATOR_COLUMNS) + 1  # first column of the LoP block
 TO_DATE = LOP + 3
 FIRST_PERIOD = TO_DATE + 4
+BLOCK = len(PERIOD_COLUMNS)  # Target, Actual, % met, Sites
 
 
 def _programme_with_values(db: Database) -> Services:
@@ -85,17 +88,18 @@ def test_layout_levels_indicators_and_period_headers(db: Database, tmp_path: Pat
     assert sheet.cell(row=GROUP_HEADER_ROW, column=LOP).value == "Life of programme"
     assert sheet.cell(row=GROUP_HEADER_ROW, column=TO_DATE).value.startswith("To date")
     for index, period in enumerate(table.periods):
-        column = FIRST_PERIOD + 3 * index
+        column = FIRST_PERIOD + BLOCK * index
         assert sheet.cell(row=GROUP_HEADER_ROW, column=column).value == period.label()
-        assert [sheet.cell(row=HEADER_ROW, column=column + i).value for i in range(3)] == [
+        assert [sheet.cell(row=HEADER_ROW, column=column + i).value for i in range(4)] == [
             "Target",
             "Actual",
             "% met",
+            "Sites",
         ]
         merged = {str(r) for r in sheet.merged_cells.ranges}
         from openpyxl.utils import get_column_letter
 
-        first, last = get_column_letter(column), get_column_letter(column + 2)
+        first, last = get_column_letter(column), get_column_letter(column + BLOCK - 1)
         assert f"{first}{GROUP_HEADER_ROW}:{last}{GROUP_HEADER_ROW}" in merged
 
     # Framework order: a level row per result (bold, shaded), its indicators below it.
@@ -129,7 +133,7 @@ def test_numbers_equal_the_iptt_table(db: Database, tmp_path: Path) -> None:
             [f.to_date.target, f.to_date.actual, f.to_date.pct_met]
         )
         for index, period in enumerate(f.periods):
-            column = FIRST_PERIOD + 3 * index
+            column = FIRST_PERIOD + BLOCK * index
             assert [sheet.cell(row=r, column=column + i).value for i in (0, 2)] == _approx(
                 [period.target, period.pct_met]
             )
@@ -142,13 +146,13 @@ def test_numbers_equal_the_iptt_table(db: Database, tmp_path: Path) -> None:
 
     # Stored unrounded, shown with at most two decimals.
     r = rows["2.1"]
-    q2 = sheet.cell(row=r, column=FIRST_PERIOD + 4)
+    q2 = sheet.cell(row=r, column=FIRST_PERIOD + BLOCK + 1)
     assert q2.value == pytest.approx(100 / 3)
     assert q2.data_type == "n"
     assert q2.number_format == '#,##0.##"%"'
     assert sheet.cell(row=rows["1.1"], column=FIRST_PERIOD).number_format == "#,##0"
     assert (
-        sheet.cell(row=rows["3.1"], column=FIRST_PERIOD + 4).value
+        sheet.cell(row=rows["3.1"], column=FIRST_PERIOD + BLOCK + 1).value
         == "Kibera school: Girls now stay in school"
     )
 
@@ -160,12 +164,13 @@ def test_status_has_text_and_fill(db: Database, tmp_path: Path) -> None:
     rows = _rows_by_code(sheet)
     for item in table.rows:
         cell = sheet.cell(row=rows[item.code], column=TO_DATE + 3)
-        assert cell.value == item.figures.to_date.status.value.replace("_", " ")
+        assert cell.value == status_label(item.figures.to_date)
+        assert cell.value.startswith(item.figures.to_date.status.value.replace("_", " "))
         assert cell.fill.fill_type == "solid"
         assert cell.fill.fgColor.rgb not in (None, "00000000")
     on_track = sheet.cell(row=rows["1.1"], column=TO_DATE + 3)
     assert table.rows[[r.code for r in table.rows].index("1.1")].figures.to_date.status.value == "off_track"
-    assert on_track.value == "off track" and on_track.fill.fgColor.rgb.endswith("FFC7CE")
+    assert on_track.value.startswith("off track") and on_track.fill.fgColor.rgb.endswith("FFC7CE")
 
 
 def test_change_log_lists_history(db: Database, tmp_path: Path) -> None:
@@ -228,7 +233,7 @@ def test_site_as_of_and_progress(db: Database, tmp_path: Path) -> None:
     sheet = load_workbook(path)[IPTT_SHEET]
     assert sheet["D3"].value == "N01: Kibera school"
     assert "2025Q1" in sheet["B3"].value
-    assert sheet.cell(row=GROUP_HEADER_ROW, column=FIRST_PERIOD + 3).value is None  # only Q1 shown
+    assert sheet.cell(row=GROUP_HEADER_ROW, column=FIRST_PERIOD + BLOCK).value is None  # only Q1 shown
     assert calls[-1] == (3, 3)
     assert load_workbook(path)[CHANGE_LOG_SHEET].max_row == 1
 
@@ -259,3 +264,21 @@ def test_overlong_text_is_cut_to_excels_cell_limit(db: Database, tmp_path: Path)
     sheet = load_workbook(path)[IPTT_SHEET]
     text = sheet.cell(row=_rows_by_code(sheet)["3.1"], column=FIRST_PERIOD + 1).value
     assert len(text) == 32_767 and text.endswith("…")
+
+
+def test_sites_reporting_and_partial_marks(db: Database, tmp_path: Path) -> None:
+    s = _programme_with_values(db)
+    _, path, _ = _export(db, tmp_path, s, as_of="2025Q2")
+    sheet = load_workbook(path)[IPTT_SHEET]
+    rows = _rows_by_code(sheet)
+    assert "latest complete period" in sheet["A5"].value
+    assert sheet.cell(row=HEADER_ROW, column=FIRST_PERIOD + 3).value == "Sites"
+    # 1.1: Q1 from Kibera only, Q2 from Mathare only; 2.1 from Kibera in both
+    q1, q2 = (sheet.cell(row=rows["1.1"], column=FIRST_PERIOD + BLOCK * i + 3) for i in (0, 1))
+    assert (q1.value, q2.value) == ("partial: 1 of 2", "partial: 1 of 2")
+    assert q1.fill.fgColor.rgb.endswith("FCE4D6")
+    status = sheet.cell(row=rows["1.1"], column=TO_DATE + 3).value
+    assert status.endswith("· partial (1 of 2 sites)")
+    assert sheet.cell(row=rows["1.1"], column=TO_DATE + 1).font.italic
+    # Qualitative texts show their rate but are never partial.
+    assert sheet.cell(row=rows["3.1"], column=FIRST_PERIOD + BLOCK + 3).value == "1 of 2"

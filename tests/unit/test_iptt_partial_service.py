@@ -127,3 +127,25 @@ def test_json_csv_and_text_carry_the_rate_and_the_partial_mark(at_q3: IpttTable)
     line = next(line for line in text.splitlines() if line.strip().startswith("1.1.2"))
     assert "· partial (1 of 11 sites)" in line and "(1/11 sites)" in line
     assert "latest complete period" in text
+
+
+def test_excel_carries_the_rate_and_the_partial_mark(at_q3: IpttTable, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from pmdesk.reports.iptt_excel import FIRST_BODY_ROW, HEADER_ROW, IPTT_SHEET, write_iptt_workbook
+
+    path = tmp_path / "iptt.xlsx"
+    write_iptt_workbook(at_q3, path)
+    sheet = load_workbook(path)[IPTT_SHEET]
+    rows = {
+        sheet.cell(row=r, column=1).value: r
+        for r in range(FIRST_BODY_ROW, sheet.max_row + 1)
+        if sheet.cell(row=r, column=1).value
+    }
+    sites_columns = [c for c in range(1, sheet.max_column + 1) if sheet.cell(HEADER_ROW, c).value == "Sites"]
+    assert len(sites_columns) == 7  # 2025Q1 … 2026Q3
+    enrolled = [sheet.cell(rows["G.2"], c).value for c in sites_columns]
+    assert enrolled[-2:] == ["11 of 11", "partial: 1 of 11"]
+    statuses = [sheet.cell(rows["1.1.2"], c).value for c in range(1, sheet.max_column + 1)]
+    assert any(isinstance(v, str) and v.endswith("· partial (1 of 11 sites)") for v in statuses)
+    assert "partial (1 of 11 sites)" in sheet["B3"].value
