@@ -87,10 +87,11 @@ def test_ten_fixed_columns_then_three_per_period_up_to_as_of(model: IpttTableMod
     assert model.table is not None and model.table.as_of == "2025Q2"
     assert model.columnCount() == FIRST_PERIOD_COL + 3 * 2
     header = model.headerData(period_col(1, PERIOD_PCT), Qt.Orientation.Horizontal, DISPLAY)
-    assert header == "2025 Q2\n% met"
+    # 2.1 and 2.3 hold values of one site of two: the period says how many reported
+    assert header == "2025 Q2\n% met\n1 of 2 sites"
     assert (
         model.headerData(period_col(0, PERIOD_TARGET), Qt.Orientation.Horizontal, DISPLAY)
-        == "2025 Q1\nTarget"
+        == "2025 Q1\nTarget\n1 of 2 sites"
     )
     assert model.headerData(COL_STATUS, Qt.Orientation.Horizontal, DISPLAY) == "Status"
     assert "decreasing" in model.headerData(COL_TO_DATE_PCT, Qt.Orientation.Horizontal, TOOLTIP)
@@ -147,7 +148,7 @@ def test_rounding_to_two_decimals_for_display_only(model: IpttTableModel) -> Non
     row = row_of(model, "2.3")
     assert text(model, row, COL_TO_DATE_ACTUAL) == "12,345.68"
     assert text(model, row, COL_TO_DATE_PCT) == "123.46%"
-    assert text(model, row, COL_STATUS) == "Exceeding"
+    assert text(model, row, COL_STATUS) == "Exceeding · partial (1 of 2 sites)"  # Magaria only
     assert model.data(model.index(row, COL_TO_DATE_ACTUAL), Qt.ItemDataRole.UserRole) == pytest.approx(
         12345.678
     )
@@ -163,15 +164,17 @@ def test_percent_indicators_show_a_percent_sign(model: IpttTableModel) -> None:
 
 def test_cumulative_indicator_off_track(model: IpttTableModel) -> None:
     row = row_of(model, "2.1")
-    assert text(model, row, period_col(1, PERIOD_ACTUAL)) == "300"  # running sum
-    assert text(model, row, COL_STATUS) == "Off track"
+    assert text(model, row, period_col(1, PERIOD_ACTUAL)) == "300 (1/2)"  # running sum, Mirriah only
+    assert text(model, row, COL_STATUS) == "Off track · partial (1 of 2 sites)"
 
 
 def test_qualitative_text_in_the_cell_and_in_full_in_the_tooltip(model: IpttTableModel) -> None:
     row = row_of(model, "2.2")
     cell = model.index(row, period_col(1, PERIOD_ACTUAL))
     assert model.data(cell, DISPLAY) == "Magaria: Committee not yet formed …"
-    assert model.data(cell, TOOLTIP) == "Magaria: Committee not yet formed\nMirriah: Committee meets monthly"
+    assert model.data(cell, TOOLTIP) == (
+        "Magaria: Committee not yet formed\nMirriah: Committee meets monthly\n\nSites reporting: 2 of 2"
+    )
     assert text(model, row, COL_TO_DATE_PCT) == ""
     assert "Qualitative" in model.data(model.index(row, COL_STATUS), TOOLTIP)
     assert background(model, row, COL_STATUS) is None

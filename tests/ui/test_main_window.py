@@ -101,7 +101,7 @@ def test_the_as_of_picker_cuts_the_periods(
     assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,100"
     assert figure(screen, "1.1", COL_TO_DATE_TARGET) == "1,000"
     assert screen.model.columnCount() == 10 + 3
-    assert screen.as_of_combo.itemText(0) == "Latest with data"
+    assert screen.as_of_combo.itemText(0).startswith("Latest complete period")
 
 
 def test_the_last_choice_wins_when_jobs_overlap(

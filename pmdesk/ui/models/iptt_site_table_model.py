@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from pmdesk.domain.enums import Direction, Measure, Status
-from pmdesk.domain.iptt import Thresholds, status_of
+from pmdesk.domain.iptt import Thresholds, partial_note, status_of
 from pmdesk.ui.formatting import display_locale, format_number
 from pmdesk.ui.models.iptt_table_model import MUTED_TEXT, STATUS_ROLE, STATUS_STYLES, TEXT_ON_COLOUR
 
@@ -59,6 +59,7 @@ class IpttSiteTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[SiteFigures] = []
+        self._partial: set[str] = set()
         self._periods: tuple[Period, ...] = ()
         self._thresholds = Thresholds()
         self._locale = display_locale()
@@ -68,6 +69,14 @@ class IpttSiteTableModel(QAbstractTableModel):
     ) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        # Periods the total has from only some of its sites: sites with no value there say so,
+        # so that the sites and the total never disagree without a visible reason.
+        total = next((r.row for r in self._rows if r.is_total), None)
+        self._partial = (
+            {p.period for p in total.figures.periods if p.is_partial}
+            if total is not None and total.measure is not Measure.QUALITATIVE
+            else set()
+        )
         self._periods = tuple(periods)
         self._thresholds = thresholds
         self._locale = display_locale()
@@ -134,7 +143,7 @@ class IpttSiteTableModel(QAbstractTableModel):
         if cell is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(line.row, cell)
+            return self._text(line, column, cell)
         if role == FIGURES_ROLE:
             return cell.text if cell.text is not None else (cell.actual, cell.target, cell.pct_met)
         if role == STATUS_ROLE:
@@ -168,7 +177,12 @@ class IpttSiteTableModel(QAbstractTableModel):
         row = line.row
         status = Status.NO_TARGET if row.measure is Measure.QUALITATIVE else row.figures.to_date.status
         if role == Qt.ItemDataRole.DisplayRole:
-            return "" if row.measure is Measure.QUALITATIVE else STATUS_STYLES[status].label
+            if row.measure is Measure.QUALITATIVE:
+                return ""
+            if row.figures.to_date.partial:
+                note = partial_note(row.figures.to_date.sites_reported, row.figures.to_date.sites_expected)
+                return f"{STATUS_STYLES[status].label} · {note}"
+            return STATUS_STYLES[status].label
         if role == STATUS_ROLE:
             return status
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -206,18 +220,40 @@ class IpttSiteTableModel(QAbstractTableModel):
     def _num(self, value: float | None, percent: bool) -> str:
         return format_number(value, percent=percent, locale=self._locale)
 
-    def _text(self, row: IpttRow, cell: _Cell) -> str:
+    def _period_of(self, column: int) -> Period | None:
+        index = column - FIRST_PERIOD_COL
+        return self._periods[index] if 0 <= index < len(self._periods) else None
+
+    def _text(self, line: SiteFigures, column: int, cell: _Cell) -> str:
+        row = line.row
         if cell.text is not None:
             first = cell.text.splitlines()[0] if cell.text else ""
             return first[:40] + ("…" if len(first) > 40 or "\n" in cell.text else "")
         is_pct = row.measure is Measure.PERCENT
-        actual = self._num(cell.actual, is_pct) or NO_FIGURE
+        period = self._period_of(column)
+        in_partial = period is not None and period.code in self._partial
+        actual = self._num(cell.actual, is_pct) or ("not reported" if in_partial else NO_FIGURE)
         if cell.target is None:
-            return "" if cell.actual is None else actual
-        text = f"{actual} / {self._num(cell.target, is_pct)}"
-        if cell.pct_met is not None:
-            text += f" · {self._num(cell.pct_met, True)}"
+            text = actual if cell.actual is not None or in_partial else ""
+        else:
+            text = f"{actual} / {self._num(cell.target, is_pct)}"
+            if cell.pct_met is not None:
+                text += f" · {self._num(cell.pct_met, True)}"
+        if line.is_total and period is not None and period.code in self._partial:
+            figures = row.figures.periods[column - FIRST_PERIOD_COL]
+            text += f" ({figures.sites_reported}/{figures.sites_expected} sites)"
+        if column == COL_TO_DATE and text:
+            since = self._to_date_label(row)
+            if since:
+                text += f" ({since})"
         return text
+
+    def _to_date_label(self, row: IpttRow) -> str | None:
+        """The period a running total or percent to date comes from, when it is not the as-of."""
+        came_from = row.figures.to_date.period
+        if came_from is None or not self._periods or came_from == self._periods[-1].code:
+            return None
+        return next((p.label() for p in self._periods if p.code == came_from), came_from)
 
     def _tooltip(self, line: SiteFigures, column: int, cell: _Cell) -> str:
         when = "To date" if column == COL_TO_DATE else self._periods[column - FIRST_PERIOD_COL].label()
@@ -235,6 +271,27 @@ class IpttSiteTableModel(QAbstractTableModel):
             parts.append(f"% met: {self._num(cell.pct_met, True)} ({how})")
         if cell.status is not None:
             parts.append(f"Status: {STATUS_STYLES[cell.status].label}")
+        period = self._period_of(column)
+        if period is not None and period.code in self._partial:
+            if line.is_total:
+                figures = line.row.figures.periods[column - FIRST_PERIOD_COL]
+                parts.append(
+                    f"Partial: {figures.sites_reported} of the {figures.sites_expected} sites expected to "
+                    "report have a value for this period."
+                )
+            elif cell.actual is None:
+                parts.append("Not reported yet: the total of this period lacks this site.")
+        if column == COL_TO_DATE:
+            since = self._to_date_label(line.row)
+            if since:
+                parts.append(
+                    f"To date from {since}: "
+                    + (
+                        "the latest period every site expected to report has values for."
+                        if line.is_total
+                        else "this site's latest value up to the as-of."
+                    )
+                )
         return "\n".join(parts)
 
 

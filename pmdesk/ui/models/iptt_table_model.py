@@ -10,7 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
-from pmdesk.domain.iptt import Thresholds, status_of
+from pmdesk.domain.iptt import Thresholds, partial_note, status_of
+from pmdesk.reports.iptt_formats import PARTIAL_RULE
 from pmdesk.ui.formatting import display_locale, format_number
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ FIXED_HEADER_TIPS = (
     "Target to date: sum of period targets for periodic indicators, the latest target otherwise",
     "Actual to date: sum of period actuals for periodic indicators, the latest figure otherwise",
     "% met to date: actual ÷ target × 100 (target ÷ actual for decreasing indicators)",
-    "Status of the actual to date against the target to date",
+    'Status of the actual to date against the target to date; "partial" when it rests on a period '
+    "not every site reported",
 )
 PERIOD_PARTS = ("Target", "Actual", "% met")
 
@@ -218,18 +220,40 @@ class IpttTableModel(QAbstractTableModel):
             if part is None:
                 return FIXED_HEADERS[section]
             assert self._table is not None
-            return f"{self._table.periods[part[0]].label()}\n{PERIOD_PARTS[part[1]]}"
+            head = f"{self._table.periods[part[0]].label()}\n{PERIOD_PARTS[part[1]]}"
+            reported = self._table.partial_periods.get(self._table.periods[part[0]].code)
+            if reported is not None:
+                # The reporting rate beside the figures, as DHIS2 shows it.
+                return f"{head}\n{reported} of {self._table.sites_expected} sites"
+            return head
         if role == Qt.ItemDataRole.ToolTipRole:
             if part is None:
                 return FIXED_HEADER_TIPS[section]
             assert self._table is not None
             label = self._table.periods[part[0]].label()
-            return (
+            tip = (
                 f"Target for {label} (for cumulative indicators, the cumulative target)",
                 f"Actual for {label} (for cumulative indicators, the running sum through {label})",
                 f"% met in {label}: actual ÷ target × 100 (target ÷ actual for decreasing indicators)",
             )[part[1]]
+            return f"{tip}\n\n{self._period_reporting(part[0])}"
         return None
+
+    def _period_reporting(self, index: int) -> str:
+        assert self._table is not None
+        period = self._table.periods[index]
+        expected = self._table.sites_expected
+        reported = self._table.partial_periods.get(period.code)
+        if reported is not None:
+            return (
+                f"Partly reported: for some indicators only {reported} of the {expected} sites expected "
+                f"to report have values for {period.label()}. Hover over a cell for its indicator.\n\n"
+                + PARTIAL_RULE
+            )
+        return (
+            f"No indicator is partly reported for {period.label()}: each has values from all "
+            f"{expected} sites expected to report, or from none."
+        )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         line = self.line_at(index.row()) if index.isValid() else None
@@ -319,6 +343,9 @@ class IpttTableModel(QAbstractTableModel):
         if column == COL_TO_DATE_PCT:
             return self._num(f.to_date.pct_met, True)
         if column == COL_STATUS:
+            if row.measure is not Measure.QUALITATIVE and f.to_date.partial:
+                note = partial_note(f.to_date.sites_reported, f.to_date.sites_expected)
+                return f"{STATUS_STYLES[f.to_date.status].label} · {note}"
             return STATUS_STYLES[f.to_date.status].label
         cell = _period_cell(row, column)
         if cell is None:
@@ -329,7 +356,10 @@ class IpttTableModel(QAbstractTableModel):
         if part == PERIOD_ACTUAL:
             if figures.text is not None:
                 return _first_line(figures.text)
-            return self._num(figures.actual, is_pct)
+            shown = self._num(figures.actual, is_pct)
+            if shown and figures.is_partial:
+                shown += f" ({figures.sites_reported}/{figures.sites_expected})"
+            return shown
         return self._num(figures.pct_met, True)
 
     def _status(self, row: IpttRow, column: int) -> Status | None:
@@ -362,10 +392,16 @@ class IpttTableModel(QAbstractTableModel):
             status = row.figures.to_date.status
             met = self._num(row.figures.to_date.pct_met, True)
             head = f"{STATUS_STYLES[status].label}" + (f": {met} of the target to date" if met else "")
-            return f"{head}\n\n{band_explanation(self.thresholds)}"
+            return "\n\n".join(
+                filter(None, [head, self._to_date_basis(row), band_explanation(self.thresholds)])
+            )
+        if column in (COL_TO_DATE_TARGET, COL_TO_DATE_ACTUAL):
+            return self._to_date_basis(row)
         cell = _period_cell(row, column)
         if cell is not None and cell[0].text:
-            return cell[0].text
+            return f"{cell[0].text}\n\n{_sites_line(cell[0], qualitative=True)}"
+        if cell is not None and cell[1] in (PERIOD_TARGET, PERIOD_ACTUAL):
+            return _sites_line(cell[0], qualitative=row.measure is Measure.QUALITATIVE)
         if column == COL_TO_DATE_PCT or (cell is not None and cell[1] == PERIOD_PCT):
             if column == COL_TO_DATE_PCT:
                 actual, target = row.figures.to_date.actual, row.figures.to_date.target
@@ -376,9 +412,44 @@ class IpttTableModel(QAbstractTableModel):
             is_pct = row.measure is Measure.PERCENT
             a, t = self._num(actual, is_pct), self._num(target, is_pct)
             if row.direction is Direction.DECREASE:
-                return f"Target {t} ÷ actual {a} × 100 (a decreasing indicator: lower is better)"
-            return f"Actual {a} ÷ target {t} × 100"
+                tip = f"Target {t} ÷ actual {a} × 100 (a decreasing indicator: lower is better)"
+            else:
+                tip = f"Actual {a} ÷ target {t} × 100"
+            extra = self._to_date_basis(row) if column == COL_TO_DATE_PCT else _sites_line(cell[0])  # type: ignore[index]
+            return f"{tip}\n\n{extra}" if extra else tip
         return None
+
+    def _to_date_basis(self, row: IpttRow) -> str | None:
+        """Which period the to-date figures rest on, and why, when it is not plain."""
+        if row.measure is Measure.QUALITATIVE or self._table is None:
+            return None
+        to_date = row.figures.to_date
+        labels = {p.code: p.label() for p in self._table.periods}
+        if to_date.partial:
+            note = partial_note(to_date.sites_reported, to_date.sites_expected)
+            if to_date.period is not None:
+                return (
+                    f"Partial: from {labels.get(to_date.period, to_date.period)}, {note}; "
+                    "no period up to the as-of has values from every site."
+                )
+            return f"Partial: the sum includes a period not every site reported ({note})."
+        if to_date.period is not None and to_date.period != self._table.as_of:
+            return (
+                f"From {labels.get(to_date.period, to_date.period)}, the latest period up to the as-of "
+                "with values from every site expected to report, and the target set for that period."
+            )
+        return None
+
+
+def _sites_line(figures: PeriodFigures, qualitative: bool = False) -> str | None:
+    """The reporting rate of one indicator in one period, for a cell's tooltip."""
+    if figures.sites_expected is None or figures.sites_reported is None:
+        return None
+    rate = f"Sites reporting: {figures.sites_reported} of {figures.sites_expected}"
+    if figures.is_partial and not qualitative:
+        missing = figures.sites_expected - figures.sites_reported
+        return f"{rate} (partial: {missing} site{'' if missing == 1 else 's'} with no value yet)"
+    return rate
 
 
 def _period_cell(row: IpttRow, column: int) -> tuple[PeriodFigures, int] | None:

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Status
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.domain.iptt import Thresholds
+from pmdesk.domain.iptt import Thresholds, partial_note
+from pmdesk.reports.iptt_formats import PARTIAL_RULE
 from pmdesk.ui.models.iptt_table_model import (
     COL_INDICATOR,
     COL_UNIT,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from pmdesk.ui.context import UiContext
 
 WHOLE_PROGRAMME = "Whole programme"
-LATEST_WITH_DATA = "Latest with data"
+LATEST_COMPLETE = "Latest complete period"
 BUSY_DELAY_MS = 150  # a quick table appears without the busy indicator flickering
 IRRELEVANT_CHANGES = frozenset({"people"})  # changes that cannot move a figure
 
@@ -221,6 +222,15 @@ class IpttScreen(Screen):
             legend_layout.addWidget(chip)
             self._legend_chips[status] = chip
 
+        self.partial_label = QLabel(
+            "Partial (n of m sites): only n of the m sites expected to report have values for that "
+            "period. Running totals and percents to date use the latest period every site reported.",
+            self.legend,
+        )
+        self.partial_label.setToolTip(PARTIAL_RULE)
+        self.partial_label.setWordWrap(True)
+        legend_layout.addWidget(self.partial_label)
+
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -321,6 +331,10 @@ class IpttScreen(Screen):
         elif target.indicator_code:
             self._select_indicator(target.indicator_code)
 
+    def focus_first(self) -> None:
+        """Ctrl+7: the table, so arrow keys move through indicators (on "As of" they changed the report)."""
+        self.table_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def find_text(self, text: str) -> bool:
         """Select the next indicator whose code or name contains `text`."""
         needle = text.strip().casefold()
@@ -420,6 +434,8 @@ class IpttScreen(Screen):
     def _show_table(self, table: IpttTable) -> None:
         self.title_label.setText(table.programme_name)
         as_of = next((p.label() for p in table.periods if p.code == table.as_of), None)
+        if as_of and table.as_of in table.partial_periods:
+            as_of += f" ({partial_note(table.partial_periods[table.as_of], table.sites_expected)})"
         parts = [
             table.programme_code,
             f"as of {as_of}" if as_of else "no data yet",
@@ -471,7 +487,7 @@ class IpttScreen(Screen):
         return value if isinstance(value, str) else None
 
     def _reset_pickers(self) -> None:
-        for combo, label in ((self.as_of_combo, LATEST_WITH_DATA), (self.site_combo, WHOLE_PROGRAMME)):
+        for combo, label in ((self.as_of_combo, LATEST_COMPLETE), (self.site_combo, WHOLE_PROGRAMME)):
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(label, None)
@@ -481,7 +497,7 @@ class IpttScreen(Screen):
         if load.periods != self._periods:
             self._periods = load.periods
             self._refill(
-                self.as_of_combo, LATEST_WITH_DATA, [(p.label(), p.code, p.code) for p in load.periods]
+                self.as_of_combo, LATEST_COMPLETE, [(p.label(), p.code, p.code) for p in load.periods]
             )
         if load.sites != self._site_list:
             self._site_list = load.sites
@@ -491,11 +507,23 @@ class IpttScreen(Screen):
                 WHOLE_PROGRAMME,
                 [("\u2003" * s.depth + s.name, s.code, f"{s.code} — {s.name}") for s in load.sites],
             )
-        latest = next((p.label() for p in load.periods if p.code == load.table.as_of), None)
-        latest_text = (
-            f"{LATEST_WITH_DATA} ({latest})" if latest and load.request.as_of is None else LATEST_WITH_DATA
+        table = load.table
+        latest = next((p.label() for p in load.periods if p.code == table.default_as_of), None)
+        self.as_of_combo.setItemText(0, f"{LATEST_COMPLETE} ({latest})" if latest else LATEST_COMPLETE)
+        self.as_of_combo.setItemData(
+            0,
+            "The latest period in which every site expected to report has values for each indicator "
+            "it reported",
+            Qt.ItemDataRole.ToolTipRole,
         )
-        self.as_of_combo.setItemText(0, latest_text)
+        # Later periods stay selectable, but say how few sites have reported them.
+        for index, period in enumerate(load.periods, start=1):
+            reported = table.partial_periods.get(period.code)
+            text = period.label()
+            if reported is not None:
+                text += f" (partial: {reported} of {table.sites_expected} sites)"
+            if index < self.as_of_combo.count() and self.as_of_combo.itemText(index) != text:
+                self.as_of_combo.setItemText(index, text)
 
     @staticmethod
     def _refill(combo: QComboBox, first: str, items: list[tuple[str, str, str]]) -> None:
