@@ -19,6 +19,7 @@ from pmdesk.ui.models.iptt_table_model import (
     COLUMNS_PER_PERIOD,
     FIRST_PERIOD_COL,
     PERIOD_ACTUAL,
+    STATUS_ROLE,
 )
 from pmdesk.ui.screens.iptt_screen import IpttScreen
 
@@ -74,6 +75,9 @@ def test_partial_marks_in_headers_cells_and_status(qtbot: QtBot, screen: IpttScr
     assert model.headerData(q3_actual, Qt.Orientation.Horizontal, DISPLAY) == "2026 Q3\nActual\n1 of 11 sites"
     assert "only 1 of the 11 sites" in model.headerData(q3_actual, Qt.Orientation.Horizontal, TOOLTIP)
     assert cell(screen, "G.2", q3_actual) == "680 (1/11)"
+    # 680 of 5,550 is one school's part, not the programme's status: no status colour.
+    q3_pct = q3_actual + 1
+    assert model.data(model.index(model.indicator_row_of("G.2"), q3_pct), STATUS_ROLE) is None
     assert "Sites reporting: 1 of 11 (partial: 10 sites with no value yet)" in cell(
         screen, "G.2", q3_actual, TOOLTIP
     )
@@ -99,7 +103,8 @@ def test_by_site_marks_who_has_not_reported_and_where_the_total_comes_from(
     total = model.data(model.index(model.total_row(), q3), DISPLAY)
     assert reported.startswith("680")
     assert other.startswith("not reported")
-    assert "(1/11 sites)" in total
+    assert "(1/11)" in total
+    assert model.headerData(q3, Qt.Orientation.Horizontal, DISPLAY) == "2026 Q3\n1 of 11 sites"
     # The total to date comes from 2026 Q2, as do the schools without a Q3 value.
     assert model.data(model.index(model.total_row(), COL_TO_DATE), DISPLAY).endswith("(2026 Q2)")
     assert model.data(model.index(model.row_of("LAK-02"), COL_TO_DATE), DISPLAY).endswith("(2026 Q2)")

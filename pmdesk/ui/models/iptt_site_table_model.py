@@ -117,7 +117,12 @@ class IpttSiteTableModel(QAbstractTableModel):
                 return "To date"
             if section == COL_STATUS:
                 return "Status"
-            return self._periods[section - FIRST_PERIOD_COL].label()
+            period = self._periods[section - FIRST_PERIOD_COL]
+            if period.code in self._partial:
+                total = next(r.row for r in self._rows if r.is_total)
+                counts = next(p for p in total.figures.periods if p.period == period.code)
+                return f"{period.label()}\n{counts.sites_reported} of {counts.sites_expected} sites"
+            return period.label()
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == COL_SITE:
                 return "Reporting sites, after their district; the last row is the total"
@@ -214,6 +219,8 @@ class IpttSiteTableModel(QAbstractTableModel):
         p = f.periods[index]
         if row.measure is Measure.QUALITATIVE:
             return _Cell(None, None, None, p.text or "", None)
+        if p.is_partial:  # the total of a partly reported period: no status colour for a part
+            return _Cell(p.actual, p.target, p.pct_met, None, None)
         status = status_of(p.actual, p.target, row.direction, self._thresholds)
         return _Cell(p.actual, p.target, p.pct_met, None, _coloured(status))
 
@@ -241,7 +248,7 @@ class IpttSiteTableModel(QAbstractTableModel):
                 text += f" · {self._num(cell.pct_met, True)}"
         if line.is_total and period is not None and period.code in self._partial:
             figures = row.figures.periods[column - FIRST_PERIOD_COL]
-            text += f" ({figures.sites_reported}/{figures.sites_expected} sites)"
+            text += f" ({figures.sites_reported}/{figures.sites_expected})"
         if column == COL_TO_DATE and text:
             since = self._to_date_label(row)
             if since:

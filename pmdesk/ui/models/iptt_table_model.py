@@ -372,6 +372,8 @@ class IpttTableModel(QAbstractTableModel):
         if cell is None or cell[1] != PERIOD_PCT:
             return None
         figures = cell[0]
+        if figures.is_partial:
+            return None  # a status colour on one school's figure would read as the programme's
         status = status_of(figures.actual, figures.target, row.direction, self.thresholds)
         return None if status is Status.NO_TARGET else status
 

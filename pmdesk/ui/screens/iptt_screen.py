@@ -225,11 +225,10 @@ class IpttScreen(Screen):
         self.partial_label = QLabel(
             "Partial (n of m sites): only n of the m sites expected to report have values for that "
             "period. Running totals and percents to date use the latest period every site reported.",
-            self.legend,
+            self,
         )
         self.partial_label.setToolTip(PARTIAL_RULE)
         self.partial_label.setWordWrap(True)
-        legend_layout.addWidget(self.partial_label)
 
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
@@ -249,6 +248,7 @@ class IpttScreen(Screen):
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.legend)
+        layout.addWidget(self.partial_label)  # its own line: squeezed beside the chips it wraps badly
         layout.addWidget(self.hint_label)
         layout.addWidget(self.status_label)
         self._apply_fonts()

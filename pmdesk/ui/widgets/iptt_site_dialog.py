@@ -202,5 +202,6 @@ class IpttSiteDialog(QDialog):
             min(view.columnWidth(COL_SITE) + chars, max(view.viewport().width() // 3, chars * 24)),
         )
         for column in range(COL_SITE + 1, self.model.columnCount()):
-            view.setColumnWidth(column, min(view.columnWidth(column) + chars * 2, chars * 30))
+            # Room for a total with its partial mark, "680 / 5,550 · 12.25% (1/11)", in bold.
+            view.setColumnWidth(column, min(view.columnWidth(column) + chars * 2, chars * 36))
         view.fit_rows(padding=metrics.height() // 3)
