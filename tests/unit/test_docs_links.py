@@ -77,6 +77,7 @@ def test_the_checker_sees_a_link_out_of_the_repository() -> None:
 def test_no_document_points_at_the_shared_design_notes(document: Path) -> None:
     text = document.read_text(encoding="utf-8")
     assert "../shared" not in text
+    assert not re.search(r"DESIGN\.md\s*§", text), "name the docs/ file instead of DESIGN.md §N"
 
 
 def json_examples(document: Path) -> list[str]:
