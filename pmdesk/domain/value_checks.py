@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pmdesk.domain.enums import Measure
+from pmdesk.domain.numbers import PLAUSIBLE_LIMIT, read_number
 
 OUTLIER_Z = 3.5
 OVER_TARGET_FACTOR = 3.0
@@ -33,7 +34,9 @@ class CheckedValue:
 
 
 def parse_number(raw: object, field: str) -> float:
-    """A finite float from user input ('1 200', '3,5' are refused: only plain numbers)."""
+    """A finite, plausible float from user input or a file: typed text is read by
+    numbers.read_number ('1,200' and '1 200' are 1200; '3e2' and '1,5' are refused), and a figure
+    above numbers.PLAUSIBLE_LIMIT in size is an error."""
     if isinstance(raw, bool):
         raise ValueError(f"{field} must be a number, not {raw!r}")
     if isinstance(raw, int | float):
@@ -41,15 +44,22 @@ def parse_number(raw: object, field: str) -> float:
             number = float(raw)
         except OverflowError:  # an int of hundreds of digits, e.g. from a JSON file
             raise ValueError(f"{field} must be a finite number; this one is too large") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{field} must be a finite number, not '{raw}'")
     elif isinstance(raw, str):
-        try:
-            number = float(raw.strip())
-        except ValueError:
-            raise ValueError(f"{field} must be a number, not '{raw}'") from None
+        number = read_number(raw, field)
     else:
         raise ValueError(f"{field} must be a number, not {raw!r}")
-    if not math.isfinite(number):
-        raise ValueError(f"{field} must be a finite number, not '{raw}'")
+    return check_plausible(number, field)
+
+
+def check_plausible(number: float, field: str) -> float:
+    """`number`, or ValueError when it is beyond any figure a programme reports (10^12)."""
+    if abs(number) > PLAUSIBLE_LIMIT:
+        raise ValueError(
+            f"{field} {number:,.0f} is beyond any plausible figure (more than 1,000,000,000,000):"
+            " check the digits"
+        )
     return number
 
 
@@ -159,11 +169,18 @@ def is_over_target(comparable: float, period_target: float | None) -> bool:
     return comparable > limit and not math.isclose(comparable, limit, rel_tol=1e-9)
 
 
+def is_on_target(comparable: float, period_target: float | None) -> bool:
+    """The value is its period target: never unusual, whatever the site's history (issue #7 §2:
+    a site that reached its planned figure after quarters of zeros was flagged as an outlier)."""
+    return period_target is not None and math.isclose(comparable, period_target, rel_tol=1e-9, abs_tol=1e-9)
+
+
 def warnings_for(
     comparable: float | None, history: Sequence[float], period_target: float | None
 ) -> tuple[str, ...]:
-    """Warnings for a value (its number, or its percentage): outlier, far above target."""
-    if comparable is None:
+    """Warnings for a value (its number, or its percentage): outlier, far above target. A value
+    equal to its target gets none."""
+    if comparable is None or is_on_target(comparable, period_target):
         return ()
     found: list[str] = []
     if is_outlier(comparable, history):

@@ -15,7 +15,8 @@ so that the rules below hold in one place:
   apostrophe, and nothing else is touched. `restore(neutralise(s)) == s` for every string.
 - Numbers are passed to the writer as int or float, not as text, and are written plainly (a
   leading '-' is then a sign computed by PMDesk, not something a user typed): whole numbers
-  without '.0', others at full precision (repr), so they read back to the same float.
+  without '.0', others at full precision (repr's digits, never an exponent), so they read back
+  to the same float.
 - Reading is strict: a quote left open to the end of the file, or text after a closing quote,
   is refused with the record, line and column where it happened, never read as one long cell
   that swallowed the rows after it.
@@ -29,6 +30,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TextIO
 
 # A spreadsheet runs a text cell that starts with one of these as a formula.
@@ -61,7 +63,11 @@ def number_text(value: float) -> str:
     # Exact integers only: beyond 2**53 a float's integer digits are not all significant.
     if math.isfinite(number) and number.is_integer() and abs(number) < 2**53:
         return str(int(number))
-    return repr(number)
+    if not math.isfinite(number):
+        return repr(number)
+    # Every digit of repr, but never in exponent notation (1e-05 → 0.00001): imports refuse
+    # exponents (domain/numbers.py), so an exported file must read back.
+    return format(Decimal(repr(number)), "f")
 
 
 def cell_text(cell: Cell) -> str:

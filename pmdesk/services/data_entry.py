@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.errors import LockedError, Problem, ValidationError
 from pmdesk.domain.iptt import ratio_percent
-from pmdesk.domain.value_checks import check_blocking, warnings_for
+from pmdesk.domain.value_checks import WARNING_TEXT, check_blocking, warnings_for
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import Cell, CellError, CellResolver
@@ -47,6 +47,28 @@ class ValueInfo:
     @property
     def is_locked(self) -> bool:
         return self.status is ValueStatus.APPROVED
+
+
+class UnexplainedWarnings(ValidationError):
+    """Submit refused: values carry warnings nobody has commented on (DESIGN.md §5)."""
+
+    def __init__(self, values: Sequence[ValueInfo]) -> None:
+        self.values = list(values)
+        super().__init__(
+            [
+                Problem(warning_label(v), "has a warning without a comment: " + warning_text(v))
+                for v in self.values
+            ]
+        )
+
+
+def warning_label(info: ValueInfo) -> str:
+    options = " · ".join(info.options.values())
+    return f"{info.indicator_code} · {options}" if options else info.indicator_code
+
+
+def warning_text(info: ValueInfo) -> str:
+    return "; ".join(WARNING_TEXT.get(w, w) for w in info.warnings)
 
 
 def value_label(cell: Cell) -> str:
@@ -247,8 +269,32 @@ class DataEntryService:
 
     # -- workflow ---------------------------------------------------------------------------
 
-    def submit(self, programme_code: str, site_code: str, period: str) -> int:
-        """Draft and returned values of a site and period become submitted; returns how many."""
+    def unexplained_warnings(
+        self,
+        programme_code: str,
+        site_code: str,
+        period: str,
+        statuses: Sequence[ValueStatus] = (ValueStatus.DRAFT, ValueStatus.RETURNED),
+    ) -> list[ValueInfo]:
+        """Values of a site and period in `statuses` whose warnings nobody has commented on."""
+        return [
+            v
+            for v in self.values_for(programme_code, site_code, period)
+            if v.is_flagged and v.status in statuses
+        ]
+
+    def submit(
+        self, programme_code: str, site_code: str, period: str, *, unexplained_confirmed: str = ""
+    ) -> int:
+        """Draft and returned values of a site and period become submitted; returns how many.
+
+        Raises UnexplainedWarnings (nothing submitted) while a value to submit carries a warning
+        without a comment, unless `unexplained_confirmed` says who confirmed submitting them
+        anyway; that confirmation is kept in each such value's history.
+        """
+        flagged = self.unexplained_warnings(programme_code, site_code, period)
+        if flagged and not unexplained_confirmed.strip():
+            raise UnexplainedWarnings(flagged)
         return self._move(
             programme_code,
             site_code,
@@ -257,6 +303,7 @@ class DataEntryService:
             (ValueStatus.DRAFT, ValueStatus.RETURNED),
             ValueStatus.SUBMITTED,
             "",
+            confirmations={v.uuid: unexplained_confirmed.strip() for v in flagged},
         )
 
     def approve(
@@ -458,6 +505,7 @@ class DataEntryService:
         from_states: tuple[ValueStatus, ...],
         to_state: ValueStatus,
         reason: str,
+        confirmations: Mapping[str, str] | None = None,
     ) -> int:
         with self._sessions.begin() as session:
             programme = programme_by_code(session, programme_code)
@@ -499,6 +547,19 @@ class DataEntryService:
                         field="status_reason",
                         old=row.status_reason or None,
                         new=reason,
+                        label=f"{resolver.indicator_codes[row.indicator_id]} · {site_code} · {period}",
+                        programme_id=programme.id,
+                    )
+                confirmed = (confirmations or {}).get(row.uuid)
+                if confirmed and row.warnings:
+                    history.record(
+                        session,
+                        self._actor,
+                        entity="data_value",
+                        entity_uuid=row.uuid,
+                        field="warnings_confirmed",
+                        old=row.warnings,
+                        new=confirmed,
                         label=f"{resolver.indicator_codes[row.indicator_id]} · {site_code} · {period}",
                         programme_id=programme.id,
                     )

@@ -39,6 +39,7 @@ from pmdesk.domain.value_checks import (
     WARNING_OVER_TARGET,
     CheckedValue,
     check_blocking,
+    is_on_target,
     is_outlier_in_series,
     is_over_target,
 )
@@ -1221,11 +1222,16 @@ class ValueWriter:
         for item, key, comparable, series in zip(items, keys, figures, series_of):
             if comparable is None:
                 continue
-            # The history is the cell's other figures: too short a one flags nothing.
-            outlier = len(series) >= MIN_SERIES and is_outlier_in_series(comparable, series)
             target = site_targets.get(key[:3]) if site_targets else None
             if target is None:
                 target = programme_targets.get(key[:2])
+            # The history is the cell's other figures: too short a one flags nothing; a value
+            # equal to its target is never unusual (as warnings_for).
+            outlier = (
+                len(series) >= MIN_SERIES
+                and not is_on_target(comparable, target)
+                and is_outlier_in_series(comparable, series)
+            )
             if target is None:
                 over = False
             elif item.measure is number and item.options:

@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         number = len(self.screens)
         action = self._action(
             screen.title.replace("&", "&&"),  # a single & would be taken for a shortcut marker
-            lambda _=False, n=screen.name: self.show_screen(n),
+            lambda _=False, n=screen.name: self._on_screen_shortcut(n),
             f"Ctrl+{number}" if number < 10 else None,
         )
         self.screen_actions.append(action)
@@ -356,6 +356,14 @@ class MainWindow(QMainWindow):
             if screen.name == name:
                 self.nav.setCurrentRow(row)
                 return
+
+    def _on_screen_shortcut(self, name: str) -> None:
+        """Ctrl+number: the screen, with the cursor where its work starts (the grid's first
+        empty cell, the IPTT table), not on the first picker several Tabs away."""
+        self.show_screen(name)
+        screen = self.screen_named(name)
+        if screen is not None:
+            screen.focus_first()
 
     def _on_nav_changed(self, row: int) -> None:
         if 0 <= row < len(self.screens):

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import ValueStatus
@@ -178,6 +178,42 @@ def test_text_in_a_number_cell_is_refused_inline_and_nothing_is_saved(harness: H
     assert not message.isVisible()
 
 
+def test_numbers_are_read_as_people_type_them(harness: Harness) -> None:
+    """Issue #7 §2: '1 200' and '1,200' are 1200; '3e2', '1,5' and 99,999,999,999,999 are refused."""
+    harness.go(FEMALE)
+    harness.type("1 200")
+    assert harness.values()[("1.1", "F")].value == 1200.0
+    harness.type("2,500")
+    assert harness.values()[("1.1", "M")].value == 2500.0
+    for typed, message in [
+        ("3e2", "exponent notation"),
+        ("1,5", "ambiguous"),
+        ("99,999,999,999,999", "beyond any plausible figure"),
+    ]:
+        harness.go(FEMALE)
+        harness.type(typed)
+        assert message in harness.screen.message_label.text()
+        assert harness.current() == (FEMALE, COL_VALUE)
+        assert harness.values()[("1.1", "F")].value == 1200.0
+
+
+def test_numbers_are_read_in_the_users_locale(harness: Harness) -> None:
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    try:
+        harness.go(RATIO, COL_NUMERATOR)
+        # French: a narrow no-break space between thousands (QTest types only Latin-1), a decimal comma
+        QTest.keyClick(harness.view, "1")
+        editor = focused()
+        assert isinstance(editor, QLineEdit)
+        editor.insert("\u202f200,5")
+        QTest.keyClick(editor, Qt.Key.Key_Tab)
+        harness.type("2 000")
+    finally:
+        QLocale.setDefault(QLocale(QLocale.Language.C))
+    ratio = harness.values()[("2.1", "")]
+    assert (ratio.numerator, ratio.denominator) == (1200.5, 2000.0)
+
+
 def test_a_value_over_three_times_the_target_is_saved_with_a_warning(harness: Harness) -> None:
     harness.go(FEMALE)
     harness.type("400")  # target 100
@@ -307,6 +343,38 @@ def test_submit_and_approve_lock_the_cells(
     assert LOCKED in harness.screen.message_label.text()
     harness.key(Qt.Key.Key_Delete)
     assert harness.values()[("1.1", "F")].value == 12.0
+
+
+def test_submit_lists_warnings_without_a_comment_and_approve_shows_them(
+    harness: Harness, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, bool]] = []
+    answer = [False]
+
+    def confirm(_parent: object, _title: str, text: str, _yes: str, *, is_yes_default: bool = True) -> bool:
+        asked.append((text, is_yes_default))
+        return answer[0]
+
+    monkeypatch.setattr(entry_dialogs, "confirm", confirm)
+    harness.go(FEMALE)
+    harness.type("400")  # over 3× the target of 100
+    harness.button_key(qtbot, Qt.Key.Key_S)  # &Submit: asks, and Cancel submits nothing
+    text, is_yes_default = asked[-1]
+    assert "1 value of Kibera school · 2025 Q1 has a warning nobody has explained" in text
+    assert "• 1.1 · F: more than 3× the period target" in text
+    assert not is_yes_default  # Enter does not submit unexplained warnings
+    assert harness.values()[("1.1", "F")].status is ValueStatus.DRAFT
+    assert "need a comment" in harness.screen.message_label.text()
+
+    answer[0] = True  # Submit anyway: kept in the value's history
+    harness.button_key(qtbot, Qt.Key.Key_S)
+    assert harness.values()[("1.1", "F")].status is ValueStatus.SUBMITTED
+    harness.button_key(qtbot, Qt.Key.Key_A)  # &Approve… lists them too
+    assert (
+        "1 value carries a warning nobody explained:\n• 1.1 · F: more than 3× the period target"
+        in asked[-1][0]
+    )
+    assert harness.values()[("1.1", "F")].status is ValueStatus.APPROVED
 
 
 def test_reopen_with_a_reason_makes_cells_editable(

@@ -113,7 +113,7 @@ def test_status_and_warnings_are_coloured_and_locked_cells_say_why(
 ) -> None:
     services.entry.set_value(P, "1.1", "2025Q1", "N01", {"SEX": "F"}, value=400)  # > 3 × 100
     services.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=1, denominator=2)
-    services.entry.submit(P, "N01", "2025Q1")
+    services.entry.submit(P, "N01", "2025Q1", unexplained_confirmed="checked")  # flagged on purpose
     services.entry.approve(P, "N01", "2025Q1", ["2.1"])
     model = model_for(services)
     assert text(model, FEMALE, COL_STATUS) == "Submitted"

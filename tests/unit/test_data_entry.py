@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from pmdesk.domain.enums import Frequency, ValueStatus
 from pmdesk.domain.errors import LockedError, ValidationError
+from pmdesk.services.data_entry import UnexplainedWarnings
 from pmdesk.services.framework import IndicatorData, ResultData
 from pmdesk.services.history import HistoryService
 from pmdesk.services.programmes import ProgrammeData
@@ -166,6 +167,37 @@ def test_submit_approve_lock_and_reopen(db: Database) -> None:
     with db.sessions() as session:
         reasons = session.scalars(select(HistoryRow.new).where(HistoryRow.field == "status_reason")).all()
     assert reasons == ["Typo in register", "Denominator looks wrong"]
+
+
+def test_submit_asks_for_comments_on_warnings_or_a_recorded_confirmation(db: Database) -> None:
+    """Issue #7 §2: a value flagged without a comment is not submitted silently."""
+    s = small_programme(db)
+    s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=400)  # over 3× the target of 100
+    s.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=3, denominator=4)
+    with pytest.raises(UnexplainedWarnings) as refused:
+        s.entry.submit(P, "N01", "2025Q1")
+    assert [v.indicator_code for v in refused.value.values] == ["1.1"]
+    assert "1.1 · F: has a warning without a comment: more than 3× the period target" in str(refused.value)
+    statuses = {v.indicator_code: v.status for v in s.entry.values_for(P, "N01", "2025Q1")}
+    assert set(statuses.values()) == {ValueStatus.DRAFT}  # nothing submitted
+    assert [v.indicator_code for v in s.entry.unexplained_warnings(P, "N01", "2025Q1")] == ["1.1"]
+
+    assert s.entry.submit(P, "N01", "2025Q1", unexplained_confirmed="checked: a new school joined") == 2
+    with db.sessions() as session:
+        kept = session.execute(
+            select(HistoryRow.old, HistoryRow.new).where(HistoryRow.field == "warnings_confirmed")
+        ).all()
+    assert kept == [("over_target", "checked: a new school joined")]
+    assert s.entry.unexplained_warnings(P, "N01", "2025Q1") == []  # only drafts and returned values
+    assert [
+        v.indicator_code for v in s.entry.unexplained_warnings(P, "N01", "2025Q1", (ValueStatus.SUBMITTED,))
+    ] == ["1.1"]
+
+
+def test_a_commented_warning_submits_without_asking(db: Database) -> None:
+    s = small_programme(db)
+    s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=400, comment="Two schools merged")
+    assert s.entry.submit(P, "N01", "2025Q1") == 1
 
 
 def test_approved_only_iptt_leaves_out_unapproved_values(db: Database) -> None:

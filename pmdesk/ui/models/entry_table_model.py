@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -80,7 +82,10 @@ def raw_number(number: float | None) -> str:
     """A stored number as the editor shows it: no separators, no rounding ('1200', '12.345')."""
     if number is None:
         return ""
-    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    # repr's digits without an exponent (1e-05 → 0.00001): typed input refuses exponents.
+    return format(Decimal(repr(number)), "f") if math.isfinite(number) else repr(number)
 
 
 def _first_line(text: str) -> str:

@@ -4,7 +4,7 @@ and the input it holds that is not saved yet."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import QWidget
 
@@ -65,6 +65,21 @@ class Screen(QWidget):
         """Show what `target` names (a site, period, indicator); the shell has already set the
         programme and raised this screen."""
         del target
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus where work here starts; the shell calls it when the screen is
+        shown by its Ctrl+number. By default: the first widget of the screen that takes Tab."""
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (
+                self.isAncestorOf(widget)
+                and widget.isVisible()
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def undo_stack(self) -> QUndoStack | None:
         """The screen's undo stack, for Edit ▸ Undo/Redo (None: nothing to undo here)."""

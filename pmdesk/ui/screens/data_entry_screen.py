@@ -257,6 +257,16 @@ class DataEntryScreen(Screen):
                 self.view.select_first_input(row)
         self.view.setFocus()
 
+    def focus_first(self) -> None:
+        if self.stack.currentWidget() is not self.splitter:
+            if self.empty_button.isVisible():
+                self.empty_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        first = self.view.first_empty_input()
+        if first is not None:
+            self.view.move_to(*first)
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def commit_open_editor(self) -> None:
         self.view.commit_open_editor()
 
@@ -313,7 +323,13 @@ class DataEntryScreen(Screen):
         if period is None:
             self._show_empty("This programme has no reporting periods.", "Open Programmes", "programmes")
             return
-        memo = self.view.cursor_memo() if keep_cursor else None
+        # Another site or period starts at the top of its grid, not where the last one was left;
+        # another site (a new form to fill) at its first empty cell, another period of the same
+        # site on the same cell (correcting one figure across quarters).
+        before = self.editing.place
+        is_new_place = before != GridPlace(code, site, period)
+        is_other_site = before is None or (before.programme_code, before.site_code) != (code, site)
+        memo = self.view.cursor_memo() if keep_cursor and not is_other_site else None
         self.view.commit_open_editor()
         self._note_dropped_halves()
         try:
@@ -347,7 +363,13 @@ class DataEntryScreen(Screen):
         self.heading.setText(f"{grid.site_name} · {grid.period_label}")
         self.workflow.place = self.editing.place
         self.workflow.place_label = f"{grid.site_name} · {grid.period_label}"
-        self.view.restore_cursor(memo)
+        if is_new_place:
+            self.view.verticalScrollBar().setValue(0)
+        first_empty = self.view.first_empty_input() if is_other_site else None
+        if first_empty is not None:
+            self.view.move_to(*first_empty)
+        else:
+            self.view.restore_cursor(memo)
 
     def _is_shown(self, code: str, site: str, period: str) -> bool:
         return self.model.grid is not None and self.editing.place == GridPlace(code, site, period)

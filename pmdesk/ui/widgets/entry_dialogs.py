@@ -145,10 +145,12 @@ def ask_comment(parent: QWidget | None, label: str, warnings: str, comment: str)
     return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def confirm(parent: QWidget | None, title: str, text: str, yes_text: str) -> bool:
+def confirm(
+    parent: QWidget | None, title: str, text: str, yes_text: str, *, is_yes_default: bool = True
+) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
     yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(yes)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(yes if is_yes_default else cancel)
     box.exec()
     return box.clickedButton() is yes

@@ -19,7 +19,9 @@ from PySide6.QtGui import QUndoStack
 
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
+from pmdesk.domain.numbers import read_number
 from pmdesk.domain.value_checks import WARNING_TEXT
+from pmdesk.ui.formatting import display_locale
 from pmdesk.ui.models.entry_rows import RowKind
 from pmdesk.ui.models.entry_table_model import (
     COL_COMMENT,
@@ -349,6 +351,10 @@ class EntryEditing(QObject):
         # ratio typed now completes that.
         shown = waiting.new if waiting is not None else old
         column = next(iter(fields))
+        fields, refusal = _read_numbers(entry.measure, fields)
+        if refusal is not None:
+            self._model.set_error(row, refusal[0], refusal[1], typed)
+            return f"{entry.label}: {refusal[1]}"
         if set(fields) == {COL_COMMENT}:
             if shown is None:
                 message = "enter a value first: a comment belongs to a value"
@@ -524,6 +530,36 @@ class _Pending:
 
 
 _PENDING = _Pending()
+
+
+_NUMBER_FIELDS = {
+    Measure.NUMBER: {COL_VALUE: "value"},
+    Measure.PERCENT: {COL_NUMERATOR: "numerator", COL_DENOMINATOR: "denominator"},
+}
+
+
+def _read_numbers(
+    measure: Measure | None, fields: dict[int, str]
+) -> tuple[dict[int, str], tuple[int, str] | None]:
+    """`fields` with each typed figure read in the user's locale ('1 200' → '1200'), or the first
+    column refused with its message; the service then checks the plain figure like any other."""
+    names = _NUMBER_FIELDS.get(measure, {}) if measure is not None else {}
+    locale = display_locale()
+    read = dict(fields)
+    for column, text in fields.items():
+        if column not in names or not text.strip():
+            continue
+        try:
+            number = read_number(
+                text,
+                names[column],
+                group_separator=locale.groupSeparator(),
+                decimal_separator=locale.decimalPoint(),
+            )
+        except ValueError as exc:
+            return fields, (column, str(exc))
+        read[column] = raw_number(number)
+    return read, None
 
 
 def _place_key(place: GridPlace) -> tuple[str, str, str]:

@@ -51,6 +51,7 @@ COLUMN_CHARS = {
 # On a small screen these give way first, down to these widths, before the grid scrolls sideways.
 NARROWEST_CHARS = {COL_INDICATOR: 15, COL_WARNINGS: 10, COL_CELL: 16}
 COMMENT_CHARS = 10
+CONTEXT_ROWS = 2  # rows kept in view below the current one
 CursorMemo = tuple[tuple[int, int] | None, int, int]  # (cell key, row, column)
 
 _OWN_KEYS = (
@@ -243,6 +244,46 @@ class EntryTableView(FrozenColumnTableView):
         index = model.index(row, column)
         self.setCurrentIndex(index)
         self.scrollTo(index)
+
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        super().scrollTo(index, hint)
+        if index.isValid() and index.column() > 0 and hint == QAbstractItemView.ScrollHint.EnsureVisible:
+            self._keep_context_below(index.row())
+
+    def _keep_context_below(self, row: int) -> None:
+        """Scroll so that CONTEXT_ROWS rows show below the current one (issue #7 §2): a cursor on
+        the bottom edge hides the next indicator, and with it what Enter will do."""
+        model = self.model()
+        if model is None:
+            return
+        last = min(row + CONTEXT_ROWS, model.rowCount() - 1)
+        if last <= row:
+            return
+        bottom = self.rowViewportPosition(last) + self.rowHeight(last)
+        overflow = bottom - self.viewport().height()
+        if overflow > 0:
+            # Never so far that the current row's top leaves the view (very tall wrapped rows).
+            room = max(self.rowViewportPosition(row), 0)
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + min(overflow, room))
+
+    def first_empty_input(self) -> tuple[int, int] | None:
+        """The first cell taking input that has no value yet (else the first taking input)."""
+        model = self.entry_model()
+        if model is None:
+            return None
+        found = self.next_editable(0, -1)
+        first = found
+        while found is not None:
+            entry = model.row_at(found[0])
+            if entry is not None and entry.value is None and found[1] in ENTRY_COLUMNS:
+                return found
+            found = self.next_editable(*found)
+        return first
 
     def next_editable(self, row: int, column: int, forward: bool = True) -> tuple[int, int] | None:
         """The next cell in reading order (or the previous one) that takes input."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -12,12 +12,16 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from pmdesk.domain.enums import ValueStatus
 from pmdesk.domain.errors import PmdeskError, StorageError
+from pmdesk.services.data_entry import warning_label, warning_text
 from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets import entry_dialogs
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import DataEntryService
+    from pmdesk.services.data_entry import DataEntryService, ValueInfo
     from pmdesk.ui.widgets.entry_editing import GridPlace
+
+
+CONFIRMED_UNEXPLAINED = "submitted with its warning unexplained, confirmed at Submit"
 
 
 def _values(n: int) -> str:
@@ -83,14 +87,60 @@ class EntryWorkflowBar(QWidget):
     # -- steps ------------------------------------------------------------------------------
 
     def submit(self) -> None:
-        self._run("Submitted", lambda p: self._service.submit(p.programme_code, p.site_code, p.period))
+        self.before_action()
+        place = self.place
+        if place is None:
+            return
+        try:
+            flagged = self._service.unexplained_warnings(place.programme_code, place.site_code, place.period)
+        except PmdeskError as exc:
+            self.refused.emit(str(exc))
+            return
+        confirmation = ""
+        if flagged:
+            if not entry_dialogs.confirm(
+                self,
+                "Warnings without a comment",
+                f"{_values(len(flagged))} of {self.place_label} "
+                f"{'has a warning' if len(flagged) == 1 else 'have warnings'} nobody has explained:\n\n"
+                + _warning_lines(flagged)
+                + "\n\nCancel, then add a comment to each (Ctrl+M on the cell), or submit them "
+                "as they are: your confirmation is kept in their history.",
+                "Submit &anyway",
+                is_yes_default=False,
+            ):
+                self.refused.emit(
+                    f"Not submitted: {_values(len(flagged))} with a warning need a comment (Ctrl+M)"
+                )
+                return
+            confirmation = CONFIRMED_UNEXPLAINED
+        self._run(
+            "Submitted",
+            lambda p: self._service.submit(
+                p.programme_code, p.site_code, p.period, unexplained_confirmed=confirmation
+            ),
+        )
 
     def approve(self) -> None:
         n = self._counts.get(ValueStatus.SUBMITTED, 0)
+        place = self.place
+        flagged = (
+            self._service.unexplained_warnings(
+                place.programme_code, place.site_code, place.period, (ValueStatus.SUBMITTED,)
+            )
+            if place is not None
+            else []
+        )
+        warned = (
+            f"\n\n{_values(len(flagged))} {'carries' if len(flagged) == 1 else 'carry'} a warning nobody "
+            "explained:\n" + _warning_lines(flagged)
+            if flagged
+            else ""
+        )
         if not entry_dialogs.confirm(
             self,
             "Approve values",
-            f"Approve {_values(n)} of {self.place_label}?\n\n"
+            f"Approve {_values(n)} of {self.place_label}?{warned}\n\n"
             "Approved values are locked: editing them later needs reopening with a reason.",
             "Approve",
         ):
@@ -149,6 +199,13 @@ class EntryWorkflowBar(QWidget):
             return exc
         self.moved.emit(f"{verb} {_values(count)} of {self.place_label}")
         return None
+
+
+def _warning_lines(values: Sequence[ValueInfo], most: int = 12) -> str:
+    lines = [f"• {warning_label(v)}: {warning_text(v)}" for v in values[:most]]
+    if len(values) > most:
+        lines.append(f"… and {len(values) - most} more")
+    return "\n".join(lines)
 
 
 def _with_reason(step: Callable[[GridPlace, str], int], reason: str, place: GridPlace) -> int:
