@@ -129,7 +129,8 @@ class IpttService:
             expected = _sites_expected(session, programme.id, site_ids)
             # Values held by a site with sites below it are summed but do not count as reports.
             for key, count in _reports_on_parents(session, programme.id, site_ids, approved_only).items():
-                reported[key] -= count
+                if key in reported:
+                    reported[key] -= count
             # Qualitative results are stories a few sites tell, with no figure or status resting on
             # them: they show their reporting rate but never make a period partial.
             qualitative = {i.id for i in indicators if i.measure == Measure.QUALITATIVE}
@@ -420,7 +421,8 @@ def _reports_on_parents(
     session: Session, programme_id: int, site_ids: list[int] | None, approved_only: bool
 ) -> dict[tuple[int, str], int]:
     """Sites with sites below them that hold values, per indicator and period: few, and found
-    through ix_data_value_site_period."""
+    through ix_data_value_site_period (given the indicators too, SQLite seeks each indicator
+    instead: 90 ms rather than 0 on a million values). The sites are the programme's own."""
     parents = _parent_site_ids(session, programme_id)
     if site_ids is not None:
         parents &= set(site_ids)
@@ -428,12 +430,7 @@ def _reports_on_parents(
         return {}
     stmt = (
         select(DataValueRow.indicator_id, DataValueRow.period, func.count(DataValueRow.site_id.distinct()))
-        .where(
-            DataValueRow.site_id.in_(parents),
-            DataValueRow.indicator_id.in_(
-                select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
-            ),
-        )
+        .where(DataValueRow.site_id.in_(parents))
         .group_by(DataValueRow.indicator_id, DataValueRow.period)
     )
     if approved_only:

@@ -149,3 +149,15 @@ def test_excel_carries_the_rate_and_the_partial_mark(at_q3: IpttTable, tmp_path:
     statuses = [sheet.cell(rows["1.1.2"], c).value for c in range(1, sheet.max_column + 1)]
     assert any(isinstance(v, str) and v.endswith("· partial (1 of 11 sites)") for v in statuses)
     assert "partial (1 of 11 sites)" in sheet["B3"].value
+
+
+def test_a_value_on_a_district_is_summed_but_is_not_a_school_report(db: Database) -> None:
+    from tests.unit.builders import small_programme
+
+    s = small_programme(db)  # sites N > N01, N02
+    s.entry.set_value("WASH-01", "1.1", "2025Q1", "N", {"SEX": "F"}, value=5)
+    s.entry.set_value("WASH-01", "1.1", "2025Q1", "N01", {"SEX": "F"}, value=7)
+    table = s.iptt.table("WASH-01")
+    q1 = _row(table, "1.1").figures.periods[0]
+    assert (q1.actual, q1.sites_reported, q1.sites_expected) == (12, 1, 2)
+    assert table.partial_periods == {"2025Q1": 1}
