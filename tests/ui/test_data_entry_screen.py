@@ -28,6 +28,7 @@ from pmdesk.ui.models.entry_table_model import (
     COL_STATUS,
     COL_VALUE,
     COL_WARNINGS,
+    half_ratio_text,
 )
 from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
 from pmdesk.ui.signals import DataChange, Navigation
@@ -634,3 +635,39 @@ def test_the_site_and_period_are_picked_with_the_keyboard(harness: Harness) -> N
     grid = harness.screen.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("N02", "2025Q2")
     assert harness.screen.heading.text() == "Mathare school · 2025 Q2"
+
+
+def test_a_typed_denominator_stays_through_reloads_and_period_changes(harness: Harness) -> None:
+    """Issue #7 §2: half a ratio typed first is kept, shown and completed, whatever happens between."""
+    harness.go(RATIO, COL_DENOMINATOR)
+    harness.type("4")
+    assert harness.text(RATIO, COL_DENOMINATOR) == "4"
+    harness.context.signals.announce("values", P)  # a change made elsewhere: the grid is read again
+    assert harness.text(RATIO, COL_DENOMINATOR) == "4"
+    harness.key(Qt.Key.Key_Right, ALT)  # to 2025 Q2 and back
+    assert harness.text(RATIO, COL_DENOMINATOR) == ""
+    harness.key(Qt.Key.Key_Left, ALT)
+    assert harness.text(RATIO, COL_DENOMINATOR) == "4"
+    harness.go(RATIO, COL_NUMERATOR)
+    harness.type("3")
+    value = harness.values()[("2.1", "")]
+    assert (value.numerator, value.denominator) == (3.0, 4.0)
+
+
+def test_half_a_ratio_is_told_in_one_wording(harness: Harness) -> None:
+    harness.go(RATIO, COL_DENOMINATOR)
+    harness.type("4")
+    wording = half_ratio_text("numerator")
+    assert harness.screen.status_label.text() == f"{harness.screen.model.row_at(RATIO).label}: {wording}"  # type: ignore[union-attr]
+    assert wording[0].upper() + wording[1:] in harness.text(
+        RATIO, COL_DENOMINATOR, Qt.ItemDataRole.ToolTipRole
+    )
+
+
+def test_a_message_does_not_move_the_grid(harness: Harness) -> None:
+    harness.go(FEMALE)
+    y = harness.view.mapTo(harness.window, harness.view.rect().topLeft()).y()
+    harness.type("lots")  # refused: the message shows
+    assert harness.screen.message_label.isVisible()
+    QApplication.processEvents()
+    assert harness.view.mapTo(harness.window, harness.view.rect().topLeft()).y() == y

@@ -88,6 +88,12 @@ def raw_number(number: float | None) -> str:
     return format(Decimal(repr(number)), "f") if math.isfinite(number) else repr(number)
 
 
+def half_ratio_text(missing: str) -> str:
+    """The one wording for half a ratio kept until the other half is typed (status line, tooltip,
+    paste report); `missing` is 'numerator' or 'denominator'."""
+    return f"not saved yet — type the {missing} too; it is saved once both are there"
+
+
 def _first_line(text: str) -> str:
     line, _, rest = text.strip().partition("\n")
     return f"{line} …" if rest.strip() else line
@@ -104,20 +110,28 @@ class EntryTableModel(QAbstractTableModel):
         self._row_of: dict[tuple[int, int], int] = {}
         self._indicator_rows: dict[int, tuple[int, int]] = {}  # indicator id → (first row, count)
         self._errors: dict[tuple[int, int, int], tuple[str, str]] = {}  # → (message, text refused)
-        self._pending: dict[tuple[int, int], dict[int, str]] = {}  # unsaved half of a ratio
+        # Half a ratio typed, kept until the other half comes, per (programme, site, period): it
+        # stays through a reload and is shown again when the grid comes back to its place.
+        self._halves: dict[tuple[str, str, str], dict[tuple[int, int], dict[int, str]]] = {}
+        self._pending: dict[tuple[int, int], dict[int, str]] = {}  # those of the grid shown
         self._unsaved: dict[tuple[int, int], UnsavedInput] = {}  # typed, refused by the database
         self._handler: EditHandler | None = None
 
     # -- content ----------------------------------------------------------------------------
 
     def set_rows(self, grid: EntryGrid | None) -> None:
-        """Show the cells of `grid` (None: nothing); errors, unsaved halves and unsaved input are
-        dropped (the owner of the input not saved yet marks its cells again)."""
+        """Show the cells of `grid` (None: nothing); errors and unsaved input are dropped (the
+        owner of the input not saved yet marks its cells again); half a ratio typed in the grid's
+        place stays, and shows again."""
         self.beginResetModel()
         self._grid = grid
         self._rows = build_rows(grid)
         self._errors.clear()
-        self._pending.clear()
+        self._pending = (
+            self._halves.setdefault((grid.programme_code, grid.site_code, grid.period), {})
+            if grid is not None
+            else {}
+        )
         self._unsaved.clear()
         self._index_rows()
         self.endResetModel()
@@ -254,9 +268,15 @@ class EntryTableModel(QAbstractTableModel):
             return {}
         return dict(self._pending.get(entry.key, {}))
 
-    def pending_labels(self) -> list[str]:
-        """The cells holding half a ratio that is not saved yet."""
-        return [self._rows[self._row_of[key]].label for key in self._pending if key in self._row_of]
+    def pending_notes(self) -> list[str]:
+        """'2.1 · Total: not saved yet — type the numerator too; …' for each cell of the grid
+        shown that holds half a ratio."""
+        return [
+            f"{self._rows[self._row_of[key]].label}: "
+            + half_ratio_text("denominator" if COL_DENOMINATOR not in halves else "numerator")
+            for key, halves in self._pending.items()
+            if key in self._row_of
+        ]
 
     def set_unsaved(self, key: tuple[int, int], typed: UnsavedInput | None) -> None:
         """Show (or stop showing) input that the database did not take yet in the cell `key`."""
@@ -564,8 +584,8 @@ class EntryTableModel(QAbstractTableModel):
                 lines.append(reason)
             pending = self._pending.get(entry.key, {})
             if pending and column in ENTRY_COLUMNS:
-                missing = "denominator" if COL_DENOMINATOR not in pending else "numerator"
-                lines.append(f"Not saved yet: type the {missing} too; the value is saved once both are there")
+                wording = half_ratio_text("denominator" if COL_DENOMINATOR not in pending else "numerator")
+                lines.append(wording[0].upper() + wording[1:])
             if column == COL_VALUE and value is not None and value.text:
                 lines.append(value.text)
             if column == COL_COMMENT and value is not None and value.comment:

@@ -156,9 +156,11 @@ class DataEntryScreen(Screen):
         controls.addLayout(tools)
         layout.addLayout(top)
         layout.addWidget(self.controls)
-        layout.addWidget(self.message_label)
         layout.addWidget(self.unsaved_banner)
         layout.addWidget(self.stack, 1)
+        # Under the grid, beside the status line: a message that comes and goes does not move
+        # the rows the user is typing in (issue #7 §2).
+        layout.addWidget(self.message_label)
         layout.addWidget(self.status_label)
         self._apply_fonts()
 
@@ -331,7 +333,8 @@ class DataEntryScreen(Screen):
         is_other_site = before is None or (before.programme_code, before.site_code) != (code, site)
         memo = self.view.cursor_memo() if keep_cursor and not is_other_site else None
         self.view.commit_open_editor()
-        self._note_dropped_halves()
+        if is_new_place:
+            self._note_kept_halves()
         try:
             grid = self.services.entry_grid.grid(code, site, period)
         except PmdeskError as exc:
@@ -374,16 +377,15 @@ class DataEntryScreen(Screen):
     def _is_shown(self, code: str, site: str, period: str) -> bool:
         return self.model.grid is not None and self.editing.place == GridPlace(code, site, period)
 
-    def _note_dropped_halves(self) -> None:
-        """Half a ratio cannot be saved; say so when the grid it was typed in goes away."""
-        labels = self.model.pending_labels()
-        if labels:
-            self.status_label.setText(
-                "Not saved, a numerator or denominator was missing: " + ", ".join(labels)
-            )
+    def _note_kept_halves(self) -> None:
+        """Half a ratio waits in its grid for the other half; say so when that grid goes away."""
+        notes = self.model.pending_notes()
+        if notes and self.model.grid is not None:
+            where = f"{self.model.grid.site_name} · {self.model.grid.period_label}"
+            self.status_label.setText(f"{where}, kept: " + "; ".join(notes))
 
     def _show_empty(self, text: str, button: str, target: str) -> None:
-        self._note_dropped_halves()
+        self._note_kept_halves()
         self.model.set_rows(None)
         self.editing.place = None
         self.heading.setText("")

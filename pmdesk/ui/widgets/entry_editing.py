@@ -31,6 +31,7 @@ from pmdesk.ui.models.entry_table_model import (
     ENTRY_COLUMNS,
     EntryTableModel,
     UnsavedInput,
+    half_ratio_text,
     raw_number,
 )
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
@@ -304,7 +305,8 @@ class EntryEditing(QObject):
             fields = {COL_COMMENT: comment}
         planned = self._prepare(row, entry, fields, "\t".join(fields.values()), pasting=True)
         if planned is _PENDING:
-            return f"{entry.label}: kept, not saved — it needs both numerator and denominator"
+            missing = "denominator" if COL_DENOMINATOR not in self._model.pending_of(row) else "numerator"
+            return f"{entry.label}: {half_ratio_text(missing)}"
         return planned  # type: ignore[return-value]
 
     # -- saving -----------------------------------------------------------------------------
@@ -434,7 +436,7 @@ class EntryEditing(QObject):
                     self._model.clear_error(row, c)
                 if not quiet:
                     missing = "denominator" if denominator is None else "numerator"
-                    self.saved.emit(f"{entry.label}: not saved yet — type the {missing} too")
+                    self.saved.emit(f"{entry.label}: {half_ratio_text(missing)}")
                 return _PENDING
             return CellContent(numerator=numerator, denominator=denominator, comment=comment)
         text = fields.get(COL_VALUE, "")
