@@ -30,7 +30,7 @@ from pmdesk.ui.models.entry_table_model import (
     COL_WARNINGS,
     half_ratio_text,
 )
-from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
+from pmdesk.ui.screens.data_entry_screen import START_HINT, DataEntryScreen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets import entry_dialogs
 from tests.unit.builders import small_programme
@@ -671,3 +671,17 @@ def test_a_message_does_not_move_the_grid(harness: Harness) -> None:
     assert harness.screen.message_label.isVisible()
     QApplication.processEvents()
     assert harness.view.mapTo(harness.window, harness.view.rect().topLeft()).y() == y
+
+
+def test_the_status_line_does_not_carry_over_to_another_site_or_period(harness: Harness) -> None:
+    harness.go(FEMALE)
+    harness.type("5")
+    assert harness.screen.status_label.text().startswith("Saved 1.1 · Female at ")
+    harness.key(Qt.Key.Key_Right, ALT)  # another period
+    assert harness.screen.status_label.text() == START_HINT
+    harness.type("6")
+    assert harness.screen.status_label.text().startswith("Saved ")
+    site = harness.screen.place_bar.site_combo
+    site.setCurrentIndex(site.findData("N02"))  # another site
+    assert harness.screen.model.grid is not None and harness.screen.model.grid.site_code == "N02"
+    assert harness.screen.status_label.text() == START_HINT

@@ -334,6 +334,8 @@ class DataEntryScreen(Screen):
         memo = self.view.cursor_memo() if keep_cursor and not is_other_site else None
         self.view.commit_open_editor()
         if is_new_place:
+            # What was saved in the last grid is no news in this one (issue #7 §2).
+            self.status_label.setText(START_HINT)
             self._note_kept_halves()
         try:
             grid = self.services.entry_grid.grid(code, site, period)
