@@ -28,6 +28,35 @@ class Thresholds:
         return []
 
 
+BAND_NAMES = {
+    Status.EXCEEDING: "Exceeding",
+    Status.ON_TRACK: "On track",
+    Status.AT_RISK: "At risk",
+    Status.OFF_TRACK: "Off track",
+}
+
+
+def band_label(status: Status, thresholds: Thresholds) -> str:
+    """A status band as every place writes it, from the programme's thresholds: 'Exceeding > 115 %',
+    'On track 85–115 %', 'At risk 70–85 %', 'Off track < 70 %'; a status without a band ('No
+    data') by its name."""
+    t = thresholds
+    ranges = {
+        Status.EXCEEDING: f"> {t.exceeding:g} %",
+        Status.ON_TRACK: f"{t.on_track:g}–{t.exceeding:g} %",
+        Status.AT_RISK: f"{t.at_risk:g}–{t.on_track:g} %",
+        Status.OFF_TRACK: f"< {t.at_risk:g} %",
+    }
+    if status not in ranges:
+        return status.value.replace("_", " ").capitalize()
+    return f"{BAND_NAMES[status]} {ranges[status]}"
+
+
+def bands_line(thresholds: Thresholds) -> str:
+    """All four bands in one line: 'Exceeding > 115 % · On track 85–115 % · …'."""
+    return " · ".join(band_label(s, thresholds) for s in BAND_NAMES)
+
+
 @dataclass(frozen=True)
 class IndicatorSpec:
     measure: Measure

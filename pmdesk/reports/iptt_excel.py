@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmdesk.domain.enums import Measure, Status
-from pmdesk.domain.iptt import partial_note
+from pmdesk.domain.iptt import bands_line, partial_note
 from pmdesk.reports.iptt_formats import PARTIAL_RULE, status_label
 from pmdesk.services.history import HistoryEntry
 from pmdesk.services.iptt import IpttRow, IpttTable, ResultInfo
@@ -213,7 +213,7 @@ def _write_iptt(sheet: Worksheet, table: IpttTable, step: Callable[[int], None])
     generated.alignment = Alignment(horizontal="left")
     if table.approved_only:
         put_text(sheet, 2, 6, "Approved data only")
-    note = put_text(sheet, 4, 1, FOOTNOTE)
+    note = put_text(sheet, 4, 1, f"{FOOTNOTE} Status (% met): {bands_line(table.thresholds)}.")
     note.font = Font(italic=True, color="595959")
     rule = put_text(sheet, 5, 1, "Sites: sites with a value of the sites expected to report. " + PARTIAL_RULE)
     rule.font = Font(italic=True, color="595959")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pmdesk.domain.enums import Measure, Status
-from pmdesk.domain.iptt import PeriodFigures, ToDateFigures, partial_note
+from pmdesk.domain.iptt import PeriodFigures, ToDateFigures, bands_line, partial_note
 from pmdesk.formats.csv_safe import Cell, csv_text
 from pmdesk.services.iptt import IpttRow, IpttTable
 
@@ -258,6 +258,7 @@ def iptt_text(table: IpttTable) -> str:
         "",
         "Target, Actual and % met are to date. Numbers are rounded to at most 2 decimals for display.",
         "% met = actual ÷ target × 100 (target ÷ actual for decreasing indicators).",
+        f"Status (% met): {bands_line(table.thresholds)}.",
         "Period actuals of cumulative indicators are running sums.",
         "(n/m sites): only n of the m sites expected to report have a value for that period.",
         PARTIAL_RULE,

@@ -207,7 +207,7 @@ def test_status_and_pct_met_cells_take_the_status_colour(model: IpttTableModel) 
 def test_status_tooltip_explains_the_bands(model: IpttTableModel) -> None:
     tip = model.data(model.index(row_of(model, "1.1"), COL_STATUS), TOOLTIP)
     assert tip.startswith("On track: 90% of the target to date")
-    assert "On track: 85% to 115%" in tip and "Off track: below 70%" in tip
+    assert "On track 85–115 %" in tip and "Off track < 70 %" in tip
 
 
 def test_pct_met_tooltip_shows_the_division(model: IpttTableModel) -> None:
@@ -280,7 +280,7 @@ def test_the_programme_thresholds_are_used(qapp: object) -> None:
     model = IpttTableModel()
     model.set_table(_synthetic(Status.ON_TRACK, Thresholds(120.0, 90.0, 60.0)))
     tip = model.data(model.index(1, COL_STATUS), TOOLTIP)
-    assert "On track: 90% to 120%" in tip
+    assert "On track 90–120 %" in tip
 
 
 # -- formatting --------------------------------------------------------------------------------

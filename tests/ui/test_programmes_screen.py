@@ -83,7 +83,7 @@ def test_lists_programmes_and_summarises_the_selected_one(
     assert fields["donor"].text() == "Test donor"
     assert fields["frequency"].text() == "Quarterly — 4 reporting periods (2025 Q1 – 2025 Q4)"
     assert "starts in January" in fields["fiscal"].text()
-    assert "exceeding > 115 %" in fields["thresholds"].text()
+    assert "Exceeding > 115 %" in fields["thresholds"].text()
     assert fields["tiers"].text() == "Goal › Outcome › Output › Activity"
     assert "11 data values" in fields["contents"].text()
     assert screen.edit_button.isEnabled() and screen.delete_button.isEnabled()
@@ -108,7 +108,7 @@ def test_create_a_programme_by_keyboard(
     QTest.keyClicks(dialog.tiers_editor.template_combo, "U")  # USAID
     assert dialog.tiers_editor.tiers() == list(TIER_TEMPLATES["usaid"])
     type_into(dialog.at_risk_spin, "60")
-    assert "at risk ≥ 60 %" in dialog.bands_label.text()
+    assert "At risk 60–85 %" in dialog.bands_label.text()
     with qtbot.waitSignals([dialog.saved, signals.navigation_requested], timeout=10_000):
         QTest.keyClick(dialog.name_edit, Qt.Key.Key_Return)  # Enter is OK
     created = services.programmes.get("AG-02")

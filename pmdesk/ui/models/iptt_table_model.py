@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
-from pmdesk.domain.iptt import Thresholds, partial_note, status_of
+from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note, status_of
 from pmdesk.reports.iptt_formats import PARTIAL_RULE
 from pmdesk.ui.formatting import display_locale, format_number
 
@@ -103,13 +103,10 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def band_explanation(thresholds: Thresholds) -> str:
     """The status bands in words, for tooltips and legends."""
-    t = thresholds
+    bands = "".join(f"  {band_label(status, thresholds)}\n" for status in BAND_NAMES)
     return (
         "Status compares the actual to date with the target to date (% met):\n"
-        f"  Exceeding: above {t.exceeding:g}%\n"
-        f"  On track: {t.on_track:g}% to {t.exceeding:g}%\n"
-        f"  At risk: {t.at_risk:g}% to {t.on_track:g}%\n"
-        f"  Off track: below {t.at_risk:g}%\n"
+        f"{bands}"
         "  No target: no target to date, or it is 0\n"
         "  No data: a target, but no actual yet\n"
         "For decreasing indicators % met is target ÷ actual, so the bands read the same way."

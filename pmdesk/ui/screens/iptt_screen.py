@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Status
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.domain.iptt import Thresholds, partial_note
+from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note
 from pmdesk.reports.iptt_formats import PARTIAL_RULE
 from pmdesk.ui.models.iptt_table_model import (
     COL_INDICATOR,
@@ -271,16 +271,9 @@ class IpttScreen(Screen):
 
     def _set_legend_thresholds(self, thresholds: Thresholds | None) -> None:
         t = thresholds or Thresholds()
-        words = {
-            Status.EXCEEDING: f"> {t.exceeding:g}%",
-            Status.ON_TRACK: f"{t.on_track:g}–{t.exceeding:g}%",
-            Status.AT_RISK: f"{t.at_risk:g}–{t.on_track:g}%",
-            Status.OFF_TRACK: f"< {t.at_risk:g}%",
-            Status.NO_DATA: "",
-        }
         tip = band_explanation(t)
         for status, chip in self._legend_chips.items():
-            chip.setText(f"{STATUS_STYLES[status].label} {words[status]}".strip())
+            chip.setText(band_label(status, t) if status in BAND_NAMES else STATUS_STYLES[status].label)
             chip.setToolTip(tip)
 
     # -- public -----------------------------------------------------------------------------

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Frequency
 from pmdesk.domain.errors import PmdeskError, Problem, StorageError, ValidationError
-from pmdesk.domain.iptt import Thresholds
+from pmdesk.domain.iptt import Thresholds, bands_line
 from pmdesk.domain.periods import CustomPeriod
 from pmdesk.services.programmes import ProgrammeData
-from pmdesk.ui.formatting import format_count, format_number
+from pmdesk.ui.formatting import format_count
 from pmdesk.ui.models.custom_period_table_model import from_qdate, to_qdate
 from pmdesk.ui.models.programme_table_model import FREQUENCY_LABELS
 from pmdesk.ui.unsaved import storage_failure_text
@@ -59,11 +59,7 @@ ERROR_STYLE = (
 
 def band_sentence(t: Thresholds) -> str:
     """The status bands in one line, as the user sets them."""
-    return (
-        f"Status bands (% met): exceeding > {format_number(t.exceeding)} %, "
-        f"on track ≥ {format_number(t.on_track)} %, at risk ≥ {format_number(t.at_risk)} %, "
-        "off track below."
-    )
+    return f"Status bands (% met): {bands_line(t)}"
 
 
 def problem_text(problem: Problem) -> str:
