@@ -63,14 +63,46 @@ def check_plausible(number: float, field: str) -> float:
     return number
 
 
+class FieldValueError(ValueError):
+    """A ValueError about one named field (value, numerator or denominator)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_whole(
+    number: float, field: str, *, allows_decimals: bool, indicator: str = "", unit: str = ""
+) -> float:
+    """`number`, or FieldValueError when the indicator counts whole things and `number` has a
+    fraction (issue #7 §2: 12.5 pupils was saved)."""
+    if allows_decimals or float(number).is_integer():
+        return number
+    who = f"{indicator} counts" if indicator else "this indicator counts"
+    what = f"whole {unit.strip()}" if unit.strip() else "in whole numbers"
+    figure = f"{number:,.10g}" if field == "value" else f"the {field} {number:,.10g}"
+    raise FieldValueError(
+        field,
+        f"{who} {what}: {figure} is not a whole number (the indicator does not allow decimals;"
+        " change that in its reference sheet if it should)",
+    )
+
+
 def check_blocking(
     measure: Measure,
     value: object = None,
     numerator: object = None,
     denominator: object = None,
     text: object = None,
+    *,
+    allows_decimals: bool = True,
+    indicator: str = "",
+    unit: str = "",
 ) -> CheckedValue:
-    """Apply the errors of DESIGN.md §5; raises ValueError with a message naming the field."""
+    """Apply the errors of DESIGN.md §5; raises ValueError with a message naming the field.
+
+    `allows_decimals` False: a count (the value, or a percent's numerator and denominator) must be
+    a whole number; `indicator` and `unit` name it in the message."""
     if measure is Measure.QUALITATIVE:
         if not isinstance(text, str) or not text.strip():
             raise ValueError("text is required for a qualitative indicator")
@@ -88,12 +120,16 @@ def check_blocking(
             raise ValueError("denominator must not be negative")
         if num > den:
             raise ValueError(f"numerator ({num:g}) is greater than denominator ({den:g})")
+        # A percent's unit is '%', not what its numerator and denominator count.
+        for field, figure in (("numerator", num), ("denominator", den)):
+            check_whole(figure, field, allows_decimals=allows_decimals, indicator=indicator)
         return CheckedValue(None, num, den, None)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValueError("value is required")
     number = parse_number(value, "value")
     if number < 0:
         raise ValueError(f"value must not be negative (got {number:g})")
+    check_whole(number, "value", allows_decimals=allows_decimals, indicator=indicator, unit=unit)
     return CheckedValue(number, None, None, None)
 
 

@@ -41,6 +41,8 @@ class IndicatorFacts:
     code: str
     measure: Measure
     disaggregations: tuple[str, ...]  # codes, in the indicator's order
+    allows_decimals: bool = False
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class CellResolver:
         for ind in session.scalars(select(IndicatorRow).where(IndicatorRow.programme_id == programme.id)):
             codes = tuple(code for _, code in sorted(used.get(ind.id, [])))
             self.indicators[ind.code] = IndicatorFacts(
-                ind.id, ind.uuid, ind.code, Measure(ind.measure), codes
+                ind.id, ind.uuid, ind.code, Measure(ind.measure), codes, ind.allows_decimals, ind.unit
             )
         self.indicator_codes = {f.id: f.code for f in self.indicators.values()}
         self._combos: dict[str, int] = dict(

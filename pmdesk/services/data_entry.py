@@ -130,7 +130,16 @@ class DataEntryService:
                 session, programme_code, indicator_code, period, site_code, options
             )
             try:
-                checked = check_blocking(cell.indicator.measure, value, numerator, denominator, text)
+                checked = check_blocking(
+                    cell.indicator.measure,
+                    value,
+                    numerator,
+                    denominator,
+                    text,
+                    allows_decimals=cell.indicator.allows_decimals,
+                    indicator=cell.indicator.code,
+                    unit=cell.indicator.unit,
+                )
             except ValueError as exc:
                 raise ValidationError([Problem(value_label(cell), str(exc))]) from None
             self._refuse_mixing(session, cell)

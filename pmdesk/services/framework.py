@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
@@ -75,6 +75,8 @@ class IndicatorData:
     responsible_code: str | None = None
     means_of_verification: str = ""
     rationale: str = ""
+    # A count (a number's value, a percent's numerator and denominator) may have a fraction.
+    allows_decimals: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,13 @@ class FrameworkService:
                         f"indicator {before.code} has {values} values; its measure cannot change from "
                         f"{before.measure} to {data.measure}"
                     )
+                if before.allows_decimals and not data.allows_decimals:
+                    fractions = _values_with_fractions(session, row.id)
+                    if fractions:
+                        raise ConflictError(
+                            f"indicator {before.code} has {fractions} values with decimals; correct"
+                            " them before refusing decimals"
+                        )
             row.result_id, row.responsible_id = result_id, responsible_id
             row.code, row.name, row.definition = data.code, data.name.strip(), data.definition
             row.measure, row.direction, row.cumulation = (
@@ -284,6 +293,7 @@ class FrameworkService:
             )
             row.collection_method, row.frequency = data.collection_method, data.frequency
             row.means_of_verification, row.rationale = data.means_of_verification, data.rationale
+            row.allows_decimals = data.allows_decimals and Measure(data.measure) is not Measure.QUALITATIVE
             session.flush()
             notice = self._set_disaggregations(session, row, disagg_ids, data.disaggregations, before)
             if before is not None:
@@ -597,7 +607,18 @@ def _data_of(
         responsible,
         row.means_of_verification,
         row.rationale,
+        row.allows_decimals,
     )
+
+
+def _values_with_fractions(session: Session, indicator_id: int) -> int:
+    """How many of an indicator's values have a count with a fraction."""
+    fraction = [
+        and_(column.is_not(None), column != cast(column, Integer))
+        for column in (DataValueRow.value, DataValueRow.numerator, DataValueRow.denominator)
+    ]
+    query = select(func.count()).where(DataValueRow.indicator_id == indicator_id, or_(*fraction))
+    return session.scalar(query) or 0
 
 
 def _indicator_info(session: Session, row: IndicatorRow) -> IndicatorInfo:

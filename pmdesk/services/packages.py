@@ -558,7 +558,9 @@ class _PackageChecker:
             self._targets(ind, path, period_set, sites)
             if first[ind["code"]] == i:
                 known = tuple(c for c in dict.fromkeys(used) if c in disaggregations)
-                out[ind["code"]] = IndicatorRef(ind["code"], measure, known)
+                out[ind["code"]] = IndicatorRef(
+                    ind["code"], measure, known, bool(ind.get("allows_decimals", False)), ind.get("unit", "")
+                )
         return out
 
     def _targets(
@@ -867,6 +869,7 @@ class _PackageWriter:
                 baseline_date=date.fromisoformat(baseline["date"]) if baseline.get("date") else None,
                 baseline_note=baseline.get("note", ""),
                 lop_target=_float(item.get("lop_target")),
+                allows_decimals=bool(item.get("allows_decimals", False)),
                 data_source=item.get("data_source", ""),
                 collection_method=item.get("collection_method", ""),
                 frequency=item.get("frequency", ""),
@@ -1076,6 +1079,7 @@ class _PackageExporter:
                     "disaggregations": [code for _, code in sorted(used.get(i.id, []))],
                     "baseline": _baseline(i),
                     "lop_target": json_number(i.lop_target),
+                    "allows_decimals": i.allows_decimals,
                     "data_source": i.data_source,
                     "collection_method": i.collection_method,
                     "frequency": i.frequency,

@@ -38,6 +38,7 @@ from pmdesk.domain.value_checks import (
     WARNING_OUTLIER,
     WARNING_OVER_TARGET,
     CheckedValue,
+    FieldValueError,
     check_blocking,
     is_on_target,
     is_outlier_in_series,
@@ -358,6 +359,8 @@ class IndicatorRef:
     code: str
     measure: Measure
     disaggregations: tuple[str, ...]  # codes, in the indicator's order
+    allows_decimals: bool = False
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -388,7 +391,9 @@ class Catalog:
             tuple(resolver.periods),
             custom,
             {
-                code: IndicatorRef(code, facts.measure, facts.disaggregations)
+                code: IndicatorRef(
+                    code, facts.measure, facts.disaggregations, facts.allows_decimals, facts.unit
+                )
                 for code, facts in resolver.indicators.items()
             },
             frozenset(resolver.sites),
@@ -483,8 +488,9 @@ def check_items(
     # Zeros are left out of the figures: 0 and -0.0 are equal keys but not the same value.
     periods: dict[object, tuple[str, str]] = {}
     option_sets: dict[tuple[str, object], tuple[tuple[tuple[str, str], ...] | None, list[str]]] = {}
-    numbers: dict[object, CheckedValue] = {}
-    ratios: dict[tuple[object, object], CheckedValue] = {}
+    # Keyed by whether the indicator allows decimals: 12.5 passes for one indicator, not another.
+    numbers_by: dict[bool, dict[object, CheckedValue]] = {False: {}, True: {}}
+    ratios_by: dict[bool, dict[tuple[object, object], CheckedValue]] = {False: {}, True: {}}
     checked_items: list[CheckedItem] = []
     append = checked_items.append
     total = len(items)
@@ -562,9 +568,10 @@ def check_items(
         figures = (value, numerator, denominator, text)
         checked: CheckedValue | None = None
         if measure is Measure.NUMBER and value and (type(value) is int or type(value) is float):
+            numbers = numbers_by[indicator.allows_decimals]
             checked = numbers.get(value)
             if checked is None:
-                checked = _checked_or_problem(measure, figures, index, locate, problems)
+                checked = _checked_or_problem(indicator, figures, index, locate, problems)
                 if checked is not None:
                     numbers[value] = checked
         elif (
@@ -574,13 +581,14 @@ def check_items(
             and (type(numerator) is int or type(numerator) is float)
             and (type(denominator) is int or type(denominator) is float)
         ):
+            ratios = ratios_by[indicator.allows_decimals]
             checked = ratios.get((numerator, denominator))
             if checked is None:
-                checked = _checked_or_problem(measure, figures, index, locate, problems)
+                checked = _checked_or_problem(indicator, figures, index, locate, problems)
                 if checked is not None:
                     ratios[(numerator, denominator)] = checked
         else:
-            checked = _checked_or_problem(measure, figures, index, locate, problems)
+            checked = _checked_or_problem(indicator, figures, index, locate, problems)
         if checked is None or not ok or wrong or not has_status:
             continue
         comment = get("comment")
@@ -606,7 +614,7 @@ def check_items(
 
 
 def _checked_or_problem(
-    measure: Measure,
+    indicator: IndicatorRef,
     figures: tuple[object, object, object, object],
     index: int,
     locate: Locate,
@@ -615,8 +623,21 @@ def _checked_or_problem(
     """check_blocking on an item's (value, numerator, denominator, text), or None with the
     problem added."""
     value, numerator, denominator, text = figures
+    measure = indicator.measure
     try:
-        return check_blocking(measure, value, numerator, denominator, text)
+        return check_blocking(
+            measure,
+            value,
+            numerator,
+            denominator,
+            text,
+            allows_decimals=indicator.allows_decimals,
+            indicator=indicator.code,
+            unit=indicator.unit,
+        )
+    except FieldValueError as exc:
+        problems.add(locate(index, exc.field, str(exc)))
+        return None
     except ValueError as exc:
         message = str(exc)
         given = {"value": value, "numerator": numerator, "denominator": denominator, "text": text}

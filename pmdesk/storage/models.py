@@ -189,6 +189,8 @@ class IndicatorRow(SyncedMixin, Base):
     baseline_date: Mapped[date | None] = mapped_column(Date)
     baseline_note: Mapped[str] = mapped_column(Text, default="")
     lop_target: Mapped[float | None] = mapped_column(Float)
+    # A count (a number's value, a percent's numerator and denominator) may have a fraction.
+    allows_decimals: Mapped[bool] = mapped_column(default=False)
     data_source: Mapped[str] = mapped_column(Text, default="")
     collection_method: Mapped[str] = mapped_column(Text, default="")
     frequency: Mapped[str] = mapped_column(String(100), default="")

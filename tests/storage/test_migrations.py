@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Each migration on a file holding data: 0001 → head keeps every value and adds the IPTT index;
-0002 → head adds the import log."""
+0002 → head adds the import log; 0003 → head allows decimals only where an indicator already holds them."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from uuid import uuid4
 
 from alembic import command
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from pmdesk.storage.backup import backup_dir
@@ -16,7 +18,6 @@ from pmdesk.storage.database import current_revision, make_engine, open_database
 from pmdesk.storage.migrate import alembic_config
 from pmdesk.storage.models import (
     DataValueRow,
-    IndicatorRow,
     OptionComboRow,
     ProgrammeRow,
     ResultRow,
@@ -56,23 +57,49 @@ def _add_values(path: Path, count: int) -> None:
             session.add(result)
             session.flush()
             for n in range(count):
-                indicator = IndicatorRow(
-                    programme_id=programme.id,
-                    result_id=result.id,
-                    code=f"I{n}",
-                    name=f"I{n}",
-                    measure="number",
-                )
-                session.add(indicator)
-                session.flush()
+                indicator_id = _add_indicator(session, programme.id, result.id, f"I{n}")
                 session.add_all(
                     DataValueRow(
-                        indicator_id=indicator.id, period=p, site_id=site.id, combo_id=combo.id, value=n + q
+                        indicator_id=indicator_id, period=p, site_id=site.id, combo_id=combo.id, value=n + q
                     )
                     for q, p in enumerate(("2025Q1", "2025Q2", "2025Q3", "2025Q4"))
                 )
     finally:
         engine.dispose()
+
+
+def _add_indicator(
+    session: Session, programme_id: int, result_id: int, code: str, measure: str = "number", **more: object
+) -> int:
+    """An indicator row with only the columns every revision has (IndicatorRow would also write
+    the columns later revisions added)."""
+    columns = {
+        "uuid": str(uuid4()),
+        "modified_at": datetime(2025, 1, 1),
+        "programme_id": programme_id,
+        "result_id": result_id,
+        "code": code,
+        "name": code,
+        "definition": "",
+        "measure": measure,
+        "unit": "",
+        "direction": "increase",
+        "cumulation": "periodic",
+        "baseline_note": "",
+        "data_source": "",
+        "collection_method": "",
+        "frequency": "",
+        "means_of_verification": "",
+        "rationale": "",
+        "sort_order": 0,
+        **more,
+    }
+    names = ", ".join(columns)
+    marks = ", ".join(f":{name}" for name in columns)
+    session.execute(text(f"INSERT INTO indicator ({names}) VALUES ({marks})"), columns)
+    found = session.scalar(text("SELECT id FROM indicator WHERE code = :code"), {"code": code})
+    assert found is not None
+    return int(found)
 
 
 def _indexes(path: Path) -> set[str]:
@@ -182,4 +209,90 @@ def test_the_import_log_migration_goes_back_down(db_path: Path) -> None:
     finally:
         engine.dispose()
     assert not {"import_log", "import_log_no_update", "import_log_no_delete"} & _tables(db_path)
+    assert _values(db_path) == before
+
+
+def test_a_0003_file_allows_decimals_only_on_indicators_already_holding_a_fraction(db_path: Path) -> None:
+    _at_revision(db_path, "0003_import_log")
+    _add_values(db_path, 1)  # I0: whole values
+    engine = make_engine(db_path)
+    try:
+        with Session(engine) as session, session.begin():
+            programme_id, result_id, site_id, combo_id = session.execute(
+                text("SELECT p.id, r.id, s.id, c.id FROM programme p, result r, site s, option_combo c")
+            ).one()
+            indicators = {
+                "HALF": _add_indicator(session, programme_id, result_id, "HALF"),
+                "BASE": _add_indicator(session, programme_id, result_id, "BASE", baseline_value=2.5),
+                "LOP": _add_indicator(session, programme_id, result_id, "LOP", lop_target=12.5),
+                "TARGET": _add_indicator(session, programme_id, result_id, "TARGET"),
+                "RATE": _add_indicator(session, programme_id, result_id, "RATE", "percent"),
+                "PCT": _add_indicator(
+                    session, programme_id, result_id, "PCT", "percent", baseline_value=62.5
+                ),
+            }
+            session.add(
+                DataValueRow(
+                    indicator_id=indicators["HALF"],
+                    period="2025Q1",
+                    site_id=site_id,
+                    combo_id=combo_id,
+                    value=12.5,
+                )
+            )
+            session.add_all(
+                DataValueRow(
+                    indicator_id=indicators[code],
+                    period="2025Q1",
+                    site_id=site_id,
+                    combo_id=combo_id,
+                    numerator=numerator,
+                    denominator=10,
+                )
+                for code, numerator in (("RATE", 3.5), ("PCT", 4))
+            )
+            session.execute(
+                text(
+                    "INSERT INTO target (uuid, modified_at, indicator_id, period, value)"
+                    " VALUES ('t1', '2025-01-01 00:00:00', :id, '2025Q1', 7.5)"
+                ),
+                {"id": indicators["TARGET"]},
+            )
+    finally:
+        engine.dispose()
+    before = _values(db_path)
+
+    db = open_database(db_path)
+    try:
+        assert current_revision(db.engine) == HEAD_REVISION
+    finally:
+        db.close()
+
+    conn = sqlite3.connect(db_path)
+    try:
+        found = dict(conn.execute("SELECT code, allows_decimals FROM indicator").fetchall())
+    finally:
+        conn.close()
+    assert found == {"I0": 0, "HALF": 1, "BASE": 1, "LOP": 1, "TARGET": 1, "RATE": 1, "PCT": 0}
+    assert _values(db_path) == before
+
+
+def test_the_decimals_migration_goes_back_down_keeping_values(db_path: Path) -> None:
+    _at_revision(db_path, "head")
+    _add_values(db_path, 2)
+    before = _values(db_path)
+    engine = make_engine(db_path)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003_import_log")
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(db_path)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(indicator)")}
+    finally:
+        conn.close()
+    assert "allows_decimals" not in columns
     assert _values(db_path) == before

@@ -590,3 +590,31 @@ def test_the_reference_sheet_shows_every_field() -> None:
             "1,234",
         ):
             assert expected in text, (narrow, expected)
+
+
+def test_the_decimals_checkbox_saves_and_the_reference_sheet_says_it(
+    qtbot: QtBot, screen: FrameworkScreen
+) -> None:
+    framework = screen.services.framework
+    before = framework.get_indicator(CODE, "1.1")
+    assert before.data.allows_decimals is False
+    dialog = IndicatorDialog(framework, CODE, screen.snapshot.results, (), (), indicator=before)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.decimals_check.isEnabled() and not dialog.decimals_check.isChecked()
+    dialog.decimals_check.setChecked(True)
+    dialog.accept()
+    assert dialog.saved is not None
+    after = framework.get_indicator(CODE, "1.1")
+    assert after.data.allows_decimals is True
+    assert "Decimals</" in indicator_sheet_html(after, None, {}, {}) and "allowed" in indicator_sheet_html(
+        after, None, {}, {}
+    )
+    assert "whole numbers only" in indicator_sheet_html(before, None, {}, {})
+
+    fresh = IndicatorDialog(framework, CODE, screen.snapshot.results, (), ())
+    qtbot.addWidget(fresh)
+    fresh.measure_combo.setCurrentIndex(fresh.measure_combo.findData(Measure.QUALITATIVE))
+    assert not fresh.decimals_check.isEnabled()
+    fresh.measure_combo.setCurrentIndex(fresh.measure_combo.findData(Measure.PERCENT))
+    assert fresh.decimals_check.isEnabled()

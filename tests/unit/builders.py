@@ -72,11 +72,20 @@ def small_programme(db: Database, code: str = "WASH-01") -> Services:
             "people",
             disaggregations=("SEX",),
             baseline_value=0,
+            allows_decimals=True,  # the IPTT tests sum halves; test_data_entry refuses them
         ),
     )
     s.framework.save_indicator(
         code,
-        IndicatorData("2.1", "Schools with safe water", "O1", Measure.PERCENT, unit="%", baseline_value=20),
+        IndicatorData(
+            "2.1",
+            "Schools with safe water",
+            "O1",
+            Measure.PERCENT,
+            unit="%",
+            baseline_value=20,
+            allows_decimals=True,  # the data-entry tests type 1 200,5 in a French locale
+        ),
     )
     s.framework.save_indicator(
         code, IndicatorData("3.1", "Most significant change", "G", Measure.QUALITATIVE)

@@ -172,6 +172,7 @@ def rich_package(extra_sites: int = 0) -> dict[str, Any]:
                 "measure": "number",
                 "direction": "increase",
                 "cumulation": "cumulative",
+                "allows_decimals": True,  # its values carry halves, to test the arithmetic
                 "lop_target": 250,
                 "targets": [{"period": p, "value": 50 * (i + 1)} for i, p in enumerate(QUARTERS)],
             },
@@ -192,6 +193,7 @@ def rich_package(extra_sites: int = 0) -> dict[str, Any]:
                 "measure": "number",
                 "direction": "decrease",
                 "cumulation": "periodic",
+                "allows_decimals": True,  # a rate
                 "baseline": {"value": 1.5, "date": None, "note": "Survey 2024"},
                 "targets": [{"period": p, "value": 0.25} for p in QUARTERS],
             },
@@ -203,6 +205,7 @@ def rich_package(extra_sites: int = 0) -> dict[str, Any]:
                 "unit": "%",
                 "direction": "increase",
                 "cumulation": "periodic",
+                "allows_decimals": True,  # the round-trip tests give any ratio
                 "responsible": "joseph",
                 "targets": [
                     *({"period": p, "value": 60 + 10 * i} for i, p in enumerate(QUARTERS)),

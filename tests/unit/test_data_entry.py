@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from pmdesk.domain.enums import Frequency, ValueStatus
-from pmdesk.domain.errors import LockedError, ValidationError
+from pmdesk.domain.errors import ConflictError, LockedError, ValidationError
 from pmdesk.services.data_entry import UnexplainedWarnings
 from pmdesk.services.framework import IndicatorData, ResultData
 from pmdesk.services.history import HistoryService
@@ -241,3 +242,33 @@ def test_as_of_defaults_to_latest_period_with_data(db: Database) -> None:
     assert table.as_of == "2025Q2"
     assert [p.code for p in table.periods] == ["2025Q1", "2025Q2"]
     assert [p.code for p in s.iptt.table(P, as_of="2025Q3").periods][-1] == "2025Q3"
+
+
+def test_a_count_refuses_a_fraction_unless_its_indicator_allows_decimals(db: Database) -> None:
+    s = small_programme(db)
+    pupils = s.framework.get_indicator(P, "1.1")  # the builder allows decimals, for other tests
+    s.framework.save_indicator(P, replace(pupils.data, allows_decimals=False), original_code="1.1")
+    with pytest.raises(ValidationError) as caught:
+        s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value="12.5")
+    assert (
+        "1.1 · N01 · 2025Q1: 1.1 counts whole people: 12.5 is not a whole number (the indicator"
+        " does not allow decimals; change that in its reference sheet if it should)"
+    ) in str(caught.value)
+    ratio = s.framework.get_indicator(P, "2.1")
+    s.framework.save_indicator(P, replace(ratio.data, allows_decimals=False), original_code="2.1")
+    with pytest.raises(ValidationError, match=r"the numerator 2\.5 is not a whole number"):
+        s.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=2.5, denominator=10)
+    assert count(db, DataValueRow) == 0
+
+    for code in ("1.1", "2.1"):
+        info = s.framework.get_indicator(P, code)
+        s.framework.save_indicator(P, replace(info.data, allows_decimals=True), original_code=code)
+    s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value="12.5")
+    s.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=2.5, denominator=10)
+    with db.sessions() as session:
+        assert sorted(session.scalars(select(DataValueRow.value)).all(), key=str) == [12.5, None]
+
+    # Refusing decimals again would make the stored 12.5 invalid: that is refused too.
+    info = s.framework.get_indicator(P, "1.1")
+    with pytest.raises(ConflictError, match="has 1 values with decimals"):
+        s.framework.save_indicator(P, replace(info.data, allows_decimals=False), original_code="1.1")

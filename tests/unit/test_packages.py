@@ -780,3 +780,35 @@ def test_the_fast_target_check_agrees_with_the_schema(item: object) -> None:
     schema = json.loads(schema_path("programme.schema.json").read_text(encoding="utf-8"))
     validator = Draft202012Validator({"$ref": "#/$defs/target", "$defs": schema["$defs"]})
     assert validator.is_valid(item) == (target_item_problems(item, "$.t") == [])
+
+
+def test_allows_decimals_travels_in_a_package_and_guards_its_values(db: Database, other_db: Database) -> None:
+    original = rich_package()
+    flags = {i["code"]: i.get("allows_decimals", False) for i in original["indicators"]}
+    assert flags["1.2"] and not flags["1.1"]  # the fixture says 1.2 allows decimals, not 1.1
+    service(db).import_package(original)
+    exported = service(db).export_package("WASH-01")
+    assert {i["code"]: i["allows_decimals"] for i in exported["indicators"]} == flags
+    service(other_db).import_package(exported)
+    assert service(other_db).export_package("WASH-01")["indicators"] == exported["indicators"]
+
+    # Without the flag an indicator counts whole numbers: 1.2's halves are refused, by path.
+    halves = copy.deepcopy(original)
+    halves["programme"]["code"] = "WASH-02"
+    for indicator in halves["indicators"]:
+        indicator.pop("allows_decimals", None)
+    with pytest.raises(ValidationError) as caught:
+        service(db).import_package(halves)
+    found = [str(p) for p in caught.value.problems]
+    assert found[0] == (
+        "$.values[4].value: 1.2 counts in whole numbers: 10.5 is not a whole number (the indicator does"
+        " not allow decimals; change that in its reference sheet if it should)"
+    )
+    assert all("is not a whole number" in p for p in found)
+
+
+def test_the_schema_accepts_allows_decimals_as_a_boolean_only() -> None:
+    package = rich_package()
+    assert schema_problems(package) == []
+    package["indicators"][0]["allows_decimals"] = "yes"
+    assert any("allows_decimals" in str(p) for p in schema_problems(package))

@@ -19,7 +19,9 @@ from pmdesk.domain.value_checks import (
     WARNING_OVER_TARGET,
     WARNING_TEXT,
     CheckedValue,
+    FieldValueError,
     check_blocking,
+    check_whole,
     modified_z_score,
     parse_number,
     warnings_for,
@@ -359,3 +361,51 @@ def test_property_over_target_for_typed_decimals_matches_exact_arithmetic(target
     value = 3 * target + offset
     expected = (WARNING_OVER_TARGET,) if value > 3 * target else ()
     assert warnings_for(value / 100, [], target / 100) == expected
+
+
+# -- whole numbers (issue #7 §2: 12.5 pupils was saved) ---------------------------------------------
+
+WHOLE = "is not a whole number (the indicator does not allow decimals"
+
+
+@pytest.mark.parametrize(
+    ("measure", "figures", "allows_decimals", "refused"),
+    [
+        (NUMBER, {"value": 12.5}, False, "1.1 counts whole pupils: 12.5 " + WHOLE),
+        (NUMBER, {"value": "12.5"}, False, "1.1 counts whole pupils: 12.5 " + WHOLE),
+        (NUMBER, {"value": "1 200.5"}, False, "1.1 counts whole pupils: 1,200.5 " + WHOLE),
+        (NUMBER, {"value": 12.5}, True, None),
+        (NUMBER, {"value": 12}, False, None),
+        (NUMBER, {"value": "12.0"}, False, None),
+        (NUMBER, {"value": 0}, False, None),
+        (PERCENT, {"numerator": 2.5, "denominator": 10}, False, "the numerator 2.5 " + WHOLE),
+        (PERCENT, {"numerator": 2, "denominator": 10.5}, False, "the denominator 10.5 " + WHOLE),
+        (PERCENT, {"numerator": 2.5, "denominator": 10.5}, True, None),
+        (PERCENT, {"numerator": 3, "denominator": 10}, False, None),
+        (QUALITATIVE, {"text": "12.5 pupils"}, False, None),
+    ],
+)
+def test_counts_refuse_fractions_unless_the_indicator_allows_them(
+    measure: Measure, figures: dict[str, object], allows_decimals: bool, refused: str | None
+) -> None:
+    def check() -> CheckedValue:
+        return check_blocking(
+            measure, **figures, allows_decimals=allows_decimals, indicator="1.1", unit="pupils"
+        )
+
+    if refused is None:
+        check()
+    else:
+        with pytest.raises(FieldValueError) as caught:
+            check()
+        assert refused in str(caught.value)
+        assert "change that in its reference sheet if it should" in str(caught.value)
+        expected_field = "value" if measure is NUMBER else refused.split()[1]
+        assert caught.value.field == expected_field
+
+
+def test_a_fraction_names_the_field_and_an_indicator_without_unit() -> None:
+    with pytest.raises(FieldValueError) as caught:
+        check_whole(0.5, "denominator", allows_decimals=False, indicator="2.1")
+    assert caught.value.field == "denominator"
+    assert str(caught.value).startswith("2.1 counts in whole numbers: the denominator 0.5 is not")

@@ -584,3 +584,24 @@ def test_an_integer_too_large_for_a_float_is_a_clear_problem(wash: Database) -> 
         DataEntryService(wash.sessions, actor(wash)).set_value(
             "WASH-01", "1.2", "2025Q1", "N01", value=10**400
         )
+
+
+def test_a_fraction_for_a_count_is_refused_with_row_and_field(wash: Database, tmp_path: Path) -> None:
+    """1.1 counts whole people; 1.2 allows decimals (the package says so)."""
+    rows = [
+        "WASH-01,1.2,2025Q1,N01,,12.5,,,",  # row 2: allowed
+        "WASH-01,1.1,2025Q1,N01,SEX=F;AGE=U18,12.5,,,",  # row 3
+        "WASH-01,1.1,2025Q2,N01,SEX=F;AGE=U18,12.5,,,",  # row 4: the same figure, refused again
+    ]
+    before = history_count(wash)
+    with pytest.raises(ValidationError) as caught:
+        values(wash).import_file(write_csv(tmp_path / "halves.csv", rows))
+    tail = "is not a whole number (the indicator does not allow decimals; change that in its reference sheet if it should)"
+    assert problems_of(caught) == [
+        f"halves.csv row 3, field 'value': 1.1 counts whole people: 12.5 {tail}",
+        f"halves.csv row 4, field 'value': 1.1 counts whole people: 12.5 {tail}",
+    ]
+    assert history_count(wash) == before
+    summary = values(wash).import_file(write_csv(tmp_path / "fine.csv", rows[:1]))
+    assert summary.replaced + summary.created == 1
+    assert value_of(wash, "1.2", "2025Q1", "N01").value == 12.5

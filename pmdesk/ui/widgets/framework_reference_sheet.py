@@ -133,6 +133,11 @@ def indicator_sheet_html(
             [
                 ("Measure", _e(MEASURE_LABELS.get(measure, str(measure)))),
                 ("Unit", _text(d.unit)),
+                *(
+                    ()
+                    if measure == Measure.QUALITATIVE
+                    else [("Decimals", "allowed" if d.allows_decimals else "whole numbers only")]
+                ),
                 ("Direction", _e(DIRECTION_TEXT.get(Direction(d.direction), str(d.direction)))),
                 ("Cumulation", cumulation),
                 ("Disaggregations", disagg),

@@ -194,6 +194,12 @@ class IndicatorDialog(QDialog):
         self.measure_note.setVisible(bool(values))
         self.unit_edit = QLineEdit(data.unit, page)
         self.unit_edit.setToolTip("What is counted: people, schools, % of households …")
+        self.decimals_check = QCheckBox("Values may have &decimals", page)
+        self.decimals_check.setChecked(data.allows_decimals)
+        self.decimals_check.setToolTip(
+            "Off: a value (or a percentage's numerator and denominator) must be a whole number,"
+            " so 12.5 pupils is refused. Turn it on for hectares, litres, rates …"
+        )
         self.direction_combo = QComboBox(page)
         for direction, label in DIRECTION_CHOICES:
             self.direction_combo.addItem(label, direction)
@@ -258,6 +264,7 @@ class IndicatorDialog(QDialog):
         form.addRow("&Measure:", self.measure_combo)
         form.addRow("", self.measure_note)
         form.addRow("U&nit:", self.unit_edit)
+        form.addRow("", self.decimals_check)
         form.addRow("Direc&tion:", self.direction_combo)
         form.addRow("Cumulation:", cumulation_box)
         form.addRow("Disa&ggregations:", disagg_row)
@@ -336,6 +343,7 @@ class IndicatorDialog(QDialog):
         self.percent_note.setVisible(measure == Measure.PERCENT)
         is_qualitative = measure == Measure.QUALITATIVE
         self.disaggregation_view.setEnabled(not is_qualitative)
+        self.decimals_check.setEnabled(not is_qualitative)
         can_order = not is_qualitative and self.disaggregation_model.rowCount() > 1
         self.up_button.setEnabled(can_order)
         self.down_button.setEnabled(can_order)
@@ -398,6 +406,7 @@ class IndicatorDialog(QDialog):
             responsible_code=responsible if isinstance(responsible, str) else None,
             means_of_verification=self.verification_edit.toPlainText().strip(),
             rationale=self.rationale_edit.toPlainText().strip(),
+            allows_decimals=measure != Measure.QUALITATIVE and self.decimals_check.isChecked(),
         )
 
     def _baseline_date(self) -> date | None:
@@ -459,6 +468,7 @@ class IndicatorDialog(QDialog):
             "baseline": self.baseline_value_edit,
             "baseline_value": self.baseline_value_edit,
             "lop_target": self.lop_target_edit,
+            "allows_decimals": self.decimals_check,
             "responsible": self.responsible_combo,
         }
         widget = next((widgets[f] for f in fields if f in widgets), None)
