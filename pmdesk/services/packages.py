@@ -559,7 +559,7 @@ class _PackageChecker:
             if first[ind["code"]] == i:
                 known = tuple(c for c in dict.fromkeys(used) if c in disaggregations)
                 out[ind["code"]] = IndicatorRef(
-                    ind["code"], measure, known, bool(ind.get("allows_decimals", False)), ind.get("unit", "")
+                    ind["code"], measure, known, allows_decimals(ind, self.data), ind.get("unit", "")
                 )
         return out
 
@@ -869,7 +869,7 @@ class _PackageWriter:
                 baseline_date=date.fromisoformat(baseline["date"]) if baseline.get("date") else None,
                 baseline_note=baseline.get("note", ""),
                 lop_target=_float(item.get("lop_target")),
-                allows_decimals=bool(item.get("allows_decimals", False)),
+                allows_decimals=allows_decimals(item, data),
                 data_source=item.get("data_source", ""),
                 collection_method=item.get("collection_method", ""),
                 frequency=item.get("frequency", ""),
@@ -941,6 +941,27 @@ class _PackageWriter:
             if parent is not None:
                 rows[item["code"]].parent_id = rows[parent].id
         self.session.flush()
+
+
+def allows_decimals(indicator: Mapping[str, Any], package: Mapping[str, Any]) -> bool:
+    """The indicator's `allows_decimals`; a package written before the field existed (the key
+    absent) allows them where its own values already have fractions, as migration 0004 decided
+    for stored indicators, so that such a package imports as it did before."""
+    if "allows_decimals" in indicator:
+        return bool(indicator["allows_decimals"])
+    code = indicator.get("code")
+    for value in package.get("values", []):
+        if not isinstance(value, Mapping) or value.get("indicator") != code:
+            continue
+        for key in ("value", "numerator", "denominator"):
+            figure = value.get(key)
+            if (
+                isinstance(figure, int | float)
+                and not isinstance(figure, bool)
+                and not float(figure).is_integer()
+            ):
+                return True
+    return False
 
 
 def _float(value: object) -> float | None:

@@ -792,11 +792,11 @@ def test_allows_decimals_travels_in_a_package_and_guards_its_values(db: Database
     service(other_db).import_package(exported)
     assert service(other_db).export_package("WASH-01")["indicators"] == exported["indicators"]
 
-    # Without the flag an indicator counts whole numbers: 1.2's halves are refused, by path.
+    # Set to false, the flag makes an indicator count whole numbers: 1.2's halves are refused, by path.
     halves = copy.deepcopy(original)
     halves["programme"]["code"] = "WASH-02"
     for indicator in halves["indicators"]:
-        indicator.pop("allows_decimals", None)
+        indicator["allows_decimals"] = False
     with pytest.raises(ValidationError) as caught:
         service(db).import_package(halves)
     found = [str(p) for p in caught.value.problems]
@@ -805,6 +805,18 @@ def test_allows_decimals_travels_in_a_package_and_guards_its_values(db: Database
         " not allow decimals; change that in its reference sheet if it should)"
     )
     assert all("is not a whole number" in p for p in found)
+
+
+def test_a_package_from_before_the_flag_allows_decimals_where_its_values_have_them(db: Database) -> None:
+    """Packages written before `allows_decimals` existed import as they did: like migration 0004,
+    an indicator whose values in the file have fractions allows them; the others count whole."""
+    older = rich_package()
+    for indicator in older["indicators"]:
+        indicator.pop("allows_decimals", None)
+    service(db).import_package(older)
+    flags = {i["code"]: i["allows_decimals"] for i in service(db).export_package("WASH-01")["indicators"]}
+    assert flags["1.2"] is True  # its values hold 10.5
+    assert flags["1.1"] is False
 
 
 def test_the_schema_accepts_allows_decimals_as_a_boolean_only() -> None:
