@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import logging
 import platform
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -133,6 +135,9 @@ class WriteGate:
         self._path = path
         self._decided = threading.Event()
         self._refusal: StorageError | None = None
+        self.checker: threading.Thread | None = None
+        self._check_connection: sqlite3.Connection | None = None
+        self.is_stopped = False
         # How long a write on the main thread waits for the check; None: as long as it takes. The
         # window sets a short wait, so a keystroke's save never freezes it: the value is kept on
         # screen and saved again a moment later, as for a lock (DatabaseBusyError is transient).
@@ -140,6 +145,20 @@ class WriteGate:
 
     def open(self) -> None:
         self._decided.set()
+
+    def checking_with(self, connection: sqlite3.Connection) -> None:
+        self._check_connection = connection
+
+    def stop_check(self) -> None:
+        """Interrupt a check still running and wait for its connection to close: the database's
+        own last connection then checkpoints the -wal and removes it, as on any clean close."""
+        self.is_stopped = True
+        connection = self._check_connection
+        if connection is not None and self.checker is not None and self.checker.is_alive():
+            with contextlib.suppress(sqlite3.ProgrammingError):  # it closed a moment ago
+                connection.interrupt()
+        if self.checker is not None:
+            self.checker.join(5)
 
     def refuse(self, error: StorageError) -> None:
         self._refusal = error
@@ -187,6 +206,7 @@ class Database:
         return self.gate.verdict(0) if self.gate.is_decided else None
 
     def close(self) -> None:
+        self.gate.stop_check()
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()
@@ -258,9 +278,14 @@ RESTORE_HINT = (
 )
 
 
-def quick_check(path: Path, *, limit: int = 20) -> list[str]:
-    """SQLite's quick check of the file's pages, read-only: [] when sound, else what it found."""
+def quick_check(
+    path: Path, *, limit: int = 20, opened: Callable[[sqlite3.Connection], None] | None = None
+) -> list[str]:
+    """SQLite's quick check of the file's pages, read-only: [] when sound, else what it found.
+    `opened` receives the connection, so that the check can be interrupted."""
     connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
+    if opened is not None:
+        opened(connection)
     try:
         rows = connection.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
     except sqlite3.DatabaseError as exc:
@@ -283,15 +308,18 @@ def damaged_error(path: Path, findings: list[str]) -> DatabaseDamagedError:
 def _check_in_background(path: Path, gate: WriteGate) -> None:
     def run() -> None:
         try:
-            findings = quick_check(path)
+            findings = quick_check(path, opened=gate.checking_with)
         except Exception as exc:  # the check must decide, whatever happens
             findings = [str(exc)]
+        if gate.is_stopped:
+            return  # the database was closed meanwhile: an interrupted check found nothing
         if findings:
             gate.refuse(damaged_error(path, findings))
         else:
             gate.open()
 
-    threading.Thread(target=run, name="pmdesk-quick-check", daemon=True).start()
+    gate.checker = threading.Thread(target=run, name="pmdesk-quick-check", daemon=True)
+    gate.checker.start()
 
 
 def known_revisions() -> set[str]:
