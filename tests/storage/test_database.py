@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -38,6 +37,7 @@ from pmdesk.storage.models import (
     SiteRow,
 )
 from pmdesk.storage.schema import HEAD_REVISION
+from tests.storage.holder import held_elsewhere
 
 EXPECTED_PRAGMAS = {
     "journal_mode": "wal",
@@ -47,17 +47,6 @@ EXPECTED_PRAGMAS = {
     "trusted_schema": 0,
 }
 REPO_ROOT = Path(pmdesk.__file__).resolve().parent.parent
-
-HOLDER = """
-import sys
-from pathlib import Path
-from pmdesk.storage.database import open_database
-
-db = open_database(sys.argv[1])
-Path(sys.argv[2]).write_text("ready")
-sys.stdin.read()  # hold the database until the test closes our stdin
-db.close()
-"""
 
 
 def _pragmas(execute) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -251,22 +240,7 @@ def test_a_damaged_file_is_refused_untouched_and_its_backups_named(
 @pytest.fixture
 def holder(db_path: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process that has the database open until its stdin is closed."""
-    ready = tmp_path / "ready"
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path), str(ready)],
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO_ROOT,
-    )
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        if process.poll() is not None:
-            pytest.fail(f"holder process failed: {process.stderr.read() if process.stderr else ''}")
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("holder process did not open the database in 30 s")
-        time.sleep(0.02)
+    process = held_elsewhere(db_path, tmp_path / "ready")
     yield process
     if process.poll() is None:
         process.kill()

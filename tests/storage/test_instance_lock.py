@@ -9,7 +9,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,21 +18,11 @@ from sqlalchemy import text
 import pmdesk
 from pmdesk.storage.database import Database, open_database
 from pmdesk.storage.instance_lock import DatabaseInUseError, InstanceLock
+from tests.storage.holder import held_elsewhere
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="links and mounts as POSIX has them")
 
 REPO_ROOT = Path(pmdesk.__file__).resolve().parent.parent
-
-HOLDER = """
-import sys
-from pathlib import Path
-from pmdesk.storage.database import open_database
-
-db = open_database(sys.argv[1])
-Path(sys.argv[2]).write_text("ready")
-sys.stdin.read()  # hold the database until the test closes our stdin or kills us
-db.close()
-"""
 
 TRY_LOCK = """
 import sys
@@ -59,30 +48,10 @@ def alias(db_path: Path, tmp_path: Path) -> Path:
     return other
 
 
-def _held_elsewhere(path: Path, ready: Path) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), str(ready)],
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO_ROOT,
-    )
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        if process.poll() is not None:
-            pytest.fail(f"holder process failed: {process.stderr.read() if process.stderr else ''}")
-        if time.monotonic() > deadline:
-            process.kill()
-            process.wait(timeout=30)
-            pytest.fail("holder process did not open the database in 30 s")
-        time.sleep(0.02)
-    return process
-
-
 @pytest.fixture
 def holder_through_alias(alias: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process that has the database open through its alias until killed."""
-    process = _held_elsewhere(alias, tmp_path / "ready")
+    process = held_elsewhere(alias, tmp_path / "ready")
     yield process
     if process.poll() is None:
         process.kill()

@@ -148,18 +148,22 @@ def test_a_0001_file_with_values_gets_the_iptt_index(db_path: Path) -> None:
     assert _values(copies[0]) == before
 
 
-def test_the_iptt_index_migration_goes_back_down(db_path: Path) -> None:
-    _at_revision(db_path, "head")
-    _add_values(db_path, 2)
-    before = _values(db_path)
-    engine = make_engine(db_path)
+def _downgrade(path: Path, revision: str) -> None:
+    engine = make_engine(path)
     try:
         with engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.downgrade(config, "0001_initial")
+            command.downgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def test_the_iptt_index_migration_goes_back_down(db_path: Path) -> None:
+    _at_revision(db_path, "head")
+    _add_values(db_path, 2)
+    before = _values(db_path)
+    _downgrade(db_path, "0001_initial")
     assert "ix_data_value_iptt" not in _indexes(db_path)
     assert _values(db_path) == before
 
@@ -200,14 +204,7 @@ def test_the_import_log_migration_goes_back_down(db_path: Path) -> None:
     _at_revision(db_path, "head")
     _add_values(db_path, 2)
     before = _values(db_path)
-    engine = make_engine(db_path)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0002_iptt_index")
-    finally:
-        engine.dispose()
+    _downgrade(db_path, "0002_iptt_index")
     assert not {"import_log", "import_log_no_update", "import_log_no_delete"} & _tables(db_path)
     assert _values(db_path) == before
 
@@ -281,14 +278,7 @@ def test_the_decimals_migration_goes_back_down_keeping_values(db_path: Path) -> 
     _at_revision(db_path, "head")
     _add_values(db_path, 2)
     before = _values(db_path)
-    engine = make_engine(db_path)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0003_import_log")
-    finally:
-        engine.dispose()
+    _downgrade(db_path, "0003_import_log")
     conn = sqlite3.connect(db_path)
     try:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(indicator)")}
