@@ -199,12 +199,6 @@ class Database:
     lock: InstanceLock | None = field(default=None, repr=False)
     gate: WriteGate = field(default_factory=WriteGate, repr=False)
 
-    @property
-    def read_only_reason(self) -> StorageError | None:
-        """Why writes are refused (damage found, opened read-only), once that is known; None while
-        the check runs or when the file is sound and writable."""
-        return self.gate.verdict(0) if self.gate.is_decided else None
-
     def close(self) -> None:
         self.gate.stop_check()
         self.engine.dispose()
