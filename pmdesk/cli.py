@@ -75,20 +75,16 @@ def _actor(db: Database) -> Actor:
 
 
 def _emit(text: str, output: str | None) -> None:
-    """Print `text`, or write it to `output` through a temporary file so a failed write never
-    leaves half a file behind."""
+    """Print `text`, or write it to `output` whole or not at all."""
+    from pmdesk.formats.files import write_atomically
+
     if output is None or output == "-":
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     path = Path(output).expanduser()
     if not path.parent.is_dir():
         raise PmdeskError(f"cannot write {path}: the folder {path.parent} does not exist")
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(path, text)
     _note(f"wrote {path}")
 
 

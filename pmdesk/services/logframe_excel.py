@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import Cumulation, Direction, Frequency, ImportKind, Measure
 from pmdesk.domain.errors import Problem, ValidationError
+from pmdesk.formats.files import check_size, replacing
 from pmdesk.formats.zip_guard import MB, NotAnArchive, PartLimit, UnsafeArchive, ZipLimits, read_directory
 from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import ImportedFile, file_sha256
@@ -462,13 +462,9 @@ def write_template(path: Path) -> None:
 
 
 def save_workbook(workbook: Any, path: Path) -> None:
-    """Save through a temporary file, so a failure never leaves half a workbook over a good one."""
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
+    """Save whole or not at all, so a failure never leaves half a workbook over a good one."""
+    with replacing(path) as temporary:
         workbook.save(temporary)
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _header(
@@ -1233,16 +1229,7 @@ def _check_file(path: Path) -> None:
         raise ValidationError(
             "is not an Excel workbook (.xlsx); use the PMDesk logframe template", source=source
         )
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=source) from None
-    if size > MAX_FILE_BYTES:
-        mb = 1024 * 1024
-        raise ValidationError(
-            f"is {size / mb:,.1f} MB; workbooks larger than {MAX_FILE_BYTES // mb} MB are refused",
-            source=source,
-        )
+    check_size(path, MAX_FILE_BYTES, what="workbooks")
     not_xlsx = "is not a valid Excel workbook (.xlsx): it may be damaged, or another kind of file renamed"
     # Read when called, so that a test can lower one limit.
     limits = ZipLimits(

@@ -26,17 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.enums import ImportKind
 from pmdesk.domain.errors import Problem, ValidationError
 from pmdesk.formats.csv_safe import CsvSyntaxError, CsvWriter, line_break_problems, read_records, restore
+from pmdesk.formats.files import read_limited, write_atomically
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.import_log import Digest, ImportedFile, record_import
 from pmdesk.services.lookups import did_you_mean_programme, programme_by_code
-from pmdesk.services.packages import (
-    MAX_FILE_BYTES,
-    read_json_file,
-    read_limited,
-    value_items,
-    write_atomically,
-)
+from pmdesk.services.packages import MAX_FILE_BYTES, read_json_file, value_items
 from pmdesk.services.value_batch import (
     REPORT_EVERY,
     Catalog,
