@@ -11,12 +11,12 @@ from sqlalchemy import Integer, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
+from pmdesk.domain.codes import check_code
 from pmdesk.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.history import Reason
 from pmdesk.services.lookups import indicator_by_code, programme_by_code
-from pmdesk.services.programmes import check_code
 from pmdesk.storage.models import (
     DataValueRow,
     DisaggregationRow,

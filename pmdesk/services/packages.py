@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmdesk.domain.codes import code_message
 from pmdesk.domain.enums import Frequency, ImportKind, Measure, Status
 from pmdesk.domain.errors import Problem, ValidationError
 from pmdesk.domain.iptt import Thresholds
@@ -36,7 +37,6 @@ from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import Digest, ImportedFile, counts_text, record_import
 from pmdesk.services.lookups import programme_by_code, programme_periods
 from pmdesk.services.value_batch import (
-    CODE_RULE,
     MAX_PERIOD_CODE,
     REPORT_EVERY,
     Catalog,
@@ -220,7 +220,7 @@ def _schema_problem(error: SchemaError) -> Problem:
         return Problem(path, f"must be {words}, not {describe(instance)}")
     if kind == "pattern" and isinstance(instance, str):
         if "A-Za-z0-9" in str(expected):
-            return Problem(path, f"{short(instance)} is not a valid code: {CODE_RULE}")
+            return Problem(path, code_message(short(instance)))
         return Problem(path, f"{short(instance)} is not a date (write YYYY-MM-DD)")
     if kind == "minLength":
         return Problem(path, "must not be empty")

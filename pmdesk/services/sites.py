@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmdesk.domain.codes import check_code
 from pmdesk.domain.errors import ConflictError, Problem, ValidationError
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.lookups import programme_by_code, site_by_code
-from pmdesk.services.programmes import check_code
 from pmdesk.storage.models import DataValueRow, IndicatorRow, PersonRow, ProgrammeRow, SiteRow, TargetRow
 
 

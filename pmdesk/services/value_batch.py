@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Checking and writing many DataValues at once: shared by programme packages and values import.
+"""Writing many checked DataValues at once: shared by programme packages and values import.
 
 The rules are those of single-cell data entry (pmdesk.services.data_entry): the same blocking
 checks (pmdesk.domain.value_checks), the same refusal to mix totals with per-option values, the
@@ -15,13 +15,10 @@ SQLAlchemy's parameter handling, and sorting a cell's history again for each of 
 
 from __future__ import annotations
 
-import math
-import re
 import secrets
-import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -30,22 +27,51 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from pmdesk.domain.enums import Measure, ValueStatus
-from pmdesk.domain.errors import Problem
 from pmdesk.domain.iptt import ratio_percent
-from pmdesk.domain.periods import CustomPeriod, PeriodError, PeriodKind, parse_period
-from pmdesk.domain.value_checks import (
-    MIN_HISTORY_FOR_OUTLIERS,
-    WARNING_OUTLIER,
-    WARNING_OVER_TARGET,
-    CheckedValue,
-    FieldValueError,
-    check_blocking,
-    is_on_target,
-    is_outlier_in_series,
-    is_over_target,
+from pmdesk.domain.value_checks import MIN_HISTORY_FOR_OUTLIERS
+from pmdesk.domain.value_rules import (
+    is_locked,
+    judged_on_site_total,
+    locked_message,
+    mix_clash,
+    mix_message,
+    status_after_change,
+    value_warnings,
+)
+from pmdesk.formats.problems import (  # noqa: F401 (re-exported: the bulk paths' vocabulary)
+    MAX_PROBLEMS,
+    REPORT_EVERY,
+    Locate,
+    ProblemList,
+    ProgressFn,
+    count_text,
+    describe,
+    is_number,
+    json_locator,
+    literal,
+    report,
+    short,
+)
+from pmdesk.formats.value_items import (  # noqa: F401 (re-exported)
+    MAX_PERIOD_CODE,
+    MAX_TEXT,
+    STATUSES,
+    VALUE_FIELDS,
+    code_problem,
+    json_number,
+    options_text,
+    value_item_problems,
+    value_items_problems,
 )
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
+from pmdesk.services.batch_check import (  # noqa: F401 (re-exported)
+    Catalog,
+    CheckedItem,
+    IndicatorRef,
+    check_items,
+    value_label,
+)
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.lookups import combo_key
 from pmdesk.storage.models import (
@@ -60,698 +86,14 @@ from pmdesk.storage.models import (
     utcnow,
 )
 
-# The code rule of pmdesk.services.programmes.CODE_RE, anchored with \Z: '$' would also accept a
-# trailing newline.
-CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}\Z")
-CODE_RULE = "1–40 letters, digits, '.', '_' or '-', starting with a letter or digit"
-MAX_TEXT = 10_000
-MAX_PERIOD_CODE = 40
-# A file where every line is wrong would otherwise build a million Problems; the first ones say
-# what is wrong, the count says how much.
-MAX_PROBLEMS = 1000
-
-VALUE_FIELDS = frozenset(
-    {
-        "indicator",
-        "period",
-        "site",
-        "options",
-        "value",
-        "numerator",
-        "denominator",
-        "text",
-        "comment",
-        "status",
-        "status_reason",
-    }
-)
-REQUIRED_VALUE_FIELDS = ("indicator", "period", "site")
-STATUSES = tuple(s.value for s in ValueStatus)
-_STATUS_SET = frozenset(STATUSES)
 # A cell's series holds the value itself and its history: no fewer than this to flag an outlier.
 MIN_SERIES = MIN_HISTORY_FOR_OUTLIERS + 1
-_MAX_FLOAT = sys.float_info.max
-
-# Where a problem is: (index of the item in the batch, field or "", message) → Problem.
-Locate = Callable[[int, str, str], Problem]
-
-# A long job's report: (done, total, what is being done). The UI's callback raises JobCancelled
-# once the user cancels; the services call it inside their transaction, so that rolls back.
-ProgressFn = Callable[[int, int, str], None]
-# Often enough for a progress bar to move about once a second, rarely enough to cost nothing.
-REPORT_EVERY = 10_000
 # Rows per bulk statement: memory stays flat and progress is reported between statements.
 WRITE_CHUNK = 10_000
 # SQLite's page cache while a batch is written, in KiB (PRAGMA cache_size takes it negated). The
 # default 2 MiB cannot hold the pages of four indexes growing at once; with 64 MiB a million
 # rows go in about twice as fast. Restored afterwards.
 BULK_CACHE_KIB = 65_536
-
-
-def report(progress: ProgressFn | None, done: int, total: int, message: str) -> None:
-    if progress is not None:
-        progress(done, total, message)
-
-
-def count_text(count: int, word: str) -> str:
-    """'1 value', '120,000 values': how progress messages count."""
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
-def json_locator(base: str) -> Locate:
-    """Problems located by JSON path: `$.values[3].period`."""
-
-    def locate(index: int, field_name: str, message: str) -> Problem:
-        where = f"{base}[{index}]"
-        return Problem(f"{where}.{field_name}" if field_name else where, message)
-
-    return locate
-
-
-class ProblemList:
-    """Collects problems, keeping the first MAX_PROBLEMS and counting the rest."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-        self.dropped = 0
-
-    def add(self, problem: Problem) -> None:
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(problem)
-        else:
-            self.dropped += 1
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        for problem in problems:
-            self.add(problem)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def final(self) -> list[Problem]:
-        """The problems in the order of the input (row 2 before row 10, $.values[9] before
-        $.values[10]), then how many were left out."""
-        ordered = sorted(self.items, key=lambda p: _natural(p.location))
-        if self.dropped:
-            return [*ordered, Problem("", f"… and {self.dropped} more problems not listed")]
-        return ordered
-
-
-def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part)
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def describe(value: object) -> str:
-    """A short description of a JSON value for messages (never a 10 MB string)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return "a number" if is_number(value) else "a number too large to store"
-    if isinstance(value, str):
-        return f"the text {short(value)}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def literal(value: object) -> str:
-    """A value as a message quotes it: 'weekly', 3, null."""
-    if isinstance(value, str):
-        return short(value)
-    if is_number(value):
-        return repr(value)
-    return describe(value)
-
-
-def short(text: str) -> str:
-    """A string quoted for a message, cut at 40 characters."""
-    return repr(text if len(text) <= 40 else text[:40] + "…")
-
-
-def code_problem(value: object) -> str | None:
-    """Why `value` is not a valid code, or None when it is one."""
-    if not isinstance(value, str):
-        return f"must be a code, not {describe(value)}"
-    if not CODE_RE.match(value):
-        return f"{short(value)} is not a valid code: {CODE_RULE}"
-    return None
-
-
-def is_number(value: object) -> bool:
-    """A JSON number that fits a float (not true/false, not NaN or infinite, not 10**400)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, int):
-        try:
-            float(value)
-        except OverflowError:
-            return False
-        return True
-    return False
-
-
-def value_item_problems(item: object, index: int, locate: Locate) -> list[Problem]:
-    """The shape rules of `$defs/value` in programme.schema.json, checked by hand.
-
-    jsonschema needs about half a millisecond per item, eight minutes for a million values; this
-    does the same in microseconds. tests/unit/test_packages.py checks that both agree.
-    """
-    if not isinstance(item, dict):
-        return [locate(index, "", f"must be an object, not {describe(item)}")]
-    found: list[Problem] = []
-    for name in REQUIRED_VALUE_FIELDS:
-        if name not in item:
-            found.append(locate(index, "", f"'{name}' is required"))
-    unknown = sorted(k for k in item if k not in VALUE_FIELDS)
-    if unknown:
-        found.append(locate(index, "", f"unknown field {_quoted(unknown)}"))
-    for name in ("indicator", "site"):
-        if name in item and (why := code_problem(item[name])) is not None:
-            found.append(locate(index, name, why))
-    if "period" in item:
-        period = item["period"]
-        if not isinstance(period, str) or not 1 <= len(period) <= MAX_PERIOD_CODE:
-            found.append(locate(index, "period", f"must be a period code, not {describe(period)}"))
-    if "options" in item:
-        options = item["options"]
-        if not isinstance(options, dict):
-            found.append(locate(index, "options", f"must be an object, not {describe(options)}"))
-        else:
-            for key, option in options.items():
-                if (why := code_problem(key)) is not None:
-                    found.append(locate(index, "options", f"disaggregation {why}"))
-                elif (why := code_problem(option)) is not None:
-                    found.append(locate(index, f"options.{key}", why))
-    for name in ("value", "numerator", "denominator"):
-        number = item.get(name)
-        if number is not None and not is_number(number):
-            found.append(locate(index, name, f"must be a number or null, not {describe(number)}"))
-    for name, nullable in (("text", True), ("comment", False), ("status_reason", False)):
-        if name not in item:
-            continue
-        text = item[name]
-        if text is None and nullable:
-            continue
-        if not isinstance(text, str):
-            found.append(locate(index, name, f"must be text, not {describe(text)}"))
-        elif len(text) > MAX_TEXT:
-            found.append(locate(index, name, f"is longer than {MAX_TEXT:,} characters"))
-    if "status" in item and item["status"] not in STATUSES:
-        found.append(
-            locate(index, "status", f"{literal(item['status'])} is not one of: {', '.join(STATUSES)}")
-        )
-    return found
-
-
-def _quoted(names: Sequence[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
-
-
-def value_items_problems(
-    items: Sequence[object],
-    locate: Locate,
-    problems: ProblemList,
-    progress: ProgressFn | None = None,
-) -> None:
-    """`value_item_problems` for every item of a batch, added to `problems`.
-
-    A well-formed item is recognised on a fast path that remembers the codes it has matched
-    (a million values name a few hundred codes); any other item goes through
-    value_item_problems, so the messages are always its messages.
-    """
-    good: set[str] = set()
-    match = CODE_RE.match
-
-    def is_code(value: object) -> bool:
-        if type(value) is not str:
-            return False
-        if value in good:
-            return True
-        if match(value):
-            good.add(value)
-            return True
-        return False
-
-    total = len(items)
-    message = f"Reading {count_text(total, 'value')}"
-    for index, item in enumerate(items):
-        if not index % REPORT_EVERY:
-            report(progress, index, total, message)
-        if type(item) is dict and item.keys() <= VALUE_FIELDS and _is_plain(item, is_code):
-            continue
-        problems.extend(value_item_problems(item, index, locate))
-
-
-def _is_plain(item: dict[str, Any], is_code: Callable[[object], bool]) -> bool:
-    """Whether value_item_problems would find nothing: a strict subset of its rules (exact
-    types, no NaN, no integer too large for a float), so anything unusual takes the long way."""
-    period = item.get("period")
-    if not (
-        is_code(item.get("indicator"))
-        and is_code(item.get("site"))
-        and type(period) is str
-        and 0 < len(period) <= MAX_PERIOD_CODE
-    ):
-        return False
-    if "options" in item:
-        options = item["options"]
-        if type(options) is not dict:
-            return False
-        for key, option in options.items():
-            if not (is_code(key) and is_code(option)):
-                return False
-    for name in ("value", "numerator", "denominator"):
-        number = item.get(name)
-        # Comparisons with an int are exact, so the range test also refuses 10**400; NaN fails it.
-        if number is not None and not (
-            (type(number) is int or type(number) is float) and -_MAX_FLOAT <= number <= _MAX_FLOAT
-        ):
-            return False
-    text = item.get("text")
-    if text is not None and not (type(text) is str and len(text) <= MAX_TEXT):
-        return False
-    for name in ("comment", "status_reason"):
-        if name in item:
-            text = item[name]
-            if not (type(text) is str and len(text) <= MAX_TEXT):
-                return False
-    if "status" in item:
-        status = item["status"]
-        if not (type(status) is str and status in _STATUS_SET):
-            return False
-    return True
-
-
-# -- resolving codes ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndicatorRef:
-    code: str
-    measure: Measure
-    disaggregations: tuple[str, ...]  # codes, in the indicator's order
-    allows_decimals: bool = False
-    unit: str = ""
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """A programme's codes, in memory: what a batch of values may refer to.
-
-    Built from a programme package before anything is written, or from the database
-    (`from_resolver`). `periods` None means the reporting periods are unknown (the programme's own
-    dates are wrong, which is reported elsewhere), so periods are not checked.
-    """
-
-    programme_code: str
-    periods: tuple[str, ...] | None
-    custom: Mapping[str, CustomPeriod]
-    indicators: Mapping[str, IndicatorRef]
-    sites: Set[str]
-    options: Mapping[str, Set[str]]  # disaggregation code → its option codes
-
-    @classmethod
-    def from_resolver(cls, resolver: CellResolver) -> Catalog:
-        custom = {
-            p.code: CustomPeriod(p.code, p.start, p.end)
-            for p in resolver.periods.values()
-            if p.kind is PeriodKind.CUSTOM
-        }
-        return cls(
-            resolver.programme.code,
-            tuple(resolver.periods),
-            custom,
-            {
-                code: IndicatorRef(
-                    code, facts.measure, facts.disaggregations, facts.allows_decimals, facts.unit
-                )
-                for code, facts in resolver.indicators.items()
-            },
-            frozenset(resolver.sites),
-            {d: frozenset(o) for d, o in resolver.options.items()},
-        )
-
-
-@dataclass(slots=True)  # not frozen: a frozen dataclass takes five times as long to build
-class CheckedItem:
-    """One value of a batch that passed every check, named by codes. Treat it as read-only."""
-
-    index: int
-    indicator: str
-    period: str  # canonical code
-    site: str
-    options: tuple[tuple[str, str], ...]  # (disaggregation, option), in the indicator's order
-    measure: Measure
-    checked: CheckedValue
-    comment: str | None  # None: keep the comment a replaced value already has
-    status: ValueStatus | None  # None: draft when new, the data-entry rule when replacing
-    status_reason: str | None
-
-    @property
-    def is_total(self) -> bool:
-        return not self.options
-
-
-def options_text(options: Iterable[tuple[str, str]]) -> str:
-    """Options as the CSV writes them: SEX=F;AGE=U18."""
-    return ";".join(f"{d}={o}" for d, o in options)
-
-
-def value_label(indicator: str, site: str, period: str, options: Iterable[tuple[str, str]] = ()) -> str:
-    """How History and messages name a cell (data_entry's label, plus the options if any)."""
-    label = f"{indicator} · {site} · {period}"
-    text = options_text(options)
-    return f"{label} · {text}" if text else label
-
-
-_MEASURE_FIELDS = {
-    Measure.NUMBER: ("value",),
-    Measure.PERCENT: ("numerator", "denominator"),
-    Measure.QUALITATIVE: ("text",),
-}
-_MEASURE_WORDS = {
-    Measure.NUMBER: "counts a number: give 'value'",
-    Measure.PERCENT: "is a percentage: give 'numerator' and 'denominator'",
-    Measure.QUALITATIVE: "is qualitative: give 'text'",
-}
-
-
-def _given(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _blocking_field(measure: Measure, message: str, item: Mapping[str, object]) -> str:
-    """Which field a check_blocking message is about."""
-    if measure is Measure.NUMBER:
-        return "value"
-    if measure is Measure.QUALITATIVE:
-        return "text"
-    if message.startswith("denominator"):
-        return "denominator"
-    if message.startswith("a percent") and _given(item.get("numerator")):
-        return "denominator"
-    return "numerator"
-
-
-def _code_text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def check_items(
-    catalog: Catalog,
-    items: Sequence[Mapping[str, Any]],
-    locate: Locate,
-    problems: ProblemList,
-    progress: ProgressFn | None = None,
-) -> list[CheckedItem]:
-    """Check a batch of value items (package or values-import items) against a programme.
-
-    Adds every problem found to `problems` and returns the items that passed; the caller writes
-    nothing unless `problems` stays empty. Covers unknown codes, periods, options, the blocking
-    value checks, a cell given twice and totals mixed with per-option values within the batch.
-    """
-    programme = catalog.programme_code
-    period_set = set(catalog.periods) if catalog.periods is not None else None
-    indicators = catalog.indicators
-    sites = catalog.sites
-    # A million values name a few dozen periods and option sets, and mostly repeat a few thousand
-    # figures: resolve and check each once. A CheckedValue is immutable, so items may share one.
-    # Zeros are left out of the figures: 0 and -0.0 are equal keys but not the same value.
-    periods: dict[object, tuple[str, str]] = {}
-    option_sets: dict[tuple[str, object], tuple[tuple[tuple[str, str], ...] | None, list[str]]] = {}
-    # Keyed by whether the indicator allows decimals: 12.5 passes for one indicator, not another.
-    numbers_by: dict[bool, dict[object, CheckedValue]] = {False: {}, True: {}}
-    ratios_by: dict[bool, dict[tuple[object, object], CheckedValue]] = {False: {}, True: {}}
-    checked_items: list[CheckedItem] = []
-    append = checked_items.append
-    total = len(items)
-    message = f"Checking {count_text(total, 'value')}"
-    for index, item in enumerate(items):
-        if not index % REPORT_EVERY:
-            report(progress, index, total, message)
-        get = item.get
-        ok = True
-        code = get("indicator")
-        code = code.strip() if type(code) is str else _code_text(code)
-        indicator = indicators.get(code)
-        if indicator is None:
-            problems.add(locate(index, "indicator", f"programme {programme} has no indicator '{code}'"))
-            ok = False
-        raw_period = get("period")
-        raw_period = raw_period if isinstance(raw_period, str) else None
-        resolved = periods.get(raw_period)
-        if resolved is None:
-            resolved = periods[raw_period] = _resolve_period(catalog, raw_period, period_set)
-        period, why = resolved
-        if why:
-            problems.add(locate(index, "period", why))
-            ok = False
-        site = get("site")
-        site = site.strip() if type(site) is str else _code_text(site)
-        if site not in sites:
-            problems.add(locate(index, "site", f"site '{site}' is not in programme {programme}"))
-            ok = False
-        raw_options = get("options")
-        found = None
-        options_key: tuple[str, object] | None = None
-        if raw_options is None or type(raw_options) is dict:
-            options_key = (code, tuple(raw_options.items()) if raw_options else ())
-            try:
-                found = option_sets.get(options_key)
-            except TypeError:  # a list or an object as an option
-                options_key = None
-        if found is None:
-            found = _resolve_options(catalog, indicator, raw_options)
-            if options_key is not None:
-                option_sets[options_key] = found
-        options, whys = found
-        for why in whys:
-            problems.add(locate(index, "options", why))
-        if options is None:
-            ok = False
-        if indicator is None:
-            continue
-        measure = indicator.measure
-        value, numerator, denominator, text = get("value"), get("numerator"), get("denominator"), get("text")
-        if measure is Measure.QUALITATIVE and not _given(text) and isinstance(value, str):
-            # A spreadsheet user types the text of a qualitative indicator in the value column.
-            text, value = value, None
-        # Only the fields of the indicator's measure may be given; in most items the others are
-        # simply absent, which spares building the list of them.
-        if measure is Measure.NUMBER:
-            others_absent = numerator is None and denominator is None and text is None
-        elif measure is Measure.PERCENT:
-            others_absent = value is None and text is None
-        else:
-            others_absent = value is None and numerator is None and denominator is None
-        wrong: list[str] = []
-        if not others_absent:
-            given = {"value": value, "numerator": numerator, "denominator": denominator, "text": text}
-            wrong = [n for n, raw in given.items() if n not in _MEASURE_FIELDS[measure] and _given(raw)]
-            for name in wrong:
-                problems.add(
-                    locate(index, name, f"indicator {indicator.code} {_MEASURE_WORDS[measure]}, not '{name}'")
-                )
-        raw_status = get("status")
-        has_status, status = (
-            (True, None) if raw_status is None else _status(raw_status, index, locate, problems)
-        )
-        figures = (value, numerator, denominator, text)
-        checked: CheckedValue | None = None
-        if measure is Measure.NUMBER and value and (type(value) is int or type(value) is float):
-            numbers = numbers_by[indicator.allows_decimals]
-            checked = numbers.get(value)
-            if checked is None:
-                checked = _checked_or_problem(indicator, figures, index, locate, problems)
-                if checked is not None:
-                    numbers[value] = checked
-        elif (
-            measure is Measure.PERCENT
-            and numerator
-            and denominator
-            and (type(numerator) is int or type(numerator) is float)
-            and (type(denominator) is int or type(denominator) is float)
-        ):
-            ratios = ratios_by[indicator.allows_decimals]
-            checked = ratios.get((numerator, denominator))
-            if checked is None:
-                checked = _checked_or_problem(indicator, figures, index, locate, problems)
-                if checked is not None:
-                    ratios[(numerator, denominator)] = checked
-        else:
-            checked = _checked_or_problem(indicator, figures, index, locate, problems)
-        if checked is None or not ok or wrong or not has_status:
-            continue
-        comment = get("comment")
-        if comment is not None:
-            comment = comment.strip() if isinstance(comment, str) and comment.strip() else None
-        reason = get("status_reason")
-        append(
-            CheckedItem(
-                index,
-                indicator.code,
-                period,
-                site,
-                options or (),
-                measure,
-                checked,
-                comment,
-                status,
-                reason.strip() if isinstance(reason, str) else None,
-            )
-        )
-    _check_batch_cells(checked_items, locate, problems)
-    return checked_items
-
-
-def _checked_or_problem(
-    indicator: IndicatorRef,
-    figures: tuple[object, object, object, object],
-    index: int,
-    locate: Locate,
-    problems: ProblemList,
-) -> CheckedValue | None:
-    """check_blocking on an item's (value, numerator, denominator, text), or None with the
-    problem added."""
-    value, numerator, denominator, text = figures
-    measure = indicator.measure
-    try:
-        return check_blocking(
-            measure,
-            value,
-            numerator,
-            denominator,
-            text,
-            allows_decimals=indicator.allows_decimals,
-            indicator=indicator.code,
-            unit=indicator.unit,
-        )
-    except FieldValueError as exc:
-        problems.add(locate(index, exc.field, str(exc)))
-        return None
-    except ValueError as exc:
-        message = str(exc)
-        given = {"value": value, "numerator": numerator, "denominator": denominator, "text": text}
-        problems.add(locate(index, _blocking_field(measure, message, given), message))
-        return None
-
-
-def _resolve_period(catalog: Catalog, raw: object, period_set: set[str] | None) -> tuple[str, str]:
-    """(canonical code, "") or ("", why it is refused)."""
-    try:
-        period = parse_period(_code_text(raw), catalog.custom).code
-    except PeriodError as exc:
-        return "", str(exc)
-    if period_set is not None and period not in period_set:
-        return "", _not_reporting(catalog, period)
-    return period, ""
-
-
-def _not_reporting(catalog: Catalog, period: str) -> str:
-    span = f" ({catalog.periods[0]} … {catalog.periods[-1]})" if catalog.periods else ""
-    return f"'{period}' is not a reporting period of {catalog.programme_code}{span}"
-
-
-def _status(
-    value: object, index: int, locate: Locate, problems: ProblemList
-) -> tuple[bool, ValueStatus | None]:
-    """(acceptable, the requested status or None when none was given)."""
-    if not _given(value):
-        return True, None
-    try:
-        return True, ValueStatus(_code_text(value))
-    except ValueError:
-        problems.add(locate(index, "status", f"{literal(value)} is not one of: {', '.join(STATUSES)}"))
-        return False, None
-
-
-def _resolve_options(
-    catalog: Catalog, indicator: IndicatorRef | None, raw: object
-) -> tuple[tuple[tuple[str, str], ...] | None, list[str]]:
-    """((disaggregation, option) pairs in the indicator's order, () = total), or None and why."""
-    if raw is None or raw == {}:
-        return (), []
-    if not isinstance(raw, Mapping):
-        return None, [f"must be an object, not {describe(raw)}"]
-    options = {_code_text(k): _code_text(v) for k, v in raw.items()}
-    whys = []
-    for disagg, option in options.items():
-        known = catalog.options.get(disagg)
-        if known is None:
-            whys.append(f"programme {catalog.programme_code} has no disaggregation '{disagg}'")
-        elif option not in known:
-            listed = ", ".join(sorted(known)) or "none"
-            whys.append(f"'{option}' is not an option of {disagg} (options: {listed})")
-    if indicator is None or whys:
-        return None, whys
-    # The messages of CellResolver.combo, so both paths say the same thing.
-    unknown = [d for d in options if d not in indicator.disaggregations]
-    if unknown:
-        used = ", ".join(indicator.disaggregations) or "none"
-        return None, [f"indicator {indicator.code} is not disaggregated by '{unknown[0]}' (it uses: {used})"]
-    missing = [d for d in indicator.disaggregations if d not in options]
-    if missing:
-        return None, [
-            f"indicator {indicator.code} needs an option for every disaggregation it uses; "
-            f"missing '{missing[0]}' (or give no options for an undisaggregated total)"
-        ]
-    return tuple((d, options[d]) for d in indicator.disaggregations), []
-
-
-def _check_batch_cells(items: Sequence[CheckedItem], locate: Locate, problems: ProblemList) -> None:
-    """A cell given twice, and a total mixed with per-option values for one place, in the batch."""
-    # An item's options are in its indicator's order, so (indicator, period, site, options) names
-    # a cell the same way however the file ordered them.
-    first: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], int] = {}
-    # Each place's first item (is it a total, where), and for the places that hold both kinds,
-    # the first item of the other kind.
-    kinds: dict[tuple[str, str, str], tuple[bool, int]] = {}
-    mixed: dict[tuple[str, str, str], int] = {}
-    for item in items:
-        index = item.index
-        cell = (item.indicator, item.period, item.site, item.options)
-        seen = first.setdefault(cell, index)
-        if seen != index:
-            # The other item's location, as the batch names locations (JSON path or file row).
-            where = locate(seen, "", "").location
-            problems.add(
-                locate(
-                    index,
-                    "",
-                    f"{value_label(item.indicator, item.site, item.period, item.options)} "
-                    f"is given twice (also at {where})",
-                )
-            )
-            continue
-        place = cell[:3]
-        is_total = not item.options
-        if kinds.setdefault(place, (is_total, index))[0] != is_total and place not in mixed:
-            mixed[place] = index
-    if not mixed:
-        return
-    for place, (opener_is_total, opener) in kinds.items():  # in the order places first appear
-        other = mixed.get(place)
-        if other is None:
-            continue
-        total_at, options_at = (opener, other) if opener_is_total else (other, opener)
-        indicator, period, site = place
-        problems.add(
-            locate(
-                options_at,
-                "options",
-                f"{value_label(indicator, site, period)} has values per option and an "
-                f"undisaggregated total (at {locate(total_at, '', '').location}); give one or the other",
-            )
-        )
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -932,16 +274,14 @@ class ValueWriter:
         reported: set[tuple[int, str, int]] = set()
         for item, key in zip(items, keys):
             place = key[:3]
-            if (not item.is_total) in stored_kinds.get(place, ()):
+            kinds = stored_kinds.get(place)
+            clash = kinds and mix_clash(item.is_total, True in kinds, False in kinds)
+            if clash:
                 if place in reported:
                     continue  # one message per place is enough
                 reported.add(place)
                 label = value_label(item.indicator, item.site, item.period)
-                if item.is_total:
-                    message = f"{label} already has values per option; clear them before importing an undisaggregated total"
-                else:
-                    message = f"{label} already has an undisaggregated total; clear it before importing values per option"
-                problems.add(locate(item.index, "options", message))
+                problems.add(locate(item.index, "options", f"{label} {mix_message(clash, 'importing')}"))
                 continue
             old = self._existing.get(key)
             if old is None:
@@ -958,15 +298,9 @@ class ValueWriter:
             )
             if not changed:
                 plan.unchanged += 1
-            elif old.status == ValueStatus.APPROVED:
+            elif is_locked(old.status):
                 label = value_label(item.indicator, item.site, item.period, item.options)
-                problems.add(
-                    locate(
-                        item.index,
-                        "",
-                        f"{label} is approved and locked; reopen it with a reason before importing a new value",
-                    )
-                )
+                problems.add(locate(item.index, "", locked_message(label, "importing a new value")))
             else:
                 plan.replaces.append((item, key, old))
 
@@ -1114,9 +448,7 @@ class ValueWriter:
         rows: list[tuple[object, ...]] = []
         for item, _key, old in plan.replaces:
             c = item.checked
-            status = item.status.value if item.status is not None else old.status
-            if item.status is None and old.status in (ValueStatus.SUBMITTED, ValueStatus.RETURNED):
-                status = ValueStatus.DRAFT.value  # as data_entry: a changed value goes back to draft
+            status = item.status.value if item.status is not None else status_after_change(old.status)
             comment = item.comment if item.comment is not None else old.comment
             reason = item.status_reason if item.status_reason is not None else old.status_reason
             label = value_label(item.indicator, item.site, item.period, item.options)
@@ -1246,28 +578,14 @@ class ValueWriter:
             target = site_targets.get(key[:3]) if site_targets else None
             if target is None:
                 target = programme_targets.get(key[:2])
-            # The history is the cell's other figures: too short a one flags nothing; a value
-            # equal to its target is never unusual (as warnings_for).
-            outlier = (
-                len(series) >= MIN_SERIES
-                and not is_on_target(comparable, target)
-                and is_outlier_in_series(comparable, series)
+            found = value_warnings(
+                comparable,
+                target,
+                series=series,
+                site_total=totals[key[:3]] if judged_on_site_total(item.measure, not item.options) else None,
             )
-            if target is None:
-                over = False
-            elif item.measure is number and item.options:
-                # As data_entry: the 3× target rule is about the site's period total, not one cell.
-                over = is_over_target(totals[key[:3]], target)
-            else:
-                over = is_over_target(comparable, target)
-            if outlier or over:
-                out[item.index] = (
-                    f"{WARNING_OUTLIER},{WARNING_OVER_TARGET}"
-                    if outlier and over
-                    else WARNING_OUTLIER
-                    if outlier
-                    else WARNING_OVER_TARGET
-                )
+            if found:
+                out[item.index] = ",".join(found)
         return out
 
     def _targets(
@@ -1293,13 +611,3 @@ class ValueWriter:
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def json_number(value: float | None) -> int | float | None:
-    """A float as JSON should show it: 12 rather than 12.0 (exact integers only)."""
-    if value is None or not math.isfinite(value):
-        return value
-    # float(): int.is_integer() only exists from Python 3.12, and callers pass ints too.
-    if float(value).is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from pmdesk.domain.enums import Measure, ValueStatus
+from pmdesk.domain.enums import Measure
 from pmdesk.domain.iptt import ratio_percent
+from pmdesk.domain.value_rules import is_locked, mix_clash
 
 if TYPE_CHECKING:
     from pmdesk.services.data_entry import ValueInfo
@@ -78,7 +79,7 @@ class EntryRow:
 
     @property
     def is_locked(self) -> bool:
-        return self.value is not None and self.value.status is ValueStatus.APPROVED
+        return self.value is not None and is_locked(self.value.status)
 
     @property
     def is_entry_row(self) -> bool:
@@ -132,7 +133,8 @@ def indicator_rows(indicator: GridIndicator) -> list[EntryRow]:
     ]
     total_value = values.get(total_id)
     if indicator.combos:
-        blocked = BOTH_HELD if has_total and has_options else TOTAL_HELD if has_total else ""
+        clash = mix_clash(False, has_total, has_options)
+        blocked = BOTH_HELD if has_total and has_options else TOTAL_HELD if clash else ""
         cells = [
             EntryRow(
                 RowKind.CELL, indicator=indicator, combo=c, value=values.get(c.combo_id), blocked=blocked
@@ -165,7 +167,7 @@ def indicator_rows(indicator: GridIndicator) -> list[EntryRow]:
                 combo=indicator.total,
                 value=total_value,
                 is_total=True,
-                blocked=OPTIONS_HELD if has_options else "",
+                blocked=OPTIONS_HELD if mix_clash(True, has_total, has_options) else "",
             )
         )
         cells.extend(stray)
