@@ -21,6 +21,7 @@ from pmdesk.domain.errors import ConflictError, PmdeskError
 # Services and storage are imported inside the commands: the GUI path should load only what the
 # window needs (DESIGN.md §9, start-up close to an empty Qt window).
 if TYPE_CHECKING:
+    from pmdesk.domain.iptt_table import IpttTable
     from pmdesk.services.actor import Actor
     from pmdesk.storage.database import Database
 
@@ -188,15 +189,19 @@ def cmd_programme_export(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_iptt(args: argparse.Namespace, ctx: Context) -> int:
     from pmdesk.domain.periods import period_code_from_label
-    from pmdesk.reports.iptt_formats import iptt_csv, iptt_json, iptt_text
+    from pmdesk.formats.iptt_text import iptt_csv, iptt_json, iptt_text
     from pmdesk.services.iptt import IpttService
 
+    if args.format == "xlsx" and (args.output is None or args.output == "-"):
+        raise UsageError("--format xlsx writes a workbook: name the file with -o FILE")
     # "2026 Q2" as the screens write it, "2026q2", "Mar 2026" … all mean the period's code.
     as_of = None if args.as_of is None else period_code_from_label(args.as_of)
     with ctx.database(write=False) as db:
         table = IpttService(db.sessions).table(
             args.code, as_of=as_of, site_code=args.site, approved_only=args.approved_only
         )
+        if args.format == "xlsx":
+            return _iptt_workbook(db, table, Path(args.output).expanduser())
     if args.format == "json":
         text = _json(iptt_json(table))
     elif args.format == "csv":
@@ -204,6 +209,25 @@ def cmd_iptt(args: argparse.Namespace, ctx: Context) -> int:
     else:
         text = iptt_text(table)
     _emit(text, args.output)
+    return EXIT_OK
+
+
+def _iptt_workbook(db: Database, table: IpttTable, path: Path) -> int:
+    """The IPTT screen's "Export to Excel…" job, run here without Qt."""
+    from pmdesk.services.exports import export_iptt_excel
+    from pmdesk.services.history import HistoryService
+    from pmdesk.services.programmes import ProgrammeService
+
+    if not path.parent.is_dir():
+        raise PmdeskError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+    def progress(_done: int, _total: int, _message: str) -> None:
+        pass  # the job takes seconds at most; stderr stays quiet as for the other formats
+
+    export_iptt_excel(
+        ProgrammeService(db.sessions, _actor(db)), HistoryService(db.sessions), table, path, progress
+    )
+    _note(f"wrote {path}")
     return EXIT_OK
 
 
@@ -501,7 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     iptt.add_argument("--site", metavar="CODE", help="only this site and the sites below it")
     iptt.add_argument("--approved-only", action="store_true", help="count approved values only")
-    iptt.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    iptt.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "xlsx"),
+        default="table",
+        help="output format (xlsx: the IPTT screen's Excel workbook, with -o FILE)",
+    )
     iptt.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     values = commands.add_parser(

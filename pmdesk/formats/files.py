@@ -9,7 +9,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pmdesk.domain.errors import ValidationError
 
@@ -44,6 +44,13 @@ def write_atomically(path: Path, data: str | bytes, encoding: str = "utf-8") -> 
     raw = data.encode(encoding) if isinstance(data, str) else data
     with replacing(path) as temporary, temporary.open("wb") as handle:
         handle.write(raw)
+
+
+def save_workbook(workbook: Any, path: Path) -> None:
+    """Save an openpyxl workbook whole or not at all, so a failure never leaves half a workbook
+    over a good one."""
+    with replacing(path) as temporary:
+        workbook.save(temporary)
 
 
 def _sync_file(path: Path) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import ChangeReason
 from pmdesk.domain.errors import ValidationError
+from pmdesk.domain.history_entry import HistoryEntry
 from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import ImportLogService
 from pmdesk.storage.models import HistoryRow
@@ -27,21 +27,6 @@ class Reason:
     def __post_init__(self) -> None:
         if self.code is ChangeReason.OTHER and not self.text.strip():
             raise ValidationError("a reason of 'other' needs an explanation")
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    actor: str
-    device_uuid: str
-    entity: str
-    entity_uuid: str
-    label: str
-    field: str
-    old: str | None
-    new: str | None
-    reason: str
-    reason_text: str
 
 
 def as_text(value: object) -> str | None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,15 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.enums import Cumulation, Direction, Measure
 from pmdesk.domain.errors import NotFoundError
 from pmdesk.domain.iptt import (
-    IndicatorFigures,
     IndicatorSpec,
     PeriodInput,
-    Thresholds,
     compute_indicator,
     is_partly_reported,
     latest_complete_period,
 )
-from pmdesk.domain.periods import Period
+from pmdesk.domain.iptt_table import IpttRow, IpttTable, ResultInfo
 from pmdesk.services.lookups import (
     indicator_by_code,
     programme_by_code,
@@ -38,54 +35,6 @@ from pmdesk.storage.models import (
     TargetRow,
     TierRow,
 )
-
-
-@dataclass(frozen=True)
-class ResultInfo:
-    id: int
-    code: str
-    title: str
-    tier: str
-    parent_id: int | None
-    depth: int
-
-
-@dataclass(frozen=True)
-class IpttRow:
-    indicator_id: int
-    code: str
-    name: str
-    result_id: int
-    result_code: str
-    measure: Measure
-    direction: Direction
-    cumulation: Cumulation
-    unit: str
-    baseline: float | None
-    figures: IndicatorFigures
-
-
-@dataclass(frozen=True)
-class IpttTable:
-    programme_code: str
-    programme_name: str
-    as_of: str | None
-    site_code: str | None
-    site_name: str | None
-    approved_only: bool
-    periods: tuple[Period, ...]  # the periods shown: up to as_of
-    results: tuple[ResultInfo, ...]  # in framework order (depth first)
-    rows: tuple[IpttRow, ...]  # in framework order, then indicator order
-    thresholds: Thresholds
-    # Reporting sites (no site below them) in the chosen subtree: those expected to report.
-    sites_expected: int = 0
-    # Periods (of all, not only those shown) where some indicator is partly reported, with the
-    # most sites any partly reported indicator has there: the as-of picker marks them.
-    partial_periods: dict[str, int] = field(default_factory=dict)
-    default_as_of: str | None = None  # the latest complete period (DESIGN.md §3a)
-
-    def rows_of(self, result_id: int) -> list[IpttRow]:
-        return [r for r in self.rows if r.result_id == result_id]
 
 
 class IpttService:

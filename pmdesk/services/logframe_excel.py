@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import Cumulation, Direction, Frequency, ImportKind, Measure
 from pmdesk.domain.errors import Problem, ValidationError
-from pmdesk.formats.files import check_size, replacing
+from pmdesk.formats.files import check_size, save_workbook
 from pmdesk.formats.zip_guard import MB, NotAnArchive, PartLimit, UnsafeArchive, ZipLimits, read_directory
 from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import ImportedFile, file_sha256
@@ -459,12 +459,6 @@ def write_template(path: Path) -> None:
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
     save_workbook(workbook, Path(path))
-
-
-def save_workbook(workbook: Any, path: Path) -> None:
-    """Save whole or not at all, so a failure never leaves half a workbook over a good one."""
-    with replacing(path) as temporary:
-        workbook.save(temporary)
 
 
 def _header(

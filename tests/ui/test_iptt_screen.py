@@ -332,9 +332,9 @@ def test_a_failed_export_shows_a_message(
 def test_cancel_leaves_no_partial_file(
     qtbot: QtBot, loaded: IpttScreen, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmdesk.reports import iptt_excel
+    from pmdesk.formats import iptt_workbook
 
-    real = iptt_excel.write_iptt_workbook
+    real = iptt_workbook.write_iptt_workbook
     started, release = threading.Event(), threading.Event()
 
     def slow(table: Any, path: Path, history: Any, progress: Callable[[int, int], None]) -> None:
@@ -345,7 +345,7 @@ def test_cancel_leaves_no_partial_file(
 
         real(table, path, history, gated)
 
-    monkeypatch.setattr(iptt_excel, "write_iptt_workbook", slow)
+    monkeypatch.setattr(iptt_workbook, "write_iptt_workbook", slow)
     target = out / "iptt.xlsx"
     save_as(monkeypatch, target)
     cancelled: list[bool] = []

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import Status
 from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, bands_line
-from pmdesk.reports.iptt_excel import IPTT_SHEET, write_iptt_workbook
-from pmdesk.reports.iptt_formats import iptt_text
+from pmdesk.formats.iptt_text import iptt_text
+from pmdesk.formats.iptt_workbook import IPTT_SHEET, write_iptt_workbook
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.models.iptt_table_model import COL_STATUS, IpttTableModel, band_explanation
 from pmdesk.ui.screens.iptt_screen import IpttScreen

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pmdesk import __version__, cli
-from pmdesk.reports.iptt_formats import CSV_COLUMNS
+from pmdesk.formats.iptt_text import CSV_COLUMNS
 from pmdesk.storage.database import open_database
 
 ROOT = Path(__file__).resolve().parents[2]

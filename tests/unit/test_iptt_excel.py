@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pmdesk.domain.enums import ChangeReason, Measure
-from pmdesk.reports.iptt_excel import (
+from pmdesk.formats.iptt_text import status_label
+from pmdesk.formats.iptt_workbook import (
     CHANGE_LOG_SHEET,
     FIRST_BODY_ROW,
     GROUP_HEADER_ROW,
@@ -21,7 +22,6 @@ from pmdesk.reports.iptt_excel import (
     PERIOD_COLUMNS,
     write_iptt_workbook,
 )
-from pmdesk.reports.iptt_formats import status_label
 from pmdesk.services.history import HistoryService, Reason
 from pmdesk.services.iptt import IpttTable
 from pmdesk.services.programmes import ProgrammeService

@@ -11,7 +11,7 @@ import pytest
 
 from pmdesk.domain.enums import Measure
 from pmdesk.formats.csv_safe import neutralise
-from pmdesk.reports.iptt_formats import (
+from pmdesk.formats.iptt_text import (
     CSV_COLUMNS,
     display_number,
     iptt_csv,

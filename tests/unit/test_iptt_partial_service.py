@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmdesk.reports.iptt_formats import iptt_csv, iptt_json, iptt_text
+from pmdesk.formats.iptt_text import iptt_csv, iptt_json, iptt_text
 from pmdesk.services.actor import Actor
 from pmdesk.services.data_entry import DataEntryService
 from pmdesk.services.demo import DEMO_CODE, DemoService
@@ -132,7 +132,7 @@ def test_json_csv_and_text_carry_the_rate_and_the_partial_mark(at_q3: IpttTable)
 def test_excel_carries_the_rate_and_the_partial_mark(at_q3: IpttTable, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from pmdesk.reports.iptt_excel import FIRST_BODY_ROW, HEADER_ROW, IPTT_SHEET, write_iptt_workbook
+    from pmdesk.formats.iptt_workbook import FIRST_BODY_ROW, HEADER_ROW, IPTT_SHEET, write_iptt_workbook
 
     path = tmp_path / "iptt.xlsx"
     write_iptt_workbook(at_q3, path)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
 from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note, status_of
-from pmdesk.reports.iptt_formats import PARTIAL_RULE
+from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.ui.formatting import display_locale, format_number
 
 if TYPE_CHECKING:

@@ -1,13 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""IPTT export to Excel and CSV from the IPTT screen: file dialog, worker, progress and Cancel."""
+"""IPTT export to Excel and CSV from the IPTT screen: file dialog, worker, progress and Cancel;
+the export jobs themselves are pmdesk.services.exports."""
 
 from __future__ import annotations
 
-import codecs
-import re
-import uuid
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,89 +12,27 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.ui.workers import Job, ProgressFn
+from pmdesk.services.exports import (
+    ExportKind,
+    default_file_name,
+    export_iptt_csv,
+    export_iptt_excel,
+    with_suffix,
+)
+from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
-    from pmdesk.services.history import HistoryService
     from pmdesk.services.iptt import IpttTable
-    from pmdesk.services.programmes import ProgrammeService
     from pmdesk.ui.context import UiContext
 
 SHOW_PROGRESS_AFTER_MS = 300  # a quick export never flashes a dialog
 
-
-class ExportKind(StrEnum):
-    EXCEL = "xlsx"
-    CSV = "csv"
-
-
 FILE_FILTERS = {ExportKind.EXCEL: "Excel workbook (*.xlsx)", ExportKind.CSV: "CSV, UTF-8 (*.csv)"}
 DIALOG_TITLES = {ExportKind.EXCEL: "Export the IPTT to Excel", ExportKind.CSV: "Export the IPTT as CSV"}
 
-
-def default_file_name(table: IpttTable, kind: ExportKind) -> str:
-    """'IPTT WASH-01 2025Q2.xlsx', with the site and 'approved' when they apply."""
-    parts = ["IPTT", table.programme_code, table.as_of or "no data"]
-    if table.site_code:
-        parts.append(table.site_code)
-    if table.approved_only:
-        parts.append("approved")
-    name = " ".join(parts)
-    # Characters Windows refuses in file names.
-    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", name) + f".{kind.value}"
-
-
-def with_suffix(path: Path, kind: ExportKind) -> Path:
-    """The path the user typed, with the right extension added if it was left out."""
-    suffix = f".{kind.value}"
-    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
-
-def _temporary(path: Path) -> Path:
-    # Next to the target, so the final rename stays on one file system and is atomic.
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-
-
-def _publish(temporary: Path, path: Path, progress: ProgressFn) -> None:
-    """Rename the finished file into place, unless the job was cancelled meanwhile."""
-    progress(1, 1, "Saving…")  # raises JobCancelled after a Cancel: the file never appears
-    temporary.replace(path)
-
-
-def export_excel(
-    programmes: ProgrammeService, history: HistoryService, table: IpttTable, path: Path, progress: ProgressFn
-) -> Path:
-    """The job behind "Export to Excel…": the workbook with its change-log sheet."""
-    from pmdesk.reports.iptt_excel import write_iptt_workbook
-
-    progress(0, 0, "Reading the change log…")
-    entries = history.for_programme(programmes.get(table.programme_code).id)
-
-    def report(done: int, total: int) -> None:
-        progress(done, total, f"Writing the IPTT workbook: {done} of {total} rows")
-
-    temporary = _temporary(path)
-    try:
-        write_iptt_workbook(table, temporary, entries, report)
-        _publish(temporary, path, progress)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
-
-
-def export_csv(table: IpttTable, path: Path, progress: ProgressFn) -> Path:
-    """The job behind "Export CSV…": UTF-8 with a byte-order mark, so Excel reads accents right."""
-    from pmdesk.reports.iptt_formats import iptt_csv
-
-    progress(0, 0, "Writing the CSV file…")
-    data = codecs.BOM_UTF8 + iptt_csv(table).encode("utf-8")
-    temporary = _temporary(path)
-    try:
-        temporary.write_bytes(data)
-        _publish(temporary, path, progress)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+# The jobs live in pmdesk.services.exports, where the CLI runs them too.
+export_excel = export_iptt_excel
+export_csv = export_iptt_csv
 
 
 def failure_message(error: BaseException, path: Path | None) -> str:

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmdesk.domain.enums import Measure, Status
+from pmdesk.domain.history_entry import HistoryEntry
 from pmdesk.domain.iptt import bands_line, partial_note
-from pmdesk.reports.iptt_formats import PARTIAL_RULE, status_label
-from pmdesk.services.history import HistoryEntry
-from pmdesk.services.iptt import IpttRow, IpttTable, ResultInfo
-from pmdesk.services.logframe_excel import save_workbook
+from pmdesk.domain.iptt_table import IpttRow, IpttTable, ResultInfo
+from pmdesk.formats.files import save_workbook
+from pmdesk.formats.iptt_text import PARTIAL_RULE, status_label
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, never at start-up
     from openpyxl.worksheet.worksheet import Worksheet
