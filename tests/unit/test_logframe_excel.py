@@ -12,10 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from pmdesk.domain.errors import ValidationError
-from pmdesk.services.actor import Actor
-from pmdesk.services.framework import FrameworkService
-from pmdesk.services.iptt import IpttService
-from pmdesk.services.logframe_excel import (
+from pmdesk.formats.logframe_layout import (
     CUSTOM_PERIODS,
     DISAGGREGATIONS,
     FRAMEWORK,
@@ -25,9 +22,11 @@ from pmdesk.services.logframe_excel import (
     README,
     SITES,
     TARGETS,
-    LogframeImporter,
-    write_template,
 )
+from pmdesk.services.actor import Actor
+from pmdesk.services.framework import FrameworkService
+from pmdesk.services.iptt import IpttService
+from pmdesk.services.logframe_excel import LogframeImporter, write_template
 from pmdesk.services.programmes import ProgrammeService
 from pmdesk.services.sites import SiteService
 from pmdesk.storage.database import Database

@@ -130,11 +130,11 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(
 def test_a_big_sheet_that_compresses_plainly_is_refused_from_the_zip_directory(
     db: Database, tmp_path: Path, no_parsing: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmdesk.services import logframe_excel
+    from pmdesk.formats import logframe_reader
 
     template = tmp_path / "template.xlsx"
     write_template(template)
-    monkeypatch.setattr(logframe_excel, "MAX_SHEET_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(logframe_reader, "MAX_SHEET_BYTES", 2 * 1024 * 1024)
     # Rows that differ compress about tenfold, as an honest sheet does: only the size gives it away.
     rows = b"".join(
         f'<row r="{n}"><c r="A{n}"><v>{n * 7919 % 100_003}</v></c></row>'.encode() for n in range(3, 60_003)
@@ -245,14 +245,14 @@ def test_reading_a_workbook_reports_progress_and_stops_when_cancelled(db: Databa
 
 
 def test_the_formula_check_stops_at_the_row_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pmdesk.services import logframe_excel
+    from pmdesk.formats import logframe_reader
 
-    monkeypatch.setattr(logframe_excel, "MAX_ROWS", 100)
+    monkeypatch.setattr(logframe_reader, "MAX_ROWS", 100)
     template = tmp_path / "template.xlsx"
     write_template(template)
     rows = b"".join(f'<row r="{n}"><c r="D{n}"><f>{n}+1</f></c></row>'.encode() for n in range(3, 1_000))
     path = _with_targets_xml(template, tmp_path / "formulas.xlsx", rows, 1)
-    found = logframe_excel._formula_cells(path)
+    found = logframe_reader.formula_cells(path)
     assert max(row for row, _ in found["Targets"]) <= 101
 
 
