@@ -10,9 +10,15 @@ from datetime import date
 from sqlalchemy import Integer, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pmdesk.domain.enums import Cumulation, Direction, Measure
 from pmdesk.domain.codes import check_code
+from pmdesk.domain.enums import Cumulation, Direction, Measure
 from pmdesk.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
+from pmdesk.domain.framework_rules import (
+    disaggregation_problem,
+    is_below,
+    planned_figure_problem,
+    twice_listed,
+)
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.history import Reason
@@ -472,12 +478,13 @@ class FrameworkService:
                 problems.append(Problem(where, f"no disaggregation '{code}'", "disaggregations"))
             else:
                 disagg_ids.append(disagg_id)
-        if len(set(data.disaggregations)) != len(data.disaggregations):
+        if twice_listed(data.disaggregations):
             problems.append(Problem(where, "a disaggregation is listed twice", "disaggregations"))
-        if data.measure == Measure.QUALITATIVE and data.disaggregations:
-            problems.append(
-                Problem(where, "a qualitative indicator cannot be disaggregated", "disaggregations")
-            )
+        if (why := disaggregation_problem(data.measure, data.disaggregations)) is not None:
+            problems.append(Problem(where, why, "disaggregations"))
+        for name, number in (("baseline_value", data.baseline_value), ("lop_target", data.lop_target)):
+            if (why := planned_figure_problem(number)) is not None:
+                problems.append(Problem(where, why, name))
         return problems, result.id if result else 0, responsible_id, disagg_ids
 
     @staticmethod
@@ -518,14 +525,11 @@ def _result(session: Session, programme: ProgrammeRow, code: str | None, require
 
 
 def _is_below(session: Session, candidate: ResultRow, ancestor_id: int) -> bool:
-    current: ResultRow | None = candidate
-    seen: set[int] = set()
-    while current is not None and current.id not in seen:
-        if current.id == ancestor_id:
-            return True
-        seen.add(current.id)
-        current = session.get(ResultRow, current.parent_id) if current.parent_id else None
-    return False
+    def parent_of(result_id: int) -> int | None:
+        row = session.get(ResultRow, result_id)
+        return row.parent_id if row is not None else None
+
+    return is_below(parent_of, candidate.id, ancestor_id)
 
 
 def _results(session: Session, programme: ProgrammeRow) -> list[ResultInfo]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.codes import check_code
 from pmdesk.domain.errors import ConflictError, Problem, ValidationError
+from pmdesk.domain.framework_rules import is_below
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.lookups import programme_by_code, site_by_code
@@ -209,14 +210,12 @@ def _site_exists(session: Session, programme: ProgrammeRow, code: str) -> bool:
 
 def _is_below(session: Session, candidate: SiteRow, ancestor_id: int) -> bool:
     """Is `candidate` the site `ancestor_id` or somewhere below it?"""
-    current: SiteRow | None = candidate
-    seen: set[int] = set()
-    while current is not None and current.id not in seen:
-        if current.id == ancestor_id:
-            return True
-        seen.add(current.id)
-        current = session.get(SiteRow, current.parent_id) if current.parent_id else None
-    return False
+
+    def parent_of(site_id: int) -> int | None:
+        row = session.get(SiteRow, site_id)
+        return row.parent_id if row is not None else None
+
+    return is_below(parent_of, candidate.id, ancestor_id)
 
 
 def site_tree(session: Session, programme_id: int) -> list[SiteInfo]:

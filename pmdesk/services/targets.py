@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.errors import Problem, ValidationError
+from pmdesk.domain.framework_rules import target_problem
 from pmdesk.domain.value_checks import parse_number
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
@@ -224,6 +225,5 @@ def _number(where: str, value: object) -> tuple[float, Problem | None]:
         number = parse_number(value, "target")
     except ValueError as exc:
         return 0.0, Problem(where, str(exc), "value")
-    if number < 0:
-        return number, Problem(where, "a target must not be negative", "value")
-    return number, None
+    why = target_problem(number)
+    return number, None if why is None else Problem(where, why, "value")

@@ -52,7 +52,7 @@ def test_every_bad_cell_is_named(services: Services, small: Built) -> None:
     plan = plan_paste(model, parse_block("x\t-1\n5\t5\n"), [(ROW_21, Q3)])
     assert plan.problems == (
         "2.1 · 2025 Q3: 'x' is not a number",
-        "2.1 · 2025 Q4: a target must not be negative",
+        "2.1 · 2025 Q4: a target must not be negative (got -1)",
         "2.2 · 2025 Q3: 2.2 is qualitative: qualitative indicators have no targets",
         "2.2 · 2025 Q4: 2.2 is qualitative: qualitative indicators have no targets",
     )

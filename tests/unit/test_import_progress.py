@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from pmdesk.services import packages, value_batch, values_io
+from pmdesk.formats import value_items
+from pmdesk.services import batch_check, package_export, value_batch, values_io
 from pmdesk.services.actor import Actor
 from pmdesk.services.logframe_excel import LogframeImporter
 from pmdesk.services.packages import PackageService
@@ -48,7 +49,7 @@ class Recorder:
 @pytest.fixture(autouse=True)
 def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Report every few values, so that even a small batch is cancelled in the middle of writing."""
-    for module in (value_batch, packages, values_io):
+    for module in (value_items, batch_check, package_export, values_io):
         monkeypatch.setattr(module, "REPORT_EVERY", 7)
     monkeypatch.setattr(value_batch, "WRITE_CHUNK", 5)
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from pmdesk.domain.enums import ChangeReason, Cumulation, Direction, Measure
+from pmdesk.domain.framework_rules import target_problem
 from pmdesk.domain.iptt import IndicatorSpec, PeriodInput, compute_indicator
 from pmdesk.ui.formatting import display_locale, format_number
 from pmdesk.ui.models.iptt_table_model import RESULT_SHADES, TEXT_ON_COLOUR
@@ -135,8 +136,9 @@ def parse_target(text: str, indicator: TargetIndicator) -> float | None:
             raise ValueError(f"'{raw}' is not a number") from None
     if not math.isfinite(number):
         raise ValueError(f"'{raw}' is not a number")
-    if number < 0:
-        raise ValueError("a target must not be negative")
+    why = target_problem(number)
+    if why is not None:
+        raise ValueError(why)
     return number
 
 
