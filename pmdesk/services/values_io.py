@@ -1,19 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Bulk DataValues in and out (DESIGN.md §8 `values import` / `values export`), as CSV or JSON.
 
-An export imports back as exactly the values that were exported, whatever their text: figures,
-text, comment, status and status reason. The CSV has a column for each of these (`text`,
-`status` and `status_reason` after the nine of DESIGN.md §8), and follows the rules of
-pmdesk.formats.csv_safe: figures written plainly at full precision; a text cell that starts with
-= + - @ TAB CR or an apostrophe written with one apostrophe in front, and exactly that apostrophe
-removed on import. A comment, text or status reason may span lines when its quotes are closed.
-An empty comment or status reason leaves the one a replaced value has.
+The CSV file itself is pmdesk.formats.values_csv. An empty comment or status reason leaves the one
+a replaced value has.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,8 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import ImportKind
 from pmdesk.domain.errors import Problem, ValidationError
-from pmdesk.formats.csv_safe import CsvSyntaxError, CsvWriter, line_break_problems, read_records, restore
 from pmdesk.formats.files import read_limited, write_atomically
+from pmdesk.formats.values_csv import (  # noqa: F401 (CSV_HEADER, EXPORT_HEADER re-exported)
+    CSV_HEADER,
+    EXPORT_HEADER,
+    read_values_csv,
+    values_csv,
+)
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.import_log import Digest, ImportedFile, record_import
@@ -41,34 +40,14 @@ from pmdesk.services.value_batch import (
     ValueWriter,
     check_items,
     code_problem,
-    count_text,
     describe,
     json_locator,
-    json_number,
-    options_text,
     report,
-    short,
     value_items_problems,
 )
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import ProgrammeRow, utcnow
 
-CSV_HEADER = (
-    "programme",
-    "indicator",
-    "period",
-    "site",
-    "options",
-    "value",
-    "numerator",
-    "denominator",
-    "comment",
-)
-CSV_OPTIONAL = ("text", "status", "status_reason")
-EXPORT_HEADER = (*CSV_HEADER, *CSV_OPTIONAL)
-NUMBER_COLUMNS = frozenset({"value", "numerator", "denominator"})
-# The columns whose cells may span lines; the others hold codes or numbers.
-MULTI_LINE_COLUMNS = frozenset({"comment", "text", "status_reason"})
 JSON_KEYS = frozenset({"programme", "values"})
 
 
@@ -226,32 +205,7 @@ class ValuesService:
             items = value_items(session, programme, progress)
         if fmt == "json":
             return json.dumps({"programme": code, "values": items}, indent=1, ensure_ascii=False) + "\n"
-        out = io.StringIO()
-        writer = CsvWriter(out)
-        writer.writerow(EXPORT_HEADER)
-        total = len(items)
-        message = f"Writing {count_text(total, 'value')} as CSV"
-        for index, item in enumerate(items):
-            if not index % REPORT_EVERY:
-                report(progress, index, total, message)
-            options = options_text(item.get("options", {}).items())
-            cells = {
-                "programme": code,
-                "indicator": item["indicator"],
-                "period": item["period"],
-                "site": item["site"],
-                "options": options,
-                "comment": item.get("comment", ""),
-                "text": item.get("text", ""),
-                "status": item.get("status", "draft"),
-                "status_reason": item.get("status_reason", ""),
-            }
-            # Figures go in as numbers (written plainly), everything else as text (neutralised).
-            writer.writerow(
-                json_number(item.get(column)) if column in NUMBER_COLUMNS else cells[column]
-                for column in EXPORT_HEADER
-            )
-        return out.getvalue()
+        return values_csv(code, items, progress, REPORT_EVERY)
 
     def export_file(
         self,
@@ -292,125 +246,15 @@ def _read_csv(path: Path, digest: Digest | None = None) -> list[_Group]:
     one (size, encoding, header, cell counts, options syntax). `digest` is fed the file's bytes."""
     name = path.name
     data = read_limited(path, MAX_FILE_BYTES, digest=digest)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValidationError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
-            "save it as 'CSV UTF-8' and import it again",
-            source=name,
-        ) from None
-    records = read_records(text)
-    try:
-        header = [cell.strip().lower() for cell in next(records).cells]
-    except StopIteration:
-        raise ValidationError("is empty; the first row must be the header", source=name) from None
-    except CsvSyntaxError as exc:
-        raise ValidationError([Problem(f"{name} row 1", exc.message)], source="") from None
-    header_problem = _header_problem(header)
-    if header_problem:
-        raise ValidationError([Problem(f"{name} row 1", header_problem)], source="")
-
-    problems = ProblemList()
-    rows: dict[str, tuple[list[dict[str, Any]], list[int]]] = {}
-    try:
-        for record in records:
-            cells, row_number = record.cells, record.number
-            if not any(cell.strip() for cell in cells):
-                continue  # a blank line in a spreadsheet export
-            where = f"{name} row {row_number}"
-            if len(cells) != len(header):
-                problems.add(Problem(where, f"has {len(cells)} cells; the header has {len(header)}"))
-                continue
-            broken = line_break_problems(record, header, MULTI_LINE_COLUMNS)
-            if broken:
-                problems.extend(Problem(where, why, column) for column, why in broken)
-                continue
-            fields = {column: restore(cell) for column, cell in zip(header, cells)}
-            item, problem = _item(fields, where)
-            if problem is not None:
-                problems.add(problem)
-                continue
-            programme = fields["programme"].strip()
-            if not programme:
-                problems.add(Problem(where, "the programme code is missing", "programme"))
-                continue
-            items, numbers = rows.setdefault(programme, ([], []))
-            items.append(item)
-            numbers.append(row_number)
-    except CsvSyntaxError as exc:
-        # Reading stops here: after broken quotes, nothing says where the next row starts.
-        column = header[exc.column] if exc.column is not None and exc.column < len(header) else ""
-        problems.add(Problem(f"{name} row {exc.record}", f"cannot be read as CSV: {exc.message}", column))
-    if problems:
-        raise ValidationError(problems.final(), source="")
-    groups = []
-    for programme, (items, numbers) in rows.items():
-        groups.append(
-            _Group(
-                programme,
-                items,
-                _row_locator(name, numbers),
-                Problem(f"{name} row {numbers[0]}", "", "programme"),
-            )
+    return [
+        _Group(
+            found.programme_code,
+            found.items,
+            _row_locator(name, found.rows),
+            Problem(f"{name} row {found.rows[0]}", "", "programme"),
         )
-    return groups
-
-
-def _header_problem(header: Sequence[str]) -> str | None:
-    allowed = set(EXPORT_HEADER)
-    missing = [c for c in CSV_HEADER if c not in header]
-    unknown = [c for c in header if c not in allowed]
-    twice = sorted({c for c in header if header.count(c) > 1})
-    parts = []
-    if missing:
-        parts.append("missing column " + ", ".join(f"'{c}'" for c in missing))
-    if unknown:
-        parts.append("unknown column " + ", ".join(short(c) for c in unknown))
-    if twice:
-        parts.append("column " + ", ".join(f"'{c}'" for c in twice) + " appears twice")
-    if not parts:
-        return None
-    return (
-        "; ".join(parts)
-        + f". The header must be: {','.join(CSV_HEADER)} (optionally also text,status,status_reason)"
-    )
-
-
-def _item(record: Mapping[str, str], where: str) -> tuple[dict[str, Any], Problem | None]:
-    """A CSV record as a value item (empty cells are absent values)."""
-    options: dict[str, str] = {}
-    raw = record["options"].strip()
-    for part in filter(None, (p.strip() for p in raw.split(";"))):
-        disagg, sep, option = part.partition("=")
-        disagg, option = disagg.strip(), option.strip()
-        if not sep or not disagg or not option or "=" in option:
-            return {}, Problem(
-                where, f"{short(raw)} is not like SEX=F;AGE=U18 (empty for a total)", "options"
-            )
-        if disagg in options:
-            return {}, Problem(where, f"disaggregation '{disagg}' is given twice", "options")
-        options[disagg] = option
-
-    def cell(column: str) -> str | None:
-        text = record.get(column, "")
-        return text if text.strip() else None
-
-    item: dict[str, Any] = {
-        "indicator": record["indicator"],
-        "period": record["period"],
-        "site": record["site"],
-        "options": options,
-        "value": cell("value"),
-        "numerator": cell("numerator"),
-        "denominator": cell("denominator"),
-        "text": cell("text"),
-        "comment": record.get("comment", ""),
-        "status": cell("status"),
-        "status_reason": cell("status_reason"),
-    }
-    return item, None
+        for found in read_values_csv(data, name)
+    ]
 
 
 def _row_locator(name: str, numbers: Sequence[int]) -> Locate:
