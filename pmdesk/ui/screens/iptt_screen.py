@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note
 from pmdesk.reports.iptt_formats import PARTIAL_RULE
 from pmdesk.ui.models.iptt_table_model import (
     COL_INDICATOR,
+    COL_STATUS,
     COL_UNIT,
     STATUS_STYLES,
     TEXT_ON_COLOUR,
@@ -40,10 +42,12 @@ from pmdesk.ui.models.iptt_table_model import (
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
+from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.widgets.iptt_export import ExportKind, IpttExporter
 from pmdesk.ui.widgets.iptt_site_dialog import IpttSiteDialog
+from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -125,10 +129,9 @@ class IpttScreen(Screen):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = QLabel("", self)
+        # One line, shortened on a small screen: the programme's name is also in the window's picker.
+        self.title_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
         self.title_label.setObjectName("screenTitle")
-        self.title_label.setWordWrap(True)
-        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subtitle_label = QLabel("", self)
         self.subtitle_label.setWordWrap(True)
 
@@ -175,6 +178,14 @@ class IpttScreen(Screen):
         controls.addWidget(_labelled(as_of_label, self.as_of_combo, self))
         controls.addWidget(_labelled(site_label, self.site_combo, self))
         controls.addWidget(self.approved_check)
+        self.legend_button = QToolButton(self)
+        self.legend_button.setText("Le&gend")
+        self.legend_button.setToolTip(
+            "Show the status colours, the partial-reporting rule and the hints under the table "
+            "(folded away while the screen is short)"
+        )
+        self.legend_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        controls.addWidget(self.legend_button)
         controls.addWidget(self.busy_indicator)
 
         self.error_label = QLabel("", self)
@@ -187,6 +198,9 @@ class IpttScreen(Screen):
 
         self.table_view = FrozenColumnTableView(self)
         self.table_view.setModel(self.model)
+        # Status beside the indicator, in the part that never scrolls: on a 1024-pixel screen it
+        # was beyond the right edge, and it stays in sight while the periods scroll by.
+        self.table_view.set_frozen_columns((COL_INDICATOR, COL_STATUS))
         self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -233,6 +247,7 @@ class IpttScreen(Screen):
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.hide()  # until there is an outcome to tell
         self.hint_label = QLabel("Double-click an indicator or press Enter to see its figures by site.", self)
         self.hint_label.setWordWrap(True)
 
@@ -251,6 +266,13 @@ class IpttScreen(Screen):
         layout.addWidget(self.partial_label)  # its own line: squeezed beside the chips it wraps badly
         layout.addWidget(self.hint_label)
         layout.addWidget(self.status_label)
+        self.notes = NotesFold(
+            self,
+            self.table_view,
+            (self.subtitle_label, self.legend, self.partial_label, self.hint_label),
+            self.legend_button,
+        )
+        self._row_lines = 0  # how many lines of an indicator's name a row shows (0: all)
         self._apply_fonts()
         self._set_legend_thresholds(None)
         self._update_export_buttons()
@@ -259,9 +281,9 @@ class IpttScreen(Screen):
         # Derived from the screen's font, so the title follows View ▸ Zoom.
         title = QFont(self.font())
         if title.pointSizeF() > 0:
-            title.setPointSizeF(title.pointSizeF() * 1.45)
+            title.setPointSizeF(title.pointSizeF() * 1.3)
         else:  # a font sized in pixels
-            title.setPixelSize(round(title.pixelSize() * 1.45))
+            title.setPixelSize(round(title.pixelSize() * 1.3))
         title.setBold(True)
         self.title_label.setFont(title)
         # Widgets with a style sheet do not pick up a new application font by themselves.
@@ -297,15 +319,13 @@ class IpttScreen(Screen):
         self.model.set_table(None)
         self.table_view.clearSpans()
         self.error_label.hide()
-        self.status_label.setText("")
+        self._tell_nothing()
         self._update_export_buttons()
         if code is None:
             self._cancel()
-            self.title_label.setText("")
-            self.subtitle_label.setText("")
+            self._set_titles("", "")
             return
-        self.title_label.setText(code)
-        self.subtitle_label.setText("Computing the IPTT…")
+        self._set_titles(code, "Computing the IPTT…")
         self.refresh_when_shown()
 
     def refresh(self) -> None:
@@ -421,11 +441,15 @@ class IpttScreen(Screen):
         self._update_export_buttons()
         self.error_label.setText(message)
         self.error_label.show()
-        self.subtitle_label.setText("")
+        self._set_titles(self.title_label.full_text(), "")
         self.load_failed.emit(message)
 
+    def _set_titles(self, title: str, subtitle: str) -> None:
+        # The subtitle folds away on a short screen; the title's tooltip still has it.
+        self.subtitle_label.setText(subtitle)
+        self.title_label.set_full_text(title, "\n".join(t for t in (title, subtitle) if t))
+
     def _show_table(self, table: IpttTable) -> None:
-        self.title_label.setText(table.programme_name)
         as_of = next((p.label() for p in table.periods if p.code == table.as_of), None)
         if as_of and table.as_of in table.partial_periods:
             as_of += f" ({partial_note(table.partial_periods[table.as_of], table.sites_expected)})"
@@ -437,7 +461,7 @@ class IpttScreen(Screen):
             f"{len(table.rows)} indicators",
             "figures rounded for display (at most 2 decimals); hover over a cell for details",
         ]
-        self.subtitle_label.setText(" · ".join(parts))
+        self._set_titles(table.programme_name, " · ".join(parts))
         self._set_legend_thresholds(table.thresholds)
         if not table.rows and not table.results:
             self.empty_label.setText(
@@ -470,7 +494,13 @@ class IpttScreen(Screen):
         for column in range(COL_UNIT + 1, self.model.columnCount()):
             if view.columnWidth(column) > widest:
                 view.setColumnWidth(column, widest)
-        view.fit_rows(padding=metrics.height() // 3)
+        self._row_lines = self._lines_per_row()
+        view.fit_rows(padding=metrics.height() // 3, max_lines=self._row_lines)
+        self.notes.update_soon()
+
+    def _lines_per_row(self) -> int:
+        # The title band, two lines of pickers, the header and the scroll bar: about nine lines.
+        return lines_per_row(self, 9)
 
     # -- pickers ----------------------------------------------------------------------------
 
@@ -542,7 +572,7 @@ class IpttScreen(Screen):
         view.setCurrentIndex(self.model.index(row, COL_INDICATOR))
         view.updateGeometries()  # the scroll range is otherwise updated later, after a new table
         # Column 0 never scrolls: aim at the first column in sight, so only rows move.
-        column = max(view.columnAt(view.frozen_view.columnWidth(0) + 1), COL_INDICATOR + 1)
+        column = max(view.columnAt(view.frozen_width() + 1), COL_INDICATOR + 1)
         view.scrollTo(self.model.index(row, column))
 
     def _select_indicator(self, code: str) -> None:
@@ -583,8 +613,13 @@ class IpttScreen(Screen):
         self._tell("The export failed.")
         QMessageBox.warning(self, "Export failed", message)
 
+    def _tell_nothing(self) -> None:
+        self.status_label.setText("")
+        self.status_label.hide()
+
     def _tell(self, text: str) -> None:
         self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
         self.status_message.emit(text)
 
     # -- events -----------------------------------------------------------------------------
@@ -600,6 +635,11 @@ class IpttScreen(Screen):
             self._on_row_chosen(self.table_view.currentIndex())
             return True
         return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.model.rowCount() and self._lines_per_row() != self._row_lines:
+            QTimer.singleShot(0, self, self._fit_columns)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

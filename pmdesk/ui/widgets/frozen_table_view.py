@@ -1,22 +1,79 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A QTableView whose first column stays in place while the other columns scroll sideways.
+"""A QTableView whose first column (or first few) stays in place while the others scroll sideways.
 
-After Qt's "Frozen Column" example: a second view over the same model shows only column 0
-and sits on top of the main view's left edge; the two share selection, row heights and the
-vertical scroll position. Wide tables (an IPTT with twelve quarters has 46 columns) stay
+After Qt's "Frozen Column" example: a second view over the same model shows only the frozen
+columns and sits on top of the main view's left edge; the two share selection, row heights and
+the vertical scroll position. Wide tables (an IPTT with twelve quarters has 46 columns) stay
 readable because the indicator names never scroll out of sight.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QResizeEvent, QTextLayout, QTextOption
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+
+def fit_to_lines(text: str, font: QFont, width: int, lines: int) -> str:
+    """`text` wrapped at `width` and cut to `lines` lines, the last ending in "…" if cut."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    starts: list[int] = []
+    layout.beginLayout()
+    while len(starts) <= lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+    layout.endLayout()
+    if len(starts) <= lines:
+        return text
+    kept = [text[a:b].rstrip() for a, b in pairwise(starts[:lines])]
+    rest = text[starts[lines - 1] :].strip()
+    last = QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)
+    return "\n".join([*kept, last])
+
+
+class WrappedTextDelegate(QStyledItemDelegate):
+    """Paints a wrapped text that is taller than its cell as the lines that fit, the last one
+    ending in "…" (Qt's own drawing showed half of the next line under it)."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        if opt.text and opt.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
+            metrics = QFontMetrics(opt.font)
+            text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, opt.widget) + 1
+            lines = max(1, text_rect.height() // metrics.lineSpacing())
+            opt.text = fit_to_lines(opt.text, opt.font, text_rect.width() - 2 * margin, lines)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
 
 
 class FrozenColumnTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._frozen_columns: tuple[int, ...] = (0,)
+        # How a frozen text cut to one line by fit_rows ends: a site path keeps its end.
+        self.one_line_elide_mode = Qt.TextElideMode.ElideRight
         self._frozen = QTableView(self)
         self._frozen.setObjectName("frozenColumn")
         self._frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -26,6 +83,7 @@ class FrozenColumnTableView(QTableView):
         self._frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._frozen.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._frozen.setWordWrap(True)
+        self._frozen.setItemDelegate(WrappedTextDelegate(self._frozen))
         # A thin rule on the right shows where the frozen part ends.
         self._frozen.setStyleSheet(
             "QTableView#frozenColumn { border: none; border-right: 1px solid palette(mid); }"
@@ -43,6 +101,17 @@ class FrozenColumnTableView(QTableView):
     @property
     def frozen_view(self) -> QTableView:
         return self._frozen
+
+    def set_frozen_columns(self, columns: Sequence[int]) -> None:
+        """Freeze these model columns, in this order, at the left (column 0 must be the first):
+        a column shown beside the first stays in sight however far the table scrolls."""
+        assert columns and columns[0] == 0
+        self._frozen_columns = tuple(columns)
+        self._sync_columns()
+
+    def frozen_width(self) -> int:
+        """How wide the frozen part is, in pixels."""
+        return sum(self.columnWidth(c) for c in self._frozen_columns if not self.isColumnHidden(c))
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -67,15 +136,26 @@ class FrozenColumnTableView(QTableView):
         super().clearSpans()
         self._frozen.clearSpans()
 
-    def fit_rows(self, padding: int = 0) -> None:
+    def fit_rows(self, padding: int = 0, max_lines: int = 0) -> None:
         """Size each row to the wrapped text of the frozen column (indicator names can be long),
-        plus `padding` pixels so that lines of text do not touch the grid."""
+        plus `padding` pixels so that lines of text do not touch the grid; with `max_lines`, no
+        row is taller than that many lines (the last one ends in "…", the tooltip has it all)."""
         model = self._frozen.model()
         if model is None:
             return
         self._frozen.resizeRowsToContents()
+        one_line = max_lines == 1
+        # Unwrapped, one line is elided as a whole; wrapped, Qt elides the last line shown.
+        self._frozen.setWordWrap(not one_line)
+        self._frozen.setTextElideMode(self.one_line_elide_mode if one_line else Qt.TextElideMode.ElideRight)
+        metrics = self._frozen.fontMetrics()
+        # A line of text and the cell's margins, as the style gives a one-line cell.
+        cap = metrics.height() + 2 + metrics.lineSpacing() * (max_lines - 1) if max_lines > 0 else 0
         for row in range(model.rowCount()):
-            height = self._frozen.rowHeight(row) + padding
+            height = self._frozen.rowHeight(row)
+            if cap:
+                height = min(height, cap)
+            height += padding
             # Both views, explicitly: an unchanged height emits no sectionResized to sync from.
             self._frozen.setRowHeight(row, height)
             self.setRowHeight(row, height)
@@ -86,14 +166,21 @@ class FrozenColumnTableView(QTableView):
         model = self.model()
         if model is None:
             return
+        frozen = [c for c in self._frozen_columns if c < model.columnCount()]
         for column in range(model.columnCount()):
-            self._frozen.setColumnHidden(column, column != 0)
-        self._frozen.setColumnWidth(0, self.columnWidth(0))
+            self._frozen.setColumnHidden(column, column not in frozen)
+        # The frozen columns first, in both views: the main view's hide under the frozen one.
+        for header in (self.horizontalHeader(), self._frozen.horizontalHeader()):
+            for visual, column in enumerate(frozen):
+                if header.visualIndex(column) != visual:
+                    header.moveSection(header.visualIndex(column), visual)
+        for column in frozen:
+            self._frozen.setColumnWidth(column, self.columnWidth(column))
         self._update_geometry()
 
     def _on_section_resized(self, column: int, _old: int, new: int) -> None:
-        if column == 0:
-            self._frozen.setColumnWidth(0, new)
+        if column in self._frozen_columns:
+            self._frozen.setColumnWidth(column, new)
             self._update_geometry()
 
     def _on_row_resized(self, row: int, _old: int, new: int) -> None:
@@ -104,7 +191,7 @@ class FrozenColumnTableView(QTableView):
         self._frozen.setGeometry(
             left + self.frameWidth(),
             self.frameWidth(),
-            self.columnWidth(0),
+            self.frozen_width(),
             self.viewport().height() + self.horizontalHeader().height(),
         )
         self._frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
@@ -128,17 +215,14 @@ class FrozenColumnTableView(QTableView):
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
         current = super().moveCursor(action, modifiers)
-        # Moving left must not leave the current cell hidden under the frozen column.
+        # Moving left must not leave the current cell hidden under the frozen columns.
+        frozen = self.frozen_width()
         if (
             action == QAbstractItemView.CursorAction.MoveLeft
-            and current.column() > 0
-            and self.visualRect(current).topLeft().x() < self._frozen.columnWidth(0)
+            and current.column() not in self._frozen_columns
+            and self.visualRect(current).topLeft().x() < frozen
         ):
-            value = (
-                self.horizontalScrollBar().value()
-                + self.visualRect(current).topLeft().x()
-                - self._frozen.columnWidth(0)
-            )
+            value = self.horizontalScrollBar().value() + self.visualRect(current).topLeft().x() - frozen
             self.horizontalScrollBar().setValue(value)
         return current
 
@@ -147,7 +231,7 @@ class FrozenColumnTableView(QTableView):
         index: QModelIndex | QPersistentModelIndex,
         hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
     ) -> None:
-        if index.column() > 0:
+        if index.column() not in self._frozen_columns:
             super().scrollTo(index, hint)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

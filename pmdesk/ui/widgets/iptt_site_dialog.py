@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from pmdesk.ui.models.iptt_site_table_model import (
     SiteFigures,
 )
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
+from pmdesk.ui.widgets.notes_fold import lines_per_row
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -124,21 +126,26 @@ class IpttSiteDialog(QDialog):
         self.table_view.setWordWrap(False)
         self.table_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # A site path shortened to one line keeps the school's name, not the district's.
+        self.table_view.one_line_elide_mode = Qt.TextElideMode.ElideLeft
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        # The count of sites beside Close, not above the table: rows matter more on a small screen.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(buttons)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.subtitle_label)
-        layout.addWidget(self.status_label)
         layout.addWidget(self.table_view, 1)
-        layout.addWidget(buttons)
+        layout.addLayout(bottom)
         # Most of the parent window, which on a 1024 × 600 laptop is most of the screen.
         parent = self.parentWidget()
         if parent is not None:
             size = parent.window().size()
-            self.resize(max(int(size.width() * 0.85), 480), max(int(size.height() * 0.8), 320))
+            self.resize(max(int(size.width() * 0.85), 480), max(int(size.height() * 0.9), 320))
 
     @property
     def is_busy(self) -> bool:
@@ -204,4 +211,5 @@ class IpttSiteDialog(QDialog):
         for column in range(COL_SITE + 1, self.model.columnCount()):
             # Room for a total with its partial mark, "680 / 5,550 · 12.25% (1/11)", in bold.
             view.setColumnWidth(column, min(view.columnWidth(column) + chars * 2, chars * 36))
-        view.fit_rows(padding=metrics.height() // 3)
+        # The heading, the notes, the header and the buttons take about eight lines of text.
+        view.fit_rows(padding=metrics.height() // 3, max_lines=lines_per_row(self, 8, most=2))
