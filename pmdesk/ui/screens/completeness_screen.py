@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSizePolicy,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,8 +38,10 @@ from pmdesk.ui.models.completeness_table_model import (
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
+from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
+from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
     from pmdesk.services.sites import SiteInfo, SiteService
     from pmdesk.ui.context import UiContext
 
+TITLE = "Reporting completeness"
 ALL_SITES = "All reporting sites"
 BUSY_DELAY_MS = 150  # a quick overview appears without the busy indicator flickering
 ERROR_BACKGROUND = "#f6b6c4"
@@ -102,7 +106,8 @@ class CompletenessScreen(Screen):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = QLabel("Reporting completeness", self)
+        # One band for the title and the picker; the title is shortened on a small screen.
+        self.title_label = ElidedLabel(TITLE, self, Qt.TextElideMode.ElideRight)
         self.title_label.setObjectName("screenTitle")
         self.subtitle_label = QLabel("", self)
         self.subtitle_label.setWordWrap(True)
@@ -124,7 +129,16 @@ class CompletenessScreen(Screen):
         self.busy_bar.hide()
         self.busy_label.hide()
 
+        self.legend_button = QToolButton(self)
+        self.legend_button.setText("Le&gend")
+        self.legend_button.setToolTip(
+            "Show what the colours mean and the hints under the table (folded away while the screen is short)"
+        )
+        self.legend_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
         controls = QHBoxLayout()
+        controls.addWidget(self.title_label, 1)
+        controls.addSpacing(12)
         controls.addWidget(filter_label)
         controls.addWidget(self.filter_combo)
         controls.addSpacing(12)
@@ -132,7 +146,7 @@ class CompletenessScreen(Screen):
         controls.addSpacing(12)
         controls.addWidget(self.busy_bar)
         controls.addWidget(self.busy_label)
-        controls.addStretch(1)
+        controls.addWidget(self.legend_button)
 
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
@@ -156,6 +170,8 @@ class CompletenessScreen(Screen):
             palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
         self.table_view.setPalette(palette)
         self.table_view.frozen_view.setPalette(palette)
+        # A site path shortened to one line keeps the school's name, not the district's.
+        self.table_view.one_line_elide_mode = Qt.TextElideMode.ElideLeft
         self.table_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table_view.doubleClicked.connect(self._on_cell_chosen)
@@ -189,13 +205,16 @@ class CompletenessScreen(Screen):
         self.hint_label.setWordWrap(True)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.subtitle_label)
         layout.addLayout(controls)
+        layout.addWidget(self.subtitle_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.legend)
         layout.addWidget(self.hint_label)
+        self.notes = NotesFold(
+            self, self.table_view, (self.subtitle_label, self.legend, self.hint_label), self.legend_button
+        )
+        self._row_lines = 0
         self._apply_fonts()
 
     def _chip(self, text: str, style: str) -> QLabel:
@@ -210,9 +229,9 @@ class CompletenessScreen(Screen):
         # Derived from the screen's font, so the title follows View ▸ Zoom.
         title = QFont(self.font())
         if title.pointSizeF() > 0:
-            title.setPointSizeF(title.pointSizeF() * 1.45)
+            title.setPointSizeF(title.pointSizeF() * 1.3)
         else:  # a font sized in pixels
-            title.setPixelSize(round(title.pixelSize() * 1.45))
+            title.setPixelSize(round(title.pixelSize() * 1.3))
         title.setBold(True)
         self.title_label.setFont(title)
         # Widgets with a style sheet do not pick up a new application font by themselves.
@@ -341,11 +360,16 @@ class CompletenessScreen(Screen):
         self._refill_filter(())
         self.error_label.setText(message)
         self.error_label.show()
-        self.subtitle_label.setText("")
+        self._set_subtitle("")
         self._show_message("")
         self.load_failed.emit(message)
 
     # -- showing ----------------------------------------------------------------------------
+
+    def _set_subtitle(self, text: str) -> None:
+        # The subtitle folds away on a short screen; the title's tooltip still has it.
+        self.subtitle_label.setText(text)
+        self.title_label.set_full_text(self.title_label.full_text(), "\n".join(filter(None, (TITLE, text))))
 
     def _show_message(self, text: str) -> None:
         self.empty_label.setText(text)
@@ -354,7 +378,7 @@ class CompletenessScreen(Screen):
     def _show_overview(self) -> None:
         overview = self.model.overview
         assert overview is not None
-        self.subtitle_label.setText(self._summary(overview))
+        self._set_subtitle(self._summary(overview))
         if not overview.sites:
             self._show_message(
                 "This programme has no sites yet.\nOnce its sites are set up, their reports are tracked here."
@@ -407,7 +431,10 @@ class CompletenessScreen(Screen):
             view.columnWidth(COL_SITE) + chars * 2, max(view.viewport().width() // 3, chars * 24)
         )
         view.setColumnWidth(COL_SITE, site_width)
-        view.fit_rows(padding=metrics.height() // 3)
+        # The title band and the two-line header take about five lines of text.
+        self._row_lines = lines_per_row(self, 5)
+        view.fit_rows(padding=metrics.height() // 3, max_lines=self._row_lines)
+        self.notes.update_soon()
 
     def _refill_filter(self, periods: tuple[Period, ...]) -> None:
         current = self.filter_combo.currentData()
@@ -444,11 +471,29 @@ class CompletenessScreen(Screen):
         self._set_current(max(row, 0), column if column >= 0 else self._default_column())
 
     def _set_current(self, row: int, column: int) -> None:
+        view = self.table_view
         index = self.model.index(row, column)
-        self.table_view.setCurrentIndex(index)
+        view.setCurrentIndex(index)
         # The scroll range is otherwise updated later, after new columns are laid out.
-        self.table_view.updateGeometries()
-        self.table_view.scrollTo(index)
+        view.updateGeometries()
+        view.scrollTo(index)
+        self._show_whole_columns(column)
+
+    def _show_whole_columns(self, column: int) -> None:
+        """Scroll sideways so that `column` is in view and the first period beside the site
+        names is whole (a half column read "tted 27" for "Submitted 27")."""
+        view = self.table_view
+        header = view.horizontalHeader()
+        bar = view.horizontalScrollBar()
+        frozen = view.frozen_width()
+        room = view.viewport().width() - frozen
+        right = header.sectionPosition(column) + header.sectionSize(column)
+        start = header.visualIndex(COL_SITE) + 1
+        for visual in range(start, header.visualIndex(column) + 1):
+            left = header.sectionPosition(header.logicalIndex(visual))
+            if right - left <= room:
+                bar.setValue(min(max(left - frozen, 0), bar.maximum()))
+                return
 
     def _on_cell_chosen(self, index: QModelIndex) -> None:
         line = self.model.line_at(index.row())
@@ -474,6 +519,11 @@ class CompletenessScreen(Screen):
             self._on_cell_chosen(self.table_view.currentIndex())
             return True
         return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.model.rowCount() and lines_per_row(self, 5) != self._row_lines:
+            QTimer.singleShot(0, self, self._fit_columns)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -9,11 +9,12 @@ from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMenu,
     QSplitter,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -30,9 +31,11 @@ from pmdesk.ui.models.framework_tree_model import (
     NodeKey,
 )
 from pmdesk.ui.screens.base import Screen
+from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.framework_editor import FrameworkEditor, FrameworkSnapshot, load_framework
 from pmdesk.ui.widgets.framework_form import ErrorBanner, note_label
 from pmdesk.ui.widgets.framework_reference_sheet import ReferenceSheetView
+from pmdesk.ui.widgets.notes_fold import NotesFold
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -77,9 +80,8 @@ class FrameworkScreen(Screen):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = QLabel(self.title, self)
+        self.title_label = ElidedLabel(self.title, self, Qt.TextElideMode.ElideRight)
         self.title_label.setObjectName("screenTitle")
-        self.title_label.setWordWrap(True)
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.banner = ErrorBanner(self)
@@ -124,12 +126,22 @@ class FrameworkScreen(Screen):
             self,
         )
 
+        self.hint_button = QToolButton(self)
+        self.hint_button.setText("?")
+        self.hint_button.setToolTip(self.hint_label.text())
+        self.hint_button.setAccessibleName("How to move and edit")
+        self.hint_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title_label, 1)
+        heading.addWidget(self.hint_button)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
+        layout.addLayout(heading)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.hint_label)
+        self.notes = NotesFold(self, self.tree_view, (self.hint_label,), self.hint_button)
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
@@ -284,9 +296,9 @@ class FrameworkScreen(Screen):
     def _update_title(self) -> None:
         snapshot = self.snapshot
         if snapshot is None:
-            self.title_label.setText(self.title)
+            self.title_label.set_full_text(self.title)
             return
-        self.title_label.setText(f"{self.title} — {snapshot.programme_code} {snapshot.programme_name}")
+        self.title_label.set_full_text(f"{self.title} — {snapshot.programme_code} {snapshot.programme_name}")
 
     # -- selection and sheet ----------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from pmdesk.ui.models.programme_table_model import (
 )
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.notes_fold import MIN_ROWS
 from pmdesk.ui.widgets.programme_dialog import ProgrammeDialog
 from pmdesk.ui.widgets.programme_summary_panel import ProgrammeSummaryPanel
 from pmdesk.ui.workers import Job
@@ -124,7 +125,7 @@ class ProgrammesScreen(Screen):
         # Delete acts on the table only: in a text field it must still delete text.
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.delete_action)
-        table_label = QLabel("&Programmes (Enter or double-click opens the IPTT):", self)
+        self.table_label = table_label = QLabel("&Programmes (Enter or double-click opens the IPTT):", self)
         table_label.setBuddy(self.table)
 
         self.summary = ProgrammeSummaryPanel(self)
@@ -278,13 +279,26 @@ class ProgrammesScreen(Screen):
 
     def _fit_summary(self) -> None:
         """Once, when there is something to show: give the summary the height it needs (at most
-        60 % of the screen), the table the rest. Later the user's splitter position stands."""
+        60 % of the screen, and never the room of the table's first MIN_ROWS rows: on a small
+        screen it scrolls), the table the rest. Later the user's splitter position stands."""
         total = sum(self.splitter.sizes())
         if self._summary_fitted or total <= 0 or self.selected_programme() is None:
             return
         self._summary_fitted = True
         self.summary.show_programme(self.selected_programme(), ())
-        wanted = min(self.summary.sizeHint().height(), int(total * 0.6))
+        table = self.table
+        rows = table.verticalHeader().defaultSectionSize() * MIN_ROWS
+        # The label above the table, its header, frame and a horizontal scroll bar.
+        table_room = (
+            self.table_label.sizeHint().height()
+            + table.horizontalHeader().sizeHint().height()
+            + 2 * table.frameWidth()
+            + table.horizontalScrollBar().sizeHint().height()
+            + rows
+            + 12
+        )
+        wanted = min(self.summary.sizeHint().height(), int(total * 0.6), total - table_room)
+        wanted = max(wanted, self.summary.minimumSizeHint().height())
         self.splitter.setSizes([total - wanted, wanted])
 
     def _update_actions(self) -> None:

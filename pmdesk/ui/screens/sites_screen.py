@@ -28,7 +28,9 @@ from pmdesk.ui.models.people_table_model import PeopleTableModel
 from pmdesk.ui.models.site_tree_model import COL_CODE, COL_NAME, SiteTreeModel
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.flow_layout import FlowLayout
+from pmdesk.ui.widgets.notes_fold import NotesFold
 from pmdesk.ui.widgets.person_dialog import PersonDialog
 from pmdesk.ui.widgets.site_dialog import INFO_STYLE, MESSAGE_ERROR_STYLE, SiteDialog, readable_error
 
@@ -65,9 +67,8 @@ class SitesScreen(Screen):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = QLabel(self.title, self)
+        self.title_label = ElidedLabel(self.title, self, Qt.TextElideMode.ElideRight)
         self.title_label.setObjectName("screenTitle")
-        self.title_label.setWordWrap(True)
         self.message_label = QLabel("", self)
         self.message_label.setObjectName("screenMessage")
         self.message_label.setWordWrap(True)
@@ -189,12 +190,15 @@ class SitesScreen(Screen):
         layout.addWidget(self.title_label)
         layout.addWidget(self.message_label)
         layout.addWidget(self.splitter, 1)
+        # On a short screen each list's label says only what the list is; the rest in its tooltip.
+        self.site_fold = NotesFold(self, self.tree, (), None, labels=((site_label, "&Sites:"),))
+        self.people_fold = NotesFold(self, self.people_table, (), None, labels=((people_label, "Peop&le:"),))
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         title = QFont(self.font())  # derived, so that it follows View ▸ Zoom
         if title.pointSizeF() > 0:
-            title.setPointSizeF(title.pointSizeF() * 1.45)
+            title.setPointSizeF(title.pointSizeF() * 1.3)
         title.setBold(True)
         self.title_label.setFont(title)
 
@@ -231,7 +235,7 @@ class SitesScreen(Screen):
                 people = self.services.sites.list_people(code)
             except PmdeskError as exc:
                 self.show_message(readable_error(exc))
-        self.title_label.setText(f"{self.title} — {code}" if code else self.title)
+        self.title_label.set_full_text(f"{self.title} — {code}" if code else self.title)
         self._set_sites(self._sites, keep=self.selected_site_code())
         selected_person = self.selected_person()
         self.people_model.set_rows(people)

@@ -9,13 +9,14 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +46,8 @@ from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
+from pmdesk.ui.widgets.elided_label import ElidedLabel
+from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
 from pmdesk.ui.widgets.reason_dialog import ask_reason
 from pmdesk.ui.widgets.targets_table_view import TargetsTableView
 from pmdesk.ui.widgets.unsaved_banner import UnsavedBanner
@@ -89,9 +92,9 @@ class TargetsScreen(Screen):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = QLabel("", self)
+        # One band for the title and the picker; the title is shortened on a small screen.
+        self.title_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
         self.title_label.setObjectName("screenTitle")
-        self.title_label.setWordWrap(True)
 
         self.level_combo = QComboBox(self)
         self.level_combo.setToolTip("Programme-level targets, or the targets of one site")
@@ -100,10 +103,17 @@ class TargetsScreen(Screen):
         level_label = QLabel("&Level:", self)
         level_label.setBuddy(self.level_combo)
         self.level_combo.currentIndexChanged.connect(self._on_level_changed)
+        self.hint_button = QToolButton(self)
+        self.hint_button.setText("?")
+        self.hint_button.setToolTip(HINT.replace(" · ", "\n"))
+        self.hint_button.setAccessibleName("Keys")
+        self.hint_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         controls = QHBoxLayout()
+        controls.addWidget(self.title_label, 1)
+        controls.addSpacing(12)
         controls.addWidget(level_label)
-        controls.addWidget(self.level_combo, 1)
-        controls.addStretch(1)
+        controls.addWidget(self.level_combo)
+        controls.addWidget(self.hint_button)
 
         self.message_label = QLabel("", self)
         self.message_label.setWordWrap(True)
@@ -134,20 +144,22 @@ class TargetsScreen(Screen):
         self.hint_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
         layout.addLayout(controls)
         layout.addWidget(self.message_label)
-        layout.addWidget(self.unsaved_banner)
         layout.addWidget(self.stack, 1)
+        # Under the table: the banner that comes and goes does not move the rows being typed in.
+        layout.addWidget(self.unsaved_banner)
         layout.addWidget(self.hint_label)
+        self.notes = NotesFold(self, self.table_view, (self.hint_label,), self.hint_button)
+        self._row_lines = 0
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
         title = QFont(self.font())  # derived, so that it follows View ▸ Zoom
         if title.pointSizeF() > 0:
-            title.setPointSizeF(title.pointSizeF() * 1.45)
+            title.setPointSizeF(title.pointSizeF() * 1.3)
         else:
-            title.setPixelSize(round(title.pixelSize() * 1.45))
+            title.setPixelSize(round(title.pixelSize() * 1.3))
         title.setBold(True)
         self.title_label.setFont(title)
         self.message_label.setFont(self.font())  # a style-sheeted label misses font changes
@@ -187,7 +199,7 @@ class TargetsScreen(Screen):
         code = self.programme_code
         if code is None:
             self.model.clear()
-            self.title_label.setText(self.title)
+            self.title_label.set_full_text(self.title)
             self._show_empty("Choose a programme to see and set its targets.")
             return
         current = self._current_cell()
@@ -204,7 +216,7 @@ class TargetsScreen(Screen):
             self.model.clear()
             self._show_empty(str(exc))
             return
-        self.title_label.setText(f"Targets — {programme.name}")
+        self.title_label.set_full_text(f"Targets — {programme.name}")
         self.model.set_rows(
             code, lines_of(results, indicators), periods, targets, site_code=self.site_code, changed=changed
         )
@@ -269,7 +281,10 @@ class TargetsScreen(Screen):
             widest = chars * 64 + 16
             current = view.columnWidth(COL_INDICATOR)
             view.setColumnWidth(COL_INDICATOR, max(current, min(current + spare, widest)))
-        view.fit_rows(padding=metrics.height() // 3)
+        # The title band and the header take about five lines of text.
+        self._row_lines = lines_per_row(self, 5)
+        view.fit_rows(padding=metrics.height() // 3, max_lines=self._row_lines)
+        self.notes.update_soon()
 
     def _current_cell(self) -> tuple[str, int] | None:
         index = self.table_view.currentIndex()
@@ -570,6 +585,11 @@ class TargetsScreen(Screen):
             self.show_info(f"Copied {len(selected)} cell(s).")
 
     # -- events -----------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.model.rowCount() and lines_per_row(self, 5) != self._row_lines:
+            QTimer.singleShot(0, self, self._fit_columns)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
