@@ -32,12 +32,14 @@ from pmdesk.ui.models.entry_table_model import (
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets import entry_dialogs
+from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.entry_editing import EntryEditing, GridPlace, PasteResult
 from pmdesk.ui.widgets.entry_history_panel import EntryHistoryPanel
 from pmdesk.ui.widgets.entry_paste import EntryPaster
 from pmdesk.ui.widgets.entry_place_bar import EntryPlaceBar
 from pmdesk.ui.widgets.entry_table_view import EntryTableView
 from pmdesk.ui.widgets.entry_workflow import EntryWorkflowBar
+from pmdesk.ui.widgets.notes_fold import NotesFold
 from pmdesk.ui.widgets.unsaved_banner import UnsavedBanner
 
 if TYPE_CHECKING:
@@ -70,9 +72,7 @@ class DataEntryScreen(Screen):
 
     def _build(self) -> None:
         self.heading = QLabel("", self)
-        self.summary_label = QLabel("", self)
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
         self.place_bar = EntryPlaceBar(self)
         self.workflow = EntryWorkflowBar(self.services.entry, self)
         self.comment_button = QPushButton("&Comment…", self)
@@ -89,7 +89,8 @@ class DataEntryScreen(Screen):
         tools.addWidget(self.workflow)
         tools.addSpacing(12)
         tools.addWidget(self.comment_button)
-        tools.addStretch(1)
+        tools.addSpacing(12)
+        tools.addWidget(self.summary_label, 1)  # beside the buttons: the heading folds away
         tools.addWidget(self.history_button)
 
         self.message_label = QLabel("", self)
@@ -111,7 +112,7 @@ class DataEntryScreen(Screen):
             # One height for every row: nothing to measure, so 800 rows lay out at once.
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setWordWrap(False)
+        self.view.setWordWrap(False)  # but option labels wrap (the delegate) and so do names
         self.view.setAccessibleName("Values of the selected site and period")
         self.history_panel = EntryHistoryPanel(self.services.history, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -142,9 +143,6 @@ class DataEntryScreen(Screen):
         self.status_label.setWordWrap(True)  # read whole on a small screen or at a large zoom
         self.status_label.setAccessibleName("Last saved")
 
-        top = QHBoxLayout()
-        top.addWidget(self.heading, 0)
-        top.addWidget(self.summary_label, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 4)
         layout.setSpacing(4)
@@ -154,14 +152,16 @@ class DataEntryScreen(Screen):
         controls.setSpacing(4)
         controls.addWidget(self.place_bar)
         controls.addLayout(tools)
-        layout.addLayout(top)
+        layout.addWidget(self.heading)
         layout.addWidget(self.controls)
-        layout.addWidget(self.unsaved_banner)
         layout.addWidget(self.stack, 1)
-        # Under the grid, beside the status line: a message that comes and goes does not move
-        # the rows the user is typing in (issue #7 §2).
+        # Under the grid, beside the status line: a message or the unsaved-values banner that
+        # comes and goes does not move the rows the user is typing in (issue #7 §2).
+        layout.addWidget(self.unsaved_banner)
         layout.addWidget(self.message_label)
         layout.addWidget(self.status_label)
+        # On a short screen the heading goes: the pickers say the same, and the rows need the room.
+        self.heading_fold = NotesFold(self, self.view, (self.heading,), None)
         self._apply_fonts()
 
         self.previous_action = self._action("Previous period", ("Alt+Left", "Ctrl+PgUp"), self._on_previous)
@@ -391,7 +391,7 @@ class DataEntryScreen(Screen):
         self.model.set_rows(None)
         self.editing.place = None
         self.heading.setText("")
-        self.summary_label.setText("")
+        self.summary_label.set_full_text("")
         self.empty_label.setText(text)
         self.empty_button.setText(button)
         self.empty_button.setVisible(bool(button))
@@ -545,7 +545,7 @@ class DataEntryScreen(Screen):
             parts.append(f"{flagged} flagged")
         order = (ValueStatus.DRAFT, ValueStatus.RETURNED, ValueStatus.SUBMITTED, ValueStatus.APPROVED)
         parts += [f"{counts[s]} {s.value}" for s in order if counts.get(s)]
-        self.summary_label.setText(" · ".join(parts))
+        self.summary_label.set_full_text(" · ".join(parts))
         self.workflow.set_counts(counts)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

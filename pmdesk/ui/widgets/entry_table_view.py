@@ -9,14 +9,21 @@ redo; Ctrl+V pastes a block, Ctrl+C copies the cell.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QUndoStack
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QResizeEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QLineEdit,
     QPlainTextEdit,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -52,6 +59,7 @@ COLUMN_CHARS = {
 NARROWEST_CHARS = {COL_INDICATOR: 15, COL_WARNINGS: 10, COL_CELL: 16}
 COMMENT_CHARS = 10
 CONTEXT_ROWS = 2  # rows kept in view below the current one
+MAX_LABEL_LINES = 2  # an option label or an indicator name wraps over at most this many lines
 CursorMemo = tuple[tuple[int, int] | None, int, int]  # (cell key, row, column)
 
 _OWN_KEYS = (
@@ -61,21 +69,6 @@ _OWN_KEYS = (
     QKeySequence.StandardKey.Copy,
     QKeySequence.StandardKey.Delete,
 )
-
-
-class IndicatorNameDelegate(QStyledItemDelegate):
-    """The frozen Indicator column: a name spanning several cells wraps over them; the name of
-    an indicator with a single cell is elided (its tooltip has it in full)."""
-
-    def initStyleOption(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        super().initStyleOption(option, index)
-        model = index.model()
-        row = model.row_at(index.row()) if isinstance(model, EntryTableModel) else None
-        if row is None or row.span <= 1:
-            option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
-            option.textElideMode = Qt.TextElideMode.ElideRight
 
 
 class EntryTableView(FrozenColumnTableView):
@@ -95,7 +88,6 @@ class EntryTableView(FrozenColumnTableView):
         self.setTabKeyNavigation(True)
         self.delegate = EntryValueDelegate(self)
         self.setItemDelegate(self.delegate)
-        self.frozen_view.setItemDelegate(IndicatorNameDelegate(self.frozen_view))
         self.undo_stack: QUndoStack | None = None
         self._tab_start: tuple[int, int] | None = None  # (row, column) where a run of Tabs began
         self._widths_set = False
@@ -128,6 +120,7 @@ class EntryTableView(FrozenColumnTableView):
             self.fit_widths()
         else:
             self._fit_cell_column()
+            self.fit_row_heights()
 
     def fit_widths(self) -> None:
         """Widths for the current font and width (again after View ▸ Zoom): every column in
@@ -155,6 +148,55 @@ class EntryTableView(FrozenColumnTableView):
             self._fitting = False
         self._widths_set = True
         self.horizontalScrollBar().setValue(0)
+        self.fit_row_heights()
+
+    def fit_row_heights(self) -> None:
+        """Rows tall enough for their labels to wrap, not be cut ("Female · 18 a…", issue #7 §2):
+        an option label over up to MAX_LABEL_LINES lines, an indicator's name over its rows, the
+        last of them taller when they are too few. Measured from the text and the font alone, so
+        a grid of 800 rows still lays out at once."""
+        model = self.entry_model()
+        if model is None:
+            return
+        base = self.verticalHeader().defaultSectionSize()
+        font = QFont(self.font())
+        font.setBold(True)  # names and totals may be bold: a bold measure fits both
+        metrics = QFontMetrics(font)
+        line = metrics.lineSpacing()
+        margin = metrics.averageCharWidth() + 8  # the cell's margins and grid line
+
+        def lines(text: object, width: int) -> int:
+            if not text:
+                return 1
+            flags = int(Qt.TextFlag.TextWordWrap)
+            rect = metrics.boundingRect(0, 0, max(width - margin, 1), 1_000_000, flags, str(text))
+            return max(1, min(MAX_LABEL_LINES, -(-rect.height() // line)))
+
+        cell_width = self.columnWidth(COL_CELL)
+        name_width = self.columnWidth(COL_INDICATOR)
+        display = Qt.ItemDataRole.DisplayRole
+        heights: list[int] = []
+        for row in range(model.rowCount()):
+            entry = model.row_at(row)
+            if entry is None or entry.kind is not RowKind.CELL:
+                heights.append(base)
+                continue
+            heights.append(
+                base + (lines(model.data(model.index(row, COL_CELL), display), cell_width) - 1) * line
+            )
+        for row in range(model.rowCount()):
+            entry = model.row_at(row)
+            if entry is None or entry.kind is not RowKind.CELL or not entry.is_first:
+                continue
+            last = min(row + max(entry.span, 1), len(heights)) - 1
+            name = model.data(model.index(row, COL_INDICATOR), display)
+            needed = base + (lines(name, name_width) - 1) * line
+            have = sum(heights[row : last + 1])
+            if needed > have:
+                heights[last] += needed - have
+        for row, height in enumerate(heights):
+            if self.rowHeight(row) != height:
+                self.setRowHeight(row, height)
 
     def reset_widths(self) -> None:
         """Forget the user's column widths (after View ▸ Zoom, say) and fit again."""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import Measure
-from pmdesk.ui.models.entry_table_model import COL_VALUE, EntryTableModel
+from pmdesk.ui.models.entry_table_model import COL_CELL, COL_VALUE, EntryTableModel
 from pmdesk.ui.unsaved import NOT_SAVED_FRAME
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -38,6 +38,11 @@ class EntryValueDelegate(QStyledItemDelegate):
             return False
         row = model.row_at(index.row())
         return row is not None and row.measure is Measure.QUALITATIVE
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().initStyleOption(option, index)
+        if index.column() == COL_CELL:  # an option label wraps over the height its row is given
+            option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         super().paint(painter, option, index)
