@@ -425,13 +425,17 @@ def run_gui_command(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_screenshots(args: argparse.Namespace, ctx: Context) -> int:
     try:
-        from pmdesk.screenshots import take_screenshots
+        from pmdesk.screenshots import take_screenshots, zoom_step
     except ImportError as exc:
         raise PmdeskError(f"the desktop window cannot start: {exc}") from exc
     width, _, height = args.size.partition("x")
     if not (width.isdigit() and height.isdigit()):
         raise UsageError(f"--size must look like 1280x800, not '{args.size}'")
-    saved = take_screenshots(Path(args.out).expanduser(), (int(width), int(height)), ctx.data)
+    try:
+        zoom_step(args.zoom)
+    except ValueError as exc:
+        raise UsageError(f"--zoom: {exc}") from exc
+    saved = take_screenshots(Path(args.out).expanduser(), (int(width), int(height)), ctx.data, args.zoom)
     for path in saved:
         print(path)
     return EXIT_OK
@@ -567,6 +571,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shots.add_argument("--out", metavar="DIR", required=True, help="folder for the PNG files")
     shots.add_argument("--size", metavar="WxH", default="1280x800", help="window size (default 1280x800)")
+    shots.add_argument(
+        "--zoom", metavar="PERCENT", type=int, default=100, help="View ▸ Zoom, e.g. 150 (default 100)"
+    )
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")

@@ -12,10 +12,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pmdesk.ui.context import Services
-from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.main_window import ZOOM_STEPS, MainWindow
 from pmdesk.ui.signals import AppSignals, Navigation
 from pmdesk.ui.workers import Workers
 
@@ -45,8 +46,19 @@ def save(widget: QWidget, path: Path) -> Path:
     return path
 
 
-def take_screenshots(out: Path, size: tuple[int, int], data_dir: Path | None = None) -> list[Path]:
-    """Build a throwaway demo database, open each main screen at `size` and save PNGs in `out`."""
+def zoom_step(percent: int) -> int:
+    """The View ▸ Zoom step of `percent` (150 → the 1.5 step); ValueError if there is none."""
+    factors = [round(factor * 100) for factor in ZOOM_STEPS]
+    if percent not in factors:
+        raise ValueError(f"the zoom is one of {', '.join(f'{f}' for f in factors)} (per cent), not {percent}")
+    return factors.index(percent)
+
+
+def take_screenshots(
+    out: Path, size: tuple[int, int], data_dir: Path | None = None, zoom: int = 100
+) -> list[Path]:
+    """Build a throwaway demo database, open each main screen at `size` and View ▸ Zoom `zoom` per
+    cent and save PNGs in `out`."""
     from pmdesk.app import application, build_services
     from pmdesk.services.actor import Actor
     from pmdesk.services.demo import DEMO_CODE, DemoService
@@ -55,10 +67,12 @@ def take_screenshots(out: Path, size: tuple[int, int], data_dir: Path | None = N
     del data_dir  # screenshots never touch the user's data
     out.mkdir(parents=True, exist_ok=True)
     application()
+    base_font = QFont(QApplication.font())
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="pmdesk-shots-") as tmp:
         folder = Path(tmp)
         settings = QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
+        settings.setValue("view/zoom", zoom_step(zoom))  # read by the window as a saved zoom
         workers = Workers()
         signals = AppSignals()
 
@@ -72,6 +86,7 @@ def take_screenshots(out: Path, size: tuple[int, int], data_dir: Path | None = N
         window.close()
         wait_until_idle(workers)
         empty.close()
+        QApplication.setFont(base_font)  # each window applies the saved zoom to the font it finds
 
         database = open_database(folder / "demo.sqlite")
         try:
@@ -94,12 +109,50 @@ def take_screenshots(out: Path, size: tuple[int, int], data_dir: Path | None = N
                     signals.navigate(Navigation("entry", DEMO_CODE, site_code=entry_site, period=latest))
                 wait_until_idle(workers)
                 saved.append(save(window, out / f"{number:02d}-{screen.name}.png"))
+            saved += _iptt_extras(window, services, workers, signals, out, entry_site)
             window.close()
             wait_until_idle(workers)
         finally:
             workers.cancel_all()
             workers.wait()
             database.close()
+    return saved
+
+
+def _iptt_extras(
+    window: MainWindow,
+    services: Services,
+    workers: Workers,
+    signals: AppSignals,
+    out: Path,
+    school: str | None,
+) -> list[Path]:
+    """The IPTT's by-site view, then the IPTT as of a period only one school has reported (its
+    partial marks): the demo gets that school's next quarter first."""
+    from pmdesk.services.demo import DEMO_CODE
+
+    screen = window.iptt_screen
+    if screen is None or school is None:
+        return []
+    window.show_screen("iptt")
+    wait_until_idle(workers)
+    saved: list[Path] = []
+    dialog = screen.open_site_figures("G.2")
+    if dialog is not None:
+        wait_until_idle(workers)
+        saved.append(save(dialog, out / "08-iptt-by-site.png"))
+        dialog.close()
+    table = services.iptt.table(DEMO_CODE)
+    periods = services.programmes.periods(DEMO_CODE)
+    later = [p.code for p in periods if table.as_of and p.code > table.as_of]
+    if later:
+        for options, value in (({"SEX": "F"}, 350), ({"SEX": "M"}, 330)):
+            services.entry.set_value(DEMO_CODE, "G.2", later[0], school, options, value=value)
+        signals.announce("values", DEMO_CODE)
+        wait_until_idle(workers)
+        screen.as_of_combo.setCurrentIndex(screen.as_of_combo.findData(later[0]))
+        wait_until_idle(workers)
+        saved.append(save(window, out / "09-iptt-partial.png"))
     return saved
 
 
