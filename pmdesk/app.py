@@ -131,7 +131,7 @@ def open_services(db_path: Path, opened: list[Database], with_demo: bool = False
 
     # A file in a read-only place is shown read-only rather than refused: the user can still
     # read it, and copy it somewhere else.
-    database = open_database(db_path, read_only_if_needed=True)
+    database = open_database(db_path, read_only_if_needed=True, actor=config.person_override())
     database.gate.main_thread_wait = 0.3  # a keystroke's save never waits long for the check
     opened.append(database)
     log.info("opened %s (schema up to date, device %s)", database.path, database.device_uuid)
@@ -252,12 +252,19 @@ class DatabaseOpener:
         self.current = path
         self._window.attach(services)
         if self._opened:
-            job = Job(wait_for_check, self._opened[-1], name="check the file", reports_progress=True)
-            job.finished.connect(lambda refusal: self._on_checked(path, refusal))
+            database = self._opened[-1]
+            job = Job(wait_for_check, database, name="check the file", reports_progress=True)
+            job.finished.connect(lambda refusal: self._on_checked(path, refusal, database))
             self._workers.start(job)
 
-    def _on_checked(self, path: Path, refusal: StorageError | None) -> None:
-        if refusal is None or path != self.current:
+    def _on_checked(self, path: Path, refusal: StorageError | None, database: Database) -> None:
+        if path != self.current:
+            return
+        if refusal is None:
+            # The first time this database is opened here, ask who is working: not when this run
+            # names the person (PMDESK_PERSON), nor on a file that cannot keep the answer.
+            if not database.person_name and config.person_override() is None:
+                self._window.person_button.choose(first_time=True)
             return
         self._window.show_read_only(str(refusal))
         if isinstance(refusal, DatabaseDamagedError):
@@ -405,6 +412,7 @@ def build_services(database: Database) -> Services:
     from pmdesk.services.sites import SiteService
     from pmdesk.services.targets import TargetService
     from pmdesk.services.values_io import ValuesService
+    from pmdesk.services.working_person import WorkingPersonService
 
     sessions = database.sessions
     actor = Actor(database.actor, database.device_uuid)
@@ -422,4 +430,5 @@ def build_services(database: Database) -> Services:
         packages=PackageService(sessions, actor, database.path),
         values=ValuesService(sessions, actor, database.path),
         logframe=LogframeImporter(sessions, actor, database.path),
+        person=WorkingPersonService(sessions, actor),
     )

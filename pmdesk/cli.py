@@ -59,7 +59,7 @@ class Context:
                 f"there is no database at {self.db_path}; create one with 'pmdesk demo' or "
                 "'pmdesk programme import FILE', or choose one with --db"
             )
-        db = open_database(self.db_path, lock=write, read_only=not write)
+        db = open_database(self.db_path, lock=write, read_only=not write, actor=config.person_override())
         try:
             yield db
         finally:
@@ -423,6 +423,30 @@ def run_gui_command(args: argparse.Namespace, ctx: Context) -> int:
     return int(result or 0)
 
 
+def cmd_person(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.working_person import WorkingPersonService
+
+    with ctx.database(write=args.name is not None) as db:
+        service = WorkingPersonService(db.sessions, _actor(db))
+        if args.name is not None:
+            name = service.choose(args.name)
+            print(f"Changes to {ctx.db_path} from this computer are now recorded as {name}")
+            return EXIT_OK
+        chosen = service.chosen()
+    if config.person_override() is not None:
+        print(
+            f"{db.actor} ({config.PERSON_ENV} is set; the person chosen for this database is {chosen or 'nobody'})"
+        )
+    elif chosen:
+        print(f"{chosen}")
+    else:
+        print(
+            f"{db.actor} (the login name: nobody is chosen for this database yet; choose with "
+            f"'{PROG} person NAME')"
+        )
+    return EXIT_OK
+
+
 def cmd_screenshots(args: argparse.Namespace, ctx: Context) -> int:
     try:
         from pmdesk.screenshots import take_screenshots, zoom_step
@@ -565,6 +589,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", metavar="N", type=_positive, default=50, help="the N newest imports (default 50)"
     )
     import_log.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+
+    person = command(
+        commands,
+        "person",
+        cmd_person,
+        "show or choose who changes from this computer are recorded as (History names them)",
+    )
+    person.add_argument(
+        "name", metavar="NAME", nargs="?", help="the person to record from now on (default: show who it is)"
+    )
 
     shots = command(
         commands, "screenshots", cmd_screenshots, "save a PNG of each main screen on the demo programme"

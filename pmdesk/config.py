@@ -11,6 +11,7 @@ from pathlib import Path
 APP_NAME = "PMDesk"
 DB_ENV = "PMDESK_DB"
 DATA_DIR_ENV = "PMDESK_DATA_DIR"
+PERSON_ENV = "PMDESK_PERSON"
 
 
 def data_dir(override: Path | str | None = None) -> Path:
@@ -24,6 +25,13 @@ def data_dir(override: Path | str | None = None) -> Path:
         path = Path(user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def person_override() -> str | None:
+    """PMDESK_PERSON: who changes are recorded as, for this run only, without asking (scripts, a
+    shared kiosk); None when unset, and then the person chosen for the database applies."""
+    name = " ".join(os.environ.get(PERSON_ENV, "").split())
+    return name or None
 
 
 def default_db_path(data: Path | None = None) -> Path:

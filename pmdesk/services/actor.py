@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass
 class Actor:
+    """Not frozen on purpose: the services of one open database share one Actor, so when the
+    person working changes (WorkingPersonService.choose) the next write of every service names
+    the new person."""
+
     name: str
     device_uuid: str

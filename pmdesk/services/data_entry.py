@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmdesk.domain.approval import approval_refusal
 from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.errors import LockedError, Problem, ValidationError
 from pmdesk.domain.iptt import ratio_percent
@@ -38,6 +39,7 @@ class ValueInfo:
     status_reason: str
     entered_by: str
     entered_at: datetime
+    submitted_by: str = ""  # who last submitted it ("" if never, or not known)
 
     @property
     def is_flagged(self) -> bool:
@@ -92,6 +94,7 @@ def value_info(row: DataValueRow, resolver: CellResolver) -> ValueInfo:
         row.status_reason,
         row.entered_by,
         row.entered_at,
+        row.submitted_by,
     )
 
 
@@ -329,6 +332,21 @@ class DataEntryService:
             "",
         )
 
+    def approval_refusal(self, programme_code: str, site_code: str, period: str) -> str | None:
+        """Why the person working may not approve the submitted values of a site and period (the
+        programme wants approval by someone other than the submitter), or None when they may;
+        the Approve dialog says it before asking, and `approve` refuses with the same words."""
+        with self._sessions() as session:
+            programme = programme_by_code(session, programme_code)
+            if not programme.approval_by_other:
+                return None
+            submitted = [
+                v.submitted_by
+                for v in self.values_for(programme_code, site_code, period)
+                if v.status is ValueStatus.SUBMITTED
+            ]
+        return approval_refusal(submitted, self._actor.name, by_other_required=True)
+
     def return_values(
         self,
         programme_code: str,
@@ -534,6 +552,14 @@ class DataEntryService:
                     DataValueRow.status.in_([s.value for s in from_states]),
                 )
             ).all()
+            if to_state is ValueStatus.APPROVED:
+                refusal = approval_refusal(
+                    (r.submitted_by for r in rows),
+                    self._actor.name,
+                    by_other_required=programme.approval_by_other,
+                )
+                if refusal is not None:
+                    raise ValidationError(refusal)
             for row in rows:
                 history.record(
                     session,
@@ -574,4 +600,6 @@ class DataEntryService:
                     )
                 row.status = to_state.value
                 row.status_reason = reason
+                if to_state is ValueStatus.SUBMITTED:
+                    row.submitted_by = self._actor.name
             return len(rows)

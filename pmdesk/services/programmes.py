@@ -57,6 +57,7 @@ class ProgrammeData:
     description: str = ""
     fiscal_year_start_month: int = 1
     thresholds: Thresholds = field(default_factory=Thresholds)
+    approval_by_other: bool = False  # submitted values are approved by someone else
 
     def problems(self) -> list[Problem]:
         found = check_code(self.code, "programme")
@@ -93,6 +94,7 @@ class ProgrammeSummary:
     indicator_count: int
     site_count: int
     value_count: int
+    approval_by_other: bool = False
 
     @property
     def data(self) -> ProgrammeData:
@@ -106,6 +108,7 @@ class ProgrammeSummary:
             self.description,
             self.fiscal_year_start_month,
             self.thresholds,
+            self.approval_by_other,
         )
 
 
@@ -286,6 +289,7 @@ _FIELDS = (
     "threshold_exceeding",
     "threshold_on_track",
     "threshold_at_risk",
+    "approval_by_other",
 )
 
 
@@ -301,6 +305,7 @@ def _apply(row: ProgrammeRow, data: ProgrammeData) -> None:
     row.threshold_exceeding = data.thresholds.exceeding
     row.threshold_on_track = data.thresholds.on_track
     row.threshold_at_risk = data.thresholds.at_risk
+    row.approval_by_other = data.approval_by_other
 
 
 def _replace_custom_periods(
@@ -393,4 +398,5 @@ def _summary(session: Session, row: ProgrammeRow) -> ProgrammeSummary:
         indicators,
         sites,
         _value_count(session, row.id),
+        row.approval_by_other,
     )

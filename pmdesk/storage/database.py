@@ -195,9 +195,10 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     device_uuid: str
-    actor: str
+    actor: str  # who History names: the person working here, else the login name
     lock: InstanceLock | None = field(default=None, repr=False)
     gate: WriteGate = field(default_factory=WriteGate, repr=False)
+    person_name: str = ""  # the person chosen on this device for this database; "" until chosen
 
     def close(self) -> None:
         self.gate.stop_check()
@@ -393,12 +394,14 @@ def open_database(
         else:
             _check_in_background(path, gate)
         sessions = _session_factory(engine, gate)
-        device_uuid = _local_device(sessions)
+        device_uuid, person = _local_device(sessions)
     except BaseException:
         if instance_lock is not None:
             instance_lock.release()
         raise
-    return Database(path, engine, sessions, device_uuid, actor or default_actor(), instance_lock, gate)
+    return Database(
+        path, engine, sessions, device_uuid, actor or person or default_actor(), instance_lock, gate, person
+    )
 
 
 def _migrate(engine: Engine, path: Path) -> None:
@@ -460,7 +463,10 @@ def _open_read_only(path: Path, actor: str | None, *, forced: bool) -> Database:
     with sessions() as session:
         device = session.scalars(select(DeviceRow).where(DeviceRow.is_local.is_(True))).first()
         device_uuid = device.uuid if device is not None else ""
-    return Database(path, engine, sessions, device_uuid, actor or default_actor(), None, gate)
+        person = device.person_name if device is not None else ""
+    return Database(
+        path, engine, sessions, device_uuid, actor or person or default_actor(), None, gate, person
+    )
 
 
 def _session_factory(engine: Engine, gate: WriteGate) -> sessionmaker[Session]:
@@ -485,16 +491,17 @@ def default_actor() -> str:
         return "unknown"
 
 
-def _local_device(sessions: sessionmaker[Session]) -> str:
+def _local_device(sessions: sessionmaker[Session]) -> tuple[str, str]:
+    """This device's id and the person last chosen on it ("" if none)."""
     # Read first: a write would wait for the check of the file, and the device is nearly always there.
     with sessions() as session:
         device = session.scalars(select(DeviceRow).where(DeviceRow.is_local.is_(True))).first()
         if device is not None:
-            return device.uuid
+            return device.uuid, device.person_name
     with sessions.begin() as session:
         device = session.scalars(select(DeviceRow).where(DeviceRow.is_local.is_(True))).first()
         if device is None:
             device = DeviceRow(name=platform.node() or "this device", is_local=True)
             session.add(device)
             session.flush()
-        return device.uuid
+        return device.uuid, device.person_name

@@ -58,6 +58,9 @@ class DeviceRow(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     name: Mapped[str] = mapped_column(String(200))
     is_local: Mapped[bool] = mapped_column(default=False)
+    # Who works with this database on this device (the local row only): History records this
+    # person rather than the login name, which on a shared office computer says nothing.
+    person_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -75,6 +78,8 @@ class ProgrammeRow(SyncedMixin, Base):
     threshold_exceeding: Mapped[float] = mapped_column(Float, default=115.0)
     threshold_on_track: Mapped[float] = mapped_column(Float, default=85.0)
     threshold_at_risk: Mapped[float] = mapped_column(Float, default=70.0)
+    # Four eyes: submitted values are approved by someone other than who submitted them.
+    approval_by_other: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         CheckConstraint('start <= "end"', name="dates_in_order"),
@@ -259,6 +264,7 @@ class DataValueRow(SyncedMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     status_reason: Mapped[str] = mapped_column(Text, default="")
     entered_by: Mapped[str] = mapped_column(String(200), default="")
+    submitted_by: Mapped[str] = mapped_column(String(200), default="")  # who last submitted it
     entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     device_uuid: Mapped[str] = mapped_column(String(36), default="")
     __table_args__ = (

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pmdesk.services.sites import SiteService
     from pmdesk.services.targets import TargetService
     from pmdesk.services.values_io import ValuesService
+    from pmdesk.services.working_person import WorkingPersonService
     from pmdesk.ui.signals import AppSignals
     from pmdesk.ui.workers import Workers
 
@@ -41,6 +42,7 @@ class Services:
     packages: PackageService
     values: ValuesService
     logframe: LogframeImporter
+    person: WorkingPersonService  # who is working: named in History and on every value
 
 
 @dataclass(frozen=True)

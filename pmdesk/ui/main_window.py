@@ -38,6 +38,7 @@ from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.find_bar import FindBar
 from pmdesk.ui.widgets.welcome_page import WelcomePage
 from pmdesk.ui.workers import Job, Workers
+from pmdesk.ui.working_person_dialog import WorkingPersonButton
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeSummary
@@ -234,6 +235,11 @@ class MainWindow(QMainWindow):
             self.show_import_log,
             tip="The files imported: when, by whom, their SHA-256 and what they changed",
         )
+        self.person_action = self._action(
+            "&Who is working…",
+            lambda: self.person_button.choose(),
+            tip="Choose the person whose name History records on your changes",
+        )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         for item in (
@@ -246,6 +252,8 @@ class MainWindow(QMainWindow):
             import_menu,
             export_menu,
             self.import_log_action,
+            None,
+            self.person_action,
             None,
             self.quit_action,
         ):
@@ -303,7 +311,12 @@ class MainWindow(QMainWindow):
         self.read_only_status = QLabel("", self)
         self.read_only_status.setStyleSheet("QLabel { color: #a40000; font-weight: bold; }")
         self.read_only_status.hide()
+        self.person_button = WorkingPersonButton(self)
+        self.person_button.person_chosen.connect(
+            lambda name: self._show_message(f"Changes are now recorded as {name}")
+        )
         self.statusBar().addWidget(self.programme_status)
+        self.statusBar().addPermanentWidget(self.person_button)
         self.statusBar().addPermanentWidget(self.database_status, 1)
         # A gap, so that "Zoom 150%" does not run into the end of the path.
         for label in (self.zoom_status, self.read_only_status):
@@ -319,6 +332,7 @@ class MainWindow(QMainWindow):
         self._services = services
         context = UiContext(services, self._signals, self._workers)
         self.files.context = context
+        self.person_button.set_service(services.person)
         for screen in _build_screens(context, self):
             self.add_screen(screen)
         remember_database(self._settings, self._database_path)
@@ -591,6 +605,7 @@ class MainWindow(QMainWindow):
         self.nav.clear()
         self._services = None
         self.files.context = None
+        self.person_button.set_service(None)
         self._programme_code = None
         self.programme_model.set_rows([])
         self._database_path = new_path

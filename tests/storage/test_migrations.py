@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
 
@@ -17,9 +17,7 @@ from pmdesk.storage.backup import backup_dir
 from pmdesk.storage.database import current_revision, make_engine, open_database
 from pmdesk.storage.migrate import alembic_config
 from pmdesk.storage.models import (
-    DataValueRow,
     OptionComboRow,
-    ProgrammeRow,
     ResultRow,
     SiteRow,
     TierRow,
@@ -43,29 +41,59 @@ def _add_values(path: Path, count: int) -> None:
     engine = make_engine(path)
     try:
         with Session(engine) as session, session.begin():
-            programme = ProgrammeRow(
-                code="P1", name="Water", start=date(2025, 1, 1), end=date(2025, 12, 31), frequency="quarterly"
+            # Raw INSERTs with only the columns every revision has: the ORM rows would also write
+            # the columns later revisions added.
+            session.execute(
+                text(
+                    "INSERT INTO programme (uuid, modified_at, code, name, donor, description, start, "
+                    '"end", frequency, fiscal_year_start_month, threshold_exceeding, '
+                    "threshold_on_track, threshold_at_risk) VALUES (:uuid, :at, 'P1', 'Water', '', '', "
+                    "'2025-01-01', '2025-12-31', 'quarterly', 1, 115, 85, 70)"
+                ),
+                {"uuid": str(uuid4()), "at": datetime(2025, 1, 1)},
             )
-            session.add(programme)
-            session.flush()
-            tier = TierRow(programme_id=programme.id, level=1, name="Outcome")
-            site = SiteRow(programme_id=programme.id, code="S1", name="Site 1")
+            programme_id = session.scalar(text("SELECT id FROM programme WHERE code = 'P1'"))
+            tier = TierRow(programme_id=programme_id, level=1, name="Outcome")
+            site = SiteRow(programme_id=programme_id, code="S1", name="Site 1")
             combo = OptionComboRow(key="")
             session.add_all([tier, site, combo])
             session.flush()
-            result = ResultRow(programme_id=programme.id, tier_id=tier.id, code="O1", title="Outcome 1")
+            result = ResultRow(programme_id=programme_id, tier_id=tier.id, code="O1", title="Outcome 1")
             session.add(result)
             session.flush()
             for n in range(count):
-                indicator_id = _add_indicator(session, programme.id, result.id, f"I{n}")
-                session.add_all(
-                    DataValueRow(
-                        indicator_id=indicator_id, period=p, site_id=site.id, combo_id=combo.id, value=n + q
-                    )
-                    for q, p in enumerate(("2025Q1", "2025Q2", "2025Q3", "2025Q4"))
-                )
+                indicator_id = _add_indicator(session, programme_id, result.id, f"I{n}")
+                for q, p in enumerate(("2025Q1", "2025Q2", "2025Q3", "2025Q4")):
+                    _add_value(session, indicator_id, p, site.id, combo.id, value=n + q)
     finally:
         engine.dispose()
+
+
+def _add_value(
+    session: Session, indicator_id: int, period: str, site_id: int, combo_id: int, **more: object
+) -> None:
+    """A value row with only the columns every revision has (DataValueRow would also write the
+    columns later revisions added)."""
+    at = datetime(2025, 1, 1)
+    columns = {
+        "uuid": str(uuid4()),
+        "modified_at": at,
+        "indicator_id": indicator_id,
+        "period": period,
+        "site_id": site_id,
+        "combo_id": combo_id,
+        "comment": "",
+        "warnings": "",
+        "status": "draft",
+        "status_reason": "",
+        "entered_by": "someone",
+        "entered_at": at,
+        "device_uuid": "",
+        **more,
+    }
+    names = ", ".join(columns)
+    marks = ", ".join(f":{name}" for name in columns)
+    session.execute(text(f"INSERT INTO data_value ({names}) VALUES ({marks})"), columns)
 
 
 def _add_indicator(
@@ -115,10 +143,17 @@ def _indexes(path: Path) -> set[str]:
         conn.close()
 
 
+# The columns of data_value in every revision: what a migration must keep as it was.
+VALUE_COLUMNS = (
+    "id, uuid, modified_at, indicator_id, period, site_id, combo_id, value, numerator, denominator, "
+    "text, comment, warnings, status, status_reason, entered_by, entered_at, device_uuid"
+)
+
+
 def _values(path: Path) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(path)
     try:
-        return conn.execute("SELECT * FROM data_value ORDER BY id").fetchall()
+        return conn.execute(f"SELECT {VALUE_COLUMNS} FROM data_value ORDER BY id").fetchall()
     finally:
         conn.close()
 
@@ -228,26 +263,17 @@ def test_a_0003_file_allows_decimals_only_on_indicators_already_holding_a_fracti
                     session, programme_id, result_id, "PCT", "percent", baseline_value=62.5
                 ),
             }
-            session.add(
-                DataValueRow(
-                    indicator_id=indicators["HALF"],
-                    period="2025Q1",
-                    site_id=site_id,
-                    combo_id=combo_id,
-                    value=12.5,
-                )
-            )
-            session.add_all(
-                DataValueRow(
-                    indicator_id=indicators[code],
-                    period="2025Q1",
-                    site_id=site_id,
-                    combo_id=combo_id,
+            _add_value(session, indicators["HALF"], "2025Q1", site_id, combo_id, value=12.5)
+            for code, numerator in (("RATE", 3.5), ("PCT", 4)):
+                _add_value(
+                    session,
+                    indicators[code],
+                    "2025Q1",
+                    site_id,
+                    combo_id,
                     numerator=numerator,
                     denominator=10,
                 )
-                for code, numerator in (("RATE", 3.5), ("PCT", 4))
-            )
             session.execute(
                 text(
                     "INSERT INTO target (uuid, modified_at, indicator_id, period, value)"
@@ -285,4 +311,75 @@ def test_the_decimals_migration_goes_back_down_keeping_values(db_path: Path) -> 
     finally:
         conn.close()
     assert "allows_decimals" not in columns
+    assert _values(db_path) == before
+
+
+def test_a_0004_file_learns_who_submitted_its_values_from_history(db_path: Path) -> None:
+    _at_revision(db_path, "0004_indicator_decimals")
+    _add_values(db_path, 1)  # four draft values of I0
+    engine = make_engine(db_path)
+    try:
+        with Session(engine) as session, session.begin():
+            rows = session.execute(text("SELECT id, uuid FROM data_value ORDER BY id")).all()
+            statuses = ("submitted", "approved", "submitted", "draft")
+            for (value_id, _uuid), status in zip(rows, statuses, strict=True):
+                session.execute(
+                    text("UPDATE data_value SET status = :status WHERE id = :id"),
+                    {"status": status, "id": value_id},
+                )
+            history = [
+                # value 1: submitted by Amina, returned, submitted again by Joseph: Joseph it is
+                (rows[0][1], "2025-02-01", "Amina", "draft", "submitted"),
+                (rows[0][1], "2025-02-02", "Lead", "submitted", "returned"),
+                (rows[0][1], "2025-02-03", "Joseph", "returned", "submitted"),
+                # value 2: submitted by Amina, approved by the lead
+                (rows[1][1], "2025-02-01", "Amina", "draft", "submitted"),
+                (rows[1][1], "2025-02-05", "Lead", "submitted", "approved"),
+                # value 3: History does not say (nothing recorded); value 4: a draft
+            ]
+            for entity_uuid, at, actor, old, new in history:
+                session.execute(
+                    text(
+                        "INSERT INTO history (at, actor, device_uuid, programme_id, entity, entity_uuid,"
+                        " label, field, old, new, reason, reason_text) VALUES (:at, :actor, '', 1,"
+                        " 'data_value', :uuid, '', 'status', :old, :new, '', '')"
+                    ),
+                    {"at": f"{at} 10:00:00", "actor": actor, "uuid": entity_uuid, "old": old, "new": new},
+                )
+    finally:
+        engine.dispose()
+    before = _values(db_path)
+
+    db = open_database(db_path)
+    try:
+        assert current_revision(db.engine) == HEAD_REVISION
+    finally:
+        db.close()
+
+    conn = sqlite3.connect(db_path)
+    try:
+        found = [r[0] for r in conn.execute("SELECT submitted_by FROM data_value ORDER BY id")]
+        approval = conn.execute("SELECT approval_by_other FROM programme").fetchall()
+        person = conn.execute("SELECT person_name FROM device WHERE is_local = 1").fetchall()
+    finally:
+        conn.close()
+    assert found == ["Joseph", "Amina", "", ""]
+    assert approval == [(0,)]
+    assert person == [("",)]
+    assert _values(db_path) == before
+
+
+def test_the_working_person_migration_goes_back_down_keeping_values(db_path: Path) -> None:
+    _at_revision(db_path, "head")
+    _add_values(db_path, 2)
+    before = _values(db_path)
+    _downgrade(db_path, "0004_indicator_decimals")
+    conn = sqlite3.connect(db_path)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(data_value)")}
+        programme_columns = {row[1] for row in conn.execute("PRAGMA table_info(programme)")}
+    finally:
+        conn.close()
+    assert "submitted_by" not in columns
+    assert "approval_by_other" not in programme_columns
     assert _values(db_path) == before

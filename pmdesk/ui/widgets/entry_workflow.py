@@ -124,6 +124,26 @@ class EntryWorkflowBar(QWidget):
     def approve(self) -> None:
         n = self._counts.get(ValueStatus.SUBMITTED, 0)
         place = self.place
+        refusal = (
+            self._service.approval_refusal(place.programme_code, place.site_code, place.period)
+            if place is not None
+            else None
+        )
+        if refusal is not None:  # said before asking, not after the user confirmed
+            self.refused.emit(refusal)
+            return
+        submitters = (
+            sorted(
+                {
+                    v.submitted_by
+                    for v in self._service.values_for(place.programme_code, place.site_code, place.period)
+                    if v.status is ValueStatus.SUBMITTED and v.submitted_by
+                }
+            )
+            if place is not None
+            else []
+        )
+        by = f"\n\nSubmitted by {', '.join(submitters)}." if submitters else ""
         flagged = (
             self._service.unexplained_warnings(
                 place.programme_code, place.site_code, place.period, (ValueStatus.SUBMITTED,)
@@ -140,7 +160,7 @@ class EntryWorkflowBar(QWidget):
         if not entry_dialogs.confirm(
             self,
             "Approve values",
-            f"Approve {_values(n)} of {self.place_label}?{warned}\n\n"
+            f"Approve {_values(n)} of {self.place_label}?{by}{warned}\n\n"
             "Approved values are locked: editing them later needs reopening with a reason.",
             "Approve",
         ):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -174,8 +175,16 @@ class ProgrammeDialog(QDialog):
         thresholds_form.addRow(_label("&On track from:", self.on_track_spin, self), self.on_track_spin)
         thresholds_form.addRow(_label("At &risk from:", self.at_risk_spin, self), self.at_risk_spin)
         thresholds_form.addRow(self.bands_label)
+        self.approval_check = QCheckBox("Appro&val by someone other than the submitter", self)
+        self.approval_check.setToolTip(
+            "When ticked, whoever submitted a site's values for a period cannot approve them: "
+            "another person approves, or returns them with a reason."
+        )
+        approval_box = QGroupBox("Approval", self)
+        QVBoxLayout(approval_box).addWidget(self.approval_check)
         right = QVBoxLayout()
         right.addWidget(thresholds_box)
+        right.addWidget(approval_box)
 
         self.tiers_editor: ProgrammeTiersEditor | None = None
         if self._existing is None:
@@ -271,6 +280,7 @@ class ProgrammeDialog(QDialog):
         self.exceeding_spin.setValue(p.thresholds.exceeding)
         self.on_track_spin.setValue(p.thresholds.on_track)
         self.at_risk_spin.setValue(p.thresholds.at_risk)
+        self.approval_check.setChecked(p.approval_by_other)
         self.periods_editor.set_periods(custom_periods)
 
     @staticmethod
@@ -307,6 +317,7 @@ class ProgrammeDialog(QDialog):
             thresholds=Thresholds(
                 self.exceeding_spin.value(), self.on_track_spin.value(), self.at_risk_spin.value()
             ),
+            approval_by_other=self.approval_check.isChecked(),
         )
 
     # -- reactions --------------------------------------------------------------------------
