@@ -30,7 +30,7 @@ from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Job, Workers
 
 if TYPE_CHECKING:
-    from pmdesk.services.backups import RestoreSummary
+    from pmdesk.services.backups import BackupSummary, RestoreSummary
     from pmdesk.storage.database import Database
 
 log = logging.getLogger("pmdesk.app")
@@ -275,26 +275,47 @@ class DatabaseOpener:
         message = open_failure_message(error, path, self._log_path)
         first = self.current is None
         if isinstance(error, DatabaseDamagedError):
-            if self._offer_backup(path, message, first=first):
-                return
+            self._offer_backup(path, message, first=first, declined=lambda: self._after_failure(first))
+            return
+        title = "PMDesk — cannot open the database"
+        if first:
+            QMessageBox.critical(self._window, title, message)
         else:
-            title = "PMDesk — cannot open the database"
-            if first:
-                QMessageBox.critical(self._window, title, message)
-            else:
-                QMessageBox.warning(self._window, title, message)
+            QMessageBox.warning(self._window, title, message)
+        self._after_failure(first)
+
+    def _after_failure(self, first: bool) -> None:
+        """A database did not open: at start there is nothing to show, so the app ends; later
+        the database that was open is opened again."""
         if first:
             cast(QApplication, QApplication.instance()).exit(1)
             return
         assert self.current is not None
         self.open(self.current)
 
-    def _offer_backup(self, path: Path, message: str, *, first: bool) -> bool:
-        """Offer the newest sound backup of a damaged `path`, or another database; True when the
-        user chose one of those (and it is under way), False when they declined."""
+    def _offer_backup(
+        self, path: Path, message: str, *, first: bool, declined: Callable[[], None] | None = None
+    ) -> None:
+        """Offer the newest sound backup of a damaged `path`, or another database; `declined` is
+        called when the user wants neither. The backups are looked for on a worker: each one
+        tried gets a full integrity check, seconds on a large file."""
         from pmdesk.services.backups import latest_verified_backup
 
-        backup = latest_verified_backup(path)
+        self._window.show_status_message("Looking for a sound backup …")
+        job = Job(latest_verified_backup, path, name="find a sound backup")
+        job.finished.connect(lambda backup: self._ask_about_backup(path, message, backup, first, declined))
+        # A backup folder that cannot be read is no backup: the user can still open another file.
+        job.failed.connect(lambda _error: self._ask_about_backup(path, message, None, first, declined))
+        self._workers.start(job)
+
+    def _ask_about_backup(
+        self,
+        path: Path,
+        message: str,
+        backup: BackupSummary | None,
+        first: bool,
+        declined: Callable[[], None] | None,
+    ) -> None:
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("PMDesk — the database is damaged")
@@ -315,13 +336,14 @@ class DatabaseOpener:
         if restore is not None and clicked is restore and backup is not None:
             self.current = path
             self.restore(backup.path)
-            return True
+            return
         if clicked is other:
             chosen = self._window.choose_database_file()
             if chosen is not None:
                 self.open(chosen)
-                return True
-        return False
+                return
+        if declined is not None:
+            declined()
 
 
 def run_gui(db_path: Path, data_dir: Path | None = None, with_demo: bool = False) -> int:

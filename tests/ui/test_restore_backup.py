@@ -5,6 +5,7 @@ in place (the damaged file kept beside it) and opens it; declined, the file stay
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 import pmdesk.app
+import pmdesk.services.backups
 from pmdesk.app import DatabaseOpener
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.database import Database, open_database
@@ -156,7 +158,11 @@ def test_file_restore_backup_puts_it_in_place_and_reopens(
 
 
 def test_a_file_found_damaged_after_opening_is_read_only_and_a_backup_is_offered(
-    qtbot: QtBot, desk_factory: Callable[[Path], Desk], office: Path, answers: Answers
+    qtbot: QtBot,
+    desk_factory: Callable[[Path], Desk],
+    office: Path,
+    answers: Answers,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with sqlite3.connect(office) as raw:
         raw.execute("UPDATE data_value SET comment = printf('%.*c', 3000, 'y')")
@@ -165,11 +171,21 @@ def test_a_file_found_damaged_after_opening_is_read_only_and_a_backup_is_offered
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw.close()
     _damage_data_pages(office)
+    # The backups are looked for off the UI thread: each gets a full integrity check.
+    threads: list[str] = []
+    real_search = pmdesk.services.backups.latest_verified_backup
+
+    def search(path: Path) -> object:
+        threads.append(threading.current_thread().name)
+        return real_search(path)
+
+    monkeypatch.setattr(pmdesk.services.backups, "latest_verified_backup", search)
     desk = desk_factory(office)
     desk.open(office)
-    qtbot.waitUntil(lambda: desk.window.read_only_status.isVisible(), timeout=15_000)
+    qtbot.waitUntil(lambda: desk.window.read_only_status.isVisible() and bool(answers.asked), timeout=15_000)
+    assert threads and threading.main_thread().name not in threads
     asked = answers.asked
-    assert asked and "damaged" in asked[0] and "newest sound backup" in asked[0]
+    assert "damaged" in asked[0] and "newest sound backup" in asked[0]
     assert desk.window.read_only_status.text() == "Read-only"
     assert "damaged" in desk.window.read_only_status.toolTip()
 
