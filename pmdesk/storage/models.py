@@ -359,3 +359,8 @@ class ImportLogRow(Base):
         Index("ix_import_log_at", "at"),
         CheckConstraint("kind IN ('package','logframe','values')", name="kind"),
     )
+
+
+# The closed loop's tables (alerts, meetings, actions, lessons, feedback) live in their own module;
+# imported here so that Base.metadata, and with it Alembic and the schema test, always has them.
+from pmdesk.storage import loop_models  # noqa: E402, F401
