@@ -30,6 +30,7 @@ class Navigation:
     site_code: str | None = None
     period: str | None = None
     indicator_code: str | None = None
+    record_uuid: str | None = None  # one record the screen shows: an alert, a meeting, an action …
 
 
 class AppSignals(QObject):
