@@ -10,7 +10,7 @@ functions, so the rules and their words are the same whichever way a value arriv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.value_checks import (
@@ -98,3 +98,21 @@ def value_warnings(
     if outlier:
         return (WARNING_OUTLIER, WARNING_OVER_TARGET) if over else (WARNING_OUTLIER,)
     return (WARNING_OVER_TARGET,) if over else ()
+
+
+def options_problem(indicator: str, uses: Sequence[str], given: Iterable[str]) -> str | None:
+    """Why options naming these disaggregations (codes) do not make a cell of an indicator that
+    uses `uses`: none at all is its undisaggregated total; otherwise one option for each."""
+    given = list(given)
+    if not given:
+        return None
+    unknown = [d for d in given if d not in uses]
+    if unknown:
+        return f"indicator {indicator} is not disaggregated by '{unknown[0]}' (it uses: {', '.join(uses) or 'none'})"
+    missing = [d for d in uses if d not in given]
+    if missing:
+        return (
+            f"indicator {indicator} needs an option for every disaggregation it uses; "
+            f"missing '{missing[0]}' (or give no options for an undisaggregated total)"
+        )
+    return None

@@ -16,7 +16,7 @@ from typing import Any
 from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.periods import CustomPeriod, PeriodError, PeriodKind, parse_period
 from pmdesk.domain.value_checks import CheckedValue, FieldValueError, check_blocking
-from pmdesk.domain.value_rules import batch_mix_message
+from pmdesk.domain.value_rules import batch_mix_message, options_problem
 from pmdesk.formats.problems import (
     REPORT_EVERY,
     Locate,
@@ -367,17 +367,9 @@ def _resolve_options(
             whys.append(f"'{option}' is not an option of {disagg} (options: {listed})")
     if indicator is None or whys:
         return None, whys
-    # The messages of CellResolver.combo, so both paths say the same thing.
-    unknown = [d for d in options if d not in indicator.disaggregations]
-    if unknown:
-        used = ", ".join(indicator.disaggregations) or "none"
-        return None, [f"indicator {indicator.code} is not disaggregated by '{unknown[0]}' (it uses: {used})"]
-    missing = [d for d in indicator.disaggregations if d not in options]
-    if missing:
-        return None, [
-            f"indicator {indicator.code} needs an option for every disaggregation it uses; "
-            f"missing '{missing[0]}' (or give no options for an undisaggregated total)"
-        ]
+    why = options_problem(indicator.code, indicator.disaggregations, options)
+    if why is not None:
+        return None, [why]
     return tuple((d, options[d]) for d in indicator.disaggregations), []
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.periods import Period
+from pmdesk.domain.value_rules import options_problem
 from pmdesk.services.lookups import combo_id_for, programme_periods
 from pmdesk.storage.models import (
     DisaggregationRow,
@@ -123,20 +124,9 @@ class CellResolver:
         options = options or {}
         if not options:
             return combo_id_for(self.session, (), self._combos, create=create), True
-        unknown = [d for d in options if d not in indicator.disaggregations]
-        if unknown:
-            used = ", ".join(indicator.disaggregations) or "none"
-            raise CellError(
-                "options",
-                f"indicator {indicator.code} is not disaggregated by '{unknown[0]}' (it uses: {used})",
-            )
-        missing = [d for d in indicator.disaggregations if d not in options]
-        if missing:
-            raise CellError(
-                "options",
-                f"indicator {indicator.code} needs an option for every disaggregation it uses; "
-                f"missing '{missing[0]}' (or give no options for an undisaggregated total)",
-            )
+        why = options_problem(indicator.code, indicator.disaggregations, options)
+        if why is not None:
+            raise CellError("options", why)
         ids = []
         for disagg, option in options.items():
             option_id = self.options.get(disagg, {}).get(option)

@@ -14,7 +14,16 @@ from pmdesk.domain.approval import approval_refusal
 from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.errors import LockedError, Problem, ValidationError
 from pmdesk.domain.iptt import ratio_percent
-from pmdesk.domain.value_checks import WARNING_TEXT, check_blocking, warnings_for
+from pmdesk.domain.value_checks import WARNING_TEXT, check_blocking
+from pmdesk.domain.value_rules import (
+    is_locked,
+    judged_on_site_total,
+    locked_message,
+    mix_clash,
+    mix_message,
+    status_after_change,
+    value_warnings,
+)
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import Cell, CellError, CellResolver
@@ -48,7 +57,7 @@ class ValueInfo:
 
     @property
     def is_locked(self) -> bool:
-        return self.status is ValueStatus.APPROVED
+        return is_locked(self.status)
 
 
 class UnexplainedWarnings(ValidationError):
@@ -154,17 +163,15 @@ class DataEntryService:
                 if cell.indicator.measure is Measure.NUMBER
                 else ratio_percent(checked.numerator, checked.denominator)
             )
-            warnings = warnings_for(
+            site_total = None
+            if judged_on_site_total(cell.indicator.measure, cell.is_total) and checked.value is not None:
+                site_total = self._site_total(session, cell, exclude=row) + checked.value
+            warnings = value_warnings(
                 comparable,
-                self._history_of(session, cell),
                 self._target_of(session, cell),
+                history=self._history_of(session, cell),
+                site_total=site_total,
             )
-            if cell.indicator.measure is Measure.NUMBER and not cell.is_total and checked.value is not None:
-                # The 3× target rule is about the site's period total, not one cell of it.
-                total = self._site_total(session, cell, exclude=row) + checked.value
-                target = self._target_of(session, cell)
-                over = warnings_for(total, (), target)
-                warnings = tuple(w for w in warnings if w != "over_target") + over
             if row is None:
                 row = DataValueRow(
                     indicator_id=cell.indicator.id,
@@ -195,8 +202,7 @@ class DataEntryService:
                         label=value_label(cell),
                         programme_id=resolver.programme.id,
                     )
-                if row.status in (ValueStatus.SUBMITTED, ValueStatus.RETURNED):
-                    row.status = ValueStatus.DRAFT.value
+                row.status = status_after_change(row.status)
                 row.entered_by = self._actor.name
                 row.entered_at = utcnow()
                 row.device_uuid = self._actor.device_uuid
@@ -432,10 +438,8 @@ class DataEntryService:
 
     @staticmethod
     def _refuse_locked(row: DataValueRow, cell: Cell) -> None:
-        if row.status == ValueStatus.APPROVED:
-            raise LockedError(
-                f"{value_label(cell)} is approved and locked; reopen it with a reason before editing"
-            )
+        if is_locked(row.status):
+            raise LockedError(locked_message(value_label(cell)))
 
     @staticmethod
     def _refuse_mixing(session: Session, cell: Cell) -> None:
@@ -444,14 +448,12 @@ class DataEntryService:
             DataValueRow.period == cell.period,
             DataValueRow.site_id == cell.site_id,
         )
-        if cell.is_total:
-            clash = session.scalar(same_place.where(DataValueRow.combo_id != cell.combo_id))
-            message = "already has values per option; clear them before entering an undisaggregated total"
-        else:
-            clash = session.scalar(same_place.where(DataValueRow.combo_id == combo_id_for(session, ())))
-            message = "already has an undisaggregated total; clear it before entering values per option"
-        if clash:
-            raise ValidationError([Problem(value_label(cell), message)])
+        total_id = cell.combo_id if cell.is_total else combo_id_for(session, ())
+        has_total = bool(session.scalar(same_place.where(DataValueRow.combo_id == total_id)))
+        has_options = bool(session.scalar(same_place.where(DataValueRow.combo_id != total_id)))
+        clash = mix_clash(cell.is_total, has_total, has_options)
+        if clash is not None:
+            raise ValidationError([Problem(value_label(cell), mix_message(clash, "entering"))])
 
     def _set_comment(
         self, session: Session, row: DataValueRow, cell: Cell, comment: str, programme_id: int

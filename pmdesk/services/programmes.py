@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmdesk.domain.codes import check_code
 from pmdesk.domain.enums import TIER_TEMPLATES, Frequency
 from pmdesk.domain.errors import ConflictError, Problem, ValidationError
 from pmdesk.domain.iptt import Thresholds
@@ -33,15 +33,6 @@ from pmdesk.storage.models import (
     SiteRow,
     TierRow,
 )
-
-# \Z, not $: $ also matches before a trailing newline ('WASH-01\n').
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}\Z")
-
-
-def check_code(code: str, what: str) -> list[Problem]:
-    if not isinstance(code, str) or not CODE_RE.match(code):
-        return [Problem(what, f"'{code}' is not a valid code: 1–40 letters, digits, '.', '_' or '-'", "code")]
-    return []
 
 
 @dataclass(frozen=True)
