@@ -363,6 +363,7 @@ class DataEntryScreen(Screen):
         self.stack.setCurrentWidget(self.splitter)
         self.controls.show()
         self.view.lay_out()
+        self.heading_fold.update_soon()  # rows of wrapped labels are taller
         self._update_summary()
         self._update_message()
         self.heading.setText(f"{grid.site_name} · {grid.period_label}")
