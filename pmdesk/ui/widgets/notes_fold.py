@@ -68,7 +68,6 @@ class NotesFold(QObject):
         self._button = button
         self._labels = [(label, label.text(), short) for label, short in labels]
         self._min_rows = min_rows
-        self._hidden: set[QWidget] = set()  # notes a screen itself hides (an empty hint)
         self.is_folded = False
         if button is not None:
             button.setCheckable(True)
@@ -77,14 +76,6 @@ class NotesFold(QObject):
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.update)
         screen.installEventFilter(self)
-
-    def set_note_hidden(self, note: QWidget, hidden: bool) -> None:
-        """Keep `note` hidden whatever the room (it has nothing to say now)."""
-        if hidden:
-            self._hidden.add(note)
-        else:
-            self._hidden.discard(note)
-        self._apply()
 
     def update_soon(self) -> None:
         """Decide again once the layout has settled (after new rows or a new font)."""
@@ -98,7 +89,7 @@ class NotesFold(QObject):
         spacing = max(layout.spacing(), 0) if layout is not None else 6
         margins = layout.contentsMargins() if layout is not None else None
         width = self._screen.width() - (margins.left() + margins.right() if margins else 0)
-        shown = [n for n in self._notes if n not in self._hidden]
+        shown = self._notes
         notes_height = sum(_height_for(n, width) + spacing for n in shown)
         room = view.viewport().height()
         if not self.is_folded or self._is_checked():
@@ -112,6 +103,8 @@ class NotesFold(QObject):
         folded = room - notes_height < self._min_rows * rows
         if folded != self.is_folded:
             self.is_folded = folded
+            if not folded and self._button is not None:
+                self._button.setChecked(False)  # folded again later: folded, until asked
             self._apply()
 
     def _is_checked(self) -> bool:
@@ -120,7 +113,7 @@ class NotesFold(QObject):
     def _apply(self, _checked: bool = False) -> None:
         show_notes = not self.is_folded or self._is_checked()
         for note in self._notes:
-            note.setVisible(show_notes and note not in self._hidden)
+            note.setVisible(show_notes)
         if self._button is not None:
             self._button.setVisible(self.is_folded)
         for label, long, short in self._labels:
