@@ -119,7 +119,7 @@ def _schema_problem(error: SchemaError) -> Problem:
 
 def _skeleton(data: Mapping[str, Any]) -> dict[str, Any]:
     """The package without its bulk lists (targets, values), which are checked by hand for speed
-    (see value_batch.value_item_problems)."""
+    (see formats/value_items.value_item_problems)."""
     out = dict(data)
     if isinstance(out.get("values"), list):
         out["values"] = []
@@ -167,7 +167,7 @@ def _huge_numbers(value: object, path: str) -> Iterable[Problem]:
 
 
 def schema_problems(data: object, progress: ProgressFn | None = None) -> list[Problem]:
-    """Every way `data` departs from programme.schema.json (`progress`: see value_batch)."""
+    """Every way `data` departs from programme.schema.json (`progress`: see formats/problems.ProgressFn)."""
     problems = ProblemList()
     if not isinstance(data, dict):
         return [Problem("$", f"must be an object, not {describe(data)}")]

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pmdesk.formats.package_schema import FORMAT
+from pmdesk.formats.problems import REPORT_EVERY, ProgressFn, count_text, report
+from pmdesk.formats.value_items import json_number
 from pmdesk.services.lookups import programme_periods
-from pmdesk.services.value_batch import (
-    REPORT_EVERY,
-    ProgressFn,
-    count_text,
-    json_number,
-    report,
-)
 from pmdesk.storage.models import (
     CustomPeriodRow,
     DataValueRow,
@@ -34,10 +30,6 @@ from pmdesk.storage.models import (
     TierRow,
     TriggerRow,
 )
-
-if TYPE_CHECKING:
-    pass
-from pmdesk.formats.package_schema import FORMAT
 
 
 class PackageExporter:

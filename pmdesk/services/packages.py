@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +23,9 @@ from pmdesk.domain.periods import (
     parse_period,
 )
 from pmdesk.formats.json_safe import load_json
-from pmdesk.formats.package_schema import (  # noqa: F401 (schema_problems, target_item_problems re-exported)
-    FORMAT,
+from pmdesk.formats.package_schema import (
     framework_is_misshapen,
     schema_problems,
-    target_item_problems,
     without_values_if_misshapen,
 )
 from pmdesk.formats.problems import ProblemList, ProgressFn, json_locator, report
@@ -40,7 +38,7 @@ from pmdesk.services.package_checks import (
     allows_decimals,
     thresholds_of_package,
 )
-from pmdesk.services.package_export import PackageExporter, value_items  # noqa: F401 (value_items re-exported)
+from pmdesk.services.package_export import PackageExporter
 from pmdesk.services.value_batch import ValueWriter
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import (
@@ -59,9 +57,6 @@ from pmdesk.storage.models import (
     TriggerRow,
     utcnow,
 )
-
-if TYPE_CHECKING:
-    pass
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 KINDS = (

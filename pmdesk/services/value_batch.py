@@ -38,38 +38,17 @@ from pmdesk.domain.value_rules import (
     status_after_change,
     value_warnings,
 )
-from pmdesk.formats.problems import (  # noqa: F401 (re-exported: the bulk paths' vocabulary)
-    MAX_PROBLEMS,
-    REPORT_EVERY,
+from pmdesk.formats.problems import (
     Locate,
     ProblemList,
     ProgressFn,
     count_text,
-    describe,
-    is_number,
-    json_locator,
-    literal,
     report,
-    short,
-)
-from pmdesk.formats.value_items import (  # noqa: F401 (re-exported)
-    MAX_PERIOD_CODE,
-    MAX_TEXT,
-    STATUSES,
-    VALUE_FIELDS,
-    code_problem,
-    json_number,
-    options_text,
-    value_item_problems,
-    value_items_problems,
 )
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
-from pmdesk.services.batch_check import (  # noqa: F401 (re-exported)
-    Catalog,
+from pmdesk.services.batch_check import (
     CheckedItem,
-    IndicatorRef,
-    check_items,
     value_label,
 )
 from pmdesk.services.cells import CellResolver

@@ -20,6 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.enums import ImportKind
 from pmdesk.domain.errors import Problem, ValidationError
 from pmdesk.formats.files import read_limited, write_atomically
+from pmdesk.formats.problems import (
+    REPORT_EVERY,
+    Locate,
+    ProblemList,
+    ProgressFn,
+    describe,
+    json_locator,
+    report,
+)
+from pmdesk.formats.value_items import code_problem, value_items_problems
 from pmdesk.formats.values_csv import (  # noqa: F401 (CSV_HEADER, EXPORT_HEADER re-exported)
     CSV_HEADER,
     EXPORT_HEADER,
@@ -27,24 +37,13 @@ from pmdesk.formats.values_csv import (  # noqa: F401 (CSV_HEADER, EXPORT_HEADER
     values_csv,
 )
 from pmdesk.services.actor import Actor
+from pmdesk.services.batch_check import Catalog, check_items
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.import_log import Digest, ImportedFile, record_import
 from pmdesk.services.lookups import did_you_mean_programme, programme_by_code
-from pmdesk.services.packages import MAX_FILE_BYTES, read_json_file, value_items
-from pmdesk.services.value_batch import (
-    REPORT_EVERY,
-    Catalog,
-    Locate,
-    ProblemList,
-    ProgressFn,
-    ValueWriter,
-    check_items,
-    code_problem,
-    describe,
-    json_locator,
-    report,
-    value_items_problems,
-)
+from pmdesk.services.package_export import value_items
+from pmdesk.services.packages import MAX_FILE_BYTES, read_json_file
+from pmdesk.services.value_batch import ValueWriter
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import ProgrammeRow, utcnow
 

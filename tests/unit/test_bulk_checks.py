@@ -21,15 +21,11 @@ from sqlalchemy import select
 
 from pmdesk.domain.iptt import ratio_percent
 from pmdesk.domain.value_checks import is_outlier, is_outlier_in_series, warnings_for
+from pmdesk.formats.problems import ProblemList, json_locator
+from pmdesk.formats.value_items import value_item_problems, value_items_problems
 from pmdesk.services.actor import Actor
 from pmdesk.services.packages import PackageService
-from pmdesk.services.value_batch import (
-    ProblemList,
-    json_locator,
-    ordered_uuids,
-    value_item_problems,
-    value_items_problems,
-)
+from pmdesk.services.value_batch import ordered_uuids
 from pmdesk.services.values_io import ValuesService
 from pmdesk.storage.database import Database
 from pmdesk.storage.models import (

@@ -14,13 +14,15 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import select, text
 
 from pmdesk.domain.errors import ValidationError
+from pmdesk.formats.package_schema import schema_problems, target_item_problems
+from pmdesk.formats.problems import json_locator
+from pmdesk.formats.value_items import value_item_problems
 from pmdesk.resources import resource_path, schema_path
 from pmdesk.services import packages
 from pmdesk.services.actor import Actor
 from pmdesk.services.integrity import IntegrityService
 from pmdesk.services.iptt import IpttService, IpttTable
-from pmdesk.services.packages import PackageService, schema_problems, target_item_problems
-from pmdesk.services.value_batch import json_locator, value_item_problems
+from pmdesk.services.packages import PackageService
 from pmdesk.storage.backup import backup_dir
 from pmdesk.storage.database import Database, open_database
 from pmdesk.storage.models import (

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
 from pmdesk.domain.errors import LockedError, ValidationError
@@ -27,7 +26,7 @@ from pmdesk.services.iptt import IpttService
 from pmdesk.services.packages import PackageService
 from pmdesk.services.values_io import ValuesService
 from pmdesk.storage.database import Database, open_database
-from pmdesk.storage.models import DataValueRow, IndicatorRow, OptionComboRow, OptionRow, SiteRow
+from tests.unit.test_bulk_checks import stored
 
 CODE = "RULES"
 QUARTERS = ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
@@ -120,30 +119,10 @@ def copies(template: Path, count: int) -> Iterator[list[Database]]:
 
 def snapshot(db: Database) -> dict[tuple[str, str, str, str], tuple[object, ...]]:
     """Every value by (indicator, period, site, options) with what a user sees of it."""
-    with db.sessions() as session:
-        options = dict(session.execute(select(OptionRow.id, OptionRow.code)).all())
-        combos = {
-            c: ",".join(sorted(options[int(o)] for o in filter(None, key.split(","))))
-            for c, key in session.execute(select(OptionComboRow.id, OptionComboRow.key)).all()
-        }
-        rows = session.execute(
-            select(DataValueRow, IndicatorRow.code, SiteRow.code)
-            .join(IndicatorRow, IndicatorRow.id == DataValueRow.indicator_id)
-            .join(SiteRow, SiteRow.id == DataValueRow.site_id)
-        ).all()
-        return {
-            (ind, r.period, site, combos[r.combo_id]): (
-                r.value,
-                r.numerator,
-                r.denominator,
-                r.text,
-                r.comment,
-                r.status,
-                r.status_reason,
-                r.warnings,
-            )
-            for r, ind, site in rows
-        }
+    return {
+        key: (r.value, r.numerator, r.denominator, r.text, r.comment, r.status, r.status_reason, r.warnings)
+        for key, r in stored(db)[0].items()
+    }
 
 
 # -- one cell or in bulk ----------------------------------------------------------------------------
