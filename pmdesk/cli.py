@@ -353,6 +353,28 @@ def cmd_imports(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_actions_list(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import date
+
+    from pmdesk.services.action_listing import actions_csv, actions_json, actions_text
+    from pmdesk.services.actions import ActionFilter, ActionService
+
+    today = date.today()
+    wanted = ActionFilter(
+        programme_code=args.programme, owner=args.owner, overdue_as_of=today if args.overdue else None
+    )
+    with ctx.database(write=False) as db:
+        actions = ActionService(db.sessions, _actor(db)).list(wanted)
+    if args.format == "json":
+        text = _json(actions_json(actions, today))
+    elif args.format == "csv":
+        text = actions_csv(actions, today)
+    else:
+        text = actions_text(actions, today)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     from pmdesk.services.integrity import IntegrityService
 
@@ -607,6 +629,27 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument("--size", metavar="WxH", default="1280x800", help="window size (default 1280x800)")
     shots.add_argument(
         "--zoom", metavar="PERCENT", type=int, default=100, help="View ▸ Zoom, e.g. 150 (default 100)"
+    )
+    actions = commands.add_parser(
+        "actions", help="list action items", description="List action items across programmes."
+    )
+    _global_options(actions, top=False)
+    actions_commands = actions.add_subparsers(dest="actions_command", metavar="ACTION", required=True)
+    actions_list = command(
+        actions_commands, "list", cmd_actions_list, "list action items (every programme unless --programme)"
+    )
+    actions_list.add_argument("--programme", metavar="CODE", help="only this programme's actions")
+    actions_list.add_argument(
+        "--overdue", action="store_true", help="only actions still open after their due date"
+    )
+    actions_list.add_argument(
+        "--owner", metavar="NAME", help="only this owner's actions (name or person code)"
+    )
+    actions_list.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="output format"
+    )
+    actions_list.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
