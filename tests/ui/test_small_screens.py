@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QTreeView
 from pytestqt.qtbot import QtBot
 
@@ -28,6 +29,7 @@ from pmdesk.ui.screens.programmes_screen import ProgrammesScreen
 from pmdesk.ui.screens.sites_screen import SitesScreen
 from pmdesk.ui.screens.targets_screen import TargetsScreen
 from pmdesk.ui.signals import AppSignals, Navigation
+from pmdesk.ui.widgets.frozen_table_view import elide_path, fit_to_lines
 from pmdesk.ui.workers import Workers
 from tests.ui.conftest import make_services
 
@@ -242,3 +244,23 @@ def test_the_unsaved_banner_does_not_move_the_grid(make_window: WindowFactory, w
     screen.layout().activate()
     assert screen.view.mapTo(screen, screen.view.rect().topLeft()).y() == top
     screen.unsaved_banner.hide()
+
+
+def test_a_path_cut_to_one_line_keeps_the_school(qapp: QApplication) -> None:
+    font = QApplication.font()
+    metrics = QFontMetrics(font)
+    path = "Hills district › Mlima Juu primary school"
+    assert elide_path(path, font, metrics.horizontalAdvance(path) + 1, " › ") == path
+    school = "Mlima Juu primary school"
+    assert elide_path(path, font, metrics.horizontalAdvance(school) + 1, " › ") == school
+    short = elide_path(path, font, metrics.horizontalAdvance("Mlima Juu"), " › ")
+    assert short.startswith("Mlima") and short.endswith("…")
+
+
+def test_a_long_name_is_cut_to_the_lines_its_row_has(qapp: QApplication) -> None:
+    font = QApplication.font()
+    name = "1.1  People gaining access to a basic drinking water service at school"
+    width = QFontMetrics(font).horizontalAdvance("People gaining access")
+    two = fit_to_lines(name, font, width, 2).split("\n")
+    assert len(two) == 2 and two[0].startswith("1.1") and two[1].endswith("…")
+    assert fit_to_lines(name, font, 10_000, 2) == name

@@ -29,6 +29,7 @@ from pmdesk.ui.models.completeness_table_model import (
     FIRST_PERIOD_COL,
     MUTED_TEXT,
     NOT_DUE_LABEL,
+    PATH_SEPARATOR,
     SITE_CODE_ROLE,
     STATE_MEANINGS,
     STATE_STYLES,
@@ -171,7 +172,7 @@ class CompletenessScreen(Screen):
         self.table_view.setPalette(palette)
         self.table_view.frozen_view.setPalette(palette)
         # A site path shortened to one line keeps the school's name, not the district's.
-        self.table_view.one_line_elide_mode = Qt.TextElideMode.ElideLeft
+        self.table_view.set_path_separator(PATH_SEPARATOR)
         self.table_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table_view.doubleClicked.connect(self._on_cell_chosen)

@@ -49,9 +49,26 @@ def fit_to_lines(text: str, font: QFont, width: int, lines: int) -> str:
     return "\n".join([*kept, last])
 
 
+def elide_path(text: str, font: QFont, width: int, separator: str) -> str:
+    """`text`, a path such as "Hills district › Mlima Juu primary school", in `width` pixels: whole
+    if it fits, else only its last part ("Mlima Juu primary school"), shortened at the end if
+    need be. A half-shown district beside each school read worse than none; the rows are in
+    the order of the site tree, and the tooltip gives the whole path."""
+    metrics = QFontMetrics(font)
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    leaf = text.rpartition(separator)[2]
+    return metrics.elidedText(leaf, Qt.TextElideMode.ElideRight, width)
+
+
 class WrappedTextDelegate(QStyledItemDelegate):
     """Paints a wrapped text that is taller than its cell as the lines that fit, the last one
-    ending in "…" (Qt's own drawing showed half of the next line under it)."""
+    ending in "…" (Qt's own drawing showed half of the next line under it); with a
+    `path_separator`, a path cut to one line keeps its last part (the school, not the district)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path_separator: str | None = None
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -59,12 +76,15 @@ class WrappedTextDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        if opt.text and opt.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
-            metrics = QFontMetrics(opt.font)
+        if opt.text:
             text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
             margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, opt.widget) + 1
-            lines = max(1, text_rect.height() // metrics.lineSpacing())
-            opt.text = fit_to_lines(opt.text, opt.font, text_rect.width() - 2 * margin, lines)
+            width = text_rect.width() - 2 * margin
+            if opt.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
+                lines = max(1, text_rect.height() // QFontMetrics(opt.font).lineSpacing())
+                opt.text = fit_to_lines(opt.text, opt.font, width, lines)
+            elif self.path_separator:
+                opt.text = elide_path(opt.text, opt.font, width, self.path_separator)
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
 
 
@@ -72,8 +92,6 @@ class FrozenColumnTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._frozen_columns: tuple[int, ...] = (0,)
-        # How a frozen text cut to one line by fit_rows ends: a site path keeps its end.
-        self.one_line_elide_mode = Qt.TextElideMode.ElideRight
         self._frozen = QTableView(self)
         self._frozen.setObjectName("frozenColumn")
         self._frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -83,7 +101,8 @@ class FrozenColumnTableView(QTableView):
         self._frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._frozen.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._frozen.setWordWrap(True)
-        self._frozen.setItemDelegate(WrappedTextDelegate(self._frozen))
+        self._names = WrappedTextDelegate(self._frozen)
+        self._frozen.setItemDelegate(self._names)
         # A thin rule on the right shows where the frozen part ends.
         self._frozen.setStyleSheet(
             "QTableView#frozenColumn { border: none; border-right: 1px solid palette(mid); }"
@@ -108,6 +127,11 @@ class FrozenColumnTableView(QTableView):
         assert columns and columns[0] == 0
         self._frozen_columns = tuple(columns)
         self._sync_columns()
+
+    def set_path_separator(self, separator: str | None) -> None:
+        """The frozen texts are paths ("district › school"): cut to one line, they keep the
+        last part whole and shorten the start."""
+        self._names.path_separator = separator
 
     def frozen_width(self) -> int:
         """How wide the frozen part is, in pixels."""
@@ -147,7 +171,6 @@ class FrozenColumnTableView(QTableView):
         one_line = max_lines == 1
         # Unwrapped, one line is elided as a whole; wrapped, Qt elides the last line shown.
         self._frozen.setWordWrap(not one_line)
-        self._frozen.setTextElideMode(self.one_line_elide_mode if one_line else Qt.TextElideMode.ElideRight)
         metrics = self._frozen.fontMetrics()
         # A line of text and the cell's margins, as the style gives a one-line cell.
         cap = metrics.height() + 2 + metrics.lineSpacing() * (max_lines - 1) if max_lines > 0 else 0

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.ui.models.completeness_table_model import site_lines
+from pmdesk.ui.models.completeness_table_model import PATH_SEPARATOR, site_lines
 from pmdesk.ui.models.iptt_site_table_model import (
     COL_SITE,
     COL_STATUS,
@@ -127,7 +127,7 @@ class IpttSiteDialog(QDialog):
         self.table_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # A site path shortened to one line keeps the school's name, not the district's.
-        self.table_view.one_line_elide_mode = Qt.TextElideMode.ElideLeft
+        self.table_view.set_path_separator(PATH_SEPARATOR)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
