@@ -429,6 +429,7 @@ def build_services(database: Database) -> Services:
     from pmdesk.services.history import HistoryService
     from pmdesk.services.iptt import IpttService
     from pmdesk.services.logframe_excel import LogframeImporter
+    from pmdesk.services.meetings import MeetingService
     from pmdesk.services.packages import PackageService
     from pmdesk.services.programmes import ProgrammeService
     from pmdesk.services.sites import SiteService
@@ -453,4 +454,5 @@ def build_services(database: Database) -> Services:
         values=ValuesService(sessions, actor, database.path),
         logframe=LogframeImporter(sessions, actor, database.path),
         person=WorkingPersonService(sessions, actor),
+        meetings=MeetingService(sessions, actor),
     )

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pmdesk.services.history import HistoryService
     from pmdesk.services.iptt import IpttService
     from pmdesk.services.logframe_excel import LogframeImporter
+    from pmdesk.services.meetings import MeetingService
     from pmdesk.services.packages import PackageService
     from pmdesk.services.programmes import ProgrammeService
     from pmdesk.services.sites import SiteService
@@ -43,6 +44,7 @@ class Services:
     values: ValuesService
     logframe: LogframeImporter
     person: WorkingPersonService  # who is working: named in History and on every value
+    meetings: MeetingService
 
 
 @dataclass(frozen=True)
