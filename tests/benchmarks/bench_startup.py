@@ -86,16 +86,10 @@ def prepare(folder: Path) -> tuple[Path, str]:
     db_path = folder / "bench.sqlite"
     db = open_database(db_path)
     try:
-        try:
-            from pmdesk.services.demo import DemoService
-        except ImportError:
-            from tests.ui.programme_factory import build_large_programme
+        from pmdesk.services.demo import DemoService
 
-            built = build_large_programme(db)
-            what = f"fixture programme {built.code}"
-        else:
-            summary = DemoService(db.sessions, Actor("bench", db.device_uuid), db.path).create_demo()
-            what = f"demo programme {summary.programme_code}"
+        summary = DemoService(db.sessions, Actor("bench", db.device_uuid), db.path).create_demo()
+        what = f"demo programme {summary.programme_code}"
     finally:
         db.close()
     return db_path, what
