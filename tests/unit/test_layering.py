@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Imports point one way (STYLE.md): only pmdesk/ui and the GUI entry points import Qt; domain knows
-no database and no Qt; formats know only files; services know no UI."""
+"""Imports point one way (STYLE.md): ui → services → domain/storage, and nothing upward.
+
+Only pmdesk/ui and the GUI entry points import Qt; the domain knows no database and no Qt;
+storage knows only the domain; formats know only files; services know no reports and no UI;
+reports know no UI. The command line and the app are the composition roots on top."""
 
 from __future__ import annotations
 
@@ -53,6 +56,43 @@ def test_only_the_ui_and_app_import_qt() -> None:
     assert offenders(outside_ui, "PySide6", "shiboken6") == []
 
 
+# What each layer must never import: everything above it.
+ROOTS = ("pmdesk.app", "pmdesk.cli", "pmdesk.__main__", "pmdesk.screenshots")
+ABOVE = {
+    "pmdesk/domain/": (
+        "sqlalchemy",
+        "alembic",
+        "PySide6",
+        "pmdesk.storage",
+        "pmdesk.formats",
+        "pmdesk.services",
+        "pmdesk.reports",
+        "pmdesk.ui",
+        *ROOTS,
+    ),
+    "pmdesk/storage/": (
+        "PySide6",
+        "pmdesk.formats",
+        "pmdesk.services",
+        "pmdesk.reports",
+        "pmdesk.ui",
+        *ROOTS,
+    ),
+    "pmdesk/services/": ("PySide6", "pmdesk.reports", "pmdesk.ui", *ROOTS),
+    "pmdesk/reports/": ("PySide6", "pmdesk.ui", *ROOTS),
+    "pmdesk/ui/": (*ROOTS,),
+}
+
+
+def test_no_layer_imports_one_above_it() -> None:
+    bad = []
+    for folder, above in ABOVE.items():
+        files = [p for p in sources() if relative(p).startswith(folder)]
+        assert files, folder
+        bad += offenders(files, *above)
+    assert bad == []
+
+
 def test_the_domain_imports_neither_the_database_nor_qt() -> None:
     domain = [p for p in sources() if relative(p).startswith("pmdesk/domain/")]
     assert domain
@@ -90,6 +130,13 @@ def test_the_ui_uses_no_orm_rows_or_sessions() -> None:
     ui = [p for p in sources() if relative(p).startswith("pmdesk/ui/")]
     assert ui
     assert offenders(ui, "pmdesk.storage", "sqlalchemy") == []
+
+
+def test_the_checker_finds_an_upward_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f():\n    from pmdesk.services.iptt import IpttService\n", encoding="utf-8")
+    found = imported_modules(sample)
+    assert any(m.startswith(above) for m in found for above in ABOVE["pmdesk/storage/"])
 
 
 def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
