@@ -421,6 +421,7 @@ def _close_on_termination(window: MainWindow) -> dict[signal.Signals, SignalHand
 
 def build_services(database: Database) -> Services:
     """The services over an open database (imports the service layer on first use)."""
+    from pmdesk.services.actions import ActionService
     from pmdesk.services.actor import Actor
     from pmdesk.services.completeness import CompletenessService
     from pmdesk.services.data_entry import DataEntryService
@@ -428,12 +429,15 @@ def build_services(database: Database) -> Services:
     from pmdesk.services.framework import FrameworkService
     from pmdesk.services.history import HistoryService
     from pmdesk.services.iptt import IpttService
+    from pmdesk.services.learning import LearningService
     from pmdesk.services.logframe_excel import LogframeImporter
     from pmdesk.services.meetings import MeetingService
     from pmdesk.services.packages import PackageService
     from pmdesk.services.programmes import ProgrammeService
+    from pmdesk.services.scorecards import ScorecardService
     from pmdesk.services.sites import SiteService
     from pmdesk.services.targets import TargetService
+    from pmdesk.services.traceability import TraceabilityService
     from pmdesk.services.values_io import ValuesService
     from pmdesk.services.working_person import WorkingPersonService
 
@@ -455,4 +459,8 @@ def build_services(database: Database) -> Services:
         logframe=LogframeImporter(sessions, actor, database.path),
         person=WorkingPersonService(sessions, actor),
         meetings=MeetingService(sessions, actor),
+        actions=ActionService(sessions, actor),
+        traceability=TraceabilityService(sessions, ActionService(sessions, actor), IpttService(sessions)),
+        scorecards=ScorecardService(sessions, ActionService(sessions, actor), IpttService(sessions)),
+        learning=LearningService(sessions, actor),
     )

@@ -8,18 +8,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pmdesk.services.actions import ActionService
     from pmdesk.services.completeness import CompletenessService
     from pmdesk.services.data_entry import DataEntryService
     from pmdesk.services.entry_grid import EntryGridService
     from pmdesk.services.framework import FrameworkService
     from pmdesk.services.history import HistoryService
     from pmdesk.services.iptt import IpttService
+    from pmdesk.services.learning import LearningService
     from pmdesk.services.logframe_excel import LogframeImporter
     from pmdesk.services.meetings import MeetingService
     from pmdesk.services.packages import PackageService
     from pmdesk.services.programmes import ProgrammeService
+    from pmdesk.services.scorecards import ScorecardService
     from pmdesk.services.sites import SiteService
     from pmdesk.services.targets import TargetService
+    from pmdesk.services.traceability import TraceabilityService
     from pmdesk.services.values_io import ValuesService
     from pmdesk.services.working_person import WorkingPersonService
     from pmdesk.ui.signals import AppSignals
@@ -45,6 +49,10 @@ class Services:
     logframe: LogframeImporter
     person: WorkingPersonService  # who is working: named in History and on every value
     meetings: MeetingService
+    actions: ActionService
+    traceability: TraceabilityService
+    scorecards: ScorecardService
+    learning: LearningService
 
 
 @dataclass(frozen=True)
