@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmdesk.formats.files import replacing
+from pmdesk.formats.problems import ProgressFn
 
 if TYPE_CHECKING:
     from pmdesk.domain.iptt_table import IpttTable
     from pmdesk.services.history import HistoryService
     from pmdesk.services.programmes import ProgrammeService
-
-# done, total (0: unknown), message; a GUI job's progress raises JobCancelled after a Cancel.
-ProgressFn = Callable[[int, int, str], None]
 
 
 class ExportKind(StrEnum):
