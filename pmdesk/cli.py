@@ -168,6 +168,7 @@ def cmd_programme_import(args: argparse.Namespace, ctx: Context) -> int:
 
     with ctx.database(write=True) as db:
         summary = PackageService(db.sessions, _actor(db), db.path).import_file(Path(args.file))
+        _evaluate_alerts(db, summary.programme_code)
     print(f"Imported programme {summary.programme_code} from {args.file}: {_counts(summary.counts)}")
     _print_warnings(summary.warnings)
     return EXIT_OK
@@ -240,6 +241,7 @@ def cmd_values_import(args: argparse.Namespace, ctx: Context) -> int:
     else:
         with ctx.database(write=True) as db:
             summary = ValuesService(db.sessions, _actor(db), db.path).import_file(path)
+            _evaluate_alerts(db, None)
     verb = "Would import" if args.dry_run else "Imported"
     print(
         f"{verb} values from {args.file}: {summary.created} new, {summary.replaced} replaced, "
@@ -373,6 +375,137 @@ def cmd_actions_list(args: argparse.Namespace, ctx: Context) -> int:
         text = actions_text(actions, today)
     _emit(text, args.output)
     return EXIT_OK
+
+
+def _evaluate_alerts(db: Database, programme_code: str | None) -> None:
+    """Triggers are evaluated whenever values change (DESIGN.md §4): after an import, the
+    programme's (None: every programme with triggers). The import itself is done by then, so a
+    refusal here is only reported."""
+    from pmdesk.services.alerts import AlertService
+
+    service = AlertService(db.sessions, _actor(db))
+    try:
+        summaries = service.evaluate_all() if programme_code is None else (service.evaluate(programme_code),)
+    except PmdeskError as exc:
+        _note(f"the triggers could not be evaluated: {exc}")
+        return
+    for summary in summaries:
+        for reason in summary.skipped:
+            _note(f"  skipped {reason}")
+        if summary.raised:
+            _note(
+                f"{summary.raised} new alert{'s' if summary.raised > 1 else ''} in "
+                f"{summary.programme_code}: see '{PROG} alerts {summary.programme_code}'"
+            )
+
+
+def cmd_alerts(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.services.alerts import AlertService
+    from pmdesk.storage.instance_lock import DatabaseInUseError
+
+    try:
+        with ctx.database(write=True) as db:
+            service = AlertService(db.sessions, _actor(db))
+            summary = service.evaluate(args.code)
+            for reason in summary.skipped:
+                _note(f"skipped {reason}")
+            alerts = service.list(args.code, args.status)
+    except DatabaseInUseError:
+        # The window has the file open, and it evaluates the triggers itself whenever values change.
+        _note("PMDesk has this database open and keeps its alerts up to date; listing them as they are")
+        with ctx.database(write=False) as db:
+            alerts = AlertService(db.sessions, _actor(db)).list(args.code, args.status)
+    if args.format == "json":
+        text = _json(
+            {"programme": args.code, "status": args.status, "alerts": [_alert_record(a) for a in alerts]}
+        )
+    elif args.format == "csv":
+        from pmdesk.formats.csv_safe import csv_text
+
+        header = list(_alert_record(alerts[0]) if alerts else _ALERT_FIELDS)
+        rows = [[_csv_cell(value) for value in _alert_record(a).values()] for a in alerts]
+        text = csv_text([header, *rows])
+    else:
+        text = _alerts_table(args.code, args.status, alerts)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+_ALERT_FIELDS = (
+    "trigger",
+    "indicator",
+    "site",
+    "periods",
+    "figures",
+    "status",
+    "holds",
+    "raised_at",
+    "acknowledged_by",
+    "acknowledged_at",
+    "acknowledgement",
+    "message",
+    "uuid",
+)
+
+
+def _alert_record(alert: Any) -> dict[str, Any]:
+    from datetime import UTC
+
+    def stamp(moment: Any) -> str | None:
+        return None if moment is None else moment.replace(tzinfo=UTC).isoformat()
+
+    record = {
+        "trigger": alert.trigger_code,
+        "indicator": alert.indicator_code,
+        "site": alert.site_code,
+        "periods": list(alert.periods),
+        "figures": list(alert.figures),
+        "status": alert.status.value,
+        "holds": alert.holds,
+        "raised_at": stamp(alert.raised_at),
+        "acknowledged_by": alert.acknowledged_by or None,
+        "acknowledged_at": stamp(alert.acknowledged_at),
+        "acknowledgement": alert.acknowledgement or None,
+        "message": alert.message,
+        "uuid": alert.uuid,
+    }
+    assert tuple(record) == _ALERT_FIELDS
+    return record
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(value) if all(" " not in v for v in value) else "; ".join(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+def _alerts_table(code: str, status: str, alerts: Sequence[Any]) -> str:
+    if not alerts:
+        which = "" if status == "all" else f"{status} "
+        return f"No {which}alerts for {code}."
+    header = ("Trigger", "Indicator", "Site", "Periods", "Figures", "Status")
+    rows = [
+        (
+            a.trigger_code,
+            a.indicator_code,
+            a.site_code or "(programme)",
+            ", ".join(a.periods),
+            ", ".join(a.figures),
+            a.status.value + ("" if a.holds else ", no longer holds"),
+        )
+        for a in alerts
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    for a in alerts:
+        if a.acknowledgement:
+            when = f" on {a.acknowledged_at:%Y-%m-%d}" if a.acknowledged_at else ""
+            lines.append(
+                f"{a.trigger_code} {a.indicator_code}: acknowledged by {a.acknowledged_by}{when}: {a.acknowledgement}"
+            )
+    return "\n".join(lines)
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
@@ -582,6 +715,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (xlsx: the IPTT screen's Excel workbook, with -o FILE)",
     )
     iptt.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    alerts = command(commands, "alerts", cmd_alerts, "evaluate a programme's triggers and list its alerts")
+    alerts.add_argument("code", metavar="CODE", help="programme code")
+    alerts.add_argument(
+        "--status",
+        choices=("open", "acknowledged", "all"),
+        default="open",
+        help="which alerts to list (default: open)",
+    )
+    alerts.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    alerts.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     values = commands.add_parser(
         "values", help="import or export data values", description="Import or export data values."

@@ -272,6 +272,18 @@ class AlertService:
             found, evaluated, skipped = self._streaks(programme_code)
             return self._write(programme_code, found, evaluated, skipped)
 
+    def evaluate_all(self) -> tuple[EvaluationSummary, ...]:
+        """`evaluate` every programme that has triggers (after an import that may touch several)."""
+        with self._sessions() as session:
+            codes = builtins.list(
+                session.scalars(
+                    select(ProgrammeRow.code)
+                    .where(ProgrammeRow.id.in_(select(TriggerRow.programme_id)))
+                    .order_by(ProgrammeRow.code)
+                )
+            )
+        return tuple(self.evaluate(code) for code in codes)
+
     def list(self, programme_code: str, status: str = "all") -> tuple[AlertInfo, ...]:
         """The programme's alerts: open first, then those holding, newest first; `status` is
         'open', 'acknowledged' or 'all'."""
