@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pmdesk.formats.csv_safe import csv_text
+from pmdesk.formats.files import write_atomically
 from pmdesk.services.actions import ActionInfo
 
 CSV_HEADER = (
@@ -103,6 +105,11 @@ def _row(action: ActionInfo, as_of: date) -> list[str | None]:
 def actions_csv(actions: Sequence[ActionInfo], as_of: date) -> str:
     """Header and one row per action; cells that a spreadsheet would run as a formula are neutralised."""
     return csv_text([CSV_HEADER, *(_row(a, as_of) for a in actions)])
+
+
+def write_actions_csv(actions: Sequence[ActionInfo], path: Path, as_of: date) -> None:
+    """The CSV written to `path` whole or not at all."""
+    write_atomically(path, actions_csv(actions, as_of))
 
 
 def actions_text(actions: Sequence[ActionInfo], as_of: date) -> str:
