@@ -76,9 +76,10 @@ def test_enter_on_an_action_opens_its_traceability(
 ) -> None:
     load(qtbot, screen, filled.code)
     screen.people_view.selectRow(1)
-    row = next(
-        r for r in range(screen.detail_model.rowCount()) if screen.detail_model.hop_at(r).kind == "action"
-    )  # type: ignore[union-attr]
+    kinds = [
+        getattr(screen.detail_model.hop_at(r), "kind", "") for r in range(screen.detail_model.rowCount())
+    ]
+    row = kinds.index("action")
     screen.detail_view.setCurrentIndex(screen.detail_model.index(row))
     qtbot.keyClick(screen.detail_view, Qt.Key.Key_Return)
     dialog = screen.active_dialog
