@@ -263,3 +263,27 @@ def test_live_minutes_screenshot_at_projector_size(
     assert hints.geometry().bottom() <= window.height() and hints.isVisible()
     assert window.grab().save(str(shots_dir(tmp_path) / "live-minutes-1280x720.png"))
     window.close()
+
+
+def test_the_screen_tells_the_main_window_what_live_minutes_have_not_saved(
+    qtbot: QtBot, screen: MeetingsScreen, context: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meetings = context.services.meetings
+    meetings.create(screen.programme_code or "", MeetingData("review", "Q2 review", date(2025, 7, 10)))
+    screen.refresh()
+
+    def locked(item_id: int, text: str) -> None:
+        raise DatabaseBusyError("Another program is using the database.")
+
+    monkeypatch.setattr(meetings, "save_item_notes", locked)
+    monkeypatch.setattr(live_minutes, "CLOSE_WAIT_S", 0.2)
+    screen.open_live()
+    live = screen.live
+    assert live is not None and screen.unsaved_count() == 0
+    activate(qtbot, live)
+    live.current_page().notes.setFocus()
+    keys("Not yet in the file")
+    screen.commit_open_editor()
+    assert screen.unsaved_count() == 1 and "Another program" in screen.unsaved_reason()
+    screen.discard_unsaved()
+    assert screen.unsaved_count() == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import html
 import uuid as uuid_module
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,10 @@ def local_time(stamp: datetime) -> str:
     return stamp.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")
 
 
+def _stop_writer(request_stop: Callable[[], None]) -> None:
+    request_stop()
+
+
 class LiveMinutesWindow(QWidget):
     finalised = Signal()
 
@@ -82,6 +87,8 @@ class LiveMinutesWindow(QWidget):
         self.setWindowTitle(f"Live minutes — {self.detail.meeting.title}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.writer = MinutesWriter(self)
+        # Closed with the main window (as its child) without a closeEvent: the thread must end too.
+        self.destroyed.connect(functools.partial(_stop_writer, self.writer.request_stop))
         self.saver = ContinuousSave(self.writer, self)
         self._failed: set[object] = set()
         self.action_dialog: ActionEntryDialog | None = None

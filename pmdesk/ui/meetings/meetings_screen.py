@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.services.meetings import MeetingData, MeetingDetail
+from pmdesk.ui.meetings import live_minutes
 from pmdesk.ui.meetings.live_minutes import LiveMinutesWindow, local_time
 from pmdesk.ui.meetings.meeting_dialog import MeetingDialog
 from pmdesk.ui.meetings.meeting_table_model import COL_TITLE, AgendaListModel, MeetingTableModel
@@ -298,7 +299,9 @@ class MeetingsScreen(Screen):
             self.live.raise_()
             self.live.activateWindow()
             return
-        live = LiveMinutesWindow(self.context, self.detail.meeting.id)
+        # A child window of the screen, so that it goes when the main window closes (which asks
+        # first, through the unsaved hooks below, for what it has not saved).
+        live = LiveMinutesWindow(self.context, self.detail.meeting.id, self)
         self.live = live
         live.destroyed.connect(self._on_live_closed)
         screen = self.screen().availableGeometry()
@@ -309,6 +312,27 @@ class MeetingsScreen(Screen):
     def _on_live_closed(self) -> None:
         self.live = None
         self.refresh_when_shown()
+
+    # -- what the live minutes have not saved, for the main window's close ------------------
+
+    def commit_open_editor(self) -> None:
+        if self.live is not None:
+            self.live.saver.submit_all()
+            self.live.writer.flush(live_minutes.CLOSE_WAIT_S)
+
+    def unsaved_count(self) -> int:
+        return len(self.live.writer.pending) if self.live is not None else 0
+
+    def unsaved_reason(self) -> str:
+        error = self.live.writer.last_error if self.live is not None else None
+        return str(error) if error is not None else ""
+
+    def retry_unsaved(self) -> bool:
+        return self.live is None or self.live.writer.flush(live_minutes.CLOSE_WAIT_S)
+
+    def discard_unsaved(self) -> None:
+        if self.live is not None:
+            self.live.writer.discard()
 
     def amend(self) -> None:
         detail = self.detail

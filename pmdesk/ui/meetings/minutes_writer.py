@@ -95,10 +95,14 @@ class MinutesWriter(QObject):
             return True
 
     def stop(self, timeout: float = 5.0) -> None:
+        self.request_stop()
+        self._thread.join(timeout)
+
+    def request_stop(self) -> None:
+        """Let the thread end after the write under way (plain Python: safe once Qt's object is gone)."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        self._thread.join(timeout)
 
     def discard(self) -> None:
         """Forget what is queued (the user chose to lose it)."""
