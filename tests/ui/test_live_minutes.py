@@ -15,9 +15,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from pmdesk.domain.actions import ActionStatus
 from pmdesk.domain.errors import DatabaseBusyError
 from pmdesk.services.actions import ActionFilter
 from pmdesk.services.meetings import MeetingData
+from pmdesk.ui.actions.action_dialogs import CloseDialog
+from pmdesk.ui.actions.actions_screen import ActionsScreen
+from pmdesk.ui.actions.scorecards_screen import ScorecardsScreen
+from pmdesk.ui.actions.trace_dialog import Place, TraceDialog
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.meetings import live_minutes
 from pmdesk.ui.meetings.live_minutes import BODY_PT, LiveMinutesWindow
@@ -186,6 +191,51 @@ def test_a_review_meeting_run_by_keyboard(
     live.close()
     qtbot.waitUntil(lambda: screen.live is None)
     assert screen.amend_button.isEnabled() and not screen.edit_button.isEnabled()
+    follow_the_action_through(qtbot, context, made.uuid, made.programme_code)
+
+
+def follow_the_action_through(qtbot: QtBot, context: UiContext, uuid: str, code: str) -> None:
+    """The action decided in the meeting is closed with a note in the tracker, then found done
+    on its owner's scorecard and in its indicator's traceability."""
+    tracker = ActionsScreen(context)
+    qtbot.addWidget(tracker)
+    tracker.show()
+    with qtbot.waitSignal(tracker.actions_loaded, timeout=10_000):
+        tracker.set_programme(code)
+    tracker.table_view.selectRow(tracker.model.row_of(uuid))
+    tracker.close_action()
+    closing = tracker.active_dialog
+    assert isinstance(closing, CloseDialog)
+    qtbot.keyClicks(closing.note_edit, "Contract signed; drilling resumed")
+    with qtbot.waitSignal(tracker.actions_loaded, timeout=10_000):
+        closing.ok_button.click()
+    with qtbot.waitSignal(tracker.actions_loaded, timeout=10_000):
+        tracker.show_box.setCurrentIndex(tracker.show_box.findData("all"))
+    done = tracker.model.action_at(tracker.model.row_of(uuid))
+    assert done is not None and done.status is ActionStatus.DONE
+    assert done.closing_note == "Contract signed; drilling resumed"
+
+    cards = ScorecardsScreen(context)
+    qtbot.addWidget(cards)
+    cards.show()
+    with qtbot.waitSignal(cards.scorecards_loaded, timeout=10_000):
+        cards.set_programme(code)
+    people = cards.people_model
+    names = [people.index(r, 0).data() for r in range(people.rowCount())]
+    cards.people_view.selectRow(names.index("Amina Diallo"))
+    lines = [cards.detail_model.index(r).data() for r in range(cards.detail_model.rowCount())]
+    assert any("A-1 Sign the driller's contract — Done" in line for line in lines), lines
+    assert any("Q2 2025 quarterly review" in line and "1 decision" in line for line in lines), lines
+
+    trace = TraceDialog(context, Place("indicator", "2.1", code))
+    qtbot.addWidget(trace)
+    qtbot.waitUntil(lambda: not trace.is_busy, timeout=10_000)
+    hops = [trace.hops.hop_at(r) for r in range(trace.hops.rowCount())]
+    labels = [(h.kind, h.label) for h in hops if h is not None]
+    assert any(
+        kind == "decision" and label.startswith("Hire a second driller — Q2 2025") for kind, label in labels
+    )
+    assert any(kind == "action" and "Sign the driller's contract" in label for kind, label in labels)
 
 
 def test_reopening_offers_what_was_typed(
