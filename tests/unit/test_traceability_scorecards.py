@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from pmdesk.domain.actions import ActionStatus
 from pmdesk.domain.enums import Measure, Status
-from pmdesk.services.actions import ActionData, ActionService
+from pmdesk.services.actions import ActionData, ActionFilter, ActionService
 from pmdesk.services.actor import Actor
 from pmdesk.services.framework import IndicatorData
 from pmdesk.services.iptt import IpttService
@@ -179,3 +180,32 @@ def test_feedback_closed_only_with_a_response(db: Database, s: Services) -> None
     assert closed.status is FeedbackStatus.CLOSED and closed.closed_on == TODAY
     assert [f.uuid for f in learning.feedback(P, "dry PUMPS")] == [item.uuid]
     assert learning.feedback(P, "nothing like it") == []
+
+
+def test_a_closed_action_is_found_in_the_tracker_the_scorecard_and_the_indicator_trace(
+    db: Database, s: Services, actions: ActionService
+) -> None:
+    _, decision_uuid = loop_builders.meeting_with_decision(db, P, held_on=date(2025, 7, 10))
+    action = actions.create(
+        P,
+        ActionData(
+            "Fix pumps",
+            owner_person_code="joseph",
+            due=date(2025, 12, 31),
+            decision_uuid=decision_uuid,
+            indicator_codes=("2.1",),
+        ),
+    )
+    actions.close(action.uuid, "done", "Four pumps repaired", on=date(2025, 12, 1))
+    iptt = IpttService(db.sessions)
+    closed = actions.list(ActionFilter(programme_code=P, statuses=frozenset({ActionStatus.DONE})))
+    assert [a.closing_note for a in closed] == ["Four pumps repaired"]
+    joseph = next(
+        c
+        for c in ScorecardService(db.sessions, actions, iptt).overview(P, TODAY).people
+        if c.person_code == "joseph"
+    )
+    assert joseph.counts.done_on_time == 1 and [a.uuid for a in joseph.actions] == [action.uuid]
+    trace = TraceabilityService(db.sessions, actions, iptt).for_indicator(P, "2.1")
+    assert [(a.uuid, a.status) for a in trace.actions] == [(action.uuid, ActionStatus.DONE)]
+    assert [d.uuid for d in trace.decisions] == [decision_uuid]
