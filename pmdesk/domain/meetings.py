@@ -67,6 +67,7 @@ class AlertEvidence:
     site_code: str
     periods: tuple[str, ...]  # labels of the streak's periods
     message: str
+    indicator_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,13 +177,13 @@ def propose_agenda(
     for alert in alerts:
         where = f" at {alert.site_code}" if alert.site_code else ""
         streak = ", ".join(alert.periods)
+        # The alert's message (what held, the agreed response) is shown beside the item.
         reason = f"Open alert: trigger {alert.trigger_code} held in {streak}" if streak else "Open alert"
-        if alert.message:
-            reason += f". {alert.message}"
+        name = f" {alert.indicator_name}" if alert.indicator_name else ""
         items.append(
             ProposedItem(
                 AgendaKind.ALERT,
-                f"Alert on {alert.indicator_code}{where} ({alert.trigger_code})",
+                f"Alert: {alert.indicator_code}{name}{where}",
                 reason,
                 indicator_id=alert.indicator_id,
                 alert_id=alert.alert_id,

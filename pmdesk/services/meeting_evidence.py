@@ -99,6 +99,7 @@ class EvidenceService:
                     )
                 )
             }
+            names = {r.code: r.name for r in table.rows}
             alerts = [
                 AlertEvidence(
                     a.id,
@@ -108,6 +109,7 @@ class EvidenceService:
                     a.site_code,
                     tuple(labels.get(p, p) for p in a.periods.split(",") if p),
                     a.message,
+                    names.get(a.indicator_code, ""),
                 )
                 for a in session.scalars(
                     select(AlertRow)
@@ -167,9 +169,10 @@ class EvidenceService:
                     if indicator_uuid
                     else ((_alert_line(alert, labels),) if alert is not None else ())
                 )
-                out[item.id] = ItemEvidence(
-                    panel, alert_lines, _action_lines(session, item), _subject(session, item.subject_uuid)
-                )
+                subject = _subject(session, item.subject_uuid)
+                if alert is not None and not subject:
+                    subject = alert.message  # what held, and the response agreed beforehand
+                out[item.id] = ItemEvidence(panel, alert_lines, _action_lines(session, item), subject)
             return out
 
 

@@ -167,8 +167,10 @@ def test_alerts_actions_and_the_previous_meetings_decisions_are_proposed(
     detail = service.get(review(service))
     kinds = {i.kind: i for i in reversed(detail.items)}
     alert = kinds[AgendaKind.ALERT]
-    assert alert.title == "Alert on 1.2 (SAT-70)" and alert.indicator_code == "1.2"
-    assert alert.reason == "Open alert: trigger SAT-70 held in 2025 Q1, 2025 Q2. below 70 % for two quarters"
+    assert (
+        alert.title == "Alert: 1.2 Households treating their drinking water" and alert.indicator_code == "1.2"
+    )
+    assert alert.reason == "Open alert: trigger SAT-70 held in 2025 Q1, 2025 Q2"
     action_titles = [i.title for i in detail.items if i.kind is AgendaKind.ACTION]
     assert action_titles == ["Action A-1: Repair pumps", "Action A-2: Visit S2"]
     follow = [i for i in detail.items if i.kind is AgendaKind.DECISION]
@@ -177,6 +179,7 @@ def test_alerts_actions_and_the_previous_meetings_decisions_are_proposed(
     panel = evidence[alert.id].indicator
     assert panel is not None and panel.code == "1.2"
     assert "SAT-70: 2025 Q1, 2025 Q2 — open" in evidence[alert.id].alerts
+    assert evidence[alert.id].subject == "below 70 % for two quarters"
     assert evidence[follow[0].id].subject.startswith("Decision (Q1 review, 2025-04-02): Drill")
 
 

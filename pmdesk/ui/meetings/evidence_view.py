@@ -23,15 +23,16 @@ STATUS_WORDS = {
 }
 
 
-def indicator_html(panel: IndicatorPanel) -> str:
+def indicator_html(panel: IndicatorPanel, *, named: bool = False) -> str:
+    """`named`: the item's title already names the indicator."""
     word, colour = STATUS_WORDS.get(panel.status, (panel.status.value, "#444444"))
     percent = panel.measure is Measure.PERCENT
     met = f" — {format_number(panel.pct_met)} % of target" if panel.pct_met is not None else ""
     partial = " (partly reported)" if panel.partial else ""
-    parts = [
-        f"<p><b>{html.escape(panel.code)}</b> {html.escape(panel.name)}</p>",
-        f"<p><b style='color:{colour}'>{word}</b>{met} as of {html.escape(panel.as_of_label)}{partial}</p>",
-    ]
+    parts = [] if named else [f"<p><b>{html.escape(panel.code)}</b> {html.escape(panel.name)}</p>"]
+    parts.append(
+        f"<p><b style='color:{colour}'>{word}</b>{met} as of {html.escape(panel.as_of_label)}{partial}</p>"
+    )
     if panel.measure is Measure.QUALITATIVE:
         for line in panel.recent:
             if line.text:
@@ -63,7 +64,7 @@ def _number(value: float | None, percent: bool) -> str:
     return "—" if value is None else format_number(value) + (" %" if percent else "")
 
 
-def evidence_html(evidence: ItemEvidence | None, reason: str) -> str:
+def evidence_html(evidence: ItemEvidence | None, reason: str, *, named: bool = False) -> str:
     parts = []
     if reason:
         parts.append(f"<p><i>{html.escape(reason)}</i></p>")
@@ -73,7 +74,7 @@ def evidence_html(evidence: ItemEvidence | None, reason: str) -> str:
     if evidence.subject:
         parts.append(f"<p>{html.escape(evidence.subject)}</p>")
     if evidence.indicator is not None:
-        parts.append(indicator_html(evidence.indicator))
+        parts.append(indicator_html(evidence.indicator, named=named))
     if evidence.alerts:
         parts.append("<p><b>Alerts</b></p><ul>")
         parts.extend(f"<li>{html.escape(a)}</li>" for a in evidence.alerts)
@@ -109,8 +110,8 @@ class EvidenceView(QScrollArea):
         self.setWidget(inner)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-    def show_evidence(self, evidence: ItemEvidence | None, reason: str) -> None:
-        self.label.setText(evidence_html(evidence, reason))
+    def show_evidence(self, evidence: ItemEvidence | None, reason: str, *, named: bool = False) -> None:
+        self.label.setText(evidence_html(evidence, reason, named=named))
 
     @property
     def text(self) -> str:

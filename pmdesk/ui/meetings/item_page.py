@@ -106,7 +106,8 @@ class ItemPage(QWidget):
                 and evidence.indicator is not None
                 and self.item.kind is AgendaKind.INDICATOR
             )
-            self.evidence.show_evidence(evidence, "" if said else self.item.reason)
+            named = self.item.kind in (AgendaKind.INDICATOR, AgendaKind.ALERT)
+            self.evidence.show_evidence(evidence, "" if said else self.item.reason, named=named)
 
     def add_decision(self, uuid: str, text: str = "") -> DecisionEdit:
         edit = DecisionEdit(uuid, text, self._decisions_box)
