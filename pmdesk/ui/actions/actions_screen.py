@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -156,7 +156,7 @@ class ActionsScreen(Screen):
         for text, box in (
             ("&Show:", self.show_box),
             ("O&wner:", self.owner_box),
-            ("So&urce:", self.source_box),
+            ("Sou&rce:", self.source_box),
         ):
             pair = QWidget(filters)
             pair_layout = QHBoxLayout(pair)
@@ -169,13 +169,13 @@ class ActionsScreen(Screen):
             flow.addWidget(pair)
 
         self.new_button = QPushButton("&New action…", self)
-        self.edit_button = QPushButton("&Edit…", self)
-        self.update_button = QPushButton("Progress &update…", self)
+        self.edit_button = QPushButton("Ch&ange…", self)
+        self.update_button = QPushButton("&Progress update…", self)
         self.close_button = QPushButton("&Close…", self)
         self.reopen_button = QPushButton("Re&open", self)
         self.trace_button = QPushButton("&Trace…", self)
         self.export_button = QPushButton("E&xport CSV…", self)
-        self.new_button.setToolTip("A new action for the current programme (Ctrl+N)")
+        self.new_button.setToolTip("A new action for the current programme (Alt+N)")
         self.trace_button.setToolTip("Where the action came from and whether it worked (Enter)")
         self.close_button.setToolTip("Done or dropped, with a note on what was done")
         self.new_button.clicked.connect(self.new_action)
@@ -185,12 +185,6 @@ class ActionsScreen(Screen):
         self.reopen_button.clicked.connect(self.reopen_action)
         self.trace_button.clicked.connect(self.open_trace)
         self.export_button.clicked.connect(self.export_csv)
-        QShortcut(
-            QKeySequence("Ctrl+N"),
-            self,
-            self.new_action,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
         buttons = QWidget(self)
         button_flow = FlowLayout(buttons, spacing=6)
         button_flow.setContentsMargins(0, 0, 0, 0)

@@ -146,7 +146,7 @@ class ScorecardsScreen(Screen):
         people_page.setSizes([260, 200])
         self.tabs = QTabWidget(self)
         self.tabs.addTab(people_page, "&People")
-        self.tabs.addTab(self.team_view, "T&eams")
+        self.tabs.addTab(self.team_view, "&Teams")
 
         self.message_label = QLabel("", self)
         self.message_label.setWordWrap(True)

@@ -148,7 +148,7 @@ class LessonDialog(_RecordDialog):
         self.form.addRow("&Lesson:", self.lesson_edit)
         self.form.addRow("&Recommendation:", self.recommendation_edit)
         self.form.addRow("Ta&gs:", self.tags_edit)
-        self.form.addRow("&Recorded on:", self.date_edit)
+        self.form.addRow("Recorded &on:", self.date_edit)
         self._add_links()
         if lesson is not None:
             self.title_edit.setText(lesson.title)

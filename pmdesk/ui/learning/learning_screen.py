@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -92,14 +92,8 @@ class LearningScreen(Screen):
         self.find_edit.setPlaceholderText("Find: words in any field, tags, indicator or action codes")
         self.find_edit.setClearButtonEnabled(True)
         self.find_edit.textChanged.connect(lambda _text: self._find_timer.start())
-        find_label = QLabel("&Find:", self)
+        find_label = QLabel("F&ind:", self)
         find_label.setBuddy(self.find_edit)
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Find),
-            self,
-            self.find_edit.setFocus,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
         header = QHBoxLayout()
         header.addWidget(self.title_label)
         header.addStretch(1)
@@ -107,19 +101,13 @@ class LearningScreen(Screen):
         header.addWidget(self.find_edit, 2)
 
         self.new_button = QPushButton("&New…", self)
-        self.new_button.setToolTip("A new lesson or piece of feedback, on the tab shown (Ctrl+N)")
-        self.edit_button = QPushButton("&Edit…", self)
+        self.new_button.setToolTip("A new lesson or piece of feedback, on the tab shown (Alt+N)")
+        self.edit_button = QPushButton("Ch&ange…", self)
         self.edit_button.setToolTip("Change the selected record (Enter)")
         for button in (self.new_button, self.edit_button):
             button.setAutoDefault(False)
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_record)
-        QShortcut(
-            QKeySequence("Ctrl+N"),
-            self,
-            self.new_record,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
