@@ -192,6 +192,22 @@ def test_navigate_to_an_action_shows_it_whatever_the_filters(
     assert screen.reopen_button.isEnabled() and not screen.close_button.isEnabled()
 
 
+def test_navigate_to_an_indicator_opens_its_traceability(
+    qtbot: QtBot, filled: Built, screen: ActionsScreen
+) -> None:
+    load(qtbot, screen, filled.code)
+    screen.navigate(Navigation("actions", filled.code, indicator_code="1.1"))
+    dialog = screen.active_dialog
+    assert isinstance(dialog, TraceDialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        pass
+    assert dialog.heading.text().startswith("Indicator 1.1")
+    labels = [dialog.hops.index(r).data() for r in range(dialog.hops.rowCount())]
+    assert any(text.startswith("Action: A-1 Repair the broken hand pumps") for text in labels)
+    assert any(text.startswith("Decision: Rehabilitate the broken pumps") for text in labels)
+    dialog.reject()
+
+
 def test_screenshot_at_1024x600(qtbot: QtBot, filled: Built, screen: ActionsScreen) -> None:
     load(qtbot, screen, filled.code)
     with qtbot.waitSignal(screen.actions_loaded, timeout=10_000):

@@ -251,7 +251,14 @@ class ActionsScreen(Screen):
             self.refresh_when_shown()
 
     def navigate(self, target: Navigation) -> None:
-        """Show the action named by `target.record_uuid` (whatever the filters hid)."""
+        """Show the action named by `target.record_uuid` (whatever the filters hid); with only an
+        indicator, open that indicator's traceability (its alerts, decisions and actions)."""
+        if target.indicator_code and not target.record_uuid and target.programme_code:
+            self._forget_dialog()
+            place = Place("indicator", target.indicator_code, target.programme_code)
+            self.active_dialog = TraceDialog(self.context, place, self, today=self.today)
+            self.active_dialog.open()
+            return
         if target.record_uuid:
             self._pending_uuid = target.record_uuid
             for box in (self.show_box, self.owner_box, self.source_box):
