@@ -423,6 +423,7 @@ def build_services(database: Database) -> Services:
     """The services over an open database (imports the service layer on first use)."""
     from pmdesk.services.actions import ActionService
     from pmdesk.services.actor import Actor
+    from pmdesk.services.alerts import AlertService
     from pmdesk.services.completeness import CompletenessService
     from pmdesk.services.data_entry import DataEntryService
     from pmdesk.services.entry_grid import EntryGridService
@@ -458,6 +459,7 @@ def build_services(database: Database) -> Services:
         values=ValuesService(sessions, actor, database.path),
         logframe=LogframeImporter(sessions, actor, database.path),
         person=WorkingPersonService(sessions, actor),
+        alerts=AlertService(sessions, actor),
         meetings=MeetingService(sessions, actor),
         actions=ActionService(sessions, actor),
         traceability=TraceabilityService(sessions, ActionService(sessions, actor), IpttService(sessions)),

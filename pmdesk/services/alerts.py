@@ -428,7 +428,8 @@ class AlertService:
     ) -> EvaluationSummary:
         """Write: upsert one alert per streak, in one transaction."""
         raised = extended = lost = again = 0
-        with self._sessions.begin() as session:
+        # Without triggers there is nothing to write: a read, which also works on a read-only file.
+        with self._sessions.begin() if evaluated else self._sessions() as session:
             programme = programme_by_code(session, programme_code)
             alerts = builtins.list(
                 session.scalars(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pmdesk.services.actions import ActionService
+    from pmdesk.services.alerts import AlertService
     from pmdesk.services.completeness import CompletenessService
     from pmdesk.services.data_entry import DataEntryService
     from pmdesk.services.entry_grid import EntryGridService
@@ -48,6 +49,7 @@ class Services:
     values: ValuesService
     logframe: LogframeImporter
     person: WorkingPersonService  # who is working: named in History and on every value
+    alerts: AlertService
     meetings: MeetingService
     actions: ActionService
     traceability: TraceabilityService

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pmdesk import __version__
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui import unsaved
+from pmdesk.ui.alerts.alert_watcher import AlertWatcher
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.file_actions import FileActions
 from pmdesk.ui.formatting import counted
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._log_path = log_path
         self._services: Services | None = None
+        self.alert_watcher: AlertWatcher | None = None
         self._programmes_job: Job | None = None
         self._programme_code: str | None = None
         self._pending_code: str | None = None  # a programme that exists once the list is read again
@@ -333,6 +335,8 @@ class MainWindow(QMainWindow):
         context = UiContext(services, self._signals, self._workers)
         self.files.context = context
         self.person_button.set_service(services.person)
+        # Evaluates triggers whenever values change, whichever screen is on view (DESIGN.md §4).
+        self.alert_watcher = AlertWatcher(context, self)
         for screen in _build_screens(context, self):
             self.add_screen(screen)
         remember_database(self._settings, self._database_path)
@@ -602,6 +606,9 @@ class MainWindow(QMainWindow):
         for action in self.screen_actions:
             self.view_menu.removeAction(action)
         self.screens, self.screen_actions, self.iptt_screen = [], [], None
+        if self.alert_watcher is not None:
+            self.alert_watcher.stop()
+            self.alert_watcher = None
         self.nav.clear()
         self._services = None
         self.files.context = None
@@ -810,6 +817,7 @@ def _zoomed(base: QFont, step: int) -> QFont:
 
 def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
     """The sidebar, in the order work flows: set up, enter, check, report."""
+    from pmdesk.ui.alerts.alerts_screen import AlertsScreen
     from pmdesk.ui.screens.completeness_screen import CompletenessScreen
     from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
     from pmdesk.ui.screens.framework_screen import FrameworkScreen
@@ -826,5 +834,6 @@ def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
         DataEntryScreen,
         CompletenessScreen,
         IpttScreen,
+        AlertsScreen,
     )
     return [kind(context, parent) for kind in kinds]
