@@ -227,6 +227,78 @@ def test_open_alerts_are_listed_first(s: Services, alerts: AlertService) -> None
     assert [a.periods for a in alerts.list(P)] == [(Q3,), (Q1,)]
 
 
+# -- the same semantics as a table of scenarios ---------------------------------------------------
+
+# Steps: (period, N01 %, N02 %) sets (None clears, "-" leaves that site alone), "eval" evaluates,
+# "ack" acknowledges every open alert. Expected after a last evaluation: (periods, holds, status).
+Step = tuple[str, float | str | None, float | str | None] | str
+SCENARIOS: list[tuple[str, list[Step], set[tuple[tuple[str, ...], bool, str]]]] = [
+    ("two below raise one alert", [(Q1, 65, 65), (Q2, 60, 60)], {((Q1, Q2), True, "open")}),
+    ("a single dip raises none", [(Q1, 65, 65), (Q2, 80, 80), (Q3, 60, 60)], set()),
+    (
+        "evaluating again never duplicates",
+        [(Q1, 65, 65), (Q2, 60, 60), "eval", "eval"],
+        {((Q1, Q2), True, "open")},
+    ),
+    (
+        "a longer streak is the same alert",
+        [(Q1, 65, 65), (Q2, 60, 60), "eval", (Q3, 50, 50)],
+        {((Q1, Q2, Q3), True, "open")},
+    ),
+    ("a quarter nobody reported is skipped", [(Q1, 65, 65), (Q3, 60, 60)], {((Q1, Q3), True, "open")}),
+    (
+        "a value cleared makes a gap, not a break",
+        [(Q1, 65, 65), (Q2, 60, 60), (Q3, 60, 60), "eval", (Q2, None, None)],
+        {((Q1, Q3), True, "open")},
+    ),
+    ("a partly reported quarter does not count", [(Q1, 65, 65), (Q2, 60, "-")], set()),
+    (
+        "once complete it counts",
+        [(Q1, 65, 65), (Q2, 60, "-"), "eval", (Q2, "-", 60)],
+        {((Q1, Q2), True, "open")},
+    ),
+    (
+        "a corrected value breaks the streak; the alert stays",
+        [(Q1, 65, 65), (Q2, 60, 60), "eval", (Q2, 90, 90)],
+        {((Q1, Q2), False, "open")},
+    ),
+    (
+        "an acknowledged alert stays acknowledged when its streak breaks",
+        [(Q1, 65, 65), (Q2, 60, 60), "eval", "ack", (Q2, 90, 90)],
+        {((Q1, Q2), False, "acknowledged")},
+    ),
+    (
+        "a new streak after a break is a new alert",
+        [(Q1, 65, 65), (Q2, 60, 60), "eval", (Q2, 90, 90), (Q3, 60, 60), (Q4, 50, 50)],
+        {((Q1, Q2), False, "open"), ((Q3, Q4), True, "open")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "steps", "expected"), SCENARIOS, ids=[c[0] for c in SCENARIOS])
+def test_scenarios(
+    s: Services,
+    alerts: AlertService,
+    name: str,
+    steps: list[Step],
+    expected: set[tuple[tuple[str, ...], bool, str]],
+) -> None:
+    alerts.save_trigger(P, BELOW_70)
+    for step in steps:
+        if step == "eval":
+            alerts.evaluate(P)
+        elif step == "ack":
+            for alert in alerts.list(P, "open"):
+                alerts.acknowledge(alert.uuid, "seen")
+        else:
+            assert isinstance(step, tuple)
+            period, n01, n02 = step
+            percent(s, period, **{site: v for site, v in (("N01", n01), ("N02", n02)) if v != "-"})  # type: ignore[arg-type]
+    alerts.evaluate(P)
+    assert {(a.periods, a.holds, a.status.value) for a in alerts.list(P)} == expected
+    assert len(alerts.list(P)) == len(expected)  # one alert per streak, never two
+
+
 # -- metrics and subjects ---------------------------------------------------------------------------
 
 
