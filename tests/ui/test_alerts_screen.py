@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from pmdesk.services.actor import Actor
@@ -242,3 +242,19 @@ def test_screenshot_on_the_demo_at_1024_by_600(
     shot = Path(os.environ.get("PMDESK_ALERTS_SHOT", tmp_path / "alerts.png"))
     qtbot.wait(50)  # the layout takes the new texts' sizes
     assert screen.grab().save(str(shot))
+
+
+def test_deleting_a_trigger_asks_and_keeps_its_alerts(qtbot: QtBot, screen: AlertsScreen, small: str) -> None:
+    load(qtbot, screen, small)
+    screen.trigger_view.setCurrentIndex(screen.trigger_model.index(screen.trigger_model.row_of("T2") or 0, 0))
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        assert "T2" in box.text() and "alerts it raised are kept" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(QMessageBox, confirm)
+    with qtbot.waitSignal(screen.alerts_loaded, timeout=15_000):
+        qtbot.keyClick(screen.trigger_view, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    assert [screen.trigger_model.trigger_at(r).code for r in range(screen.trigger_model.rowCount())] == ["T1"]  # type: ignore[union-attr]
+    assert sorted(r[0] for r in rows(screen)) == ["T1", "T2"]  # T2's alert is still listed
