@@ -817,7 +817,11 @@ def _zoomed(base: QFont, step: int) -> QFont:
 
 def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
     """The sidebar, in the order work flows: set up, enter, check, report."""
+    from pmdesk.ui.actions.actions_screen import ActionsScreen
+    from pmdesk.ui.actions.scorecards_screen import ScorecardsScreen
     from pmdesk.ui.alerts.alerts_screen import AlertsScreen
+    from pmdesk.ui.learning.learning_screen import LearningScreen
+    from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
     from pmdesk.ui.screens.completeness_screen import CompletenessScreen
     from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
     from pmdesk.ui.screens.framework_screen import FrameworkScreen
@@ -835,5 +839,9 @@ def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
         CompletenessScreen,
         IpttScreen,
         AlertsScreen,
+        ActionsScreen,
+        ScorecardsScreen,
+        LearningScreen,
+        MeetingsScreen,
     )
     return [kind(context, parent) for kind in kinds]

@@ -23,7 +23,19 @@ from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import Built, build_small_programme
 
 WindowFactory = Callable[[Services], MainWindow]
-SCREENS = ["programmes", "framework", "sites", "targets", "entry", "completeness", "iptt", "alerts"]
+SCREENS = [
+    "programmes",
+    "framework",
+    "sites",
+    "targets",
+    "entry",
+    "completeness",
+    "iptt",
+    "alerts",
+    "actions",
+    "scorecards",
+    "learning",
+]
 
 
 @pytest.fixture
