@@ -35,6 +35,8 @@ SCREENS = [
     "actions",
     "scorecards",
     "learning",
+    "meetings",
+    "meetings",
 ]
 
 
@@ -198,7 +200,8 @@ def test_a_refused_import_says_why_and_changes_nothing(
     bad.write_text('{"format": "pmdesk.programme/1", "programme": {}}', encoding="utf-8")
     shown: list[str] = []
     monkeypatch.setattr(
-        "pmdesk.ui.file_actions.show_error", lambda _parent, title, error: shown.append(f"{title}: {error}")
+        "pmdesk.ui.files.file_actions.show_error",
+        lambda _parent, title, error: shown.append(f"{title}: {error}"),
     )
     window.files.ask_open_path = lambda *_: bad  # type: ignore[method-assign]
     window.import_package_action.trigger()
