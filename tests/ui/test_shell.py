@@ -36,7 +36,6 @@ SCREENS = [
     "scorecards",
     "learning",
     "meetings",
-    "meetings",
 ]
 
 
