@@ -18,11 +18,11 @@ PEOPLE_HEADERS = (
     "Person",
     "Team",
     "Indicators",
-    "Off track / at risk",
-    "Open actions",
+    "Off / at risk",
+    "Open",
     "Overdue",
-    "Done on time",
-    "Done late",
+    "On time",
+    "Late",
     "Meetings",
     "Decisions",
 )
@@ -30,13 +30,24 @@ TEAM_HEADERS = (
     "Team",
     "People",
     "Indicators",
-    "Off track / at risk",
+    "Off / at risk",
     "Open",
     "Overdue",
     "On time",
     "Late",
     "Decisions",
 )
+HEADER_TIPS = {
+    "Team": "The person's organisation, from People",
+    "Indicators": "Indicators the person is responsible for",
+    "Off / at risk": "How many of those indicators are off track / at risk (IPTT status)",
+    "Open": "Actions owned that are open or in progress",
+    "Overdue": "Open actions past their due date",
+    "On time": "Actions done on or before their due date",
+    "Late": "Actions done after their due date",
+    "Meetings": "Meetings attended or facilitated",
+    "Decisions": "Decisions taken in those meetings",
+}
 NUMERIC_FROM = 2
 
 
@@ -63,8 +74,12 @@ class _Table(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(self.headers[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The action tracker, scorecards and lessons in the main window at 1024×600: reached from the
+sidebar and by navigation to one action; screenshots of the window and of the traceability dialog."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pmdesk.services.actions import ActionData
+from pmdesk.storage.database import Database
+from pmdesk.ui.actions.actions_screen import ActionsScreen
+from pmdesk.ui.actions.scorecards_screen import ScorecardsScreen
+from pmdesk.ui.actions.trace_dialog import TraceDialog
+from pmdesk.ui.context import Services
+from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.signals import AppSignals, Navigation
+from pmdesk.ui.workers import Workers
+from tests.ui.programme_factory import Built
+from tests.unit import loop_builders
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    db: Database,
+    workers: Workers,
+    signals: AppSignals,
+    settings: QSettings,
+    services: Services,
+    small: Built,
+) -> MainWindow:
+    services.sites.save_person(
+        small.code, "amina", "Amina Yusuf", organisation="Water Trust", role="M&E officer"
+    )
+    services.sites.save_person(small.code, "joseph", "Joseph Otieno", organisation="District office")
+    _, decision = loop_builders.meeting_with_decision(
+        db, small.code, held_on=date(2025, 4, 10), attendees=("Amina Yusuf", "Joseph Otieno")
+    )
+    services.actions.create(
+        small.code,
+        ActionData(
+            "Repair the broken hand pumps at both schools before the dry season",
+            owner_person_code="joseph",
+            due=date(2025, 9, 1),
+            priority="high",
+            decision_uuid=decision,
+            indicator_codes=("1.1", "1.2"),
+        ),
+    )
+    services.actions.create(small.code, ActionData("Train pump caretakers", owner_person_code="amina"))
+    main = MainWindow(db.path, workers, signals, settings, log_path=Path("pmdesk.log"))
+    qtbot.addWidget(main)
+    main.resize(1024, 600)
+    main.show()
+    main.attach(services)
+    qtbot.waitUntil(lambda: main.programme_model.rowCount() == 1, timeout=10_000)
+    return main
+
+
+def test_navigation_to_an_action_and_screenshots(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    action = next(a for a in services.actions.list() if a.owner == "Joseph Otieno")
+    screen = window.screen_named("actions")
+    assert isinstance(screen, ActionsScreen)
+    with qtbot.waitSignal(screen.actions_loaded, timeout=10_000):
+        window._signals.navigate(Navigation("actions", action.programme_code, record_uuid=action.uuid))
+    assert window.current_screen() is screen
+    qtbot.waitUntil(lambda: not screen.is_busy, timeout=10_000)
+    assert screen.selected_action() is not None and screen.selected_action().uuid == action.uuid  # type: ignore[union-attr]
+    QApplication.processEvents()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(SHOTS / "20-actions-window.png"))
+    screen.open_trace()
+    dialog = screen.active_dialog
+    assert isinstance(dialog, TraceDialog)
+    qtbot.waitUntil(lambda: not dialog.is_busy, timeout=10_000)
+    QApplication.processEvents()
+    assert dialog.grab().save(str(SHOTS / "23-traceability.png"))
+    dialog.reject()
+
+    cards = window.screen_named("scorecards")
+    assert isinstance(cards, ScorecardsScreen)
+    with qtbot.waitSignal(cards.scorecards_loaded, timeout=10_000):
+        window.show_screen("scorecards")
+    cards.people_view.selectRow(1)
+    QApplication.processEvents()
+    assert window.grab().save(str(SHOTS / "21-scorecards-window.png"))
