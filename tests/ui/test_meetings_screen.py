@@ -93,7 +93,7 @@ def test_final_minutes_are_locked_and_amended(
     meetings.finalise(meeting)
     screen = make_screen(qtbot, context, small.code)
     assert not screen.edit_button.isEnabled() and not screen.add_item_button.isEnabled()
-    assert screen.amend_button.isEnabled() and screen.live_button.text() == "View &minutes"
+    assert screen.amend_button.isEnabled() and screen.live_button.text() == "Open &live minutes (final)"
     assert "final: locked" in screen.agenda_group.title()
     monkeypatch.setattr(meetings_screen, "ask_amendment", lambda _parent, _title: "The date was 11 July")
     screen.amend_button.click()

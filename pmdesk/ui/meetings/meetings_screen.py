@@ -8,7 +8,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -72,13 +72,18 @@ class MeetingsScreen(Screen):
     def _build(self) -> None:
         heading = QLabel(self.title, self)
         heading.setObjectName("screenTitle")
+        font = QFont(self.font())
+        font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.3)
+        heading.setFont(font)
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         self.message.hide()
         self.new_button = QPushButton("&New meeting…", self)
-        self.edit_button = QPushButton("&Edit…", self)
+        self.edit_button = QPushButton("E&dit…", self)
         self.live_button = QPushButton("Open &live minutes", self)
-        self.amend_button = QPushButton("A&mend…", self)
+        self.amend_button = QPushButton("&Amend…", self)
         self.new_button.clicked.connect(self.new_meeting)
         self.edit_button.clicked.connect(self.edit_meeting)
         self.live_button.clicked.connect(self.open_live)
@@ -111,10 +116,10 @@ class MeetingsScreen(Screen):
         self.agenda.setWordWrap(True)
         self.agenda.setAccessibleName("Agenda")
         self.agenda.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
-        self.add_item_button = QPushButton("&Add item…", self)
+        self.add_item_button = QPushButton("Add &item…", self)
         self.up_button = QPushButton("Move &up", self)
         self.down_button = QPushButton("Move do&wn", self)
-        self.remove_item_button = QPushButton("Remo&ve", self)
+        self.remove_item_button = QPushButton("&Remove", self)
         self.up_button.setToolTip("Alt+Up")
         self.down_button.setToolTip("Alt+Down")
         self.remove_item_button.setToolTip("Delete")
@@ -233,7 +238,9 @@ class MeetingsScreen(Screen):
         self.new_button.setEnabled(has_programme)
         self.edit_button.setEnabled(draft)
         self.live_button.setEnabled(detail is not None)
-        self.live_button.setText("Open &live minutes" if draft or detail is None else "View &minutes")
+        self.live_button.setText(
+            "Open &live minutes" if draft or detail is None else "Open &live minutes (final)"
+        )
         self.amend_button.setEnabled(detail is not None and detail.meeting.is_final)
         self.add_item_button.setEnabled(draft)
         for button in (self.up_button, self.down_button, self.remove_item_button):
