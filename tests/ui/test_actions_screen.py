@@ -219,3 +219,15 @@ def test_screenshot_at_1024x600(qtbot: QtBot, filled: Built, screen: ActionsScre
     for button in (screen.new_button, screen.export_button, screen.trace_button):
         top_left = button.mapTo(screen, button.rect().topLeft())
         assert screen.rect().contains(button.rect().translated(top_left))
+
+
+def test_the_owner_is_picked_from_people_or_typed(qtbot: QtBot, filled: Built, context: UiContext) -> None:
+    people = context.services.sites.list_people(filled.code)
+    dialog = ActionDialog(lambda data: context.services.actions.create(filled.code, data), people, ["1.1"])
+    qtbot.addWidget(dialog)
+    dialog.owner_box.setCurrentIndex(dialog.owner_box.findData("amina"))
+    assert (dialog.data().owner, dialog.data().owner_person_code) == ("", "amina")
+    dialog.owner_box.setEditText("Contractor Ltd")
+    assert (dialog.data().owner, dialog.data().owner_person_code) == ("Contractor Ltd", None)
+    dialog.has_due.setChecked(True)
+    assert dialog.data().due == date.today()

@@ -97,6 +97,8 @@ class ActionDialog(_SavingDialog):
         self.description_edit.setFixedHeight(60)
         self.owner_box = QComboBox(self)
         self.owner_box.setEditable(True)
+        # A typed name stays typed: inserted as an item it would pass for a Person of the programme.
+        self.owner_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.owner_box.addItem("", None)
         for person in self._people:
             label = f"{person.name} ({person.role})" if person.role else person.name
