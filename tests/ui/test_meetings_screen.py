@@ -26,6 +26,7 @@ from pmdesk.ui.meetings.meeting_table_model import (
     MeetingTableModel,
 )
 from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
+from pmdesk.ui.signals import Navigation
 from tests.ui.programme_factory import Built
 
 HELD = date(2025, 7, 10)
@@ -123,3 +124,14 @@ def test_meetings_screenshot_at_1024x600(
     folder = Path(os.environ.get("PMDESK_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     assert screen.grab().save(str(folder / "meetings-1024x600.png"))
+
+
+def test_navigation_names_one_meeting(qtbot: QtBot, context: UiContext, small: Built) -> None:
+    meetings = context.services.meetings
+    older = meetings.create(small.code, MeetingData("learning", "Pump repairs", date(2025, 5, 2)))
+    meetings.create(small.code, MeetingData("review", "Q2 review", HELD))
+    screen = make_screen(qtbot, context, small.code)
+    assert screen.detail is not None and screen.detail.meeting.title == "Q2 review"
+    screen.navigate(Navigation("meetings", small.code, record_uuid=older.meeting.uuid))
+    assert screen.detail.meeting.title == "Pump repairs"
+    assert screen.table.currentIndex().row() == 1

@@ -48,8 +48,14 @@ SHORTCUTS = (
     ("Ctrl+D", "decision"),
     ("Ctrl+Shift+A", "action"),
     ("F11", "full screen"),
+    ("Ctrl+= / Ctrl+−", "type size"),
     ("Ctrl+Enter", "finalise"),
 )
+
+
+def _unbroken(text: str) -> str:
+    """A shortcut and its word stay on one line; lines break between shortcuts."""
+    return text.replace(" ", "\u00a0")
 
 
 def confirm_finalise(parent: QWidget, title: str) -> bool:
@@ -140,7 +146,8 @@ class LiveMinutesWindow(QWidget):
             page = self.page_of(decision.agenda_item_id)
             page.add_decision(decision.uuid, decision.text)
         self.hints = QLabel(
-            "   ·   ".join(f"<b>{html.escape(k)}</b> {html.escape(w)}" for k, w in SHORTCUTS), self
+            " · ".join(_unbroken(f"<b>{html.escape(k)}</b> {html.escape(w)}") for k, w in SHORTCUTS),
+            self,
         )
         self.hints.setObjectName("shortcutHints")
         self.hints.setWordWrap(True)
