@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,14 @@ from tests.ui.programme_factory import Built
 from tests.unit import loop_builders
 
 TODAY = date(2025, 10, 1)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: PMDESK_SCREENSHOTS (to look at them, or docs/screenshots to update
+    the README's) or the test's folder, so that a test run changes no tracked file."""
+    folder = Path(os.environ.get("PMDESK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -208,13 +216,12 @@ def test_navigate_to_an_indicator_opens_its_traceability(
     dialog.reject()
 
 
-def test_screenshot_at_1024x600(qtbot: QtBot, filled: Built, screen: ActionsScreen) -> None:
+def test_screenshot_at_1024x600(qtbot: QtBot, filled: Built, screen: ActionsScreen, tmp_path: Path) -> None:
     load(qtbot, screen, filled.code)
     with qtbot.waitSignal(screen.actions_loaded, timeout=10_000):
         screen.show_box.setCurrentIndex(screen.show_box.findData("all"))
     QApplication.processEvents()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert screen.grab().save(str(SHOTS / "20-actions.png"))
+    assert screen.grab().save(str(shots_dir(tmp_path) / "20-actions.png"))
     # Nothing clipped: every button is whole inside the screen.
     for button in (screen.new_button, screen.export_button, screen.trace_button):
         top_left = button.mapTo(screen, button.rect().topLeft())

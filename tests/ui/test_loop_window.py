@@ -4,6 +4,7 @@ sidebar and by navigation to one action; screenshots of the window and of the tr
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,13 @@ from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import Built
 from tests.unit import loop_builders
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+def shots_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: PMDESK_SCREENSHOTS (to look at them, or docs/screenshots to update
+    the README's) or the test's folder, so that a test run changes no tracked file."""
+    folder = Path(os.environ.get("PMDESK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -66,7 +73,7 @@ def window(
 
 
 def test_navigation_to_an_action_and_screenshots(
-    qtbot: QtBot, window: MainWindow, services: Services
+    qtbot: QtBot, window: MainWindow, services: Services, tmp_path: Path
 ) -> None:
     action = next(a for a in services.actions.list() if a.owner == "Joseph Otieno")
     screen = window.screen_named("actions")
@@ -77,14 +84,13 @@ def test_navigation_to_an_action_and_screenshots(
     qtbot.waitUntil(lambda: not screen.is_busy, timeout=10_000)
     assert screen.selected_action() is not None and screen.selected_action().uuid == action.uuid  # type: ignore[union-attr]
     QApplication.processEvents()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert window.grab().save(str(SHOTS / "20-actions-window.png"))
+    assert window.grab().save(str(shots_dir(tmp_path) / "20-actions-window.png"))
     screen.open_trace()
     dialog = screen.active_dialog
     assert isinstance(dialog, TraceDialog)
     qtbot.waitUntil(lambda: not dialog.is_busy, timeout=10_000)
     QApplication.processEvents()
-    assert dialog.grab().save(str(SHOTS / "23-traceability.png"))
+    assert dialog.grab().save(str(shots_dir(tmp_path) / "23-traceability.png"))
     dialog.reject()
 
     cards = window.screen_named("scorecards")
@@ -93,4 +99,4 @@ def test_navigation_to_an_action_and_screenshots(
         window.show_screen("scorecards")
     cards.people_view.selectRow(1)
     QApplication.processEvents()
-    assert window.grab().save(str(SHOTS / "21-scorecards-window.png"))
+    assert window.grab().save(str(shots_dir(tmp_path) / "21-scorecards-window.png"))

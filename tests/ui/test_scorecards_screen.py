@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,14 @@ from tests.ui.programme_factory import Built
 from tests.unit import loop_builders
 
 TODAY = date(2025, 10, 1)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: PMDESK_SCREENSHOTS (to look at them, or docs/screenshots to update
+    the README's) or the test's folder, so that a test run changes no tracked file."""
+    folder = Path(os.environ.get("PMDESK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -90,11 +98,12 @@ def test_enter_on_an_action_opens_its_traceability(
     dialog.reject()
 
 
-def test_no_programme_and_screenshot(qtbot: QtBot, filled: Built, screen: ScorecardsScreen) -> None:
+def test_no_programme_and_screenshot(
+    qtbot: QtBot, filled: Built, screen: ScorecardsScreen, tmp_path: Path
+) -> None:
     screen.set_programme(None)
     assert "Choose a programme" in screen.message_label.text()
     load(qtbot, screen, filled.code)
     screen.people_view.selectRow(1)
     QApplication.processEvents()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert screen.grab().save(str(SHOTS / "21-scorecards.png"))
+    assert screen.grab().save(str(shots_dir(tmp_path) / "21-scorecards.png"))
