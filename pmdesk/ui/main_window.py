@@ -31,9 +31,9 @@ from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui import unsaved
 from pmdesk.ui.alerts.alert_watcher import AlertWatcher
 from pmdesk.ui.context import Services, UiContext
-from pmdesk.ui.file_actions import FileActions
+from pmdesk.ui.files.file_actions import FileActions
 from pmdesk.ui.formatting import counted
-from pmdesk.ui.models.programme_list_model import COL_NAME, ProgrammeListModel
+from pmdesk.ui.programmes.programme_list_model import COL_NAME, ProgrammeListModel
 from pmdesk.ui.signals import AppSignals, DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.find_bar import FindBar
@@ -43,8 +43,8 @@ from pmdesk.ui.working_person_dialog import WorkingPersonButton
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeSummary
+    from pmdesk.ui.iptt.iptt_screen import IpttScreen
     from pmdesk.ui.screens.base import Screen
-    from pmdesk.ui.screens.iptt_screen import IpttScreen
 
 # Font scale steps of View ▸ Zoom; 1.0 is the system font.
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5)
@@ -511,7 +511,7 @@ class MainWindow(QMainWindow):
     def new_programme(self) -> None:
         if self._services is None:
             return
-        from pmdesk.ui.widgets.programme_dialog import ProgrammeDialog
+        from pmdesk.ui.programmes.programme_dialog import ProgrammeDialog
 
         dialog = ProgrammeDialog(self._services.programmes, self._workers, parent=self)
         if dialog.exec() and dialog.summary is not None:
@@ -557,7 +557,7 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         """File ▸ Restore backup…: choose a backup, confirm, and let the app put it in place."""
         from pmdesk.services.backups import list_backups
-        from pmdesk.ui.restore_dialog import RestoreBackupDialog
+        from pmdesk.ui.files.restore_dialog import RestoreBackupDialog
 
         dialog = RestoreBackupDialog(self._database_path, list_backups(self._database_path), self)
         if self.ask_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.chosen is None:
@@ -782,7 +782,7 @@ class MainWindow(QMainWindow):
     def show_import_log(self) -> None:
         if self._services is None:
             return
-        from pmdesk.ui.widgets.import_log_dialog import ImportLogDialog
+        from pmdesk.ui.files.import_log_dialog import ImportLogDialog
 
         self.import_log_dialog = ImportLogDialog(self._services.history.imports, self._programme_code, self)
         self.import_log_dialog.open()
@@ -820,15 +820,15 @@ def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
     from pmdesk.ui.actions.actions_screen import ActionsScreen
     from pmdesk.ui.actions.scorecards_screen import ScorecardsScreen
     from pmdesk.ui.alerts.alerts_screen import AlertsScreen
+    from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
+    from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
+    from pmdesk.ui.framework.framework_screen import FrameworkScreen
+    from pmdesk.ui.iptt.iptt_screen import IpttScreen
     from pmdesk.ui.learning.learning_screen import LearningScreen
     from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
-    from pmdesk.ui.screens.completeness_screen import CompletenessScreen
-    from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
-    from pmdesk.ui.screens.framework_screen import FrameworkScreen
-    from pmdesk.ui.screens.iptt_screen import IpttScreen
-    from pmdesk.ui.screens.programmes_screen import ProgrammesScreen
-    from pmdesk.ui.screens.sites_screen import SitesScreen
-    from pmdesk.ui.screens.targets_screen import TargetsScreen
+    from pmdesk.ui.programmes.programmes_screen import ProgrammesScreen
+    from pmdesk.ui.sites.sites_screen import SitesScreen
+    from pmdesk.ui.targets.targets_screen import TargetsScreen
 
     kinds = (
         ProgrammesScreen,

@@ -168,8 +168,8 @@ def measure(path: Path, runs: int) -> None:
 
     from pmdesk.app import build_services
     from pmdesk.ui.context import UiContext
-    from pmdesk.ui.models.entry_table_model import COL_VALUE, EntryTableModel
-    from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
+    from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
+    from pmdesk.ui.entry.entry_table_model import COL_VALUE, EntryTableModel
     from pmdesk.ui.signals import AppSignals
     from pmdesk.ui.workers import Workers
 

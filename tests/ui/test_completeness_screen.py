@@ -15,9 +15,9 @@ from pmdesk.domain.errors import NotFoundError
 from pmdesk.services.completeness import ReportState
 from pmdesk.services.programmes import ProgrammeData
 from pmdesk.storage.database import Database
+from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
+from pmdesk.ui.completeness.completeness_table_model import FIRST_PERIOD_COL, STATE_ROLE
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.models.completeness_table_model import FIRST_PERIOD_COL, STATE_ROLE
-from pmdesk.ui.screens.completeness_screen import CompletenessScreen
 from pmdesk.ui.signals import Navigation
 from tests.unit.builders import services, small_programme
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 from pmdesk.domain.periods import parse_period
 from pmdesk.services.completeness import Completeness, ReportCell, ReportState
 from pmdesk.services.sites import SiteInfo
-from pmdesk.ui.models.completeness_table_model import (
+from pmdesk.ui.completeness.completeness_table_model import (
     COL_SITE,
     FIRST_PERIOD_COL,
     MUTED_TEXT,

@@ -17,10 +17,12 @@ from pmdesk.domain.enums import ValueStatus
 from pmdesk.services.data_entry import ValueInfo
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.models.entry_history_model import COL_CHANGE, COL_WHO
-from pmdesk.ui.models.entry_rows import LOCKED, TOTAL_HELD
-from pmdesk.ui.models.entry_style import ERROR_COLOUR
-from pmdesk.ui.models.entry_table_model import (
+from pmdesk.ui.entry import entry_dialogs
+from pmdesk.ui.entry.data_entry_screen import START_HINT, DataEntryScreen
+from pmdesk.ui.entry.entry_history_model import COL_CHANGE, COL_WHO
+from pmdesk.ui.entry.entry_rows import LOCKED, TOTAL_HELD
+from pmdesk.ui.entry.entry_style import ERROR_COLOUR
+from pmdesk.ui.entry.entry_table_model import (
     COL_CELL,
     COL_COMMENT,
     COL_DENOMINATOR,
@@ -30,9 +32,7 @@ from pmdesk.ui.models.entry_table_model import (
     COL_WARNINGS,
     half_ratio_text,
 )
-from pmdesk.ui.screens.data_entry_screen import START_HINT, DataEntryScreen
 from pmdesk.ui.signals import DataChange, Navigation
-from pmdesk.ui.widgets import entry_dialogs
 from tests.unit.builders import small_programme
 
 P = "WASH-01"
@@ -551,7 +551,7 @@ def test_a_big_paste_is_written_by_a_job_with_progress(harness: Harness, qtbot: 
 
 
 def test_a_cancelled_paste_keeps_and_shows_what_was_written(harness: Harness) -> None:
-    from pmdesk.ui.widgets.entry_editing import write_all
+    from pmdesk.ui.entry.entry_editing import write_all
 
     editing = harness.screen.editing
     plan = editing.plan_paste(FEMALE, COL_VALUE, "5\n6\n")

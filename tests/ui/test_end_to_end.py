@@ -34,32 +34,32 @@ from pmdesk.domain.enums import TIER_TEMPLATES, Cumulation, Frequency, Measure, 
 from pmdesk.services.framework import OptionData
 from pmdesk.storage.database import Database, open_database
 from pmdesk.ui.context import Services
-from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.models.entry_table_model import COL_DENOMINATOR, COL_NUMERATOR, COL_STATUS, COL_VALUE
-from pmdesk.ui.models.framework_tree_model import INDICATOR, RESULT, NodeKey
-from pmdesk.ui.models.iptt_table_model import (
+from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
+from pmdesk.ui.entry.entry_table_model import COL_DENOMINATOR, COL_NUMERATOR, COL_STATUS, COL_VALUE
+from pmdesk.ui.framework.disaggregation_dialog import DisaggregationEditDialog, DisaggregationsDialog
+from pmdesk.ui.framework.framework_screen import FrameworkScreen
+from pmdesk.ui.framework.framework_tree_model import INDICATOR, RESULT, NodeKey
+from pmdesk.ui.framework.indicator_dialog import IndicatorDialog
+from pmdesk.ui.framework.result_dialog import ResultDialog
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_table_model import (
     COL_LOP_ACTUAL,
     COL_LOP_TARGET,
     COL_TO_DATE_ACTUAL,
     COL_TO_DATE_PCT,
     COL_TO_DATE_TARGET,
 )
-from pmdesk.ui.models.iptt_table_model import (
+from pmdesk.ui.iptt.iptt_table_model import (
     COL_STATUS as IPTT_STATUS,
 )
+from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.programmes.programme_dialog import ProgrammeDialog
+from pmdesk.ui.programmes.programmes_screen import ProgrammesScreen
 from pmdesk.ui.screens.base import Screen
-from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
-from pmdesk.ui.screens.framework_screen import FrameworkScreen
-from pmdesk.ui.screens.iptt_screen import IpttScreen
-from pmdesk.ui.screens.programmes_screen import ProgrammesScreen
-from pmdesk.ui.screens.sites_screen import SitesScreen
-from pmdesk.ui.screens.targets_screen import TargetsScreen
 from pmdesk.ui.signals import AppSignals, Navigation
-from pmdesk.ui.widgets.disaggregation_dialog import DisaggregationEditDialog, DisaggregationsDialog
-from pmdesk.ui.widgets.indicator_dialog import IndicatorDialog
-from pmdesk.ui.widgets.programme_dialog import ProgrammeDialog
-from pmdesk.ui.widgets.result_dialog import ResultDialog
-from pmdesk.ui.widgets.site_dialog import SiteDialog
+from pmdesk.ui.sites.site_dialog import SiteDialog
+from pmdesk.ui.sites.sites_screen import SitesScreen
+from pmdesk.ui.targets.targets_screen import TargetsScreen
 from pmdesk.ui.workers import Workers
 
 S = TypeVar("S", bound=Screen)

@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services
+from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
+from pmdesk.ui.entry.entry_table_model import COL_DENOMINATOR, COL_NUMERATOR, COL_VALUE
+from pmdesk.ui.entry.entry_table_view import CONTEXT_ROWS
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
 from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.models.entry_table_model import COL_DENOMINATOR, COL_NUMERATOR, COL_VALUE
-from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
-from pmdesk.ui.screens.iptt_screen import IpttScreen
 from pmdesk.ui.signals import AppSignals
-from pmdesk.ui.widgets.entry_table_view import CONTEXT_ROWS
 from pmdesk.ui.workers import Workers
 from tests.ui.conftest import make_services
 from tests.unit.builders import small_programme

@@ -19,16 +19,16 @@ from pmdesk.domain.errors import NotFoundError
 from pmdesk.services.framework import DisaggregationInfo, IndicatorData, IndicatorInfo, OptionData, ResultData
 from pmdesk.services.sites import PersonInfo
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.models.framework_tree_model import INDICATOR, MIME_TYPE, RESULT, NodeKey
-from pmdesk.ui.screens.framework_screen import FrameworkScreen
+from pmdesk.ui.framework import indicator_dialog as indicator_dialog_module
+from pmdesk.ui.framework.disaggregation_dialog import DisaggregationEditDialog, DisaggregationsDialog
+from pmdesk.ui.framework.framework_reference_sheet import indicator_sheet_html
+from pmdesk.ui.framework.framework_screen import FrameworkScreen
+from pmdesk.ui.framework.framework_tree_model import INDICATOR, MIME_TYPE, RESULT, NodeKey
+from pmdesk.ui.framework.indicator_dialog import IndicatorDialog
+from pmdesk.ui.framework.result_dialog import ResultDialog
+from pmdesk.ui.framework.tiers_dialog import TiersDialog
 from pmdesk.ui.signals import Navigation
-from pmdesk.ui.widgets import indicator_dialog as indicator_dialog_module
-from pmdesk.ui.widgets.disaggregation_dialog import DisaggregationEditDialog, DisaggregationsDialog
-from pmdesk.ui.widgets.framework_reference_sheet import indicator_sheet_html
-from pmdesk.ui.widgets.indicator_dialog import IndicatorDialog
 from pmdesk.ui.widgets.reason_dialog import ReasonDialog
-from pmdesk.ui.widgets.result_dialog import ResultDialog
-from pmdesk.ui.widgets.tiers_dialog import TiersDialog
 from tests.ui.programme_factory import Built
 
 CODE = "WASH-T"

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import Measure
 from pmdesk.services.framework import DisaggregationInfo, IndicatorData, IndicatorInfo, OptionData, ResultInfo
-from pmdesk.ui.models.framework_dialog_models import (
+from pmdesk.ui.framework.framework_dialog_models import (
     OPTION_COL_CODE,
     OPTION_COL_NAME,
     TIER_COL_NAME,
@@ -21,7 +21,7 @@ from pmdesk.ui.models.framework_dialog_models import (
     OptionTableModel,
     TierTableModel,
 )
-from pmdesk.ui.models.framework_tree_model import (
+from pmdesk.ui.framework.framework_tree_model import (
     COL_MEASURE,
     COL_TITLE,
     COL_UNIT,

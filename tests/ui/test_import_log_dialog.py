@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services
+from pmdesk.ui.entry.entry_history_model import COL_CHANGE
+from pmdesk.ui.entry.entry_history_panel import EntryHistoryPanel
+from pmdesk.ui.entry.entry_rows import RowKind, build_rows
+from pmdesk.ui.files.import_log_dialog import ImportLogDialog
+from pmdesk.ui.files.import_log_table_model import COL_FILE, COL_PROGRAMME, COL_SHA
 from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.models.entry_history_model import COL_CHANGE
-from pmdesk.ui.models.entry_rows import RowKind, build_rows
-from pmdesk.ui.models.import_log_table_model import COL_FILE, COL_PROGRAMME, COL_SHA
 from pmdesk.ui.signals import AppSignals
-from pmdesk.ui.widgets.entry_history_panel import EntryHistoryPanel
-from pmdesk.ui.widgets.import_log_dialog import ImportLogDialog
 from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import Built
 

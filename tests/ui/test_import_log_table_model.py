@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 
 from pmdesk.domain.enums import ImportKind
 from pmdesk.services.import_log import ImportLogEntry
-from pmdesk.ui.models.entry_history_model import local_time
-from pmdesk.ui.models.import_log_table_model import (
+from pmdesk.ui.entry.entry_history_model import local_time
+from pmdesk.ui.files.import_log_table_model import (
     COL_CREATED,
     COL_FILE,
     COL_KIND,

@@ -11,9 +11,10 @@ from pmdesk.services.actor import Actor
 from pmdesk.services.demo import DEMO_CODE, DemoService
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.models.iptt_site_table_model import COL_TO_DATE
-from pmdesk.ui.models.iptt_site_table_model import FIRST_PERIOD_COL as SITE_FIRST_PERIOD
-from pmdesk.ui.models.iptt_table_model import (
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_site_table_model import COL_TO_DATE
+from pmdesk.ui.iptt.iptt_site_table_model import FIRST_PERIOD_COL as SITE_FIRST_PERIOD
+from pmdesk.ui.iptt.iptt_table_model import (
     COL_STATUS,
     COL_TO_DATE_ACTUAL,
     COLUMNS_PER_PERIOD,
@@ -21,7 +22,6 @@ from pmdesk.ui.models.iptt_table_model import (
     PERIOD_ACTUAL,
     STATUS_ROLE,
 )
-from pmdesk.ui.screens.iptt_screen import IpttScreen
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole

@@ -17,14 +17,14 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.errors import NotFoundError
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.models.iptt_site_table_model import COL_SITE, COL_STATUS, COL_TO_DATE, FIGURES_ROLE
-from pmdesk.ui.models.iptt_table_model import COL_INDICATOR, COL_TO_DATE_ACTUAL
-from pmdesk.ui.models.iptt_table_model import COL_STATUS as IPTT_STATUS
-from pmdesk.ui.screens.iptt_screen import IpttScreen
+from pmdesk.ui.iptt import iptt_export
+from pmdesk.ui.iptt.iptt_export import ExportKind, default_file_name, export_csv
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_site_dialog import IpttSiteDialog
+from pmdesk.ui.iptt.iptt_site_table_model import COL_SITE, COL_STATUS, COL_TO_DATE, FIGURES_ROLE
+from pmdesk.ui.iptt.iptt_table_model import COL_INDICATOR, COL_TO_DATE_ACTUAL
+from pmdesk.ui.iptt.iptt_table_model import COL_STATUS as IPTT_STATUS
 from pmdesk.ui.signals import Navigation
-from pmdesk.ui.widgets import iptt_export
-from pmdesk.ui.widgets.iptt_export import ExportKind, default_file_name, export_csv
-from pmdesk.ui.widgets.iptt_site_dialog import IpttSiteDialog
 from pmdesk.ui.workers import JobCancelled
 from tests.ui.programme_factory import Built
 

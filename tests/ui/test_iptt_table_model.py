@@ -13,7 +13,7 @@ from pmdesk.domain.periods import parse_period
 from pmdesk.services.iptt import IpttRow, IpttService, IpttTable, ResultInfo
 from pmdesk.storage.database import Database
 from pmdesk.ui.formatting import format_number
-from pmdesk.ui.models.iptt_table_model import (
+from pmdesk.ui.iptt.iptt_table_model import (
     COL_BASELINE,
     COL_INDICATOR,
     COL_LOP_ACTUAL,

@@ -15,11 +15,11 @@ from pmdesk.services.lookups import combo_id_for, programme_by_code, site_by_cod
 from pmdesk.storage.database import Database, open_database
 from pmdesk.storage.models import DataValueRow, IndicatorRow
 from pmdesk.ui.context import Services
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_table_model import COL_STATUS, COL_TO_DATE_ACTUAL, COL_TO_DATE_TARGET
 from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.models.iptt_table_model import COL_STATUS, COL_TO_DATE_ACTUAL, COL_TO_DATE_TARGET
-from pmdesk.ui.screens.iptt_screen import IpttScreen
-from pmdesk.ui.screens.targets_screen import TargetsScreen
 from pmdesk.ui.signals import AppSignals
+from pmdesk.ui.targets.targets_screen import TargetsScreen
 from pmdesk.ui.workers import Workers
 from tests.ui.conftest import make_services
 from tests.ui.programme_factory import Built

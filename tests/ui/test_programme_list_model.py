@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pmdesk.domain.enums import Frequency
 from pmdesk.services.programmes import ProgrammeData, ProgrammeSummary
 from pmdesk.ui.context import Services
-from pmdesk.ui.models.programme_list_model import (
+from pmdesk.ui.programmes.programme_list_model import (
     COL_CODE,
     COL_DATES,
     COL_INDICATORS,

@@ -13,9 +13,9 @@ from pmdesk.domain.enums import Frequency
 from pmdesk.domain.periods import CustomPeriod
 from pmdesk.services.programmes import ProgrammeData, ProgrammeSummary
 from pmdesk.ui.context import Services
-from pmdesk.ui.models.custom_period_table_model import COL_CODE as PERIOD_CODE
-from pmdesk.ui.models.custom_period_table_model import COL_END, COL_START, CustomPeriodTableModel
-from pmdesk.ui.models.programme_table_model import (
+from pmdesk.ui.programmes.custom_period_table_model import COL_CODE as PERIOD_CODE
+from pmdesk.ui.programmes.custom_period_table_model import COL_END, COL_START, CustomPeriodTableModel
+from pmdesk.ui.programmes.programme_table_model import (
     COL_CODE,
     COL_DATES,
     COL_FREQUENCY,

@@ -16,10 +16,10 @@ from pmdesk.domain.errors import NotFoundError
 from pmdesk.domain.periods import CustomPeriod
 from pmdesk.services.programmes import ProgrammeData
 from pmdesk.ui.context import Services, UiContext
-from pmdesk.ui.models.programme_table_model import COL_NAME
-from pmdesk.ui.screens.programmes_screen import ProgrammesScreen
+from pmdesk.ui.programmes.programme_dialog import ProgrammeDialog
+from pmdesk.ui.programmes.programme_table_model import COL_NAME
+from pmdesk.ui.programmes.programmes_screen import ProgrammesScreen
 from pmdesk.ui.signals import AppSignals, Navigation
-from pmdesk.ui.widgets.programme_dialog import ProgrammeDialog
 from tests.ui.programme_factory import Built
 
 Yes = QMessageBox.StandardButton.Yes

@@ -19,8 +19,8 @@ import pmdesk.services.backups
 from pmdesk.app import DatabaseOpener
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.database import Database, open_database
+from pmdesk.ui.files.restore_dialog import BackupTableModel, RestoreBackupDialog
 from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.restore_dialog import BackupTableModel, RestoreBackupDialog
 from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Workers
 from tests.storage.test_storage_failures import _damage_data_pages

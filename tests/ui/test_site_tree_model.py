@@ -11,18 +11,18 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.errors import ValidationError
 from pmdesk.services.sites import PersonInfo, SiteInfo
-from pmdesk.ui.models.people_table_model import (
+from pmdesk.ui.sites.people_table_model import (
     COL_CODE as PERSON_CODE,
 )
-from pmdesk.ui.models.people_table_model import (
+from pmdesk.ui.sites.people_table_model import (
     COL_EMAIL,
     COL_ROLE,
     PeopleTableModel,
 )
-from pmdesk.ui.models.people_table_model import (
+from pmdesk.ui.sites.people_table_model import (
     COL_NAME as PERSON_NAME,
 )
-from pmdesk.ui.models.site_tree_model import COL_CODE, COL_NAME, SITE_MIME_TYPE, SiteTreeModel
+from pmdesk.ui.sites.site_tree_model import COL_CODE, COL_NAME, SITE_MIME_TYPE, SiteTreeModel
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 MOVE = Qt.DropAction.MoveAction

@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.services.sites import SiteInfo
 from pmdesk.ui.context import Services, UiContext
-from pmdesk.ui.models.people_table_model import COL_NAME as PERSON_NAME
-from pmdesk.ui.models.people_table_model import COL_ROLE
-from pmdesk.ui.screens.sites_screen import NO_PROGRAMME, SitesScreen
 from pmdesk.ui.signals import AppSignals
-from pmdesk.ui.widgets.person_dialog import PersonDialog
-from pmdesk.ui.widgets.site_dialog import SiteDialog
+from pmdesk.ui.sites.people_table_model import COL_NAME as PERSON_NAME
+from pmdesk.ui.sites.people_table_model import COL_ROLE
+from pmdesk.ui.sites.person_dialog import PersonDialog
+from pmdesk.ui.sites.site_dialog import SiteDialog
+from pmdesk.ui.sites.sites_screen import NO_PROGRAMME, SitesScreen
 from tests.ui.programme_factory import Built
 
 P = "WASH-T"  # sites NE (Niger) > ZR (Zinder) > S1 (Mirriah), S2 (Magaria); S1 and S2 hold data

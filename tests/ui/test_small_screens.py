@@ -17,18 +17,18 @@ from pmdesk.screenshots import wait_until_idle, zoom_step
 from pmdesk.services.actor import Actor
 from pmdesk.services.demo import DEMO_CODE, DemoService
 from pmdesk.storage.database import Database
+from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
+from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
+from pmdesk.ui.entry.entry_rows import RowKind
+from pmdesk.ui.entry.entry_table_model import COL_CELL
+from pmdesk.ui.framework.framework_screen import FrameworkScreen
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_table_model import COL_STATUS
 from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.models.entry_rows import RowKind
-from pmdesk.ui.models.entry_table_model import COL_CELL
-from pmdesk.ui.models.iptt_table_model import COL_STATUS
-from pmdesk.ui.screens.completeness_screen import CompletenessScreen
-from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
-from pmdesk.ui.screens.framework_screen import FrameworkScreen
-from pmdesk.ui.screens.iptt_screen import IpttScreen
-from pmdesk.ui.screens.programmes_screen import ProgrammesScreen
-from pmdesk.ui.screens.sites_screen import SitesScreen
-from pmdesk.ui.screens.targets_screen import TargetsScreen
+from pmdesk.ui.programmes.programmes_screen import ProgrammesScreen
 from pmdesk.ui.signals import AppSignals, Navigation
+from pmdesk.ui.sites.sites_screen import SitesScreen
+from pmdesk.ui.targets.targets_screen import TargetsScreen
 from pmdesk.ui.widgets.frozen_table_view import elide_path, fit_to_lines
 from pmdesk.ui.workers import Workers
 from tests.ui.conftest import make_services

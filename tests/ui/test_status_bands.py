@@ -14,9 +14,9 @@ from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, bands_line
 from pmdesk.formats.iptt_text import iptt_text
 from pmdesk.formats.iptt_workbook import IPTT_SHEET, write_iptt_workbook
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.models.iptt_table_model import COL_STATUS, IpttTableModel, band_explanation
-from pmdesk.ui.screens.iptt_screen import IpttScreen
-from pmdesk.ui.widgets.programme_dialog import band_sentence
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_table_model import COL_STATUS, IpttTableModel, band_explanation
+from pmdesk.ui.programmes.programme_dialog import band_sentence
 from tests.ui.test_iptt_table_model import _synthetic
 
 ROOT = Path(__file__).resolve().parents[2]

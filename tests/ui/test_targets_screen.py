@@ -16,10 +16,10 @@ from pytestqt.qtbot import QtBot
 from pmdesk.domain.enums import ChangeReason
 from pmdesk.services.history import Reason
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.models.targets_table_model import FIRST_PERIOD_COL
-from pmdesk.ui.screens import targets_screen
-from pmdesk.ui.screens.targets_screen import TargetsScreen
 from pmdesk.ui.signals import DataChange
+from pmdesk.ui.targets import targets_screen
+from pmdesk.ui.targets.targets_screen import TargetsScreen
+from pmdesk.ui.targets.targets_table_model import FIRST_PERIOD_COL
 from pmdesk.ui.widgets.reason_dialog import ReasonDialog
 from tests.ui.programme_factory import Built
 

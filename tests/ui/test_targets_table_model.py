@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from pmdesk.domain.enums import ChangeReason
 from pmdesk.services.history import HistoryEntry, Reason
 from pmdesk.ui.context import Services
-from pmdesk.ui.models.targets_table_model import (
+from pmdesk.ui.targets.targets_table_model import (
     COL_INDICATOR,
     COL_UNIT,
     FIRST_PERIOD_COL,

@@ -21,19 +21,20 @@ from pmdesk.storage import database
 from pmdesk.storage.database import Database, open_database
 from pmdesk.ui import unsaved
 from pmdesk.ui.context import Services, UiContext
+from pmdesk.ui.entry import entry_dialogs
+from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
+from pmdesk.ui.entry.entry_table_model import COL_COMMENT, COL_STATUS, COL_VALUE
+from pmdesk.ui.framework import indicator_dialog
+from pmdesk.ui.framework.indicator_dialog import IndicatorDialog
 from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.models.entry_table_model import COL_COMMENT, COL_STATUS, COL_VALUE
-from pmdesk.ui.models.people_table_model import COL_ROLE as PERSON_ROLE
-from pmdesk.ui.screens import targets_screen
-from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
-from pmdesk.ui.screens.sites_screen import SitesScreen
-from pmdesk.ui.screens.targets_screen import TargetsScreen
+from pmdesk.ui.programmes.programme_dialog import ProgrammeDialog
 from pmdesk.ui.signals import AppSignals
+from pmdesk.ui.sites.people_table_model import COL_ROLE as PERSON_ROLE
+from pmdesk.ui.sites.person_dialog import PersonDialog
+from pmdesk.ui.sites.sites_screen import SitesScreen
+from pmdesk.ui.targets import targets_screen
+from pmdesk.ui.targets.targets_screen import TargetsScreen
 from pmdesk.ui.unsaved import UnsavedChoice
-from pmdesk.ui.widgets import entry_dialogs, indicator_dialog
-from pmdesk.ui.widgets.indicator_dialog import IndicatorDialog
-from pmdesk.ui.widgets.person_dialog import PersonDialog
-from pmdesk.ui.widgets.programme_dialog import ProgrammeDialog
 from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import CODE as P_TARGETS
 from tests.ui.programme_factory import Built

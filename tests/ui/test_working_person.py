@@ -18,8 +18,8 @@ from pytestqt.qtbot import QtBot
 from pmdesk.domain.enums import ValueStatus
 from pmdesk.storage.database import Database, open_database
 from pmdesk.ui.context import UiContext
-from pmdesk.ui.screens.data_entry_screen import DataEntryScreen
-from pmdesk.ui.widgets import entry_dialogs
+from pmdesk.ui.entry import entry_dialogs
+from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
 from pmdesk.ui.working_person_dialog import WorkingPersonDialog
 from tests.ui.programme_factory import build_small_programme
 from tests.ui.test_restore_backup import Desk

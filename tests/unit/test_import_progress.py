@@ -193,7 +193,7 @@ def test_a_cancelled_export_leaves_no_file(wash: Database, tmp_path: Path, name:
 
 
 def test_the_ui_sees_that_these_jobs_report_progress() -> None:
-    # pmdesk.ui.file_actions passes `progress` to a job whose signature names it.
+    # pmdesk.ui.files.file_actions passes `progress` to a job whose signature names it.
     jobs: list[Callable[..., Any]] = [
         PackageService.import_file,
         PackageService.import_package,

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from pmdesk.domain.triggers import Scope
-from pmdesk.ui.models.entry_history_model import local_time
+from pmdesk.ui.entry.entry_history_model import local_time
 
 if TYPE_CHECKING:
     from pmdesk.services.alerts import AlertInfo, TriggerInfo

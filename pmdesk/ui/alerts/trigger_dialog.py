@@ -36,8 +36,8 @@ from pmdesk.domain.triggers import (
     normal_comparison,
 )
 from pmdesk.services.alerts import TriggerData
+from pmdesk.ui.sites.site_dialog import ERROR_STYLE
 from pmdesk.ui.unsaved import storage_failure_text
-from pmdesk.ui.widgets.site_dialog import ERROR_STYLE
 
 COMPARISON_WORDS = {
     "<": "< below",

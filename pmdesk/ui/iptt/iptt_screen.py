@@ -1,0 +1,660 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The IPTT of one programme: as-of, site and approved-only choices over a colour-coded table,
+with a per-site drill-down and export to Excel and CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.enums import Status
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note
+from pmdesk.formats.iptt_text import PARTIAL_RULE
+from pmdesk.ui.iptt.iptt_export import ExportKind, IpttExporter
+from pmdesk.ui.iptt.iptt_site_dialog import IpttSiteDialog
+from pmdesk.ui.iptt.iptt_table_model import (
+    COL_INDICATOR,
+    COL_STATUS,
+    COL_UNIT,
+    STATUS_STYLES,
+    TEXT_ON_COLOUR,
+    IpttTableModel,
+    band_explanation,
+)
+from pmdesk.ui.screens.base import Screen
+from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.widgets.column_fit import fit_columns_to_text
+from pmdesk.ui.widgets.elided_label import ElidedLabel
+from pmdesk.ui.widgets.flow_layout import FlowLayout
+from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
+from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
+from pmdesk.ui.workers import Job
+
+if TYPE_CHECKING:
+    from pmdesk.domain.periods import Period
+    from pmdesk.services.iptt import IpttService, IpttTable
+    from pmdesk.services.programmes import ProgrammeService
+    from pmdesk.services.sites import SiteInfo, SiteService
+    from pmdesk.ui.context import UiContext
+
+WHOLE_PROGRAMME = "Whole programme"
+LATEST_COMPLETE = "Latest complete period"
+BUSY_DELAY_MS = 150  # a quick table appears without the busy indicator flickering
+IRRELEVANT_CHANGES = frozenset({"people"})  # changes that cannot move a figure
+
+
+@dataclass(frozen=True)
+class IpttRequest:
+    programme_code: str
+    as_of: str | None
+    site_code: str | None
+    approved_only: bool
+    serial: int  # a reload of the same choice after a data change is a new request
+
+
+@dataclass(frozen=True)
+class IpttLoad:
+    request: IpttRequest
+    table: IpttTable
+    periods: tuple[Period, ...]  # all reporting periods, for the as-of picker
+    sites: tuple[SiteInfo, ...]
+
+
+def load_iptt(
+    iptt: IpttService, programmes: ProgrammeService, sites: SiteService, request: IpttRequest
+) -> IpttLoad:
+    """The job: runs on a pool thread, touches no widget; each service call opens its own session."""
+    table = iptt.table(
+        request.programme_code,
+        as_of=request.as_of,
+        site_code=request.site_code,
+        approved_only=request.approved_only,
+    )
+    periods = tuple(programmes.periods(request.programme_code))
+    site_list = tuple(sites.list_sites(request.programme_code))
+    return IpttLoad(request, table, periods, site_list)
+
+
+class IpttScreen(Screen):
+    """The programme's IPTT. Figures are computed by a worker; a newer choice drops older results.
+    Double-click or Enter on an indicator shows its figures by site; the export buttons save the
+    table as shown (as of, site, approved only)."""
+
+    title = "IPTT"
+    name = "iptt"
+
+    table_loaded = Signal(str)  # programme code, once new figures are on screen
+    load_failed = Signal(str)  # the message shown
+    status_message = Signal(str)  # an outcome for the shell's status bar (also shown on the screen)
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._serial = 0
+        self._request: IpttRequest | None = None
+        self._job: Job | None = None
+        self._periods: tuple[Period, ...] = ()
+        self._site_list: tuple[SiteInfo, ...] = ()
+        self._pending: Navigation | None = None  # asked for before the table arrived
+        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self._on_busy_delay_elapsed)
+        self.model = IpttTableModel(self)
+        self.site_dialog: IpttSiteDialog | None = None
+        self.exporter = IpttExporter(context, self)
+        self.exporter.exported.connect(self._on_exported)
+        self.exporter.failed.connect(self._on_export_failed)
+        self.exporter.cancelled.connect(self._on_export_cancelled)
+        self.exporter.running_changed.connect(self._update_export_buttons)
+        self._build()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        # One line, shortened on a small screen: the programme's name is also in the window's picker.
+        self.title_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
+        self.title_label.setObjectName("screenTitle")
+        self.subtitle_label = QLabel("", self)
+        self.subtitle_label.setWordWrap(True)
+
+        self.as_of_combo = QComboBox(self)
+        self.as_of_combo.setToolTip("Show figures up to and including this period")
+        self.as_of_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.site_combo = QComboBox(self)
+        self.site_combo.setToolTip("Actuals and targets of this site and every site below it")
+        self.site_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.site_combo.setMaximumWidth(420)
+        as_of_label = QLabel("&As of:", self)
+        as_of_label.setBuddy(self.as_of_combo)
+        site_label = QLabel("&Site:", self)
+        site_label.setBuddy(self.site_combo)
+        self.as_of_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.site_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.approved_check = QCheckBox("A&pproved data only", self)
+        self.approved_check.setToolTip(
+            "Count only approved values; drafts, submitted and returned values are left out"
+        )
+        self.approved_check.toggled.connect(self._on_filter_changed)
+
+        self.excel_button = QPushButton("Export to E&xcel…", self)
+        self.excel_button.setToolTip("Save this IPTT, as shown, as an Excel workbook with its change log")
+        self.excel_button.clicked.connect(self._on_export_excel_clicked)
+        self.csv_button = QPushButton("Export &CSV…", self)
+        self.csv_button.setToolTip(
+            "Save this IPTT, as shown, as a CSV file: one row per indicator and period"
+        )
+        self.csv_button.clicked.connect(self._on_export_csv_clicked)
+
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)  # indeterminate
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedWidth(90)
+        self.busy_label = QLabel("Computing…", self)
+        # Shown only when a computation takes long enough to notice.
+        self.busy_indicator = _labelled(self.busy_bar, self.busy_label, self)
+        self.busy_indicator.hide()
+
+        # The pickers wrap onto a second line rather than squeeze on a small screen or at a large
+        # zoom; each label stays beside its picker.
+        controls = FlowLayout(spacing=16)
+        controls.addWidget(_labelled(as_of_label, self.as_of_combo, self))
+        controls.addWidget(_labelled(site_label, self.site_combo, self))
+        controls.addWidget(self.approved_check)
+        self.legend_button = QToolButton(self)
+        self.legend_button.setText("Le&gend")
+        self.legend_button.setToolTip(
+            "Show the status colours, the partial-reporting rule and the hints under the table "
+            "(folded away while the screen is short)"
+        )
+        self.legend_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        controls.addWidget(self.legend_button)
+        controls.addWidget(self.busy_indicator)
+
+        self.error_label = QLabel("", self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(
+            f"background: {STATUS_STYLES[Status.OFF_TRACK].background}; color: {TEXT_ON_COLOUR};"
+            " padding: 6px; border-radius: 3px;"
+        )
+        self.error_label.hide()
+
+        self.table_view = FrozenColumnTableView(self)
+        self.table_view.setModel(self.model)
+        # Status beside the indicator, in the part that never scrolls: on a 1024-pixel screen it
+        # was beyond the right edge, and it stays in sight while the periods scroll by.
+        self.table_view.set_frozen_columns((COL_INDICATOR, COL_STATUS))
+        self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table_view.verticalHeader().hide()
+        self.table_view.setWordWrap(False)  # only the frozen indicator column wraps
+        self.table_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table_view.setAlternatingRowColors(False)  # status colours carry the meaning
+        self.table_view.doubleClicked.connect(self._on_row_chosen)
+        self.table_view.frozen_view.doubleClicked.connect(self._on_row_chosen)
+        # Enter by hand rather than `activated`: styles that activate on a single click would
+        # otherwise open the dialog whenever a cell is clicked to read its tooltip.
+        self.table_view.installEventFilter(self)
+
+        self.empty_label = QLabel("", self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table_view)
+        self.stack.addWidget(self.empty_label)
+
+        self.legend = QWidget(self)
+        legend_layout = FlowLayout(self.legend, spacing=6)  # wraps rather than clips
+        legend_layout.setContentsMargins(0, 0, 0, 0)
+        self._legend_chips: dict[Status, QLabel] = {}
+        for status in (Status.EXCEEDING, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA):
+            chip = QLabel(STATUS_STYLES[status].label, self.legend)
+            chip.setStyleSheet(
+                f"background: {STATUS_STYLES[status].background}; color: {TEXT_ON_COLOUR};"
+                " padding: 2px 8px; border-radius: 3px;"
+            )
+            chip.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            legend_layout.addWidget(chip)
+            self._legend_chips[status] = chip
+
+        self.partial_label = QLabel(
+            "Partial (n of m sites): only n of the m sites expected to report have values for that "
+            "period. Running totals and percents to date use the latest period every site reported.",
+            self,
+        )
+        self.partial_label.setToolTip(PARTIAL_RULE)
+        self.partial_label.setWordWrap(True)
+
+        self.status_label = QLabel("", self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.hide()  # until there is an outcome to tell
+        self.hint_label = QLabel("Double-click an indicator or press Enter to see its figures by site.", self)
+        self.hint_label.setWordWrap(True)
+
+        heading = QHBoxLayout()
+        heading.addWidget(self.title_label, 1)
+        heading.addWidget(self.excel_button, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addWidget(self.csv_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(heading)
+        layout.addWidget(self.subtitle_label)
+        layout.addLayout(controls)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.partial_label)  # its own line: squeezed beside the chips it wraps badly
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.status_label)
+        self.notes = NotesFold(
+            self,
+            self.table_view,
+            (self.subtitle_label, self.legend, self.partial_label, self.hint_label),
+            self.legend_button,
+        )
+        self._row_lines = 0  # how many lines of an indicator's name a row shows (0: all)
+        self._apply_fonts()
+        self._set_legend_thresholds(None)
+        self._update_export_buttons()
+
+    def _apply_fonts(self) -> None:
+        # Derived from the screen's font, so the title follows View ▸ Zoom.
+        title = QFont(self.font())
+        if title.pointSizeF() > 0:
+            title.setPointSizeF(title.pointSizeF() * 1.3)
+        else:  # a font sized in pixels
+            title.setPixelSize(round(title.pixelSize() * 1.3))
+        title.setBold(True)
+        self.title_label.setFont(title)
+        # Widgets with a style sheet do not pick up a new application font by themselves.
+        for chip in self._legend_chips.values():
+            chip.setFont(self.font())
+        self.error_label.setFont(self.font())
+
+    def _set_legend_thresholds(self, thresholds: Thresholds | None) -> None:
+        t = thresholds or Thresholds()
+        tip = band_explanation(t)
+        for status, chip in self._legend_chips.items():
+            chip.setText(band_label(status, t) if status in BAND_NAMES else STATUS_STYLES[status].label)
+            chip.setToolTip(tip)
+
+    # -- public -----------------------------------------------------------------------------
+
+    @property
+    def is_busy(self) -> bool:
+        return self._job is not None
+
+    @property
+    def error_text(self) -> str:
+        return self.error_label.text() if not self.error_label.isHidden() else ""
+
+    def set_programme(self, code: str | None) -> None:
+        """Show the IPTT of another programme (None: nothing), as of its latest period with data."""
+        if code == self.programme_code and self._request is not None:
+            return
+        self.programme_code = code
+        self._periods = ()
+        self._site_list = ()
+        self._reset_pickers()
+        self.model.set_table(None)
+        self.table_view.clearSpans()
+        self.error_label.hide()
+        self._tell_nothing()
+        self._update_export_buttons()
+        if code is None:
+            self._cancel()
+            self._set_titles("", "")
+            return
+        self._set_titles(code, "Computing the IPTT…")
+        self.refresh_when_shown()
+
+    def refresh(self) -> None:
+        """Recompute with the current choices (after the data changed)."""
+        if self.programme_code is not None:
+            self._load(self._combo_value(self.as_of_combo), self._combo_value(self.site_combo))
+
+    def on_data_changed(self, change: DataChange) -> None:
+        if change.kind not in IRRELEVANT_CHANGES:
+            super().on_data_changed(change)
+
+    def navigate(self, target: Navigation) -> None:
+        """Select the indicator named (after the table has arrived, if it is on its way)."""
+        if self._job is not None:
+            self._pending = target
+        elif target.indicator_code:
+            self._select_indicator(target.indicator_code)
+
+    def focus_first(self) -> None:
+        """Ctrl+7: the table, so arrow keys move through indicators (on "As of" they changed the report)."""
+        self.table_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def find_text(self, text: str) -> bool:
+        """Select the next indicator whose code or name contains `text`."""
+        needle = text.strip().casefold()
+        rows = self.model.rowCount()
+        if not needle or not rows:
+            return False
+        current = self.table_view.currentIndex()
+        start = current.row() + 1 if current.isValid() else 0
+        for offset in range(rows):
+            row = (start + offset) % rows
+            line = self.model.line_at(row)
+            indicator = line.indicator if line is not None else None
+            if indicator is not None and needle in f"{indicator.code} {indicator.name}".casefold():
+                self._select_row(row)
+                return True
+        return False
+
+    def open_site_figures(self, indicator_code: str) -> IpttSiteDialog | None:
+        """Open the "values by site" dialog of an indicator of the table shown."""
+        table = self.model.table
+        row = self.model.indicator_row_of(indicator_code)
+        line = self.model.line_at(row)
+        if table is None or line is None or line.indicator is None:
+            return None
+        if self.site_dialog is not None:
+            self.site_dialog.close()
+            self.site_dialog.deleteLater()
+        self.site_dialog = IpttSiteDialog(self.context, table, line.indicator, self._site_list, self)
+        self.site_dialog.open()
+        return self.site_dialog
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _load(self, as_of: str | None, site_code: str | None) -> None:
+        assert self.programme_code is not None
+        self._cancel()
+        self._serial += 1
+        self._request = IpttRequest(
+            self.programme_code, as_of, site_code, self.approved_check.isChecked(), self._serial
+        )
+        services = self.services
+        job = Job(load_iptt, services.iptt, services.programmes, services.sites, self._request, name="iptt")
+        job.finished.connect(self._on_loaded)
+        job.failed.connect(self._on_failed)
+        self._job = self.context.workers.start(job)
+        self._busy_timer.start()
+
+    def _cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+        self._busy_timer.stop()
+        self.busy_indicator.hide()
+
+    def _on_busy_delay_elapsed(self) -> None:
+        if self._job is not None:
+            self.busy_indicator.show()
+
+    def _is_current(self) -> bool:
+        # A job that ended before it was cancelled may still deliver; only the latest counts.
+        return self._job is not None and self.sender() is self._job.signals
+
+    def _on_loaded(self, load: IpttLoad) -> None:
+        if not self._is_current() or load.request != self._request:
+            return
+        self._cancel()
+        self.error_label.hide()
+        self._fill_pickers(load)
+        current = self.model.line_at(self.table_view.currentIndex().row())
+        self.model.set_table(load.table)
+        self._show_table(load.table)
+        self._update_export_buttons()
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.indicator_code:
+            self._select_indicator(pending.indicator_code)
+        elif current is not None and current.indicator is not None:
+            self._select_indicator(current.indicator.code)  # the same row after a refresh
+        self.table_loaded.emit(load.request.programme_code)
+
+    def _on_failed(self, error: BaseException) -> None:
+        if not self._is_current():
+            return
+        self._cancel()
+        if isinstance(error, PmdeskError):
+            message = str(error)
+        else:
+            message = f"The IPTT could not be computed ({type(error).__name__}: {error}). Details are in the log file."
+        # Figures of an earlier choice under this message would be read as the answer.
+        self.model.set_table(None)
+        self.table_view.clearSpans()
+        self._update_export_buttons()
+        self.error_label.setText(message)
+        self.error_label.show()
+        self._set_titles(self.title_label.full_text(), "")
+        self.load_failed.emit(message)
+
+    def _set_titles(self, title: str, subtitle: str) -> None:
+        # The subtitle folds away on a short screen; the title's tooltip still has it.
+        self.subtitle_label.setText(subtitle)
+        self.title_label.set_full_text(title, "\n".join(t for t in (title, subtitle) if t))
+
+    def _show_table(self, table: IpttTable) -> None:
+        as_of = next((p.label() for p in table.periods if p.code == table.as_of), None)
+        if as_of and table.as_of in table.partial_periods:
+            as_of += f" ({partial_note(table.partial_periods[table.as_of], table.sites_expected)})"
+        parts = [
+            table.programme_code,
+            f"as of {as_of}" if as_of else "no data yet",
+            table.site_name or WHOLE_PROGRAMME,
+            "approved data only" if table.approved_only else "all data",
+            f"{len(table.rows)} indicators",
+            "figures rounded for display (at most 2 decimals); hover over a cell for details",
+        ]
+        self._set_titles(table.programme_name, " · ".join(parts))
+        self._set_legend_thresholds(table.thresholds)
+        if not table.rows and not table.results:
+            self.empty_label.setText(
+                "This programme has no results or indicators yet.\n"
+                "Once its results framework is set up, its IPTT appears here."
+            )
+            self.stack.setCurrentWidget(self.empty_label)
+            return
+        self.stack.setCurrentWidget(self.table_view)
+        self.table_view.clearSpans()
+        columns = self.model.columnCount()
+        for row in self.model.result_rows():
+            if columns > 2:
+                # The title lives in the frozen column; the span makes the rest one shaded band.
+                self.table_view.setSpan(row, 1, 1, columns - 1)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        view = self.table_view
+        metrics = view.fontMetrics()
+        view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("0000"))
+        fit_columns_to_text(view, range(1, self.model.columnCount()))  # the indicator column: below
+        # Room for ~40 characters of an indicator name, but never more than a third of the view
+        # on a small screen; longer names wrap onto more lines.
+        chars = metrics.averageCharWidth()
+        indicator_width = min(chars * 40 + 16, max(view.viewport().width() // 3, chars * 24))
+        view.setColumnWidth(COL_INDICATOR, indicator_width)
+        view.setColumnWidth(COL_UNIT, min(view.columnWidth(COL_UNIT), chars * 16))
+        widest = chars * 18  # qualitative texts are elided; the tooltip has them in full
+        for column in range(COL_UNIT + 1, self.model.columnCount()):
+            if view.columnWidth(column) > widest:
+                view.setColumnWidth(column, widest)
+        self._row_lines = self._lines_per_row()
+        view.fit_rows(padding=metrics.height() // 3, max_lines=self._row_lines)
+        self.notes.update_soon()
+
+    def _lines_per_row(self) -> int:
+        # The title band, two lines of pickers, the header and the scroll bar: about nine lines.
+        return lines_per_row(self, 9)
+
+    # -- pickers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _combo_value(combo: QComboBox) -> str | None:
+        value = combo.currentData()
+        return value if isinstance(value, str) else None
+
+    def _reset_pickers(self) -> None:
+        for combo, label in ((self.as_of_combo, LATEST_COMPLETE), (self.site_combo, WHOLE_PROGRAMME)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(label, None)
+            combo.blockSignals(False)
+
+    def _fill_pickers(self, load: IpttLoad) -> None:
+        if load.periods != self._periods:
+            self._periods = load.periods
+            self._refill(
+                self.as_of_combo, LATEST_COMPLETE, [(p.label(), p.code, p.code) for p in load.periods]
+            )
+        if load.sites != self._site_list:
+            self._site_list = load.sites
+            # Em spaces show the hierarchy without tree widgets; the code is in the tooltip.
+            self._refill(
+                self.site_combo,
+                WHOLE_PROGRAMME,
+                [("\u2003" * s.depth + s.name, s.code, f"{s.code} — {s.name}") for s in load.sites],
+            )
+        table = load.table
+        latest = next((p.label() for p in load.periods if p.code == table.default_as_of), None)
+        self.as_of_combo.setItemText(0, f"{LATEST_COMPLETE} ({latest})" if latest else LATEST_COMPLETE)
+        self.as_of_combo.setItemData(
+            0,
+            "The latest period in which every site expected to report has values for each indicator "
+            "it reported",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        # Later periods stay selectable, but say how few sites have reported them.
+        for index, period in enumerate(load.periods, start=1):
+            reported = table.partial_periods.get(period.code)
+            text = period.label()
+            if reported is not None:
+                text += f" (partial: {reported} of {table.sites_expected} sites)"
+            if index < self.as_of_combo.count() and self.as_of_combo.itemText(index) != text:
+                self.as_of_combo.setItemText(index, text)
+
+    @staticmethod
+    def _refill(combo: QComboBox, first: str, items: list[tuple[str, str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(first, None)
+        for text, code, tip in items:
+            combo.addItem(text, code)
+            combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    def _on_filter_changed(self, _value: object) -> None:
+        if self.programme_code is not None:
+            self.refresh()
+
+    # -- selection and drill-down -----------------------------------------------------------
+
+    def _select_row(self, row: int) -> None:
+        view = self.table_view
+        view.setCurrentIndex(self.model.index(row, COL_INDICATOR))
+        view.updateGeometries()  # the scroll range is otherwise updated later, after a new table
+        # Column 0 never scrolls: aim at the first column in sight, so only rows move.
+        column = max(view.columnAt(view.frozen_width() + 1), COL_INDICATOR + 1)
+        view.scrollTo(self.model.index(row, column))
+
+    def _select_indicator(self, code: str) -> None:
+        row = self.model.indicator_row_of(code)
+        if row >= 0:
+            self._select_row(row)
+
+    def _on_row_chosen(self, index: QModelIndex) -> None:
+        line = self.model.line_at(index.row())
+        if line is not None and line.indicator is not None:
+            self.open_site_figures(line.indicator.code)
+
+    # -- export -----------------------------------------------------------------------------
+
+    def _update_export_buttons(self, _running: bool = False) -> None:
+        ready = self.model.table is not None and not self.exporter.is_running
+        for button in (self.excel_button, self.csv_button):
+            button.setEnabled(ready)
+        tip = "" if self.model.table is not None else " (once the IPTT is shown)"
+        self.excel_button.setStatusTip(f"Save this IPTT as an Excel workbook{tip}")
+        self.csv_button.setStatusTip(f"Save this IPTT as a CSV file{tip}")
+
+    def _on_export_excel_clicked(self) -> None:
+        if self.model.table is not None:
+            self.exporter.ask_and_export(ExportKind.EXCEL, self.model.table)
+
+    def _on_export_csv_clicked(self) -> None:
+        if self.model.table is not None:
+            self.exporter.ask_and_export(ExportKind.CSV, self.model.table)
+
+    def _on_exported(self, path: str) -> None:
+        self._tell(f"Exported the IPTT to {path}")
+
+    def _on_export_cancelled(self) -> None:
+        self._tell("Export cancelled: no file was written.")
+
+    def _on_export_failed(self, message: str) -> None:
+        self._tell("The export failed.")
+        QMessageBox.warning(self, "Export failed", message)
+
+    def _tell_nothing(self) -> None:
+        self.status_label.setText("")
+        self.status_label.hide()
+
+    def _tell(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
+        self.status_message.emit(text)
+
+    # -- events -----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table_view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.table_view.currentIndex().isValid()
+        ):
+            self._on_row_chosen(self.table_view.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.model.rowCount() and self._lines_per_row() != self._row_lines:
+            QTimer.singleShot(0, self, self._fit_columns)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_fonts()
+            if self.model.rowCount():
+                # Rows and columns were sized for the old font; `self` as context: not run once gone.
+                QTimer.singleShot(0, self, self._fit_columns)
+
+
+def _labelled(first: QWidget, second: QWidget, parent: QWidget) -> QWidget:
+    """Two widgets side by side that wrap as one (a label and its picker)."""
+    pair = QWidget(parent)
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(first)
+    row.addWidget(second)
+    return pair
