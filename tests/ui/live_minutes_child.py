@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Live minutes in a process of their own, typing at a steady rate, for the kill test.
 
-Usage: python -m tests.ui.live_minutes_child DATABASE MEETING_ID TEXT INTERVAL_MS
-Prints READY once the window is up, then after each keystroke
+Usage: python -m tests.ui.live_minutes_child DATABASE MEETING_ID TEXT INTERVAL_MS SPLIT
+Types TEXT[:SPLIT] into the first item's notes, adds a decision (Ctrl+D's slot) and types the rest
+into it. Prints READY once the window is up, then after each keystroke
 `KEY <index> <wall-clock time> <ms the keystroke held the UI thread> <ms the tick came late>`."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 
 def main(argv: list[str]) -> int:
-    db_path, meeting_id, text, interval_ms = argv[1], int(argv[2]), argv[3], int(argv[4])
+    db_path, meeting_id, text, interval_ms, split = argv[1], int(argv[2]), argv[3], int(argv[4]), int(argv[5])
     app = QApplication(argv[:1])
     from pmdesk.app import build_services
     from pmdesk.storage.database import open_database
@@ -41,7 +42,11 @@ def main(argv: list[str]) -> int:
             return
         late = (time.monotonic() - due[0]) * 1000 if due[0] else 0.0
         before = time.monotonic()
-        QTest.keyClicks(notes, text[index])
+        if index == split:
+            window.add_decision()
+        page = window.current_page()
+        target = notes if index < split else page.decision_edits[-1]
+        QTest.keyClicks(target, text[index])
         held = (time.monotonic() - before) * 1000
         print(f"KEY {index} {time.time():.4f} {held:.2f} {late:.2f}", flush=True)
         typed[0] = index + 1

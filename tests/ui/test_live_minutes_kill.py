@@ -34,6 +34,7 @@ INTERVAL_MS = 40  # 25 keystrokes a second: a fast typist
 TYPING_S = 4.0  # how long the child types before it is killed
 KEPT_S = 2.0  # what was typed this long before the kill must be kept
 HELD_MS = 50  # no keystroke may hold the UI thread longer
+SPLIT = 30  # the first characters go into the notes, the rest into a decision added then
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -58,6 +59,7 @@ def test_killed_while_typing_keeps_what_was_typed_two_seconds_before(
             str(meeting_id),
             TEXT,
             str(INTERVAL_MS),
+            str(SPLIT),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -95,11 +97,17 @@ def test_killed_while_typing_keeps_what_was_typed_two_seconds_before(
     database = open_database(db_path, actor="tester")
     try:
         services = build_services(database)
-        saved = services.meetings.get(meeting_id).items[0].notes
+        detail = services.meetings.get(meeting_id)
+        notes = detail.items[0].notes
+        decision = detail.decisions[0].text if detail.decisions else ""
+        saved = notes + decision if len(notes) == SPLIT else notes
         typed_before = [k for k in keys if k[1] <= killed_at - KEPT_S]
-        assert len(typed_before) > 20, "the child typed too little before the kill to prove anything"
+        assert typed_before[-1][0] >= SPLIT + 10, (
+            "the child typed too little before the kill to prove anything"
+        )
         must_have = TEXT[: typed_before[-1][0] + 1]
         assert TEXT.startswith(saved), "what was saved is not what was typed"
+        assert notes == TEXT[:SPLIT] and decision == saved[SPLIT:]
         assert saved.startswith(must_have), (
             f"{len(must_have) - len(saved)} characters typed more than {KEPT_S} s before the kill are lost"
         )
@@ -119,7 +127,9 @@ def test_killed_while_typing_keeps_what_was_typed_two_seconds_before(
         window = LiveMinutesWindow(context, meeting_id)
         try:
             window.show()
-            assert window.current_page().notes.toPlainText() == saved
+            page = window.current_page()
+            assert page.notes.toPlainText() == notes
+            assert [e.toPlainText() for e in page.decision_edits] == [decision]
             assert window.restored_banner.isVisible()
             assert window.restored_banner.text().startswith("Restored what was typed until ")
         finally:
