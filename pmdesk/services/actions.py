@@ -185,6 +185,17 @@ class ActionService:
             by_key.setdefault(name.casefold(), name)
         return sorted(by_key.values(), key=str.casefold)
 
+    def programme_codes(self) -> builtins.list[str]:
+        """The codes of the programmes that have at least one action, sorted."""
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(ProgrammeRow.code)
+                    .where(ProgrammeRow.id.in_(select(ActionItemRow.programme_id)))
+                    .order_by(ProgrammeRow.code)
+                )
+            )
+
     # -- writing ------------------------------------------------------------------------------
 
     def create(self, programme_code: str, data: ActionData, *, today: date | None = None) -> ActionInfo:

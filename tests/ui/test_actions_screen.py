@@ -97,6 +97,10 @@ def test_filters(qtbot: QtBot, filled: Built, screen: ActionsScreen) -> None:
     with qtbot.waitSignal(screen.actions_loaded, timeout=10_000):
         screen.scope_box.setCurrentIndex(1)  # all programmes
     assert screen.model.rowCount() == 2
+    assert screen.scope_box.findData("only:" + filled.code) == 2  # one programme, whichever is current
+    with qtbot.waitSignal(screen.actions_loaded, timeout=10_000):
+        screen.scope_box.setCurrentIndex(2)
+    assert {a.programme_code for a in screen.model.rows} == {filled.code}
 
 
 def test_new_update_close_by_keyboard(

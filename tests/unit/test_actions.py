@@ -171,6 +171,7 @@ def test_list_filters(actions: ActionService) -> None:
     assert late.is_overdue(as_of) and not soon.is_overdue(as_of) and soon.is_due_within(as_of, 14)
     assert actions.owners() == ["Amina Yusuf", "Joseph"]
     assert actions.owners("EDU-02") == ["joseph"]
+    assert actions.programme_codes() == ["EDU-02", "WASH-01"]
 
 
 def test_get_unknown_action(actions: ActionService) -> None:

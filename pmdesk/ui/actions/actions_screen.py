@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from pmdesk.ui.context import UiContext
 
 THIS_PROGRAMME, ALL_PROGRAMMES = "this", "all"
+ONLY = "only:"  # followed by a programme's code: that programme, whichever is current
 DUE_SOON_DAYS = 14
 #: The "Show" choices: (label, key).
 SHOW_CHOICES = (
@@ -74,6 +75,7 @@ class TrackerLoad:
     query: TrackerQuery
     actions: tuple[ActionInfo, ...]
     owners: tuple[str, ...]
+    programmes: tuple[str, ...]  # those with actions, for the scope's choices
 
 
 def action_filter(query: TrackerQuery) -> ActionFilter:
@@ -98,7 +100,9 @@ def load_tracker(actions: ActionService, query: TrackerQuery) -> TrackerLoad:
     found = actions.list(action_filter(query))
     if query.show == "due_soon":  # due within the days ahead, the overdue ones have their own choice
         found = [a for a in found if a.is_due_within(query.as_of, DUE_SOON_DAYS)]
-    return TrackerLoad(query, tuple(found), tuple(actions.owners(query.programme_code)))
+    return TrackerLoad(
+        query, tuple(found), tuple(actions.owners(query.programme_code)), tuple(actions.programme_codes())
+    )
 
 
 class ActionsScreen(Screen):
@@ -129,7 +133,7 @@ class ActionsScreen(Screen):
         self.scope_box = QComboBox(self)
         self.scope_box.addItem("This programme", THIS_PROGRAMME)
         self.scope_box.addItem("All programmes", ALL_PROGRAMMES)
-        self.scope_box.setToolTip("Show the actions of the current programme, or of every programme")
+        self.scope_box.setToolTip("Show the actions of the current programme, of every programme, or of one")
         self.show_box = QComboBox(self)
         for label, key in SHOW_CHOICES:
             self.show_box.addItem(label, key)
@@ -289,8 +293,10 @@ class ActionsScreen(Screen):
         if self._job is not None:
             self._job.cancel()
         self._serial += 1
-        scope = self.scope_box.currentData()
+        scope = str(self.scope_box.currentData())
         programme = self.programme_code if scope == THIS_PROGRAMME else None
+        if scope.startswith(ONLY):
+            programme = scope.removeprefix(ONLY)
         if scope == THIS_PROGRAMME and programme is None:
             self.model.set_rows([], self.today)
             self.summary_label.setText("Choose a programme, or show all programmes.")
@@ -328,6 +334,7 @@ class ActionsScreen(Screen):
         current = self.selected_action()
         self.model.set_rows(load.actions, load.query.as_of)
         self._refill_owners(load.owners)
+        self._refill_scope(load.programmes)
         # One programme: its code on every row says nothing.
         self.table_view.setColumnHidden(COL_PROGRAMME, load.query.programme_code is not None)
         self._fit_columns()
@@ -356,6 +363,20 @@ class ActionsScreen(Screen):
             else "The actions could not be read; details are in the log file."
         )
         self.actions_loaded.emit()
+
+    def _refill_scope(self, programmes: tuple[str, ...]) -> None:
+        current = self.scope_box.currentData()
+        self.scope_box.blockSignals(True)
+        while self.scope_box.count() > 2:
+            self.scope_box.removeItem(2)
+        for code in programmes:
+            self.scope_box.addItem(f"Only {code}", ONLY + code)
+        index = self.scope_box.findData(current)
+        if index < 0:  # the programme's last action went: keep showing that programme
+            self.scope_box.addItem(f"Only {str(current).removeprefix(ONLY)}", current)
+            index = self.scope_box.count() - 1
+        self.scope_box.setCurrentIndex(index)
+        self.scope_box.blockSignals(False)
 
     def _refill_owners(self, owners: tuple[str, ...]) -> None:
         current = self.owner_box.currentData()
