@@ -345,10 +345,17 @@ class ActionsScreen(Screen):
             self.table_view.selectRow(max(row, 0))
         count, overdue = self.model.rowCount(), self.model.overdue_count()
         where = "every programme" if load.query.programme_code is None else load.query.programme_code
+        filtered = (load.query.show, load.query.owner, load.query.source) != ("not_closed", None, None)
+        if count:
+            empty = ""
+        elif filtered:
+            empty = " — none match these filters."
+        else:
+            empty = " open. New action… adds one; meetings add them from their decisions."
         self.summary_label.setText(
             f"{count} action{'s' if count != 1 else ''} in {where}"
             + (f", {overdue} overdue (⚠)" if overdue else "")
-            + (" — none match these filters." if not count else "")
+            + empty
         )
         self._update_buttons()
         self.actions_loaded.emit()
