@@ -346,17 +346,16 @@ class ActionsScreen(Screen):
         count, overdue = self.model.rowCount(), self.model.overdue_count()
         where = "every programme" if load.query.programme_code is None else load.query.programme_code
         filtered = (load.query.show, load.query.owner, load.query.source) != ("not_closed", None, None)
-        if count:
-            empty = ""
-        elif filtered:
-            empty = " — none match these filters."
+        if not count and not filtered:
+            text = (
+                f"No open actions in {where}. New action… adds one; meetings add them from their decisions."
+            )
         else:
-            empty = " open. New action… adds one; meetings add them from their decisions."
-        self.summary_label.setText(
-            f"{count} action{'s' if count != 1 else ''} in {where}"
-            + (f", {overdue} overdue (⚠)" if overdue else "")
-            + empty
-        )
+            text = f"{count} action{'s' if count != 1 else ''} in {where}" + (
+                f", {overdue} overdue (⚠)" if overdue else ""
+            )
+            text += "" if count else " — none match these filters."
+        self.summary_label.setText(text)
         self._update_buttons()
         self.actions_loaded.emit()
 
