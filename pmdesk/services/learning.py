@@ -217,6 +217,17 @@ class LearningService:
             session.flush()
             return _feedback(session, programme, row)
 
+    def link_action(self, programme_code: str, feedback_uuid: str, action_code: str) -> FeedbackInfo:
+        """Link one more action to a piece of feedback (the action made in answer to it)."""
+        with self._sessions.begin() as session:
+            programme = programme_by_code(session, programme_code)
+            row = _find(session, FeedbackRow, programme, feedback_uuid, "feedback")
+            links = _links(session, LinkRow.feedback_id == row.id)
+            wanted = Links(links.indicator_codes, (*links.action_codes, action_code))
+            self._link(session, programme, "feedback", row.id, row.uuid, row.summary[:60], wanted)
+            session.flush()
+            return _feedback(session, programme, row)
+
     # -- inside a transaction -----------------------------------------------------------------
 
     def _changes(

@@ -117,3 +117,34 @@ def test_screenshot_at_1024x600(qtbot: QtBot, filled: Built, screen: LearningScr
     shots = Path(os.environ.get("PMDESK_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     assert screen.grab().save(str(shots / "22-lessons-feedback.png"))
+
+
+def test_an_action_from_a_lesson_and_from_feedback(
+    qtbot: QtBot, filled: Built, screen: LearningScreen, context: UiContext
+) -> None:
+    from pmdesk.domain.actions import ActionSource
+    from pmdesk.ui.actions.action_dialogs import ActionDialog
+
+    load(qtbot, screen, filled.code)
+    screen.lesson_view.selectRow(0)
+    screen.action_from_record()
+    dialog = screen.active_dialog
+    assert isinstance(dialog, ActionDialog)
+    assert dialog.source_label.text() == "Lesson: Pumps break" and dialog.indicators_edit.text() == "1.1"
+    qtbot.keyClicks(dialog.title_edit, "Buy spare parts")
+    with qtbot.waitSignal(screen.learning_loaded, timeout=10_000):
+        dialog.buttons.accepted.emit()
+    (action,) = context.services.actions.list()
+    assert action.source is ActionSource.LESSON and action.source_text == "Pumps break"
+    assert action.indicator_codes == ("1.1",)
+
+    screen.tabs.setCurrentWidget(screen.feedback_view)
+    screen.feedback_view.selectRow(0)
+    screen.action_from_record()
+    answer = screen.active_dialog
+    assert isinstance(answer, ActionDialog)
+    qtbot.keyClicks(answer.title_edit, "Check the taps at S1")
+    with qtbot.waitSignal(screen.learning_loaded, timeout=10_000):
+        answer.buttons.accepted.emit()
+    (item,) = context.services.learning.feedback(filled.code)
+    assert item.links.action_codes == ("A-2",)

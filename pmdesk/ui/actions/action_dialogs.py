@@ -5,6 +5,7 @@ closing with a note (OK stays disabled until the note is written)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.actions import ActionStatus, Priority
+from pmdesk.domain.actions import ActionSource, ActionStatus, Priority
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.services.actions import ActionData, ActionInfo
 from pmdesk.services.sites import PersonInfo
@@ -39,6 +40,16 @@ def _qdate(value: date) -> QDate:
 
 def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+@dataclass(frozen=True)
+class ActionSourceChoice:
+    """Where a new action comes from, when it is made from a decision, an alert or a lesson."""
+
+    kind: ActionSource
+    uuid: str
+    text: str  # how the dialog names it
+    indicator_codes: tuple[str, ...] = ()  # proposed as the action's indicators
 
 
 class _SavingDialog(QDialog):
@@ -86,6 +97,8 @@ class ActionDialog(_SavingDialog):
         indicator_codes: Sequence[str],
         action: ActionInfo | None = None,
         parent: QWidget | None = None,
+        *,
+        source: ActionSourceChoice | None = None,
     ) -> None:
         super().__init__("Change action" if action else "New action", parent)
         self._save_fn = save
@@ -144,6 +157,14 @@ class ActionDialog(_SavingDialog):
             self.has_due.setChecked(False)
             self.due_edit.setEnabled(False)
             self.source_label.setText("None (an action of its own)")
+            if source is not None:
+                self._source = (
+                    source.uuid if source.kind is ActionSource.DECISION else None,
+                    source.uuid if source.kind is ActionSource.ALERT else None,
+                    source.uuid if source.kind is ActionSource.LESSON else None,
+                )
+                self.source_label.setText(f"{source.kind.label}: {source.text}")
+                self.indicators_edit.setText(", ".join(source.indicator_codes))
 
     def _fill(self, action: ActionInfo) -> None:
         self.title_edit.setText(action.title)

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.domain.actions import ActionSource
 from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.actions.action_dialogs import ActionDialog, ActionSourceChoice
 from pmdesk.ui.formatting import counted
 from pmdesk.ui.learning.learning_dialogs import FeedbackDialog, LessonDialog
 from pmdesk.ui.learning.learning_models import FeedbackTableModel, LessonTableModel
@@ -32,6 +34,7 @@ from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
+    from pmdesk.services.actions import ActionData, ActionInfo
     from pmdesk.services.learning import FeedbackInfo, LearningService, LessonInfo
     from pmdesk.services.meetings import MeetingSummary
     from pmdesk.ui.context import UiContext
@@ -104,13 +107,19 @@ class LearningScreen(Screen):
         self.new_button.setToolTip("A new lesson or piece of feedback, on the tab shown (Alt+N)")
         self.edit_button = QPushButton("Ch&ange…", self)
         self.edit_button.setToolTip("Change the selected record (Enter)")
-        for button in (self.new_button, self.edit_button):
+        self.action_button = QPushButton("&Action from this…", self)
+        self.action_button.setToolTip(
+            "A new action that comes from the selected lesson or feedback, linked to it, for the tracker"
+        )
+        for button in (self.new_button, self.edit_button, self.action_button):
             button.setAutoDefault(False)
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_record)
+        self.action_button.clicked.connect(self.action_from_record)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.action_button)
         buttons.addStretch(1)
 
         self.lesson_view = self._table(self.lesson_model)
@@ -248,6 +257,7 @@ class LearningScreen(Screen):
         self.new_button.setText("&New feedback…" if self.showing_feedback else "&New lesson…")
         view = self.feedback_view if self.showing_feedback else self.lesson_view
         self.edit_button.setEnabled(view.model().rowCount() > 0)
+        self.action_button.setEnabled(view.model().rowCount() > 0)
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
@@ -306,6 +316,58 @@ class LearningScreen(Screen):
                         self,
                     )
                 )
+
+    def action_from_record(self) -> None:
+        """An action from the selected lesson (its source) or feedback (linked to it once saved)."""
+        code = self.programme_code
+        if code is None:
+            return
+        try:
+            people = self.services.sites.list_people(code)
+            indicators = [i.data.code for i in self.services.framework.list_indicators(code)]
+        except PmdeskError as error:
+            self._show_error(str(error))
+            return
+        actions, learning = self.services.actions, self.services.learning
+        if self.showing_feedback:
+            item = self.feedback_model.feedback_at(self.feedback_view.currentIndex().row())
+            if item is None:
+                return
+            feedback = item
+
+            def save_linked(data: ActionData) -> ActionInfo:
+                created = actions.create(code, data)
+                learning.link_action(code, feedback.uuid, created.code)
+                return created
+
+            dialog = ActionDialog(save_linked, people, indicators, parent=self)
+            dialog.source_label.setText(f"Feedback from {feedback.source} (linked once saved)")
+            dialog.indicators_edit.setText(", ".join(feedback.links.indicator_codes))
+        else:
+            lesson = self.lesson_model.lesson_at(self.lesson_view.currentIndex().row())
+            if lesson is None:
+                return
+            source = ActionSourceChoice(
+                ActionSource.LESSON, lesson.uuid, lesson.title, lesson.links.indicator_codes
+            )
+            dialog = ActionDialog(
+                lambda data: actions.create(code, data), people, indicators, parent=self, source=source
+            )
+        self._open_action(dialog)
+
+    def _open_action(self, dialog: ActionDialog) -> None:
+        if self.active_dialog is not None and not self.active_dialog.isVisible():
+            self.active_dialog.deleteLater()
+        self.active_dialog = dialog
+
+        def on_accepted() -> None:
+            if dialog.saved is not None:
+                self.context.signals.announce(ChangeKind.ACTIONS, self.programme_code, origin=self)
+                self.status_message.emit(f"Saved action {dialog.saved.code}; it is in Actions")
+                self.refresh()
+
+        dialog.accepted.connect(on_accepted)
+        dialog.open()
 
     def _open(self, dialog: LessonDialog | FeedbackDialog) -> None:
         """Window-modal, not exec(): the event loop keeps running (and tests can reach it)."""
