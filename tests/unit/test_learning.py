@@ -104,3 +104,13 @@ def test_feedback_open_first(learning: LearningService) -> None:
         P, FeedbackData("Donor", "Report late", response="Sent"), closed.uuid, today=TODAY
     )
     assert reopened.status is FeedbackStatus.OPEN and reopened.closed_on is None
+
+
+def test_link_an_action_to_feedback(db: Database, learning: LearningService) -> None:
+    action = ActionService(db.sessions, Actor(db.actor, db.device_uuid)).create(
+        P, ActionData("Check the taps")
+    )
+    item = learning.save_feedback(P, FeedbackData("Parents", "Dry taps", links=Links(("1.1",))), today=TODAY)
+    linked = learning.link_action(P, item.uuid, action.code)
+    assert linked.links == Links(("1.1",), ("A-1",))
+    assert "links" in {e.field for e in HistoryService(db.sessions).for_entity(item.uuid)}
