@@ -100,3 +100,43 @@ def test_navigation_to_an_action_and_screenshots(
     cards.people_view.selectRow(1)
     QApplication.processEvents()
     assert window.grab().save(str(shots_dir(tmp_path) / "21-scorecards-window.png"))
+
+
+def test_close_by_keyboard_then_find_it_in_the_scorecard_and_the_indicator_trace(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from pmdesk.ui.actions.action_dialogs import CloseDialog
+
+    action = next(a for a in services.actions.list() if a.owner == "Joseph Otieno")
+    screen = window.screen_named("actions")
+    assert isinstance(screen, ActionsScreen)
+    with qtbot.waitSignal(screen.actions_loaded, timeout=10_000):
+        window._signals.navigate(Navigation("actions", action.programme_code, record_uuid=action.uuid))
+    qtbot.waitUntil(lambda: not screen.is_busy, timeout=10_000)
+    assert screen.selected_action() is not None and screen.selected_action().uuid == action.uuid  # type: ignore[union-attr]
+    qtbot.keyClick(screen.close_button, Qt.Key.Key_Space)  # the button, reached by Tab or Alt+C
+    closing = screen.active_dialog
+    assert isinstance(closing, CloseDialog)
+    qtbot.keyClicks(closing.note_edit, "Both pumps repaired")
+    with qtbot.waitSignal(screen.actions_loaded, timeout=10_000):
+        qtbot.keyClick(closing.ok_button, Qt.Key.Key_Space)
+    assert services.actions.get(action.uuid).closing_note == "Both pumps repaired"
+
+    cards = window.screen_named("scorecards")
+    assert isinstance(cards, ScorecardsScreen)
+    with qtbot.waitSignal(cards.scorecards_loaded, timeout=10_000):
+        window.show_screen("scorecards")
+    joseph = cards.people_model.card_at(1)  # People by name: Amina Yusuf, Joseph Otieno
+    assert joseph is not None and joseph.person_code == "joseph"
+    assert (joseph.counts.done_late, joseph.counts.open, joseph.counts.overdue) == (1, 0, 0)
+
+    window.show_screen("actions")
+    screen.navigate(Navigation("actions", action.programme_code, indicator_code="1.1"))
+    trace = screen.active_dialog
+    assert isinstance(trace, TraceDialog)
+    qtbot.waitUntil(lambda: not trace.is_busy, timeout=10_000)
+    labels = [trace.hops.index(r).data() for r in range(trace.hops.rowCount())]
+    assert any("Repair the broken hand pumps" in text and "(Done)" in text for text in labels)
+    trace.reject()
