@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui.completeness.completeness_table_model import (
     COL_SITE,
     FIRST_PERIOD_COL,
@@ -36,14 +35,14 @@ from pmdesk.ui.completeness.completeness_table_model import (
     TEXT_ON_COLOUR,
     CompletenessTableModel,
 )
+from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
-from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
-from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period
@@ -53,32 +52,27 @@ if TYPE_CHECKING:
 
 TITLE = "Reporting completeness"
 ALL_SITES = "All reporting sites"
-BUSY_DELAY_MS = 150  # a quick overview appears without the busy indicator flickering
 ERROR_BACKGROUND = "#f6b6c4"
 CURSOR_COLOUR = "#3a3a3a"
-# Changes that cannot move a report's state or the list of sites.
-IRRELEVANT_CHANGES = frozenset({"people", "targets"})
-
-
-@dataclass(frozen=True)
-class CompletenessRequest:
-    programme_code: str
-    serial: int  # a reload after a data change is a new request
+# The changes that can move a report's state or the list of sites.
+RELEVANT_CHANGES = frozenset(
+    {ChangeKind.PROGRAMMES, ChangeKind.FRAMEWORK, ChangeKind.SITES, ChangeKind.VALUES}
+)
 
 
 @dataclass(frozen=True)
 class CompletenessLoad:
-    request: CompletenessRequest
+    programme_code: str
     overview: Completeness
     sites: tuple[SiteInfo, ...]  # the whole site tree, for the districts' names
 
 
 def load_completeness(
-    completeness: CompletenessService, sites: SiteService, request: CompletenessRequest
+    completeness: CompletenessService, sites: SiteService, programme_code: str
 ) -> CompletenessLoad:
     """The job: runs on a pool thread and touches no widget."""
-    overview = completeness.overview(request.programme_code)
-    return CompletenessLoad(request, overview, tuple(sites.list_sites(request.programme_code)))
+    overview = completeness.overview(programme_code)
+    return CompletenessLoad(programme_code, overview, tuple(sites.list_sites(programme_code)))
 
 
 class CompletenessScreen(Screen):
@@ -93,12 +87,11 @@ class CompletenessScreen(Screen):
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self._serial = 0
-        self._request: CompletenessRequest | None = None
-        self._job: Job | None = None
+        self.loader = Loader(context.workers, "The completeness overview", self)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+        self.loader.busy_changed.connect(self._show_busy)
         self._pending: Navigation | None = None  # asked for before the overview arrived
-        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(self._on_busy_delay_elapsed)
         self.today = date.today()  # which periods have ended; tests set it
         self.model = CompletenessTableModel(self)
         self._build()
@@ -243,7 +236,7 @@ class CompletenessScreen(Screen):
 
     @property
     def is_busy(self) -> bool:
-        return self._job is not None
+        return self.loader.is_loading
 
     @property
     def error_text(self) -> str:
@@ -265,28 +258,21 @@ class CompletenessScreen(Screen):
     def refresh(self) -> None:
         if self.programme_code is None:
             return
-        self._cancel()
-        self._serial += 1
-        self._request = CompletenessRequest(self.programme_code, self._serial)
-        job = Job(
+        self.loader.load(
             load_completeness,
             self.services.completeness,
             self.services.sites,
-            self._request,
+            self.programme_code,
             name="completeness",
         )
-        job.finished.connect(self._on_loaded)
-        job.failed.connect(self._on_failed)
-        self._job = self.context.workers.start(job)
-        self._busy_timer.start()
 
     def on_data_changed(self, change: DataChange) -> None:
-        if change.kind not in IRRELEVANT_CHANGES:
+        if change.kind in RELEVANT_CHANGES:
             super().on_data_changed(change)
 
     def navigate(self, target: Navigation) -> None:
         """Select the site and period named (after the overview has arrived, if it is on its way)."""
-        if self._job is not None:
+        if self.loader.is_loading:
             self._pending = target
             return
         self._select(target.site_code, target.period)
@@ -311,26 +297,13 @@ class CompletenessScreen(Screen):
     # -- loading ----------------------------------------------------------------------------
 
     def _cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
-        self._busy_timer.stop()
-        self.busy_bar.hide()
-        self.busy_label.hide()
+        self.loader.cancel()
 
-    def _on_busy_delay_elapsed(self) -> None:
-        if self._job is not None:
-            self.busy_bar.show()
-            self.busy_label.show()
-
-    def _is_current(self) -> bool:
-        # A job that ended before it was cancelled may still deliver; only the latest counts.
-        return self._job is not None and self.sender() is self._job.signals
+    def _show_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        self.busy_label.setVisible(busy)
 
     def _on_loaded(self, load: CompletenessLoad) -> None:
-        if not self._is_current() or load.request != self._request:
-            return
-        self._cancel()
         self.error_label.hide()
         # After a refresh the same site and period stay selected.
         current = self.table_view.currentIndex()
@@ -344,19 +317,9 @@ class CompletenessScreen(Screen):
             self._select(pending.site_code, pending.period)
         else:
             self._select(site if isinstance(site, str) else None, period.code if period else None)
-        self.overview_loaded.emit(load.request.programme_code)
+        self.overview_loaded.emit(load.programme_code)
 
-    def _on_failed(self, error: BaseException) -> None:
-        if not self._is_current():
-            return
-        self._cancel()
-        if isinstance(error, PmdeskError):
-            message = str(error)
-        else:
-            message = (
-                f"Completeness could not be counted ({type(error).__name__}: {error}). "
-                "Details are in the log file."
-            )
+    def _on_failed(self, message: str) -> None:
         self.model.set_overview(None)  # old states under this message would be read as the answer
         self._refill_filter(())
         self.error_label.setText(message)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import Status
-from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.ui.iptt.iptt_export import ExportKind, IpttExporter
@@ -41,14 +40,14 @@ from pmdesk.ui.iptt.iptt_table_model import (
     IpttTableModel,
     band_explanation,
 )
+from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
-from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
-from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period
@@ -59,8 +58,10 @@ if TYPE_CHECKING:
 
 WHOLE_PROGRAMME = "Whole programme"
 LATEST_COMPLETE = "Latest complete period"
-BUSY_DELAY_MS = 150  # a quick table appears without the busy indicator flickering
-IRRELEVANT_CHANGES = frozenset({"people"})  # changes that cannot move a figure
+# The changes that can move a figure (people, meetings, actions … cannot).
+RELEVANT_CHANGES = frozenset(
+    {ChangeKind.PROGRAMMES, ChangeKind.FRAMEWORK, ChangeKind.SITES, ChangeKind.TARGETS, ChangeKind.VALUES}
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,6 @@ class IpttRequest:
     as_of: str | None
     site_code: str | None
     approved_only: bool
-    serial: int  # a reload of the same choice after a data change is a new request
 
 
 @dataclass(frozen=True)
@@ -109,14 +109,14 @@ class IpttScreen(Screen):
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self._serial = 0
-        self._request: IpttRequest | None = None
-        self._job: Job | None = None
+        self._request: IpttRequest | None = None  # the choice shown, or on its way
+        self.loader = Loader(context.workers, "The IPTT", self)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+        self.loader.busy_changed.connect(lambda busy: self.busy_indicator.setVisible(busy))
         self._periods: tuple[Period, ...] = ()
         self._site_list: tuple[SiteInfo, ...] = ()
         self._pending: Navigation | None = None  # asked for before the table arrived
-        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(self._on_busy_delay_elapsed)
         self.model = IpttTableModel(self)
         self.site_dialog: IpttSiteDialog | None = None
         self.exporter = IpttExporter(context, self)
@@ -302,7 +302,7 @@ class IpttScreen(Screen):
 
     @property
     def is_busy(self) -> bool:
-        return self._job is not None
+        return self.loader.is_loading
 
     @property
     def error_text(self) -> str:
@@ -334,12 +334,12 @@ class IpttScreen(Screen):
             self._load(self._combo_value(self.as_of_combo), self._combo_value(self.site_combo))
 
     def on_data_changed(self, change: DataChange) -> None:
-        if change.kind not in IRRELEVANT_CHANGES:
+        if change.kind in RELEVANT_CHANGES:
             super().on_data_changed(change)
 
     def navigate(self, target: Navigation) -> None:
         """Select the indicator named (after the table has arrived, if it is on its way)."""
-        if self._job is not None:
+        if self.loader.is_loading:
             self._pending = target
         elif target.indicator_code:
             self._select_indicator(target.indicator_code)
@@ -383,37 +383,16 @@ class IpttScreen(Screen):
 
     def _load(self, as_of: str | None, site_code: str | None) -> None:
         assert self.programme_code is not None
-        self._cancel()
-        self._serial += 1
-        self._request = IpttRequest(
-            self.programme_code, as_of, site_code, self.approved_check.isChecked(), self._serial
-        )
+        self._request = IpttRequest(self.programme_code, as_of, site_code, self.approved_check.isChecked())
         services = self.services
-        job = Job(load_iptt, services.iptt, services.programmes, services.sites, self._request, name="iptt")
-        job.finished.connect(self._on_loaded)
-        job.failed.connect(self._on_failed)
-        self._job = self.context.workers.start(job)
-        self._busy_timer.start()
+        self.loader.load(
+            load_iptt, services.iptt, services.programmes, services.sites, self._request, name="iptt"
+        )
 
     def _cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
-        self._busy_timer.stop()
-        self.busy_indicator.hide()
-
-    def _on_busy_delay_elapsed(self) -> None:
-        if self._job is not None:
-            self.busy_indicator.show()
-
-    def _is_current(self) -> bool:
-        # A job that ended before it was cancelled may still deliver; only the latest counts.
-        return self._job is not None and self.sender() is self._job.signals
+        self.loader.cancel()
 
     def _on_loaded(self, load: IpttLoad) -> None:
-        if not self._is_current() or load.request != self._request:
-            return
-        self._cancel()
         self.error_label.hide()
         self._fill_pickers(load)
         current = self.model.line_at(self.table_view.currentIndex().row())
@@ -427,14 +406,7 @@ class IpttScreen(Screen):
             self._select_indicator(current.indicator.code)  # the same row after a refresh
         self.table_loaded.emit(load.request.programme_code)
 
-    def _on_failed(self, error: BaseException) -> None:
-        if not self._is_current():
-            return
-        self._cancel()
-        if isinstance(error, PmdeskError):
-            message = str(error)
-        else:
-            message = f"The IPTT could not be computed ({type(error).__name__}: {error}). Details are in the log file."
+    def _on_failed(self, message: str) -> None:
         # Figures of an earlier choice under this message would be read as the answer.
         self.model.set_table(None)
         self.table_view.clearSpans()
