@@ -38,10 +38,10 @@ from pmdesk.ui.alerts.alert_table_model import (
     alert_details,
 )
 from pmdesk.ui.alerts.trigger_dialog import Subject, TriggerDialog
+from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
-from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
     from pmdesk.services.alerts import AlertService, EvaluationSummary, TriggerInfo
@@ -101,7 +101,10 @@ class AlertsScreen(Screen):
         super().__init__(context, parent)
         self._serial = 0
         self._request: AlertsRequest | None = None
-        self._job: Job | None = None
+        self.loader = Loader(context.workers, "The alerts", self)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+        self.loader.busy_changed.connect(self._on_busy_changed)
         self._pending: Navigation | None = None
         self._trigger_to_select: str | None = None  # just saved: selected once the list is back
         self._all_alerts: tuple[AlertInfo, ...] = ()
@@ -124,6 +127,8 @@ class AlertsScreen(Screen):
         filter_label = QLabel("&Show:", self)
         filter_label.setBuddy(self.filter_combo)
         self.count_label = QLabel("", self)
+        self.busy_label = QLabel("Evaluating triggers…", self)
+        self.busy_label.hide()
         self.acknowledge_button = QPushButton("&Acknowledge…", self)
         self.acknowledge_button.setToolTip(
             "Record that the alert has been seen and what is being done about it"
@@ -141,6 +146,7 @@ class AlertsScreen(Screen):
         controls.addWidget(self.filter_combo)
         controls.addSpacing(8)
         controls.addWidget(self.count_label)
+        controls.addWidget(self.busy_label)
         controls.addSpacing(8)
         controls.addWidget(self.iptt_button)
         controls.addWidget(self.acknowledge_button)
@@ -256,7 +262,7 @@ class AlertsScreen(Screen):
 
     @property
     def is_busy(self) -> bool:
-        return self._job is not None
+        return self.loader.is_loading
 
     @property
     def error_text(self) -> str:
@@ -278,7 +284,7 @@ class AlertsScreen(Screen):
             self._show_details()
         self.programme_code = code
         if code is None:
-            self._cancel()
+            self.loader.cancel()
             self._update_buttons()
             return
         self.refresh_when_shown()
@@ -286,15 +292,10 @@ class AlertsScreen(Screen):
     def refresh(self) -> None:
         if self.programme_code is None:
             return
-        self._cancel()
         self._serial += 1
         self._request = AlertsRequest(self.programme_code, self._serial)
-        job = Job(
-            load_alerts, self.services.alerts, self.services.framework, self._request, name="alerts screen"
-        )
-        job.finished.connect(self._on_loaded)
-        job.failed.connect(self._on_failed)
-        self._job = self.context.workers.start(job)
+        self.loader.load(load_alerts, self.services.alerts, self.services.framework, self._request)
+        self._update_buttons()
 
     def on_data_changed(self, change: DataChange) -> None:
         if change.kind in RELOAD_ON and not change.made_by(self):
@@ -305,7 +306,7 @@ class AlertsScreen(Screen):
         if not target.record_uuid:
             return
         # Asked before the list arrived (or for one raised since it was read): select on arrival.
-        if self._job is not None or not self._select_alert(target.record_uuid):
+        if self.loader.is_loading or not self._select_alert(target.record_uuid):
             self._pending = target
 
     def focus_first(self) -> None:
@@ -339,18 +340,12 @@ class AlertsScreen(Screen):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def _cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
-
-    def _is_current(self) -> bool:
-        return self._job is not None and self.sender() is self._job.signals
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
 
     def _on_loaded(self, load: AlertsLoad) -> None:
-        if not self._is_current() or load.request != self._request:
+        if load.request != self._request:
             return
-        self._job = None
         self.error_label.hide()
         kept_alert = self.current_alert()
         kept_trigger = self.current_trigger()
@@ -378,14 +373,7 @@ class AlertsScreen(Screen):
             self.context.signals.announce(ChangeKind.ALERTS, load.request.programme_code, origin=self)
         self.alerts_loaded.emit(load.request.programme_code)
 
-    def _on_failed(self, error: BaseException) -> None:
-        if not self._is_current():
-            return
-        self._job = None
-        if isinstance(error, PmdeskError):
-            message = str(error)
-        else:
-            message = f"The alerts could not be read ({type(error).__name__}). Details are in the log file."
+    def _on_failed(self, message: str) -> None:
         self._all_alerts = ()
         self.alert_model.set_rows(())
         self.trigger_model.set_rows(())
@@ -448,7 +436,7 @@ class AlertsScreen(Screen):
         alert = self.current_alert()
         self.acknowledge_button.setEnabled(alert is not None and alert.is_open)
         self.iptt_button.setEnabled(alert is not None and bool(alert.indicator_name))
-        has_programme = self.programme_code is not None and self._job is None
+        has_programme = self.programme_code is not None and not self.loader.is_loading
         self.add_button.setEnabled(has_programme)
         self.edit_button.setEnabled(has_programme and self.current_trigger() is not None)
         self.delete_button.setEnabled(has_programme and self.current_trigger() is not None)
