@@ -60,7 +60,6 @@ class DataEntryScreen(Screen):
         self.editing = EntryEditing(self.services.entry, self.model, self)
         self.paster = EntryPaster(self.editing, context.workers, self)
         self._remembered: dict[str, tuple[str | None, str | None]] = {}  # programme → (site, period)
-        self._announcing = False
         self._changed_while_pasting = False  # read the grid again once the paste is done
         self._panel_placed = False
         self._announce_timer = QTimer(self, singleShot=True, interval=0)
@@ -302,7 +301,7 @@ class DataEntryScreen(Screen):
         return False
 
     def on_data_changed(self, change: DataChange) -> None:
-        if self._announcing or not change.concerns(self.programme_code) or self.programme_code is None:
+        if change.made_by(self) or not change.concerns(self.programme_code) or self.programme_code is None:
             return  # our own announcement: the grid already shows it
         if self.paster.is_busy:
             self._changed_while_pasting = True
@@ -498,11 +497,7 @@ class DataEntryScreen(Screen):
 
     def _announce(self) -> None:
         code = getattr(self, "_announce_code", self.programme_code)
-        self._announcing = True
-        try:
-            self.context.signals.announce("values", code)
-        finally:
-            self._announcing = False
+        self.context.signals.announce("values", code, origin=self)
 
     def _on_workflow_moved(self, text: str) -> None:
         self._load_grid()

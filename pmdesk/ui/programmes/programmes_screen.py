@@ -62,7 +62,6 @@ class ProgrammesScreen(Screen):
         self._load_job: Job | None = None
         self._delete_job: Job | None = None
         self._select_after_load: str | None = None
-        self._announcing = False
         self._summary_fitted = False
         self.dialog: ProgrammeDialog | None = None
         self.progress: QProgressDialog | None = None
@@ -187,7 +186,7 @@ class ProgrammesScreen(Screen):
 
     def on_data_changed(self, change: DataChange) -> None:
         # Counts of any programme may change with any change; our own writes refresh themselves.
-        if self._announcing:
+        if change.made_by(self):
             return
         if self.isVisible():
             self._refresh_timer.start()
@@ -421,11 +420,7 @@ class ProgrammesScreen(Screen):
         self._update_actions()
 
     def _announce(self, kind: str, code: str | None) -> None:
-        self._announcing = True
-        try:
-            self.context.signals.announce(kind, code)
-        finally:
-            self._announcing = False
+        self.context.signals.announce(kind, code, origin=self)
 
 
 def _message(error: BaseException) -> str:

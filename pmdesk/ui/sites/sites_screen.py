@@ -47,7 +47,6 @@ class SitesScreen(Screen):
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self._announcing = False
         self._sites: list[SiteInfo] = []
         self._collapsed: set[str] = set()  # kept collapsed across refreshes; the rest is expanded
         self.dialog: SiteDialog | PersonDialog | None = None
@@ -248,7 +247,7 @@ class SitesScreen(Screen):
         self._update_actions()
 
     def on_data_changed(self, change: DataChange) -> None:
-        if self._announcing:
+        if change.made_by(self):
             return  # our own write: already refreshed
         if change.kind in ("sites", "people", "programmes") and change.concerns(self.programme_code):
             self.refresh()
@@ -536,11 +535,7 @@ class SitesScreen(Screen):
         self.delete_person_action.setEnabled(has_person)
 
     def _announce(self, kind: str) -> None:
-        self._announcing = True
-        try:
-            self.context.signals.announce(kind, self.programme_code)
-        finally:
-            self._announcing = False
+        self.context.signals.announce(kind, self.programme_code, origin=self)
 
 
 def _button(parent: QWidget, action: QAction) -> QPushButton:

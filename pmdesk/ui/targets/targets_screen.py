@@ -76,7 +76,6 @@ class TargetsScreen(Screen):
         self.model.set_history_lookup(self.services.history.for_entity)
         self._pending: deque[TargetEdit] = deque()
         self._saving = False
-        self._announcing = False
         # Targets the database did not take, of any programme and level, with their reasons:
         # they stay until saved or dropped by the user, whatever the grid shows meanwhile.
         self.unsaved = PendingWrites(self)
@@ -301,16 +300,12 @@ class TargetsScreen(Screen):
         self.table_view.go_to(self.model.index(row, column))
 
     def on_data_changed(self, change: DataChange) -> None:
-        if self._announcing or change.kind not in _RELEVANT:
+        if change.made_by(self) or change.kind not in _RELEVANT:
             return  # our own write is already on screen
         super().on_data_changed(change)
 
     def _announce(self) -> None:
-        self._announcing = True
-        try:
-            self.context.signals.announce("targets", self.model.programme_code)
-        finally:
-            self._announcing = False
+        self.context.signals.announce("targets", self.model.programme_code, origin=self)
 
     def _on_level_changed(self, _index: int) -> None:
         self.message_label.hide()
