@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from pmdesk.services.actions import ActionInfo
+from pmdesk.ui.rows_model import RowsModel
 
 COL_PROGRAMME = 0
 COL_CODE = 1
@@ -21,6 +22,7 @@ COL_STATUS = 5
 COL_PRIORITY = 6
 COL_SOURCE = 7
 COL_UPDATE = 8
+
 
 HEADERS = ("Programme", "Code", "Title", "Owner", "Due", "Status", "Priority", "Source", "Latest update")
 OVERDUE_BACKGROUND = "#f6d3a8"  # an amber that dark text reads on
@@ -55,10 +57,11 @@ def source_text(action: ActionInfo) -> str:
     return f"{action.source.label}: {detail}" if detail else action.source.label
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(RowsModel["ActionInfo"]):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ActionInfo] = []
         self.as_of = date.today()
         self._sort: tuple[int, Qt.SortOrder] = (COL_DUE, Qt.SortOrder.AscendingOrder)
 
@@ -75,7 +78,7 @@ class ActionTableModel(QAbstractTableModel):
         return list(self._rows)
 
     def action_at(self, row: int) -> ActionInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, uuid: str) -> int:
         return next((i for i, a in enumerate(self._rows) if a.uuid == uuid), -1)
@@ -84,19 +87,6 @@ class ActionTableModel(QAbstractTableModel):
         return sum(1 for a in self._rows if a.is_overdue(self.as_of))
 
     # -- Qt overrides -----------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         action = self.action_at(index.row()) if index.isValid() else None

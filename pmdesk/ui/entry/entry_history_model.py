@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from pmdesk.ui.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -50,10 +52,11 @@ def _shortened(name: str, keep: int = 30) -> str:
     return f"{name[: keep // 2 - 1]}…{name[-(keep // 2) :]}"
 
 
-class EntryHistoryModel(QAbstractTableModel):
+class EntryHistoryModel(RowsModel["HistoryEntry"]):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None, *, compact: bool = False) -> None:
         super().__init__(parent)
-        self._rows: list[HistoryEntry] = []
         self._imported_from: Mapping[datetime, str] = {}
         # Compact: the Change column also says when and who, on a second line (a narrow panel
         # shows that column and hides When and Who).
@@ -72,20 +75,7 @@ class EntryHistoryModel(QAbstractTableModel):
         self.endResetModel()
 
     def entry_at(self, row: int) -> HistoryEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
+        return self.row_at(row)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         entry = self.entry_at(index.row()) if index.isValid() else None

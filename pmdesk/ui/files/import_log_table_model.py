@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from pmdesk.domain.enums import ImportKind
 from pmdesk.ui.entry.entry_history_model import local_time
 from pmdesk.ui.formatting import format_count
+from pmdesk.ui.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from pmdesk.services.import_log import ImportLogEntry
@@ -44,10 +45,11 @@ def counts_sentence(entry: ImportLogEntry) -> str:
     return text
 
 
-class ImportLogTableModel(QAbstractTableModel):
+class ImportLogTableModel(RowsModel["ImportLogEntry"]):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ImportLogEntry] = []
 
     def set_rows(self, rows: Sequence[ImportLogEntry]) -> None:
         """Entries as ImportLogService gives them (newest first)."""
@@ -56,13 +58,7 @@ class ImportLogTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def entry_at(self, row: int) -> ImportLogEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return self.row_at(row)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

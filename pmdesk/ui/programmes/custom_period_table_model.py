@@ -8,13 +8,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 
 from pmdesk.domain.periods import CustomPeriod
+from pmdesk.ui.rows_model import RowsModel
 
 COL_CODE = 0
 COL_START = 1
 COL_END = 2
+
 
 HEADERS = ("Code", "Start", "End")
 TOOLTIPS = (
@@ -34,12 +36,13 @@ def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class CustomPeriodTableModel(QAbstractTableModel):
+class CustomPeriodTableModel(RowsModel["CustomPeriod"]):
+    headers = HEADERS
+    header_tips = TOOLTIPS
     """Rows of CustomPeriod (frozen): an edit replaces the row with a changed copy."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[CustomPeriod] = []
 
     def set_rows(self, rows: Sequence[CustomPeriod]) -> None:
         self.beginResetModel()
@@ -66,23 +69,6 @@ class CustomPeriodTableModel(QAbstractTableModel):
             self.endRemoveRows()
 
     # -- Qt overrides -----------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return TOOLTIPS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

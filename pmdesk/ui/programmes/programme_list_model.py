@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from pmdesk.ui.formatting import counted, format_count
+from pmdesk.ui.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeSummary
@@ -27,10 +28,11 @@ _NUMERIC = (COL_INDICATORS, COL_SITES, COL_VALUES)
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class ProgrammeListModel(QAbstractTableModel):
+class ProgrammeListModel(RowsModel["ProgrammeSummary"]):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ProgrammeSummary] = []
 
     def set_rows(self, rows: Sequence[ProgrammeSummary]) -> None:
         self.beginResetModel()
@@ -38,26 +40,13 @@ class ProgrammeListModel(QAbstractTableModel):
         self.endResetModel()
 
     def programme_at(self, row: int) -> ProgrammeSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, code: str) -> int:
         """The row of the programme with this code, or -1."""
         return next((i for i, p in enumerate(self._rows) if p.code == code), -1)
 
     # -- Qt overrides -----------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         programme = self.programme_at(index.row()) if index.isValid() else None

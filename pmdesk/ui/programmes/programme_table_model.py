@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from pmdesk.domain.enums import Frequency
 from pmdesk.ui.formatting import format_count
+from pmdesk.ui.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeSummary
@@ -46,12 +47,15 @@ def date_range_text(p: ProgrammeSummary) -> str:
     return f"{p.start.day} {p.start:%b %Y} – {p.end.day} {p.end:%b %Y}"
 
 
-class ProgrammeTableModel(QAbstractTableModel):
+class ProgrammeTableModel(RowsModel["ProgrammeSummary"]):
+    headers = HEADERS
+    header_alignments: ClassVar[Mapping[int, Qt.AlignmentFlag]] = {
+        c: Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter for c in _NUMERIC
+    }
     """Read-only rows of ProgrammeSummary; the current programme (the shell's) is shown in bold."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ProgrammeSummary] = []
         self._current: str | None = None
         self._sort: tuple[int, Qt.SortOrder] = (COL_CODE, Qt.SortOrder.AscendingOrder)
 
@@ -71,29 +75,13 @@ class ProgrammeTableModel(QAbstractTableModel):
         return self._current
 
     def programme_at(self, row: int) -> ProgrammeSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, code: str | None) -> int:
         """The row of the programme with this code, or -1."""
         return next((i for i, p in enumerate(self._rows) if p.code == code), -1)
 
     # -- Qt overrides -----------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in _NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         programme = self.programme_at(index.row()) if index.isValid() else None

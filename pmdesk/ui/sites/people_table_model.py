@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from pmdesk.domain.errors import PmdeskError, StorageError
+from pmdesk.ui.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import PersonInfo
@@ -19,6 +20,7 @@ COL_NAME = 1
 COL_ORGANISATION = 2
 COL_ROLE = 3
 COL_EMAIL = 4
+
 
 HEADERS = ("Code", "Name", "Organisation", "Role", "E-mail")
 _FIELDS = ("code", "name", "organisation", "role", "email")
@@ -30,7 +32,8 @@ PersonSaver = Callable[["PersonInfo"], "PersonInfo"]
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class PeopleTableModel(QAbstractTableModel):
+class PeopleTableModel(RowsModel["PersonInfo"]):
+    headers = HEADERS
     """Rows of PersonInfo (frozen). An edit goes through `saver` at once; a refusal leaves the row
     as it was and is reported through `edit_refused`, or `edit_not_stored` with what was typed
     when the database did not take it (locked, disk full). The code is the person's key: read-only."""
@@ -42,7 +45,6 @@ class PeopleTableModel(QAbstractTableModel):
     def __init__(self, saver: PersonSaver | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._saver = saver
-        self._rows: list[PersonInfo] = []
         self._sort: tuple[int, Qt.SortOrder] = (COL_NAME, Qt.SortOrder.AscendingOrder)
 
     def set_saver(self, saver: PersonSaver | None) -> None:
@@ -55,25 +57,12 @@ class PeopleTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def person_at(self, row: int) -> PersonInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, code: str) -> int:
         return next((i for i, p in enumerate(self._rows) if p.code == code), -1)
 
     # -- Qt overrides -----------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         person = self.person_at(index.row()) if index.isValid() else None
