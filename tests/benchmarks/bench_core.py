@@ -303,12 +303,16 @@ def raw_insert(source: Path, target: Path) -> tuple[Took, int]:
                 "AND name NOT IN ('data_value', 'alembic_version', 'device', 'history')"
             )
         ]
+        # A copy of a consistent file: checked as a whole afterwards rather than row by row in
+        # table order (deferred checks once failed here when the closed-loop tables came).
+        conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute("BEGIN")
-        conn.execute("PRAGMA defer_foreign_keys=ON")
         for name in tables:
             conn.execute(f"DELETE FROM main.{name}")
             conn.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
         conn.execute("COMMIT")
+        assert conn.execute("PRAGMA main.foreign_key_check").fetchall() == []
+        conn.execute("PRAGMA foreign_keys=ON")
         columns = data_value_columns(conn)
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM src.data_value ORDER BY id").fetchall()
         conn.execute("DETACH DATABASE src")
