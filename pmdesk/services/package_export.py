@@ -105,6 +105,7 @@ class PackageExporter:
                 "end": p.end.isoformat(),
                 "frequency": p.frequency,
                 "fiscal_year_start_month": p.fiscal_year_start_month,
+                "approval_by_other": p.approval_by_other,
                 "thresholds": {
                     "exceeding": json_number(p.threshold_exceeding),
                     "on_track": json_number(p.threshold_on_track),

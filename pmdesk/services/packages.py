@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pmdesk.domain.periods import (
     CustomPeriod,
     parse_period,
 )
+from pmdesk.formats.files import read_limited, write_atomically
 from pmdesk.formats.json_safe import load_json
 from pmdesk.formats.package_schema import (
     framework_is_misshapen,
@@ -95,47 +95,6 @@ def read_json_file(path: Path, *, max_bytes: int | None = None, digest: Digest |
     path = Path(path)
     data = read_limited(path, max_bytes or MAX_FILE_BYTES, digest=digest)
     return load_json(data, path.name)
-
-
-def read_limited(path: Path, max_bytes: int, *, digest: Digest | None = None) -> bytes:
-    """The bytes of a file no larger than `max_bytes`; ValidationError otherwise.
-
-    `digest` (a hashlib object) is fed those bytes: the import log's SHA-256 is of what was parsed.
-    """
-    source = path.name
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ValidationError(_too_big(size, max_bytes), source=source)
-        with path.open("rb") as handle:
-            # Read one byte more than allowed: a file that grew since stat() is refused too.
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=source) from None
-    if len(data) > max_bytes:
-        raise ValidationError(_too_big(len(data), max_bytes), source=source)
-    if digest is not None:
-        digest.update(data)
-    return data
-
-
-def _too_big(size: int, limit: int) -> str:
-    mb = 1024 * 1024
-    return f"is {size / mb:,.1f} MB; files larger than {limit // mb} MB are refused"
-
-
-def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write a file so that a crash leaves either the old file or the new one, never half of one."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with tmp.open("w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # -- the service ----------------------------------------------------------------------------------
@@ -293,6 +252,7 @@ class _PackageWriter:
         programme.start, programme.end = date.fromisoformat(p["start"]), date.fromisoformat(p["end"])
         programme.frequency = p["frequency"]
         programme.fiscal_year_start_month = p.get("fiscal_year_start_month", 1)
+        programme.approval_by_other = p.get("approval_by_other", False)
         programme.threshold_exceeding = thresholds.exceeding
         programme.threshold_on_track = thresholds.on_track
         programme.threshold_at_risk = thresholds.at_risk

@@ -102,6 +102,7 @@ class _Existing:
     comment: str
     status: str
     status_reason: str
+    submitted_by: str
 
 
 @dataclass
@@ -155,6 +156,7 @@ _INSERT_COLUMNS = (
     "warnings",
     "status",
     "status_reason",
+    "submitted_by",
     "entered_by",
     "entered_at",
     "device_uuid",
@@ -169,10 +171,12 @@ _UPDATE_COLUMNS = (
     "warnings",
     "status",
     "status_reason",
+    "submitted_by",
     "entered_by",
     "entered_at",
     "device_uuid",
 )
+_SUBMITTED = ValueStatus.SUBMITTED.value
 
 
 class ValueWriter:
@@ -307,6 +311,7 @@ class ValueWriter:
                 DataValueRow.comment,
                 DataValueRow.status,
                 DataValueRow.status_reason,
+                DataValueRow.submitted_by,
             ).where(DataValueRow.indicator_id.in_(chunk))
             if few_sites is not None:
                 stmt = stmt.where(DataValueRow.site_id.in_(few_sites))
@@ -374,6 +379,7 @@ class ValueWriter:
         creates, keys = plan.creates, plan.create_keys
         uuids = ordered_uuids(len(creates))
         combos, statuses, warning_of = self._combos, _STATUS_TEXT, warnings.get
+        submitted = ValueStatus.SUBMITTED
         actor, device = self._actor.name, self._actor.device_uuid
         done = 0
         for start in range(0, len(creates), WRITE_CHUNK):
@@ -394,6 +400,9 @@ class ValueWriter:
                     warning_of(item.index, ""),
                     statuses[item.status],
                     item.status_reason or "",
+                    # Who last submitted it, as data entry records it: a value that arrives
+                    # submitted was submitted by whoever imports it.
+                    actor if item.status is submitted else "",
                     actor,
                     stamp,
                     device,
@@ -430,6 +439,11 @@ class ValueWriter:
             status = item.status.value if item.status is not None else status_after_change(old.status)
             comment = item.comment if item.comment is not None else old.comment
             reason = item.status_reason if item.status_reason is not None else old.status_reason
+            # A value the file submits is submitted by the importer, unless it was submitted
+            # already and keeps its submitter.
+            submitter = old.submitted_by
+            if status == _SUBMITTED and (old.status != _SUBMITTED or not submitter):
+                submitter = actor
             label = value_label(item.indicator, item.site, item.period, item.options)
             before = shown(old.value, old.numerator, old.denominator, old.text)
             after = shown(c.value, c.numerator, c.denominator, c.text)
@@ -452,6 +466,7 @@ class ValueWriter:
                     warnings.get(item.index, ""),
                     status,
                     reason,
+                    submitter,
                     actor,
                     stamp,
                     device,
