@@ -14,7 +14,7 @@ from pmdesk.domain.errors import ConflictError, NotFoundError, ValidationError
 from pmdesk.services.actor import Actor
 from pmdesk.services.alerts import AlertInfo, AlertService, AlertStatus, TriggerData
 from pmdesk.services.data_entry import DataEntryService
-from pmdesk.services.demo import DEMO_CODE, DemoService
+from pmdesk.services.demo import DEMO_CODE, demo_package
 from pmdesk.services.packages import PackageService
 from pmdesk.services.sites import SiteService
 from pmdesk.storage.database import Database, open_database
@@ -436,7 +436,8 @@ def test_triggers_round_trip_through_a_package(
 @pytest.fixture
 def demo(db: Database) -> Iterator[Actor]:
     actor = Actor(db.actor, db.device_uuid)
-    DemoService(db.sessions, actor, db.path).create_demo()
+    # The package alone: create_demo evaluates the triggers itself (and adds meetings and actions).
+    PackageService(db.sessions, actor, db.path).import_package(demo_package(), source="demo")
     yield actor
 
 

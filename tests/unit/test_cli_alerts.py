@@ -15,6 +15,7 @@ import pytest
 from pmdesk import cli
 from pmdesk.services.actor import Actor
 from pmdesk.services.alerts import AlertService
+from pmdesk.services.data_entry import DataEntryService
 from pmdesk.storage.database import open_database
 from pmdesk.storage.instance_lock import InstanceLock
 
@@ -118,6 +119,15 @@ def test_alerts_unknown_programme_and_status(capsys: pytest.CaptureFixture[str],
 def test_alerts_lists_without_evaluating_while_the_window_has_the_file(
     capsys: pytest.CaptureFixture[str], demo_copy: Path
 ) -> None:
+    # The demo's alert is stored; 2026Q2 then recovers without an evaluation (as typed in the window).
+    schools = _schools(demo_copy)
+    db = open_database(demo_copy, actor="tester")
+    try:
+        entry = DataEntryService(db.sessions, Actor(db.actor, db.device_uuid))
+        for school in schools:
+            entry.set_value("DEMO-WASH", "2.3", "2026Q2", school, numerator=36, denominator=40)
+    finally:
+        db.close()
     lock = InstanceLock(demo_copy)
     lock.acquire()
     try:
@@ -125,7 +135,8 @@ def test_alerts_lists_without_evaluating_while_the_window_has_the_file(
     finally:
         lock.release()
     assert code == 0 and "keeps its alerts up to date" in err
-    assert json.loads(out)["alerts"] == []  # nobody has evaluated this copy yet
+    (alert,) = json.loads(out)["alerts"]
+    assert alert["holds"] is True  # listed as stored: evaluating would find the streak gone
 
 
 def test_values_import_evaluates_the_triggers(
