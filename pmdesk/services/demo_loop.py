@@ -400,8 +400,9 @@ class DemoLoop:
     # -- today's review, being minuted ------------------------------------------------------------
 
     def _next_review(self, alert: AlertInfo) -> None:
-        """A draft review held today: its agenda follows up the previous review's decisions, and
-        the first notes are typed, so 'Open live minutes' has something to continue."""
+        """A draft review held today (on the Friday before, at a weekend): its agenda follows up the
+        previous review's decisions, and the first notes are typed, so 'Open live minutes' has
+        something to continue."""
         meeting = self._meeting(
             MeetingKind.REVIEW,
             f"{_next_quarter(alert.period_labels[-1])} quarterly review",
