@@ -257,6 +257,19 @@ def test_reopening_offers_what_was_typed(
     again.close()
 
 
+def test_a_long_title_wraps_within_the_projector_width(
+    qtbot: QtBot, context: UiContext, small: Built, windows: list[LiveMinutesWindow]
+) -> None:
+    title = "After-action review: hand pump breakdowns in Lakeside district"
+    meeting = context.services.meetings.create(
+        small.code, MeetingData("learning", title, date(2025, 7, 10))
+    ).meeting.id
+    window = open_live(qtbot, context, meeting, windows)
+    qtbot.wait(50)
+    assert window.width() == 1280 and window.heading.text().startswith(title)
+    window.close()
+
+
 def test_a_failed_save_keeps_the_text_marked_and_retries(
     qtbot: QtBot,
     context: UiContext,

@@ -124,6 +124,7 @@ class LiveMinutesWindow(QWidget):
         meeting = self.detail.meeting
         self.heading = QLabel(f"{meeting.title} — {meeting.held_on.strftime('%d %b %Y')}", self)
         self.heading.setObjectName("meetingHeading")
+        self.heading.setWordWrap(True)  # a long title wraps rather than widen the window past the projector
         self.position_label = QLabel("", self)
         self.save_label = QLabel("Everything typed is saved as you go", self)
         self.save_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
