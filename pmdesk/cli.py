@@ -99,9 +99,16 @@ def _json(data: Any) -> str:
 
 
 def _counts(counts: Any) -> str:
+    """{"values": 1675, "alerts": 1} → "1675 values, 1 alert": the noun agrees with its count."""
     if isinstance(counts, dict):
-        return ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n)
+        return ", ".join(f"{n} {_noun(name.replace('_', ' '), n)}" for name, n in counts.items() if n)
     return str(counts)
+
+
+def _noun(plural: str, count: int) -> str:
+    if count != 1:
+        return plural
+    return {"people": "person"}.get(plural) or (plural[:-1] if plural.endswith("s") else plural)
 
 
 def _print_warnings(warnings: int | Sequence[Any], limit: int = 20) -> None:

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from pmdesk.domain.enums import Status
-from pmdesk.domain.errors import LockedError, ValidationError
+from pmdesk.domain.errors import LockedError, Problem, ValidationError
 
 DUE_SOON_DAYS = 14  # an action due within this many days of the meeting is put on its agenda
 
@@ -151,6 +151,21 @@ def is_due_soon(due: date | None, on: date) -> bool:
 # -- the proposal -----------------------------------------------------------------------------
 
 
+def _alert_item(alert: AlertEvidence) -> ProposedItem:
+    where = f" at {alert.site_code}" if alert.site_code else ""
+    streak = ", ".join(alert.periods)
+    # The alert's message (what held, the agreed response) is shown beside the item.
+    reason = f"Open alert: trigger {alert.trigger_code} held in {streak}" if streak else "Open alert"
+    name = f" {alert.indicator_name}" if alert.indicator_name else ""
+    return ProposedItem(
+        AgendaKind.ALERT,
+        f"Alert: {alert.indicator_code}{name}{where}",
+        reason,
+        indicator_id=alert.indicator_id,
+        alert_id=alert.alert_id,
+    )
+
+
 def propose_agenda(
     held_on: date,
     indicators: Sequence[IndicatorEvidence],
@@ -163,32 +178,29 @@ def propose_agenda(
     indicators, open alerts, overdue then due-soon actions (open or in progress), the previous
     meeting's decisions to follow up, then the periods to chase for reports (one item each)."""
     items: list[ProposedItem] = []
+    # An indicator with an open alert on its programme total is one item, the alert's, in the
+    # indicator's place, with both reasons: not the same indicator twice.
+    alerted = {a.indicator_id: a for a in alerts if not a.site_code and a.indicator_id is not None}
+    merged: set[int] = set()
     for status in (Status.OFF_TRACK, Status.AT_RISK):
         for ind in indicators:
-            if ind.status is status:
-                items.append(
-                    ProposedItem(
-                        AgendaKind.INDICATOR,
-                        f"{ind.code} {ind.name}",
-                        indicator_reason(ind),
-                        indicator_id=ind.indicator_id,
-                    )
+            if ind.status is not status:
+                continue
+            alert = alerted.get(ind.indicator_id)
+            if alert is not None:
+                item = _alert_item(alert)
+                items.append(replace(item, reason=f"{indicator_reason(ind)} · {item.reason}"))
+                merged.add(alert.alert_id)
+                continue
+            items.append(
+                ProposedItem(
+                    AgendaKind.INDICATOR,
+                    f"{ind.code} {ind.name}",
+                    indicator_reason(ind),
+                    indicator_id=ind.indicator_id,
                 )
-    for alert in alerts:
-        where = f" at {alert.site_code}" if alert.site_code else ""
-        streak = ", ".join(alert.periods)
-        # The alert's message (what held, the agreed response) is shown beside the item.
-        reason = f"Open alert: trigger {alert.trigger_code} held in {streak}" if streak else "Open alert"
-        name = f" {alert.indicator_name}" if alert.indicator_name else ""
-        items.append(
-            ProposedItem(
-                AgendaKind.ALERT,
-                f"Alert: {alert.indicator_code}{name}{where}",
-                reason,
-                indicator_id=alert.indicator_id,
-                alert_id=alert.alert_id,
             )
-        )
+    items += [_alert_item(alert) for alert in alerts if alert.alert_id not in merged]
     open_actions = [a for a in actions if a.status in ("open", "in_progress")]
     overdue = sorted((a for a in open_actions if is_overdue(a.due, held_on)), key=_due)
     soon = sorted((a for a in open_actions if is_due_soon(a.due, held_on)), key=_due)
@@ -248,14 +260,22 @@ def check_editable(status: str, title: str) -> None:
         )
 
 
-def check_meeting_fields(kind: str, title: str) -> None:
+def meeting_problems(kind: str, title: str) -> list[Problem]:
+    """What is wrong with a meeting's kind and title (each Problem names its field)."""
     problems = []
     if kind not in {k.value for k in MeetingKind}:
-        problems.append(f"'{kind}' is not a kind of meeting (review, learning or feedback)")
+        problems.append(
+            Problem("meeting", f"'{kind}' is not a kind of meeting (review, learning or feedback)", "kind")
+        )
     if not title.strip():
-        problems.append("a meeting needs a title")
+        problems.append(Problem("meeting", "a meeting needs a title", "title"))
+    return problems
+
+
+def check_meeting_fields(kind: str, title: str) -> None:
+    problems = meeting_problems(kind, title)
     if problems:
-        raise ValidationError("; ".join(problems))
+        raise ValidationError("; ".join(p.message for p in problems))
 
 
 def moved(ids: Sequence[int], item_id: int, delta: int) -> list[int]:

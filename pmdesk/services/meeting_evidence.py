@@ -190,7 +190,13 @@ def _alert_line(row: AlertRow, labels: dict[str, str]) -> str:
 def _previous_decisions(
     session: Session, programme_id: int, held_on: date, meeting_id: int | None
 ) -> list[DecisionEvidence]:
-    query = select(MeetingRow).where(MeetingRow.programme_id == programme_id, MeetingRow.held_on <= held_on)
+    # The previous review: a learning event or feedback session held between two reviews must not
+    # hide the last review's decisions from the next one.
+    query = select(MeetingRow).where(
+        MeetingRow.programme_id == programme_id,
+        MeetingRow.held_on <= held_on,
+        MeetingRow.kind == "review",
+    )
     if meeting_id is not None:
         query = query.where(MeetingRow.id != meeting_id)
     previous = session.scalars(query.order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc())).first()

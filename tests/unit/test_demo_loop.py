@@ -190,3 +190,11 @@ def test_the_cli_lists_the_overdue_actions_and_the_alert(
     assert cli.main(["--db", str(demo_file), "alerts", DEMO_CODE, "--format", "json"]) == 0
     (alert,) = json.loads(capsys.readouterr().out)["alerts"]
     assert (alert["trigger"], alert["indicator"], alert["status"]) == ("T1", "2.3", "open")
+
+
+def test_the_demo_summary_line_agrees_in_number(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from pmdesk import cli
+
+    assert cli.main(["--data-dir", str(tmp_path), "--db", str(tmp_path / "d.sqlite"), "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "1 alert," in out and "1 trigger," in out and "1 alerts" not in out

@@ -13,6 +13,7 @@ from pmdesk.domain.errors import LockedError, ValidationError
 from pmdesk.domain.meetings import (
     ActionEvidence,
     AgendaKind,
+    AlertEvidence,
     DecisionEvidence,
     IndicatorEvidence,
     PartialReport,
@@ -247,3 +248,33 @@ def test_minutes_finalise_and_amend(service: MeetingService, db: Database) -> No
     assert fields[-1] == "amendment"
     with pytest.raises(ValidationError, match="draft"):
         service.amend(review(service, "Other"), "too early")
+
+
+def test_an_alerted_indicator_is_one_item_with_both_reasons() -> None:
+    at_risk = IndicatorEvidence(7, "2.3", "Satisfied beneficiaries", Status.AT_RISK, 80.0, "2026 Q2")
+    alert = AlertEvidence(
+        3, "T1", "2.3", 7, "", ("2026 Q1", "2026 Q2"), "below 70 %", "Satisfied beneficiaries"
+    )
+    elsewhere = AlertEvidence(4, "T1", "2.3", 7, "S1", ("2026 Q2",), "below 70 % at S1")
+    items = propose_agenda(HELD, [at_risk], [alert, elsewhere], [], [], [])
+    assert [(i.kind, i.title) for i in items] == [
+        (AgendaKind.ALERT, "Alert: 2.3 Satisfied beneficiaries"),
+        (AgendaKind.ALERT, "Alert: 2.3 at S1"),
+    ]
+    assert items[0].reason == (
+        f"{indicator_reason(at_risk)} · Open alert: trigger T1 held in 2026 Q1, 2026 Q2"
+    )
+
+
+def test_a_learning_event_between_reviews_does_not_hide_the_last_reviews_decisions(
+    service: MeetingService,
+) -> None:
+    first = review(service, "Q1 review", date(2025, 4, 2))
+    service.save_decision(first, "dec-1", "Drill two more boreholes", None)
+    learning = service.create(
+        "WASH-T", MeetingData("learning", "After-action review", date(2025, 5, 20))
+    ).meeting.id
+    service.save_decision(learning, "dec-2", "Share the pump manual", None)
+    detail = service.get(review(service))
+    follow = [i.subject_uuid for i in detail.items if i.kind is AgendaKind.DECISION]
+    assert follow == ["dec-1"]
