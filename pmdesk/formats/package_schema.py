@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,20 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError as SchemaError
 
 FORMAT = "pmdesk.programme/1"
+
+
+def stamp_text(moment: datetime) -> str:
+    """A stored UTC time as a package writes it: '2025-07-10T09:30:00.000000Z' (always the same
+    width, so that import and export give back the same text)."""
+    return moment.isoformat(timespec="microseconds") + "Z"
+
+
+def parse_stamp(text: str) -> datetime:
+    """A package's date and time as stored: naive UTC. ValueError if it is not one."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
 
 # -- schema ---------------------------------------------------------------------------------------
@@ -98,6 +113,10 @@ def _schema_problem(error: SchemaError) -> Problem:
     if kind == "pattern" and isinstance(instance, str):
         if "A-Za-z0-9" in str(expected):
             return Problem(path, code_message(short(instance)))
+        if "0-9a-fA-F" in str(expected):
+            return Problem(path, f"{short(instance)} is not a UUID (write 8-4-4-4-12 hexadecimal digits)")
+        if "T[0-9]" in str(expected):
+            return Problem(path, f"{short(instance)} is not a date and time (write YYYY-MM-DDThh:mm:ssZ)")
         return Problem(path, f"{short(instance)} is not a date (write YYYY-MM-DD)")
     if kind == "minLength":
         return Problem(path, "must not be empty")

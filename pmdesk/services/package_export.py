@@ -14,6 +14,7 @@ from pmdesk.formats.package_schema import FORMAT
 from pmdesk.formats.problems import REPORT_EVERY, ProgressFn, count_text, report
 from pmdesk.formats.value_items import json_number
 from pmdesk.services.lookups import programme_periods
+from pmdesk.services.package_loop import loop_sections
 from pmdesk.storage.models import (
     CustomPeriodRow,
     DataValueRow,
@@ -185,6 +186,7 @@ class PackageExporter:
                 )
             ],
         }
+        package.update(loop_sections(session, p, indicator_codes, person_codes))
         if include_values:
             package["values"] = value_items(session, p, progress)
         return package

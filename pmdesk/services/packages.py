@@ -39,6 +39,8 @@ from pmdesk.services.package_checks import (
     thresholds_of_package,
 )
 from pmdesk.services.package_export import PackageExporter
+from pmdesk.services.package_loop import LoopWriter
+from pmdesk.services.package_loop_checks import LOOP_KINDS, LoopChecker
 from pmdesk.services.value_batch import ValueWriter
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import (
@@ -70,6 +72,7 @@ KINDS = (
     "indicators",
     "targets",
     "triggers",
+    *LOOP_KINDS,
     "values",
 )
 
@@ -151,6 +154,7 @@ class PackageService:
         checker = PackageChecker(data if is_sound else without_values_if_misshapen(data), progress)
         checker.problems.extend(problems)
         values = checker.run()
+        LoopChecker(data, checker.problems).run()
         code = data["programme"]["code"]
         with self._sessions.begin() as session:
             if session.scalar(select(ProgrammeRow.id).where(ProgrammeRow.code == code)) is not None:
@@ -165,6 +169,7 @@ class PackageService:
             report(progress, 0, 0, f"Creating programme {code}")
             writer = _PackageWriter(session, self._actor, data, checker.custom, checker.fractional)
             counts = writer.write()
+            counts.update(LoopWriter(session, self._actor, data, writer.programme, source).write())
             value_writer = ValueWriter(session, self._actor, writer.programme)
             leftovers = ProblemList()
             value_writer.plan(values, json_locator("$.values"), leftovers, is_new=True)

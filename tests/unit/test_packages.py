@@ -161,6 +161,10 @@ def test_import_creates_everything_and_counts_it(db: Database) -> None:
         "indicators": 7,
         "targets": sum(len(i.get("targets", [])) for i in package["indicators"]),
         "triggers": 3,
+        "meetings": 0,
+        "actions": 0,
+        "lessons": 0,
+        "feedback": 0,
         "values": len(package["values"]),
     }
     # 900 water points against a programme target of 200 for Q4: more than 3× the target.
