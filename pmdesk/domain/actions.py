@@ -127,6 +127,13 @@ def closing_problem(status: ActionStatus, note: str) -> str | None:
     return None
 
 
+def update_note_problem(note: str) -> str | None:
+    """A progress update says what happened."""
+    if not note.strip():
+        return "write what happened: a progress update needs a note"
+    return None
+
+
 def is_overdue(due: date | None, status: ActionStatus, as_of: date) -> bool:
     """Still open (or in progress) after its due date."""
     return due is not None and not status.is_closed and due < as_of

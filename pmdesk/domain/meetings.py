@@ -272,6 +272,13 @@ def meeting_problems(kind: str, title: str) -> list[Problem]:
     return problems
 
 
+def amendment_problem(status: str) -> str | None:
+    """Amendments correct final minutes; a draft is edited instead."""
+    if status != MeetingStatus.FINAL:
+        return "the minutes are still a draft: edit them instead of amending them"
+    return None
+
+
 def check_meeting_fields(kind: str, title: str) -> None:
     problems = meeting_problems(kind, title)
     if problems:

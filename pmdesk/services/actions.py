@@ -258,8 +258,8 @@ class ActionService:
         closing = rules.closing_problem(new_status, note) if new_status is not None else None
         if closing:
             problems.append(Problem("action", closing, "note"))
-        elif not note.strip():
-            problems.append(Problem("update", "write what happened: a progress update needs a note", "note"))
+        elif (why := rules.update_note_problem(note)) is not None:
+            problems.append(Problem("update", why, "note"))
         if on > today:
             problems.append(
                 Problem("update", f"an update cannot be dated after today ({on.isoformat()})", "on")

@@ -19,6 +19,7 @@ from pmdesk.domain.meetings import (
     MeetingKind,
     MeetingStatus,
     ProposedItem,
+    amendment_problem,
     check_editable,
     check_meeting_fields,
     clean_names,
@@ -405,8 +406,8 @@ class MeetingService:
             raise ValidationError("an amendment needs a text saying what is corrected")
         with self._sessions.begin() as session:
             row = _meeting(session, meeting_id)
-            if row.status != MeetingStatus.FINAL:
-                raise ValidationError("the minutes are still a draft: edit them instead of amending them")
+            if (why := amendment_problem(row.status)) is not None:
+                raise ValidationError(why)
             amendment = AmendmentRow(meeting_id=row.id, text=text.strip(), amended_by=self._actor.name)
             session.add(amendment)
             session.flush()

@@ -12,7 +12,7 @@ from typing import Any
 from pmdesk.domain import actions as action_rules
 from pmdesk.domain.errors import Problem
 from pmdesk.domain.learning import FeedbackStatus, feedback_problems, lesson_problems, parse_tags
-from pmdesk.domain.meetings import AgendaKind, MeetingStatus, meeting_problems
+from pmdesk.domain.meetings import AgendaKind, MeetingStatus, amendment_problem, meeting_problems
 from pmdesk.formats.package_schema import parse_stamp
 from pmdesk.formats.problems import ProblemList
 
@@ -99,6 +99,8 @@ class LoopChecker:
         for j, amendment in enumerate(meeting.get("amendments", [])):
             where = f"{path}.amendments[{j}]"
             self._record(amendment, where)
+            if (why := amendment_problem(status)) is not None:
+                self.add(where, why)
             if not amendment["text"].strip():
                 self.add(f"{where}.text", "must not be blank")
             self._stamp(amendment.get("amended_at"), f"{where}.amended_at")
@@ -137,6 +139,8 @@ class LoopChecker:
             where = f"{path}.updates[{j}]"
             self._record(update, where)
             self._date(update["on"], f"{where}.on")
+            if (why := action_rules.update_note_problem(update["note"])) is not None:
+                self.add(f"{where}.note", why)
             if update.get("status"):
                 self._status(update["status"], f"{where}.status")
             self._stamp(update.get("recorded_at"), f"{where}.recorded_at")

@@ -19,6 +19,7 @@ from pmdesk.domain.learning import FeedbackStatus
 from pmdesk.formats.package_schema import schema_problems
 from pmdesk.services.actions import ActionData, ActionFilter, ActionService
 from pmdesk.services.actor import Actor
+from pmdesk.services.demo import DEMO_CODE, DemoService
 from pmdesk.services.learning import FeedbackData, LearningService, LessonData, Links
 from pmdesk.services.meetings import AttendeeData, MeetingData, MeetingService
 from pmdesk.services.packages import PackageService
@@ -257,6 +258,18 @@ def test_records_without_uuids_or_stamps_get_new_ones(other_db: Database) -> Non
     assert exported["actions"][0]["priority"] == "medium" and exported["actions"][0]["status"] == "open"
 
 
+def test_the_demo_programme_round_trips(tmp_path: Path, other_db: Database) -> None:
+    demo_db = open_database(tmp_path / "demo.sqlite", actor="tester")
+    try:
+        DemoService(demo_db.sessions, Actor(demo_db.actor, demo_db.device_uuid)).create_demo()
+        package = packages(demo_db).export_package(DEMO_CODE)
+    finally:
+        demo_db.close()
+    assert all(package[k] for k in ("meetings", "actions", "lessons", "feedback"))
+    packages(other_db).import_package(copy.deepcopy(package))
+    assert packages(other_db).export_package(DEMO_CODE) == package
+
+
 # -- refusals -------------------------------------------------------------------------------------
 
 
@@ -328,6 +341,14 @@ BAD = [
     ),
     ("action code twice", _set("actions.1.code", "A-1"), "$.actions[1].code", "used twice"),
     ("unknown field", _set("lessons.0.colour", "red"), "$.lessons[0]", "unknown field 'colour'"),
+    (
+        "amendment of draft minutes",
+        _set("meetings.0.status", "draft"),
+        "$.meetings[0].amendments[0]",
+        "edit them instead of amending them",
+    ),
+    ("blank update", _set("actions.1.updates.0.note", " "), "$.actions[1].updates[0].note", "needs a note"),
+    ("unknown person", _set("actions.0.owner_person", "nobody"), "$.actions[0].owner_person", "no person"),
 ]
 
 
