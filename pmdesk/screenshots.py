@@ -128,7 +128,8 @@ def _iptt_extras(
     school: str | None,
 ) -> list[Path]:
     """The IPTT's by-site view, then the IPTT as of a period only one school has reported (its
-    partial marks): the demo gets that school's next quarter first."""
+    partial marks): the demo gets that school's next quarter first. Named 07a and 07b, beside
+    the IPTT's own 07, so that they never take the number of a screen."""
     from pmdesk.services.demo import DEMO_CODE
 
     screen = window.iptt_screen
@@ -140,7 +141,7 @@ def _iptt_extras(
     dialog = screen.open_site_figures("G.2")
     if dialog is not None:
         wait_until_idle(workers)
-        saved.append(save(dialog, out / "08-iptt-by-site.png"))
+        saved.append(save(dialog, out / "07a-iptt-by-site.png"))
         dialog.close()
     table = services.iptt.table(DEMO_CODE)
     periods = services.programmes.periods(DEMO_CODE)
@@ -152,7 +153,7 @@ def _iptt_extras(
         wait_until_idle(workers)
         screen.as_of_combo.setCurrentIndex(screen.as_of_combo.findData(later[0]))
         wait_until_idle(workers)
-        saved.append(save(window, out / "09-iptt-partial.png"))
+        saved.append(save(window, out / "07b-iptt-partial.png"))
     return saved
 
 
