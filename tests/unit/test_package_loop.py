@@ -248,13 +248,15 @@ def test_a_package_without_the_new_sections_imports_as_before(db: Database) -> N
     assert [exported[k] for k in ("meetings", "actions", "lessons", "feedback")] == [[], [], [], []]
 
 
-def test_records_without_uuids_or_stamps_get_new_ones(other_db: Database) -> None:
+def test_records_without_uuids_or_stamps_get_new_ones_and_long_texts_travel(other_db: Database) -> None:
     package = rich_package()
-    package["meetings"] = [{"kind": "review", "title": "Kick-off", "held_on": "2025-01-15"}]
+    long_title = "Kick-off of the programme with the district education offices " * 8  # > 300 characters
+    package["meetings"] = [{"kind": "review", "title": long_title, "held_on": "2025-01-15"}]
     package["actions"] = [{"code": "A-1", "title": "Hire a driver", "indicators": ["1.1"]}]
     packages(other_db).import_package(package)
     exported = packages(other_db).export_package("WASH-01")
     assert uuids.UUID(exported["meetings"][0]["uuid"])
+    assert exported["meetings"][0]["title"] == long_title
     assert exported["actions"][0]["priority"] == "medium" and exported["actions"][0]["status"] == "open"
 
 
