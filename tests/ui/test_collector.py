@@ -48,7 +48,7 @@ def test_a_worker_never_collects_and_the_timer_does(qtbot: QtBot, collector: UiT
         assert "worker" not in collected_in and ref() is not None
         qtbot.waitUntil(lambda: ref() is None, timeout=2000)
         assert set(collected_in) == {threading.main_thread().name}
-        assert collector.collections[0] >= 1
+        assert sum(collector.collections) >= 1  # whichever generation was due: the timer collected
     finally:
         gc.callbacks.pop()
 
