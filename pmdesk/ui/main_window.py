@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.files.file_actions import FileActions
 from pmdesk.ui.formatting import counted
 from pmdesk.ui.programmes.programme_list_model import COL_NAME, ProgrammeListModel
+from pmdesk.ui.shell_menus import ShellMenus, make_action
 from pmdesk.ui.signals import AppSignals, DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.find_bar import FindBar
@@ -117,7 +117,8 @@ class MainWindow(QMainWindow):
         self.files.programme_imported.connect(self._on_programme_imported)
         self.setWindowTitle(f"PMDesk — {database_path.name}")
         self._build_central()
-        self._build_menus()
+        self.menus = ShellMenus(self)
+        self._update_programme_actions()
         self._build_status_bar()
         signals.data_changed.connect(self._on_data_changed)
         signals.navigation_requested.connect(self._on_navigation_requested)
@@ -188,121 +189,6 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
 
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        return action
-
-    def _build_menus(self) -> None:
-        keys = QKeySequence.StandardKey
-        file_menu = self.menuBar().addMenu("&File")
-        self.new_database_action = self._action("&New database…", self.new_database, keys.New)
-        self.open_database_action = self._action("&Open database…", self.open_database, keys.Open)
-        self.recent_menu = QMenu("Open &recent", self)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.restore_action = self._action(
-            "Restore &backup…", self.restore_backup, tip="Put a backup in place of this database"
-        )
-        self.new_programme_action = self._action("New &programme…", self.new_programme, "Ctrl+Shift+N")
-        import_menu = QMenu("&Import", self)
-        self.import_package_action = self._action(
-            "Programme &package (JSON)…", self.files.import_package, "Ctrl+I"
-        )
-        self.import_logframe_action = self._action("Excel &logframe…", self.files.import_logframe)
-        self.import_values_action = self._action("Data &values (CSV or JSON)…", self.files.import_values)
-        import_menu.addActions(
-            [self.import_package_action, self.import_logframe_action, self.import_values_action]
-        )
-        export_menu = QMenu("&Export", self)
-        self.export_package_action = self._action(
-            "Programme &package (JSON)…", lambda: self.files.export_package(self._programme_code), "Ctrl+E"
-        )
-        self.export_values_action = self._action(
-            "Data &values (CSV)…", lambda: self.files.export_values(self._programme_code)
-        )
-        self.template_action = self._action("Excel logframe &template…", self.files.write_logframe_template)
-        export_menu.addActions([self.export_package_action, self.export_values_action, self.template_action])
-        self.import_log_action = self._action(
-            "Import &log…",
-            self.show_import_log,
-            tip="The files imported: when, by whom, their SHA-256 and what they changed",
-        )
-        self.person_action = self._action(
-            "&Who is working…",
-            lambda: self.person_button.choose(),
-            tip="Choose the person whose name History records on your changes",
-        )
-        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        for item in (
-            self.new_database_action,
-            self.open_database_action,
-            self.recent_menu,
-            self.restore_action,
-            None,
-            self.new_programme_action,
-            import_menu,
-            export_menu,
-            self.import_log_action,
-            None,
-            self.person_action,
-            None,
-            self.quit_action,
-        ):
-            if item is None:
-                file_menu.addSeparator()
-            elif isinstance(item, QMenu):
-                file_menu.addMenu(item)
-            else:
-                file_menu.addAction(item)
-
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = self._action("&Undo", self.undo, keys.Undo)
-        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Y")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(keys.Redo)])
-        self.find_action = self._action("&Find…", self.show_find_bar, keys.Find)
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.find_action)
-        edit_menu.aboutToShow.connect(self._update_edit_actions)
-
-        self.view_menu = self.menuBar().addMenu("&View")
-        self.zoom_in_action = self._action("Zoom &in", self.zoom_in)
-        # Ctrl+= too: on most keyboards "+" needs Shift.
-        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        self.zoom_out_action = self._action("Zoom &out", self.zoom_out, "Ctrl+-")
-        self.zoom_reset_action = self._action("&Actual size", self.reset_zoom, "Ctrl+0")
-        self.reload_action = self._action(
-            "&Reload", self.reload, keys.Refresh, "Read everything from the database again"
-        )
-        self.view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
-        self.view_menu.addSeparator()
-        # Hidden, it gives a small laptop screen some 190 pixels more of table; Ctrl+1 … Ctrl+7
-        # and this menu still reach every screen.
-        self.sidebar_action = self._action("&Sidebar", self._on_sidebar_toggled, "Ctrl+B")
-        self.sidebar_action.setCheckable(True)
-        self.sidebar_action.setChecked(True)
-        self.view_menu.addAction(self.sidebar_action)
-        self.view_menu.addAction(self.reload_action)
-        self.view_menu.addSeparator()
-        self.screen_actions: list[QAction] = []
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self.about_action = self._action("&About PMDesk", self._on_about_triggered)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(self.about_action)
-        self._update_programme_actions()
-
     def _build_status_bar(self) -> None:
         self.programme_status = QLabel("", self)
         # Shortened in the middle to the room it has: a long path never widens the window.
@@ -351,13 +237,14 @@ class MainWindow(QMainWindow):
         screen.status_message.connect(self._show_message)
         QListWidgetItem(screen.title, self.nav)
         number = len(self.screens)
-        action = self._action(
+        action = make_action(
+            self,
             screen.title.replace("&", "&&"),  # a single & would be taken for a shortcut marker
             lambda _=False, n=screen.name: self._on_screen_shortcut(n),
             f"Ctrl+{number}" if number < 10 else None,
         )
-        self.screen_actions.append(action)
-        self.view_menu.addAction(action)
+        self.menus.screen_actions.append(action)
+        self.menus.view_menu.addAction(action)
         if screen.name == "iptt":
             self.iptt_screen = screen  # type: ignore[assignment]
         self._fit_nav()
@@ -486,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def _update_programme_actions(self) -> None:
         has = self._programme_code is not None
-        for action in (self.export_package_action, self.export_values_action):
+        for action in (self.menus.export_package_action, self.menus.export_values_action):
             action.setEnabled(has)
 
     def _on_data_changed(self, _change: DataChange) -> None:
@@ -586,15 +473,15 @@ class MainWindow(QMainWindow):
     def show_status_message(self, text: str) -> None:
         self._show_message(text)
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
+    def fill_recent_menu(self) -> None:
+        self.menus.recent_menu.clear()
         for item in recent_databases(self._settings):
             path = Path(item)
-            action = self.recent_menu.addAction(str(path))
+            action = self.menus.recent_menu.addAction(str(path))
             action.setEnabled(path.exists() and path != self._database_path)
             action.triggered.connect(lambda _=False, p=path: self.request_database(p))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        if self.menus.recent_menu.isEmpty():
+            self.menus.recent_menu.addAction("(none yet)").setEnabled(False)
 
     def detach(self, new_path: Path) -> None:
         """Forget the screens of the database being closed; the app opens `new_path` next."""
@@ -603,9 +490,9 @@ class MainWindow(QMainWindow):
         for screen in self.screens:
             self.stack.removeWidget(screen)
             screen.deleteLater()
-        for action in self.screen_actions:
-            self.view_menu.removeAction(action)
-        self.screens, self.screen_actions, self.iptt_screen = [], [], None
+        for action in self.menus.screen_actions:
+            self.menus.view_menu.removeAction(action)
+        self.screens, self.menus.screen_actions, self.iptt_screen = [], [], None
         if self.alert_watcher is not None:
             self.alert_watcher.stop()
             self.alert_watcher = None
@@ -624,15 +511,15 @@ class MainWindow(QMainWindow):
 
     # -- edit -------------------------------------------------------------------------------
 
-    def _update_edit_actions(self) -> None:
+    def update_edit_actions(self) -> None:
         screen = self.current_screen()
         stack = screen.undo_stack() if screen is not None else None
-        self.undo_action.setEnabled(stack is not None and stack.canUndo())
-        self.redo_action.setEnabled(stack is not None and stack.canRedo())
-        self.undo_action.setText(
+        self.menus.undo_action.setEnabled(stack is not None and stack.canUndo())
+        self.menus.redo_action.setEnabled(stack is not None and stack.canRedo())
+        self.menus.undo_action.setText(
             f"&Undo {stack.undoText()}" if stack is not None and stack.canUndo() else "&Undo"
         )
-        self.redo_action.setText(
+        self.menus.redo_action.setText(
             f"&Redo {stack.redoText()}" if stack is not None and stack.canRedo() else "&Redo"
         )
 
@@ -692,8 +579,8 @@ class MainWindow(QMainWindow):
         state = self._settings.value(_STATE)
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.sidebar_action.setChecked(bool(self._settings.value(_SIDEBAR, True, type=bool)))
-        self._on_sidebar_toggled()
+        self.menus.sidebar_action.setChecked(bool(self._settings.value(_SIDEBAR, True, type=bool)))
+        self.toggle_sidebar()
         self._show_zoom()  # the zoom itself was applied before the window was made
 
     def _default_geometry(self) -> None:
@@ -707,8 +594,8 @@ class MainWindow(QMainWindow):
         self.resize(width, height)
         self.move(available.center().x() - width // 2, available.center().y() - height // 2)
 
-    def _on_sidebar_toggled(self) -> None:
-        shown = self.sidebar_action.isChecked()
+    def toggle_sidebar(self) -> None:
+        shown = self.menus.sidebar_action.isChecked()
         current = self.stack.currentWidget()
         if not shown and self.nav.hasFocus() and current is not None:
             current.setFocus()  # focus must not vanish with the sidebar
@@ -718,7 +605,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue(_GEOMETRY, self.saveGeometry())
         self._settings.setValue(_STATE, self.saveState())
         self._settings.setValue(_ZOOM, self._zoom)
-        self._settings.setValue(_SIDEBAR, self.sidebar_action.isChecked())
+        self._settings.setValue(_SIDEBAR, self.menus.sidebar_action.isChecked())
         if self._programme_code:
             self._settings.setValue(_PROGRAMME, self._programme_code)
         self._settings.sync()
@@ -787,7 +674,7 @@ class MainWindow(QMainWindow):
         self.import_log_dialog = ImportLogDialog(self._services.history.imports, self._programme_code, self)
         self.import_log_dialog.open()
 
-    def _on_about_triggered(self) -> None:
+    def show_about(self) -> None:
         log = f"<p>Log file: {html.escape(str(self._log_path))}</p>" if self._log_path else ""
         QMessageBox.about(
             self,

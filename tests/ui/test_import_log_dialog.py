@@ -51,9 +51,9 @@ def test_file_import_log_lists_the_imports_of_the_programme(
     window.attach(services)
     qtbot.waitUntil(lambda: window.programme_combo.count() > 0, timeout=10_000)
     file_menu = window.menuBar().actions()[0].menu()
-    assert window.import_log_action in file_menu.actions()  # type: ignore[union-attr]
+    assert window.menus.import_log_action in file_menu.actions()  # type: ignore[union-attr]
 
-    window.import_log_action.trigger()
+    window.menus.import_log_action.trigger()
     dialog = window.import_log_dialog
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.windowModality() == Qt.WindowModality.WindowModal  # open(): no import meanwhile

@@ -144,7 +144,7 @@ def test_a_failing_computation_is_shown_not_swallowed(
 
     monkeypatch.undo()
     with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
-        window.reload_action.trigger()
+        window.menus.reload_action.trigger()
     assert screen.error_text == ""
     assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,800"
 
@@ -233,7 +233,7 @@ def test_the_sidebar_hides_for_room_and_stays_hidden_after_a_restart(
     first.nav.setFocus()
     stack_width = first.stack.width()
     qtbot.keyClick(first, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
-    assert first.nav.isHidden() and not first.sidebar_action.isChecked()
+    assert first.nav.isHidden() and not first.menus.sidebar_action.isChecked()
     qtbot.waitUntil(lambda: first.stack.width() > stack_width)
     assert not first.nav.hasFocus()
     # Every screen is still reached without it.
@@ -241,9 +241,9 @@ def test_the_sidebar_hides_for_room_and_stays_hidden_after_a_restart(
     assert first.current_screen() is first.screens[0]
     first.close()
     second = make_window(services)
-    assert second.nav.isHidden() and not second.sidebar_action.isChecked()
-    second.sidebar_action.trigger()
-    assert not second.nav.isHidden() and second.sidebar_action.isChecked()
+    assert second.nav.isHidden() and not second.menus.sidebar_action.isChecked()
+    second.menus.sidebar_action.trigger()
+    assert not second.nav.isHidden() and second.menus.sidebar_action.isChecked()
 
 
 def test_at_150_percent_every_screen_fits_a_1024_pixel_screen(

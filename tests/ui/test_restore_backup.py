@@ -148,7 +148,7 @@ def test_file_restore_backup_puts_it_in_place_and_reopens(
     monkeypatch.setattr(
         QMessageBox, "question", staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes)
     )
-    desk.window.restore_action.trigger()
+    desk.window.menus.restore_action.trigger()
     qtbot.waitUntil(lambda: bool(answers.asked), timeout=15_000)
     desk.wait_open(office)
     qtbot.waitUntil(lambda: desk.programme_names() != ["Renamed after the backup"], timeout=15_000)

@@ -77,7 +77,7 @@ def test_the_view_menu_shows_each_screen_title_whole_and_the_status_bar_counts_i
     window = make_window(services)
     loaded(qtbot, window, 1)
     # QAction takes a lone "&" for a shortcut marker: "Framework & indicators" lost it.
-    shown = [action.iconText() for action in window.screen_actions]  # the text as the menu shows it
+    shown = [action.iconText() for action in window.menus.screen_actions]  # the text as the menu shows it
     assert shown == [s.title for s in window.screens]
     assert "Framework & indicators" in shown
     status = window.programme_status.text()
@@ -203,7 +203,7 @@ def test_a_refused_import_says_why_and_changes_nothing(
         lambda _parent, title, error: shown.append(f"{title}: {error}"),
     )
     window.files.ask_open_path = lambda *_: bad  # type: ignore[method-assign]
-    window.import_package_action.trigger()
+    window.menus.import_package_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "bad.json" in shown[0] and "$.programme" in shown[0]
     assert services.programmes.list_programmes() == []
@@ -216,7 +216,7 @@ def test_exports_write_the_programme_package(
     loaded(qtbot, window, 1)
     target = tmp_path / "out.json"
     window.files.ask_save_path = lambda *_: target  # type: ignore[method-assign]
-    window.export_package_action.trigger()
+    window.menus.export_package_action.trigger()
     qtbot.waitUntil(target.exists, timeout=10_000)
     assert json.loads(target.read_text(encoding="utf-8"))["programme"]["code"] == "WASH-T"
 
@@ -252,7 +252,7 @@ def test_find_asks_the_current_screen(
     screen = window.current_screen()
     assert screen is not None
     monkeypatch.setattr(screen, "find_text", lambda text: asked.append(text) or False)
-    window.find_action.trigger()
+    window.menus.find_action.trigger()
     assert window.find_bar.isVisible()
     qtbot.keyClicks(window.find_bar.edit, "1.1")
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)

@@ -138,7 +138,7 @@ def test_file_menu_changes_who_is_working(
     monkeypatch.setenv("PMDESK_PERSON", "Amina Yusuf")
     desk = desks(small_file)
     desk.open(small_file)
-    desk.window.person_action.trigger()
+    desk.window.menus.person_action.trigger()
     dialog = _person_dialog(qtbot, desk)
     dialog.name_edit.selectAll()
     QTest.keyClicks(dialog.name_edit, "Grace Wanjiru")
