@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from pmdesk.domain.enums import Frequency, Measure, Status
+from pmdesk.domain.enums import Frequency, Measure
 from pmdesk.domain.errors import Problem
 from pmdesk.domain.framework_rules import (
     cycles,
@@ -27,8 +27,9 @@ from pmdesk.domain.periods import (
     parse_period,
     reporting_periods,
 )
+from pmdesk.domain.triggers import rule_problems, subject_problem
 from pmdesk.formats.package_schema import target_item_problems
-from pmdesk.formats.problems import ProblemList, ProgressFn, is_number, json_locator, short
+from pmdesk.formats.problems import ProblemList, ProgressFn, json_locator, short
 from pmdesk.services.batch_check import Catalog, CheckedItem, IndicatorRef, check_items
 
 
@@ -292,28 +293,28 @@ class PackageChecker:
             seen.setdefault(key, j)
 
     def _triggers(self, indicators: Mapping[str, IndicatorRef], results: Mapping[str, int]) -> None:
+        """The rules of domain/triggers.py, as the Triggers & alerts screen applies them."""
         self._unique("triggers")
-        statuses = [s.value for s in Status]
         for i, trigger in enumerate(self.data.get("triggers", [])):
             path = f"$.triggers[{i}]"
             indicator, result = trigger.get("indicator"), trigger.get("result")
-            if indicator is not None and result is not None:
-                self.add(path, "name an indicator or a result, not both")
+            if (why := subject_problem(indicator, result)) is not None:
+                self.add(path, why)
             if indicator is not None and indicator not in indicators:
                 self.add(f"{path}.indicator", f"there is no indicator '{indicator}'")
+            elif indicator is not None and indicators[indicator].measure == Measure.QUALITATIVE:
+                self.add(
+                    f"{path}.indicator", f"indicator {indicator} is qualitative: it has no figure to compare"
+                )
             if result is not None and result not in results:
                 self.add(f"{path}.result", f"there is no result '{result}'")
-            threshold = trigger["threshold"]
-            if trigger["metric"] == "status":
-                if threshold not in statuses:
-                    self.add(
-                        f"{path}.threshold",
-                        f"for metric 'status' the threshold is one of: {', '.join(statuses)}",
-                    )
-            elif not is_number(threshold):
-                self.add(
-                    f"{path}.threshold", f"for metric '{trigger['metric']}' the threshold must be a number"
-                )
+            for problem in rule_problems(
+                trigger["metric"],
+                trigger["comparison"],
+                trigger["threshold"],
+                trigger.get("consecutive_periods", 1),
+            ):
+                self.add(f"{path}.{problem.field}", problem.message)
 
 
 def thresholds_of_package(programme: Mapping[str, Any]) -> Thresholds:
