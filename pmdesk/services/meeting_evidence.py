@@ -113,7 +113,12 @@ class EvidenceService:
                 )
                 for a in session.scalars(
                     select(AlertRow)
-                    .where(AlertRow.programme_id == programme.id, AlertRow.status == "open")
+                    # An alert whose streak values no longer support is history, not agenda.
+                    .where(
+                        AlertRow.programme_id == programme.id,
+                        AlertRow.status == "open",
+                        AlertRow.holds.is_(True),
+                    )
                     .order_by(AlertRow.raised_at, AlertRow.id)
                 )
             ]

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from pmdesk.services.actions import ActionFilter
 from pmdesk.services.actor import Actor
 from pmdesk.services.alerts import TriggerData
 from pmdesk.services.demo import DEMO_CODE, DemoService
@@ -258,3 +259,22 @@ def test_deleting_a_trigger_asks_and_keeps_its_alerts(qtbot: QtBot, screen: Aler
         qtbot.keyClick(screen.trigger_view, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
     assert [screen.trigger_model.trigger_at(r).code for r in range(screen.trigger_model.rowCount())] == ["T1"]  # type: ignore[union-attr]
     assert sorted(r[0] for r in rows(screen)) == ["T1", "T2"]  # T2's alert is still listed
+
+
+def test_an_alert_becomes_an_action_in_one_step(qtbot: QtBot, screen: AlertsScreen, small: str) -> None:
+    load(qtbot, screen, small)
+    alert = next(a for a in screen.services.alerts.list(P) if a.trigger_code == "T1")
+    model = screen.alert_model
+    row = next(r for r in range(model.rowCount()) if (a := model.alert_at(r)) and a.trigger_code == "T1")
+    screen.alert_view.selectRow(row)
+    assert screen.action_button.isEnabled()
+    dialog = screen.action_from_alert()
+    assert dialog is not None
+    assert dialog.title_edit.text() == "Review"  # the trigger's agreed response, proposed
+    assert "Alert T1 on 2.1" in dialog.source_label.text()
+    with qtbot.waitSignal(screen.context.signals.data_changed, timeout=5_000) as notice:
+        dialog.ok_button.click()
+    assert notice.args[0].kind is ChangeKind.ACTIONS
+    (action,) = screen.services.actions.list(ActionFilter(programme_code=P))
+    assert action.title == "Review" and action.source_uuid == alert.uuid
+    assert action.indicator_codes == ("2.1",)

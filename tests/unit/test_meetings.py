@@ -278,3 +278,24 @@ def test_a_learning_event_between_reviews_does_not_hide_the_last_reviews_decisio
     detail = service.get(review(service))
     follow = [i.subject_uuid for i in detail.items if i.kind is AgendaKind.DECISION]
     assert follow == ["dec-1"]
+
+
+def test_an_alert_that_no_longer_holds_is_not_proposed(service: MeetingService, db: Database) -> None:
+    with db.sessions.begin() as session:
+        uuid = session.scalars(select(IndicatorRow.uuid).where(IndicatorRow.code == "1.2")).one()
+        for code, holds in (("HOLDS", True), ("GONE", False)):
+            session.add(
+                AlertRow(
+                    programme_id=1,
+                    trigger_uuid=code,
+                    trigger_code=code,
+                    indicator_uuid=uuid,
+                    indicator_code="1.2",
+                    first_period="2025Q1",
+                    periods="2025Q1,2025Q2",
+                    holds=holds,
+                )
+            )
+    detail = service.get(review(service))
+    reasons = [i.reason for i in detail.items if i.kind is AgendaKind.ALERT]
+    assert any("HOLDS" in r for r in reasons) and not any("GONE" in r for r in reasons)

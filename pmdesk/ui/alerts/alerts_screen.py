@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.domain.actions import ActionSource
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.services.alerts import AlertInfo, TriggerData
+from pmdesk.ui.actions.action_dialogs import ActionDialog, ActionSourceChoice
 from pmdesk.ui.alerts.acknowledge_dialog import AcknowledgeDialog
 from pmdesk.ui.alerts.alert_table_model import (
     COL_FIGURES,
@@ -139,6 +141,12 @@ class AlertsScreen(Screen):
             "Show the indicator in the IPTT (or double-click the alert, or press Enter)"
         )
         self.iptt_button.clicked.connect(self._on_open_iptt_clicked)
+        self.action_button = QPushButton("A&ction from this…", self)
+        self.action_button.setToolTip(
+            "A new action item that comes from this alert, for the tracker (DESIGN §4: one step)"
+        )
+        self.action_button.clicked.connect(self.action_from_alert)
+        self.action_dialog: ActionDialog | None = None
 
         controls = QHBoxLayout()
         controls.addWidget(self.title_label, 1)
@@ -149,6 +157,7 @@ class AlertsScreen(Screen):
         controls.addWidget(self.busy_label)
         controls.addSpacing(8)
         controls.addWidget(self.iptt_button)
+        controls.addWidget(self.action_button)
         controls.addWidget(self.acknowledge_button)
 
         self.error_label = QLabel("", self)
@@ -436,6 +445,7 @@ class AlertsScreen(Screen):
         alert = self.current_alert()
         self.acknowledge_button.setEnabled(alert is not None and alert.is_open)
         self.iptt_button.setEnabled(alert is not None and bool(alert.indicator_name))
+        self.action_button.setEnabled(alert is not None)
         has_programme = self.programme_code is not None and not self.loader.is_loading
         self.add_button.setEnabled(has_programme)
         self.edit_button.setEnabled(has_programme and self.current_trigger() is not None)
@@ -450,6 +460,46 @@ class AlertsScreen(Screen):
 
     def _on_open_iptt_clicked(self) -> None:
         self._on_alert_chosen(self.alert_view.currentIndex())
+
+    def action_from_alert(self) -> ActionDialog | None:
+        """The alert turned into an action item in one step: its indicator proposed, the alert
+        its source; saved through the action service like any other action."""
+        alert = self.current_alert()
+        code = self.programme_code
+        if alert is None or code is None:
+            return None
+        try:
+            people = self.services.sites.list_people(code)
+            indicators = [i.data.code for i in self.services.framework.list_indicators(code)]
+        except PmdeskError as error:
+            self.error_label.setText(str(error))
+            self.error_label.show()
+            return None
+        where = f" at {alert.site_name}" if alert.site_name else ""
+        source = ActionSourceChoice(
+            ActionSource.ALERT,
+            alert.uuid,
+            f"Alert {alert.trigger_code} on {alert.indicator_code}{where}: {', '.join(alert.period_labels)}",
+            (alert.indicator_code,) if alert.indicator_name else (),
+        )
+        actions = self.services.actions
+        dialog = ActionDialog(
+            lambda data: actions.create(code, data), people, indicators, parent=self, source=source
+        )
+        # The trigger's agreed response is what the action usually is: proposed as its title.
+        _, _, response = alert.message.partition(" Response: ")
+        if response.strip():
+            dialog.title_edit.setText(response.strip().splitlines()[0][:200])
+        self.action_dialog = dialog
+
+        def on_accepted() -> None:
+            if dialog.saved is not None:
+                self.context.signals.announce(ChangeKind.ACTIONS, code, origin=self)
+                self.status_message.emit(f"Saved action {dialog.saved.code} from the alert; it is in Actions")
+
+        dialog.accepted.connect(on_accepted)
+        dialog.open()
+        return dialog
 
     def _on_acknowledge_clicked(self) -> None:
         alert = self.current_alert()
