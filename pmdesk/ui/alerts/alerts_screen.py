@@ -155,10 +155,13 @@ class AlertsScreen(Screen):
         controls.addSpacing(8)
         controls.addWidget(self.count_label)
         controls.addWidget(self.busy_label)
-        controls.addSpacing(8)
-        controls.addWidget(self.iptt_button)
-        controls.addWidget(self.action_button)
-        controls.addWidget(self.acknowledge_button)
+        # The alert's buttons sit under its details, not in this row: at 150 % on a 1024-pixel
+        # screen the row would no longer fit.
+        alert_buttons = QHBoxLayout()
+        alert_buttons.addWidget(self.iptt_button)
+        alert_buttons.addWidget(self.action_button)
+        alert_buttons.addWidget(self.acknowledge_button)
+        alert_buttons.addStretch(1)
 
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
@@ -183,6 +186,7 @@ class AlertsScreen(Screen):
         alerts_layout.addWidget(self.alert_view, 1)
         alerts_layout.addWidget(self.empty_label)
         alerts_layout.addWidget(self.details_label)
+        alerts_layout.addLayout(alert_buttons)
 
         self.triggers_label = QLabel("&Triggers", self)
         bold = QFont(self.font())
