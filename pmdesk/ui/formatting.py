@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QLocale
 
@@ -44,3 +45,13 @@ def counted(value: int, noun: str, plural: str | None = None, locale: QLocale | 
     """'1 programme', '2 programmes', '1,675 data values': the count and the noun that agrees."""
     word = noun if value == 1 else (plural or noun + "s")
     return f"{format_count(value, locale)} {word}"
+
+
+def local_datetime(at: datetime) -> str:
+    """A UTC time from the database on the wall clock here: '2026-12-06 14:02'."""
+    return at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def local_clock(at: datetime) -> str:
+    """A UTC time from the database as the clock here shows it, to the second: '14:02:11'."""
+    return at.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")

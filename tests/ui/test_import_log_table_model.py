@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 
 from pmdesk.domain.enums import ImportKind
 from pmdesk.services.import_log import ImportLogEntry
-from pmdesk.ui.entry.entry_history_model import local_time
 from pmdesk.ui.files.import_log_table_model import (
     COL_CREATED,
     COL_FILE,
@@ -25,6 +24,7 @@ from pmdesk.ui.files.import_log_table_model import (
     ImportLogTableModel,
     counts_sentence,
 )
+from pmdesk.ui.formatting import local_datetime
 
 SHA = "ab12cd34ef56" + "0" * 52
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -59,7 +59,7 @@ def test_rows_and_columns(qapp: object) -> None:
     def text(row: int, column: int) -> str:
         return model.data(model.index(row, column), DISPLAY)  # type: ignore[no-any-return]
 
-    assert text(0, COL_WHEN) == local_time(datetime(2026, 12, 6, 9, 30))
+    assert text(0, COL_WHEN) == local_datetime(datetime(2026, 12, 6, 9, 30))
     assert text(0, COL_WHO) == "amina"
     assert (text(0, COL_KIND), text(1, COL_KIND)) == ("Values", "Package")
     assert (text(0, COL_PROGRAMME), text(0, COL_FILE)) == ("WASH-01", "values.csv")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui.alerts.trigger_dialog import refusal_html
-from pmdesk.ui.sites.site_dialog import ERROR_STYLE
+from pmdesk.ui.form_errors import ERROR_STYLE
 
 # Called with the note; raises PmdeskError to keep the dialog open.
 NoteSubmit = Callable[[str], object]

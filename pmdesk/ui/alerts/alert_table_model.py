@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from pmdesk.domain.triggers import Scope
-from pmdesk.ui.entry.entry_history_model import local_time
+from pmdesk.ui.formatting import local_datetime
 
 if TYPE_CHECKING:
     from pmdesk.services.alerts import AlertInfo, TriggerInfo
@@ -40,12 +40,12 @@ def status_text(alert: AlertInfo) -> str:
 
 def alert_details(alert: AlertInfo) -> str:
     """Everything about one alert in plain lines: what held, when raised, the acknowledgement."""
-    lines = [alert.message, f"Raised {local_time(alert.raised_at)}."]
+    lines = [alert.message, f"Raised {local_datetime(alert.raised_at)}."]
     if not alert.holds:
         lines.append("Values have changed since: this streak no longer holds. The alert is kept as a record.")
     if alert.acknowledged_at is not None:
         lines.append(
-            f"Acknowledged by {alert.acknowledged_by} on {local_time(alert.acknowledged_at)}: "
+            f"Acknowledged by {alert.acknowledged_by} on {local_datetime(alert.acknowledged_at)}: "
             f"{alert.acknowledgement}"
         )
     return "\n".join(lines)

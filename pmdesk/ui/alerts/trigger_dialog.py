@@ -36,7 +36,7 @@ from pmdesk.domain.triggers import (
     normal_comparison,
 )
 from pmdesk.services.alerts import TriggerData
-from pmdesk.ui.sites.site_dialog import ERROR_STYLE
+from pmdesk.ui.form_errors import ERROR_STYLE
 from pmdesk.ui.unsaved import storage_failure_text
 
 COMPARISON_WORDS = {

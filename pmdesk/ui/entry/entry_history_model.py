@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from pmdesk.ui.formatting import local_datetime
 from pmdesk.ui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -32,11 +32,6 @@ FIELD_WORDS = {
 }
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def local_time(at: datetime) -> str:
-    """History keeps UTC; people read their own clock."""
-    return at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def change_text(entry: HistoryEntry) -> str:
@@ -84,7 +79,7 @@ class EntryHistoryModel(RowsModel["HistoryEntry"]):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_WHEN:
-                return local_time(entry.at)
+                return local_datetime(entry.at)
             if column == COL_WHO:
                 return entry.actor
             if column == COL_CHANGE:
@@ -93,7 +88,7 @@ class EntryHistoryModel(RowsModel["HistoryEntry"]):
                     return change
                 source = self._imported_from.get(entry.at)
                 imported = f"\nimport of {_shortened(source)}" if source else ""
-                return f"{change}\n{local_time(entry.at)} · {entry.actor}{imported}"
+                return f"{change}\n{local_datetime(entry.at)} · {entry.actor}{imported}"
             if column == COL_REASON:
                 return " — ".join(filter(None, (entry.reason.replace("_", " "), entry.reason_text)))
             if column == COL_DEVICE:
@@ -102,7 +97,7 @@ class EntryHistoryModel(RowsModel["HistoryEntry"]):
             source = self._imported_from.get(entry.at)
             how = f", importing {source}" if source else ""
             return (
-                f"{local_time(entry.at)} by {entry.actor} on device {entry.device_uuid}{how}\n"
+                f"{local_datetime(entry.at)} by {entry.actor} on device {entry.device_uuid}{how}\n"
                 f"{change_text(entry)}"
             )
         return None

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.ui.entry.entry_history_model import COL_CHANGE, COL_WHEN, COL_WHO, EntryHistoryModel, local_time
+from pmdesk.ui.entry.entry_history_model import COL_CHANGE, COL_WHEN, COL_WHO, EntryHistoryModel
 from pmdesk.ui.entry.entry_rows import RowKind
 from pmdesk.ui.entry.entry_style import STATUS_TEXT
-from pmdesk.ui.formatting import format_number
+from pmdesk.ui.formatting import format_number, local_datetime
 
 if TYPE_CHECKING:
     from pmdesk.services.data_entry import ValueInfo
@@ -124,7 +124,7 @@ class EntryHistoryPanel(QWidget):
 
 def _written_line(value: ValueInfo, imports: Sequence[ImportLogEntry]) -> str:
     """Who wrote the value as it is now; and from which file, when an import did."""
-    when, who = local_time(value.entered_at), value.entered_by or "unknown"
+    when, who = local_datetime(value.entered_at), value.entered_by or "unknown"
     source = next((i for i in imports if i.at == value.entered_at), None)
     if source is None:
         return html.escape(f"Entered by {who}, {when}")

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.ui.entry.entry_history_model import local_time
 from pmdesk.ui.files.import_log_table_model import (
     COL_FILE,
     COL_PROGRAMME,
     ImportLogTableModel,
     counts_sentence,
 )
+from pmdesk.ui.formatting import local_datetime
 
 if TYPE_CHECKING:
     from pmdesk.services.import_log import ImportLogEntry, ImportLogService
@@ -152,7 +152,7 @@ class ImportLogDialog(QDialog):
             f"<b>{html.escape(entry.file_name)}</b> — {html.escape(entry.kind.label)} into "
             f"{html.escape(entry.programme_code)}",
             html.escape(
-                f"Imported {local_time(entry.at)} by {entry.actor} on {entry.device} "
+                f"Imported {local_datetime(entry.at)} by {entry.actor} on {entry.device} "
                 f"(device {entry.device_uuid})"
             ),
             f"SHA-256: <code>{entry.sha256}</code>",

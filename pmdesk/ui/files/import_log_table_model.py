@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from pmdesk.domain.enums import ImportKind
-from pmdesk.ui.entry.entry_history_model import local_time
-from pmdesk.ui.formatting import format_count
+from pmdesk.ui.formatting import format_count, local_datetime
 from pmdesk.ui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -91,7 +90,7 @@ class ImportLogTableModel(RowsModel["ImportLogEntry"]):
     @staticmethod
     def _display(entry: ImportLogEntry, column: int) -> str | None:
         if column == COL_WHEN:
-            return local_time(entry.at)
+            return local_datetime(entry.at)
         if column == COL_WHO:
             return entry.actor
         if column == COL_KIND:

@@ -9,7 +9,7 @@ import functools
 import html
 import uuid as uuid_module
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.services.meetings import MeetingDetail
+from pmdesk.ui.formatting import local_clock
 from pmdesk.ui.loading import Loader
 from pmdesk.ui.meetings.action_entry_dialog import ActionEntry, ActionEntryDialog
 from pmdesk.ui.meetings.item_page import NOT_SAVED_STYLE, ItemPage
@@ -71,11 +72,6 @@ def confirm_finalise(parent: QWidget, title: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def local_time(stamp: datetime) -> str:
-    """A UTC time from the database as the wall clock here shows it: '14:02:11'."""
-    return stamp.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")
-
-
 def _stop_writer(request_stop: Callable[[], None]) -> None:
     request_stop()
 
@@ -113,7 +109,7 @@ class LiveMinutesWindow(QWidget):
             self._lock()
         elif self.detail.has_minutes and self.detail.last_saved_at is not None:
             self.restored_banner.setText(
-                f"Restored what was typed until {local_time(self.detail.last_saved_at)}. "
+                f"Restored what was typed until {local_clock(self.detail.last_saved_at)}. "
                 "Everything you type is saved as you go."
             )
             self.restored_banner.show()
@@ -430,7 +426,7 @@ class LiveMinutesWindow(QWidget):
         for page in self.all_pages():
             page.set_read_only(True)
         meeting = self.detail.meeting
-        when = local_time(meeting.finalised_at) if meeting.finalised_at else ""
+        when = local_clock(meeting.finalised_at) if meeting.finalised_at else ""
         self.final_banner.setText(
             f"Final: these minutes were locked by {html.escape(meeting.finalised_by)} at {when}. "
             "Corrections are added as amendments (Meetings ▸ Amend…)."

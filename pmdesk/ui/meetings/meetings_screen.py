@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.services.meetings import MeetingData, MeetingDetail
+from pmdesk.ui.formatting import local_clock
 from pmdesk.ui.meetings import live_minutes
-from pmdesk.ui.meetings.live_minutes import LiveMinutesWindow, local_time
+from pmdesk.ui.meetings.live_minutes import LiveMinutesWindow
 from pmdesk.ui.meetings.meeting_dialog import MeetingDialog
 from pmdesk.ui.meetings.meeting_table_model import COL_TITLE, AgendaListModel, MeetingTableModel
 from pmdesk.ui.screens.base import Screen
@@ -222,7 +223,7 @@ class MeetingsScreen(Screen):
             state = "final: locked" if detail.meeting.is_final else "draft"
             self.agenda_group.setTitle(f"Agenda of {detail.meeting.title} ({state})")
         lines = [
-            f"<b>Amended</b> by {html.escape(a.amended_by)} at {a.amended_at:%d %b %Y} {local_time(a.amended_at)}: "
+            f"<b>Amended</b> by {html.escape(a.amended_by)} at {a.amended_at:%d %b %Y} {local_clock(a.amended_at)}: "
             f"{html.escape(a.text)}"
             for a in (detail.amendments if detail else ())
         ]

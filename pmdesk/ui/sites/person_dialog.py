@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.errors import PmdeskError, ValidationError
-from pmdesk.ui.sites.site_dialog import ERROR_STYLE, failure_html
+from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import PersonInfo

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,41 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
-from pmdesk.ui.unsaved import storage_failure_text
+from pmdesk.domain.errors import PmdeskError, ValidationError
+from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import SiteInfo
 
 TOP_LEVEL = "(top level — no site above it)"
-ERROR_STYLE = (
-    "QLabel#formErrors { background: #fdecea; color: #611a15; border: 1px solid #d93025;"
-    " border-radius: 3px; padding: 6px; }"
-)
-
-INFO_STYLE = (
-    "QLabel { background: #e8f0fe; color: #0b3a82; border: 1px solid #8ab4f8;"
-    " border-radius: 3px; padding: 6px; }"
-)
-MESSAGE_ERROR_STYLE = ERROR_STYLE.replace("QLabel#formErrors", "QLabel")
-
-
-def failure_html(exc: PmdeskError) -> str:
-    """Why OK did not save, for the dialog's rich-text error label."""
-    if isinstance(exc, StorageError):
-        return html.escape(storage_failure_text(exc), quote=False).replace("\n", "<br>")
-    return "Nothing was saved. " + html.escape(readable_error(exc), quote=False)
-
-
-def readable_error(exc: PmdeskError) -> str:
-    """A refusal in the user's words: the field and the message, without the service's
-    location prefix ('site, field 'code': …')."""
-    if isinstance(exc, ValidationError):
-        parts = [f"{p.field.capitalize()}: {p.message}" if p.field else p.message for p in exc.problems]
-        return "; ".join(parts)
-    return str(exc)
-
-
 # Called with (code, name, parent code or None); raises PmdeskError to keep the dialog open.
 SiteSubmit = Callable[[str, str, "str | None"], object]
 

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.errors import ConflictError, PmdeskError
+from pmdesk.ui.form_errors import INFO_STYLE, MESSAGE_ERROR_STYLE, readable_error
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.sites.people_table_model import COL_NAME as PEOPLE_COL_NAME
 from pmdesk.ui.sites.people_table_model import PeopleTableModel
 from pmdesk.ui.sites.person_dialog import PersonDialog
-from pmdesk.ui.sites.site_dialog import INFO_STYLE, MESSAGE_ERROR_STYLE, SiteDialog, readable_error
+from pmdesk.ui.sites.site_dialog import SiteDialog
 from pmdesk.ui.sites.site_tree_model import COL_CODE, COL_NAME, SiteTreeModel
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.flow_layout import FlowLayout
