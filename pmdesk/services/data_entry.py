@@ -343,14 +343,13 @@ class DataEntryService:
         programme wants approval by someone other than the submitter), or None when they may;
         the Approve dialog says it before asking, and `approve` refuses with the same words."""
         with self._sessions() as session:
-            programme = programme_by_code(session, programme_code)
-            if not programme.approval_by_other:
+            if not programme_by_code(session, programme_code).approval_by_other:
                 return None
-            submitted = [
-                v.submitted_by
-                for v in self.values_for(programme_code, site_code, period)
-                if v.status is ValueStatus.SUBMITTED
-            ]
+        submitted = [
+            v.submitted_by
+            for v in self.values_for(programme_code, site_code, period)
+            if v.status is ValueStatus.SUBMITTED
+        ]
         return approval_refusal(submitted, self._actor.name, by_other_required=True)
 
     def return_values(
