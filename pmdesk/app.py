@@ -421,6 +421,7 @@ def _close_on_termination(window: MainWindow) -> dict[signal.Signals, SignalHand
 
 def build_services(database: Database) -> Services:
     """The services over an open database (imports the service layer on first use)."""
+    from pmdesk.reports.reporter import Reports
     from pmdesk.services.actions import ActionService
     from pmdesk.services.actor import Actor
     from pmdesk.services.alerts import AlertService
@@ -440,6 +441,7 @@ def build_services(database: Database) -> Services:
     from pmdesk.services.targets import TargetService
     from pmdesk.services.traceability import TraceabilityService
     from pmdesk.services.values_io import ValuesService
+    from pmdesk.services.variance import VarianceService
     from pmdesk.services.working_person import WorkingPersonService
 
     sessions = database.sessions
@@ -465,4 +467,6 @@ def build_services(database: Database) -> Services:
         traceability=TraceabilityService(sessions, ActionService(sessions, actor), IpttService(sessions)),
         scorecards=ScorecardService(sessions, ActionService(sessions, actor), IpttService(sessions)),
         learning=LearningService(sessions, actor),
+        variance=VarianceService(sessions, actor),
+        reports=Reports(sessions, actor),
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pmdesk.reports.reporter import Reports
     from pmdesk.services.actions import ActionService
     from pmdesk.services.alerts import AlertService
     from pmdesk.services.completeness import CompletenessService
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from pmdesk.services.targets import TargetService
     from pmdesk.services.traceability import TraceabilityService
     from pmdesk.services.values_io import ValuesService
+    from pmdesk.services.variance import VarianceService
     from pmdesk.services.working_person import WorkingPersonService
     from pmdesk.ui.signals import AppSignals
     from pmdesk.ui.workers import Workers
@@ -55,6 +57,8 @@ class Services:
     traceability: TraceabilityService
     scorecards: ScorecardService
     learning: LearningService
+    variance: VarianceService  # variance explanations: why an indicator is off track or exceeding
+    reports: Reports  # every PDF: donor report, minutes, reference sheets, paper forms
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every printable file PMDesk makes, reached the same way from a button and from the command line.
+
+`Reports` is built once per open database (app.py for the window, the CLI per command). Each kind of
+report is a module of this package with a function that reads through `ReportSources` (the services,
+which own the transactions) and lays out a PDF with `pdf_document`; `Reports` only names them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from pmdesk.services.actions import ActionService
+    from pmdesk.services.actor import Actor
+    from pmdesk.services.alerts import AlertService
+    from pmdesk.services.completeness import CompletenessService
+    from pmdesk.services.entry_grid import EntryGridService
+    from pmdesk.services.framework import FrameworkService
+    from pmdesk.services.iptt import IpttService
+    from pmdesk.services.learning import LearningService
+    from pmdesk.services.meetings import MeetingService
+    from pmdesk.services.programmes import ProgrammeService
+    from pmdesk.services.sites import SiteService
+    from pmdesk.services.targets import TargetService
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report written: where, how many pages, and what it is called on its cover."""
+
+    path: Path
+    pages: int
+    title: str
+
+
+class ReportSources:
+    """The services reports read from, made on first use over one database."""
+
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
+        self.sessions = sessions
+        self.actor = actor
+
+    @cached_property
+    def programmes(self) -> ProgrammeService:
+        from pmdesk.services.programmes import ProgrammeService
+
+        return ProgrammeService(self.sessions, self.actor)
+
+    @cached_property
+    def framework(self) -> FrameworkService:
+        from pmdesk.services.framework import FrameworkService
+
+        return FrameworkService(self.sessions, self.actor)
+
+    @cached_property
+    def sites(self) -> SiteService:
+        from pmdesk.services.sites import SiteService
+
+        return SiteService(self.sessions, self.actor)
+
+    @cached_property
+    def targets(self) -> TargetService:
+        from pmdesk.services.targets import TargetService
+
+        return TargetService(self.sessions, self.actor)
+
+    @cached_property
+    def iptt(self) -> IpttService:
+        from pmdesk.services.iptt import IpttService
+
+        return IpttService(self.sessions)
+
+    @cached_property
+    def completeness(self) -> CompletenessService:
+        from pmdesk.services.completeness import CompletenessService
+
+        return CompletenessService(self.sessions)
+
+    @cached_property
+    def entry_grid(self) -> EntryGridService:
+        from pmdesk.services.entry_grid import EntryGridService
+
+        return EntryGridService(self.sessions)
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        from pmdesk.services.alerts import AlertService
+
+        return AlertService(self.sessions, self.actor)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        from pmdesk.services.meetings import MeetingService
+
+        return MeetingService(self.sessions, self.actor)
+
+    @cached_property
+    def actions(self) -> ActionService:
+        from pmdesk.services.actions import ActionService
+
+        return ActionService(self.sessions, self.actor)
+
+    @cached_property
+    def learning(self) -> LearningService:
+        from pmdesk.services.learning import LearningService
+
+        return LearningService(self.sessions, self.actor)
+
+
+class Reports:
+    """The reports of one open database. Each method writes one file atomically and returns a
+    ReportFile; `progress(done, total, message)` is called as the work goes and may raise to cancel."""
+
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
+        self.sources = ReportSources(sessions, actor)
