@@ -361,6 +361,8 @@ class ImportLogRow(Base):
     )
 
 
-# The closed loop's tables (alerts, meetings, actions, lessons, feedback) live in their own module;
-# imported here so that Base.metadata, and with it Alembic and the schema test, always has them.
+# The closed loop's tables (alerts, meetings, actions, lessons, feedback) and the variance
+# explanations live in modules of their own, imported here so that Base.metadata, and with it
+# Alembic and the schema test, always has them.
 from pmdesk.storage import loop_models  # noqa: E402, F401
+from pmdesk.storage import variance_models  # noqa: E402, F401
