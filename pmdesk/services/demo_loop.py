@@ -17,7 +17,8 @@ from pmdesk.domain.learning import FeedbackStatus
 from pmdesk.domain.meetings import AgendaKind, MeetingKind, day_text
 from pmdesk.services.actions import ActionData, ActionInfo, ActionService
 from pmdesk.services.actor import Actor
-from pmdesk.services.alerts import AlertInfo, AlertService
+from pmdesk.services.alert_records import AlertInfo
+from pmdesk.services.alerts import AlertService
 from pmdesk.services.learning import FeedbackData, LearningService, LessonData, LessonInfo, Links
 from pmdesk.services.meetings import AttendeeData, DecisionInfo, MeetingData, MeetingDetail, MeetingService
 

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.services.actions import ActionFilter
 from pmdesk.services.actor import Actor
-from pmdesk.services.alerts import TriggerData
+from pmdesk.services.alert_records import TriggerData
 from pmdesk.services.demo import DEMO_CODE, DemoService
 from pmdesk.storage.database import Database
 from pmdesk.ui.alerts.acknowledge_dialog import AcknowledgeDialog

@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
 
-from pmdesk.services.alerts import AlertInfo, AlertStatus, TriggerData, TriggerInfo
+from pmdesk.services.alert_records import AlertInfo, AlertStatus, TriggerData, TriggerInfo
 from pmdesk.ui.alerts.alert_table_model import (
     COL_FIGURES,
     COL_INDICATOR,

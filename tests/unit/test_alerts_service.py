@@ -5,19 +5,25 @@ seed rule; packages carry triggers there and back."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, event
 
 from pmdesk.domain.errors import ConflictError, NotFoundError, ValidationError
 from pmdesk.services.actor import Actor
-from pmdesk.services.alerts import AlertInfo, AlertService, AlertStatus, TriggerData
+from pmdesk.services.alert_records import AlertInfo, AlertStatus, TriggerData
+from pmdesk.services.alerts import AlertService
 from pmdesk.services.data_entry import DataEntryService
 from pmdesk.services.demo import DEMO_CODE, demo_package
+from pmdesk.services.history import HistoryService
 from pmdesk.services.packages import PackageService
 from pmdesk.services.sites import SiteService
-from pmdesk.storage.database import Database, open_database
+from pmdesk.storage.database import WRITE_OPTION, Database, open_database
 from tests.unit.builders import Services, small_programme
 
 P = "WASH-01"
@@ -91,6 +97,53 @@ def test_re_evaluation_never_duplicates_an_alert(s: Services, alerts: AlertServi
     again = alerts.evaluate(P)
     assert not again.changed and again.raised == 0
     assert len(alerts.list(P)) == 1
+
+
+def test_an_evaluation_writes_only_when_an_alert_changes(
+    s: Services, alerts: AlertService, db: Database
+) -> None:
+    """It runs after every change of data and at start: finding what the last one found, it reads
+    and takes no write lock (so it runs beside an import holding it, and on a read-only file)."""
+    alerts.save_trigger(P, BELOW_70)
+    both(s, Q1, 65)
+    both(s, Q2, 60)
+    writes: list[str] = []
+
+    def count(connection: Connection) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION):
+            writes.append("write")
+
+    event.listen(db.engine, "begin", count)
+    assert alerts.evaluate(P).raised == 1
+    assert len(writes) == 1
+    history = HistoryService(db.sessions)
+    history_before = len(history.for_entity(only(alerts).uuid))
+
+    again = alerts.evaluate(P)
+    assert (again.changed, again.open_alerts) == (False, 1)
+    assert len(writes) == 1
+    assert len(history.for_entity(only(alerts).uuid)) == history_before
+
+    other = sqlite3.connect(db.path, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another tool holds the write lock
+    try:
+        started = time.monotonic()
+        assert not alerts.evaluate(P).changed
+        assert time.monotonic() - started < 2  # not waiting for the lock (busy timeout 5 s)
+    finally:
+        other.rollback()
+        other.close()
+    assert len(writes) == 1
+
+    # An alert whose message alone changes (the trigger's response edited) is written.
+    alerts.save_trigger(P, replace(BELOW_70, response="Call the team"), "T1")
+    writes.clear()
+    assert not alerts.evaluate(P).changed
+    assert len(writes) == 1 and "Call the team" in only(alerts).message
+    both(s, Q3, 55)
+    writes.clear()
+    assert alerts.evaluate(P).extended == 1
+    assert len(writes) == 1
 
 
 def test_a_longer_streak_is_the_same_alert(s: Services, alerts: AlertService) -> None:

@@ -13,7 +13,7 @@ from pmdesk.domain.triggers import Scope
 from pmdesk.ui.formatting import local_datetime
 
 if TYPE_CHECKING:
-    from pmdesk.services.alerts import AlertInfo, TriggerInfo
+    from pmdesk.services.alert_records import AlertInfo, TriggerInfo
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -17,7 +17,8 @@ from pmdesk.ui.signals import ChangeKind, DataChange
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
-    from pmdesk.services.alerts import AlertService, EvaluationSummary
+    from pmdesk.services.alert_records import EvaluationSummary
+    from pmdesk.services.alerts import AlertService
     from pmdesk.ui.context import UiContext
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.actions import ActionSource
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.errors import PmdeskError, StorageError
-from pmdesk.services.alerts import AlertInfo, TriggerData
+from pmdesk.services.alert_records import AlertInfo, TriggerData
 from pmdesk.ui.actions.action_dialogs import ActionDialog, ActionSourceChoice
 from pmdesk.ui.alerts.acknowledge_dialog import AcknowledgeDialog
 from pmdesk.ui.alerts.alert_table_model import (
@@ -46,7 +46,8 @@ from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
-    from pmdesk.services.alerts import AlertService, EvaluationSummary, TriggerInfo
+    from pmdesk.services.alert_records import EvaluationSummary, TriggerInfo
+    from pmdesk.services.alerts import AlertService
     from pmdesk.services.framework import FrameworkService
     from pmdesk.ui.context import UiContext
 

@@ -35,7 +35,7 @@ from pmdesk.domain.triggers import (
     Scope,
     normal_comparison,
 )
-from pmdesk.services.alerts import TriggerData
+from pmdesk.services.alert_records import TriggerData
 from pmdesk.ui.form_errors import ERROR_STYLE
 from pmdesk.ui.unsaved import storage_failure_text
 
