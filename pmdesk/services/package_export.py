@@ -15,6 +15,8 @@ from pmdesk.formats.problems import REPORT_EVERY, ProgressFn, count_text, report
 from pmdesk.formats.value_items import json_number
 from pmdesk.services.lookups import programme_periods
 from pmdesk.services.package_loop import loop_sections
+from pmdesk.services.package_variance import SECTION as EXPLANATIONS
+from pmdesk.services.package_variance import explanation_items
 from pmdesk.storage.models import (
     CustomPeriodRow,
     DataValueRow,
@@ -187,6 +189,7 @@ class PackageExporter:
             ],
         }
         package.update(loop_sections(session, p, indicator_codes, person_codes))
+        package[EXPLANATIONS] = explanation_items(session, p)
         if include_values:
             package["values"] = value_items(session, p, progress)
         return package

@@ -41,6 +41,8 @@ from pmdesk.services.package_checks import (
 from pmdesk.services.package_export import PackageExporter
 from pmdesk.services.package_loop import LoopWriter
 from pmdesk.services.package_loop_checks import LOOP_KINDS, LoopChecker
+from pmdesk.services.package_variance import SECTION as EXPLANATIONS
+from pmdesk.services.package_variance import check_explanations, write_explanations
 from pmdesk.services.value_batch import ValueWriter
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import (
@@ -73,6 +75,7 @@ KINDS = (
     "targets",
     "triggers",
     *LOOP_KINDS,
+    EXPLANATIONS,
     "values",
 )
 
@@ -155,6 +158,7 @@ class PackageService:
         checker.problems.extend(problems)
         values = checker.run()
         LoopChecker(data, checker.problems).run()
+        check_explanations(data, checker.periods, checker.custom, checker.problems)
         code = data["programme"]["code"]
         with self._sessions.begin() as session:
             if session.scalar(select(ProgrammeRow.id).where(ProgrammeRow.code == code)) is not None:
@@ -170,6 +174,9 @@ class PackageService:
             writer = _PackageWriter(session, self._actor, data, checker.custom, checker.fractional)
             counts = writer.write()
             counts.update(LoopWriter(session, self._actor, data, writer.programme, source).write())
+            counts[EXPLANATIONS] = write_explanations(
+                session, self._actor, data, writer.programme, checker.custom, source
+            )
             value_writer = ValueWriter(session, self._actor, writer.programme)
             leftovers = ProblemList()
             value_writer.plan(values, json_locator("$.values"), leftovers, is_new=True)

@@ -165,6 +165,7 @@ def test_import_creates_everything_and_counts_it(db: Database) -> None:
         "actions": 0,
         "lessons": 0,
         "feedback": 0,
+        "variance_explanations": 0,
         "values": len(package["values"]),
     }
     # 900 water points against a programme target of 200 for Q4: more than 3× the target.
