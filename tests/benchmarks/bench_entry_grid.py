@@ -36,7 +36,8 @@ from sqlalchemy import insert, select
 
 from pmdesk.domain.enums import Frequency, Measure
 from pmdesk.services.actor import Actor
-from pmdesk.services.framework import FrameworkService, IndicatorData, OptionData, ResultData
+from pmdesk.services.framework import FrameworkService
+from pmdesk.services.framework_records import IndicatorData, OptionData, ResultData
 from pmdesk.services.lookups import combo_id_for, programme_by_code
 from pmdesk.services.programmes import ProgrammeData, ProgrammeService
 from pmdesk.services.sites import SiteService

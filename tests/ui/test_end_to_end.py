@@ -31,7 +31,7 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.app import build_services
 from pmdesk.domain.enums import TIER_TEMPLATES, Cumulation, Frequency, Measure, ValueStatus
-from pmdesk.services.framework import OptionData
+from pmdesk.services.framework_records import OptionData
 from pmdesk.storage.database import Database, open_database
 from pmdesk.ui.context import Services
 from pmdesk.ui.entry.data_entry_screen import DataEntryScreen

@@ -16,7 +16,13 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import TIER_TEMPLATES, ChangeReason, Cumulation, Direction, Measure
 from pmdesk.domain.errors import NotFoundError
-from pmdesk.services.framework import DisaggregationInfo, IndicatorData, IndicatorInfo, OptionData, ResultData
+from pmdesk.services.framework_records import (
+    DisaggregationInfo,
+    IndicatorData,
+    IndicatorInfo,
+    OptionData,
+    ResultData,
+)
 from pmdesk.services.sites import PersonInfo
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.framework import indicator_dialog as indicator_dialog_module

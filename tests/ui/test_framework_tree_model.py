@@ -10,7 +10,13 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import Measure
-from pmdesk.services.framework import DisaggregationInfo, IndicatorData, IndicatorInfo, OptionData, ResultInfo
+from pmdesk.services.framework_records import (
+    DisaggregationInfo,
+    IndicatorData,
+    IndicatorInfo,
+    OptionData,
+    ResultInfo,
+)
 from pmdesk.ui.framework.framework_dialog_models import (
     OPTION_COL_CODE,
     OPTION_COL_NAME,

@@ -9,7 +9,8 @@ from datetime import date
 from pmdesk.domain.enums import Cumulation, Direction, Frequency, Measure
 from pmdesk.services.actor import Actor
 from pmdesk.services.data_entry import DataEntryService
-from pmdesk.services.framework import FrameworkService, IndicatorData, OptionData, ResultData
+from pmdesk.services.framework import FrameworkService
+from pmdesk.services.framework_records import IndicatorData, OptionData, ResultData
 from pmdesk.services.iptt import IpttService
 from pmdesk.services.programmes import ProgrammeData, ProgrammeService
 from pmdesk.services.sites import SiteService

@@ -13,7 +13,7 @@ import pytest
 from pmdesk import cli
 from pmdesk.domain.enums import Measure
 from pmdesk.formats.iptt_text import CSV_COLUMNS, iptt_csv
-from pmdesk.services.framework import IndicatorData
+from pmdesk.services.framework_records import IndicatorData
 from pmdesk.services.values_io import EXPORT_HEADER
 from pmdesk.storage.database import Database, open_database
 from tests.unit.builders import Services, small_programme

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from pmdesk.domain.enums import Frequency, ValueStatus
 from pmdesk.domain.errors import ConflictError, LockedError, ValidationError
 from pmdesk.services.data_entry import UnexplainedWarnings
-from pmdesk.services.framework import IndicatorData, ResultData
+from pmdesk.services.framework_records import IndicatorData, ResultData
 from pmdesk.services.history import HistoryService
 from pmdesk.services.programmes import ProgrammeData
 from pmdesk.storage.database import Database

@@ -18,7 +18,7 @@ from pmdesk.formats.iptt_text import (
     iptt_json,
     iptt_text,
 )
-from pmdesk.services.framework import IndicatorData
+from pmdesk.services.framework_records import IndicatorData
 from pmdesk.storage.database import Database
 from tests.unit.builders import Services, small_programme
 

@@ -14,7 +14,7 @@ from pmdesk.domain.iptt import Thresholds
 from pmdesk.domain.periods import CustomPeriod
 from pmdesk.services.actor import Actor
 from pmdesk.services.demo import DEMO_CODE, DemoService
-from pmdesk.services.framework import OptionData, ResultData
+from pmdesk.services.framework_records import OptionData, ResultData
 from pmdesk.services.history import HistoryService, Reason
 from pmdesk.services.programmes import ProgrammeData
 from pmdesk.storage.database import Database, open_database

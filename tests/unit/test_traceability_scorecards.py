@@ -15,7 +15,7 @@ from pmdesk.domain.actions import ActionStatus
 from pmdesk.domain.enums import Measure, Status
 from pmdesk.services.actions import ActionData, ActionFilter, ActionService
 from pmdesk.services.actor import Actor
-from pmdesk.services.framework import IndicatorData
+from pmdesk.services.framework_records import IndicatorData
 from pmdesk.services.iptt import IpttService
 from pmdesk.services.learning import FeedbackData, LearningService, LessonData, Links
 from pmdesk.services.scorecards import ScorecardService, scorecards_csv

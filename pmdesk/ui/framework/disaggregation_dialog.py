@@ -36,7 +36,8 @@ from pmdesk.ui.framework.framework_form import ErrorBanner, error_lines, note_la
 from pmdesk.ui.unsaved import storage_failure_text
 
 if TYPE_CHECKING:
-    from pmdesk.services.framework import DisaggregationInfo, FrameworkService
+    from pmdesk.services.framework import FrameworkService
+    from pmdesk.services.framework_records import DisaggregationInfo
 
 FIELD_LABELS = {"code": "Code", "name": "Name", "options": "Options"}
 

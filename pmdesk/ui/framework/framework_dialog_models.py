@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from pmdesk.services.framework import DisaggregationInfo, OptionData
+from pmdesk.services.framework_records import DisaggregationInfo, OptionData
 from pmdesk.ui.formatting import counted, format_count
 
 _Index = QModelIndex | QPersistentModelIndex

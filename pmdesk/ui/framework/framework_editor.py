@@ -19,12 +19,8 @@ from pmdesk.ui.framework.tiers_dialog import TiersDialog
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
-    from pmdesk.services.framework import (
-        DisaggregationInfo,
-        FrameworkService,
-        IndicatorInfo,
-        ResultInfo,
-    )
+    from pmdesk.services.framework import FrameworkService
+    from pmdesk.services.framework_records import DisaggregationInfo, IndicatorInfo, ResultInfo
     from pmdesk.services.programmes import ProgrammeService
     from pmdesk.services.sites import PersonInfo, SiteService
     from pmdesk.ui.context import UiContext

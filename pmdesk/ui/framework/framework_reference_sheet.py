@@ -15,7 +15,7 @@ from pmdesk.ui.formatting import format_count, format_number
 from pmdesk.ui.framework.framework_tree_model import MEASURE_LABELS, result_label
 
 if TYPE_CHECKING:
-    from pmdesk.services.framework import DisaggregationInfo, IndicatorInfo, ResultInfo
+    from pmdesk.services.framework_records import DisaggregationInfo, IndicatorInfo, ResultInfo
     from pmdesk.services.sites import PersonInfo
 
 MUTED = "#5a5a5a"

@@ -39,7 +39,7 @@ from pmdesk.ui.widgets.notes_fold import NotesFold
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
-    from pmdesk.services.framework import ResultInfo
+    from pmdesk.services.framework_records import ResultInfo
     from pmdesk.ui.context import UiContext
     from pmdesk.ui.signals import DataChange, Navigation
 

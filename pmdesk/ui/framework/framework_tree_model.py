@@ -23,7 +23,7 @@ from pmdesk.domain.enums import Measure
 from pmdesk.ui.formatting import counted
 
 if TYPE_CHECKING:
-    from pmdesk.services.framework import IndicatorInfo, ResultInfo
+    from pmdesk.services.framework_records import IndicatorInfo, ResultInfo
 
 COL_TITLE = 0
 COL_MEASURE = 1

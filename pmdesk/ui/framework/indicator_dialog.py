@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
 from pmdesk.domain.errors import PmdeskError, StorageError
-from pmdesk.services.framework import IndicatorData
+from pmdesk.services.framework_records import IndicatorData
 from pmdesk.ui.formatting import format_count
 from pmdesk.ui.framework.framework_dialog_models import DisaggregationChoiceModel
 from pmdesk.ui.framework.framework_form import ErrorBanner, error_lines, note_label, number_text, parse_number
@@ -44,9 +44,9 @@ from pmdesk.ui.unsaved import storage_failure_text
 from pmdesk.ui.widgets.reason_dialog import ask_reason
 
 if TYPE_CHECKING:
-    from pmdesk.services.framework import (
+    from pmdesk.services.framework import FrameworkService
+    from pmdesk.services.framework_records import (
         DisaggregationInfo,
-        FrameworkService,
         IndicatorInfo,
         IndicatorSaved,
         ResultInfo,

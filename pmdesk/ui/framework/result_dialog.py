@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.errors import PmdeskError, StorageError
-from pmdesk.services.framework import ResultData
+from pmdesk.services.framework_records import ResultData
 from pmdesk.ui.framework.framework_form import ErrorBanner, error_lines
 from pmdesk.ui.framework.framework_tree_model import result_label
 from pmdesk.ui.unsaved import storage_failure_text
 
 if TYPE_CHECKING:
-    from pmdesk.services.framework import FrameworkService, ResultInfo
+    from pmdesk.services.framework import FrameworkService
+    from pmdesk.services.framework_records import ResultInfo
 
 TOP_LEVEL = "(top level: no result above)"
 FIELD_LABELS = {

@@ -20,7 +20,7 @@ from pmdesk.ui.unsaved import cell_tooltip, not_saved_brush, not_saved_icon
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period
-    from pmdesk.services.framework import IndicatorInfo, ResultInfo
+    from pmdesk.services.framework_records import IndicatorInfo, ResultInfo
     from pmdesk.services.history import HistoryEntry
     from pmdesk.services.targets import TargetInfo
 
