@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.orm import Session, sessionmaker
 
+    from pmdesk.reports.pdf_document import Progress
     from pmdesk.services.actions import ActionService
     from pmdesk.services.actor import Actor
     from pmdesk.services.alerts import AlertService
@@ -119,3 +122,36 @@ class Reports:
 
     def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
         self.sources = ReportSources(sessions, actor)
+
+    def minutes(self, meeting_uuid: str, path: Path, progress: Progress | None = None) -> ReportFile:
+        """A meeting's minutes: attendees, agenda, notes, decisions, action items, amendments."""
+        from pmdesk.reports.minutes_pdf import write_minutes
+
+        return write_minutes(self.sources, meeting_uuid, path, progress)
+
+    def reference_sheets(
+        self,
+        programme_code: str,
+        path: Path,
+        indicator_codes: Sequence[str] | None = None,
+        progress: Progress | None = None,
+    ) -> ReportFile:
+        """Indicator reference sheets (PIRS): one page per indicator, every field, baseline, targets."""
+        from pmdesk.reports.reference_sheets_pdf import write_reference_sheets
+
+        return write_reference_sheets(self.sources, programme_code, path, indicator_codes, progress)
+
+    def paper_form(
+        self,
+        programme_code: str,
+        site_code: str,
+        period: str,
+        path: Path,
+        prefilled: bool = False,
+        progress: Progress | None = None,
+    ) -> ReportFile:
+        """The data-entry grid of a site (each site below it, if it has any) and period as a form to
+        fill in by hand, blank or with last period's values shown small beside each box."""
+        from pmdesk.reports.paper_form_pdf import write_paper_form
+
+        return write_paper_form(self.sources, programme_code, site_code, period, path, prefilled, progress)
