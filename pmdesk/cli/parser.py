@@ -24,6 +24,7 @@ from pmdesk.cli.programme_commands import (
     cmd_values_export,
     cmd_values_import,
 )
+from pmdesk.cli.variance_commands import add_explain_command
 
 # Services and storage are imported inside the commands: the GUI path should load only what the
 # window needs (DESIGN.md §9, start-up close to an empty Qt window).
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions_list.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
+    add_explain_command(commands, command)
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
