@@ -12,6 +12,7 @@ from pmdesk.cli.common import (
     PROG,
     Context,
 )
+from pmdesk.cli.document_commands import add_document_commands
 from pmdesk.cli.file_commands import cmd_backup, cmd_check, cmd_restore, cmd_screenshots, run_gui_command
 from pmdesk.cli.loop_commands import cmd_actions_list, cmd_alerts, cmd_person
 from pmdesk.cli.programme_commands import (
@@ -205,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
     add_explain_command(commands, command)
+    add_document_commands(commands, command)
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
