@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from pmdesk.ui.context import Services
+from pmdesk.ui.targets.target_lines import lines_of
 from pmdesk.ui.targets.targets_clipboard import cells_named, copy_text, parse_block, plan_paste, values_named
-from pmdesk.ui.targets.targets_table_model import FIRST_PERIOD_COL, TargetsTableModel, lines_of
+from pmdesk.ui.targets.targets_table_model import FIRST_PERIOD_COL, TargetsTableModel
 from tests.ui.programme_factory import Built
 
 # WASH-T rows: G1, O1, 1.1, 1.2, OP1, 2.1, 2.2, 2.3 — columns: indicator, unit, Q1..Q4, LoP.

@@ -13,16 +13,13 @@ from pytestqt.qtbot import QtBot
 from pmdesk.domain.enums import ChangeReason
 from pmdesk.services.history import HistoryEntry, Reason
 from pmdesk.ui.context import Services
+from pmdesk.ui.targets.target_lines import TargetEdit, edit_text, lines_of, parse_target
 from pmdesk.ui.targets.targets_table_model import (
     COL_INDICATOR,
     COL_UNIT,
     FIRST_PERIOD_COL,
     HAS_HISTORY_ROLE,
-    TargetEdit,
     TargetsTableModel,
-    edit_text,
-    lines_of,
-    parse_target,
 )
 from tests.ui.programme_factory import Built
 

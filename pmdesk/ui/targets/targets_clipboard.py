@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
-from pmdesk.ui.targets.targets_table_model import FIRST_PERIOD_COL, TargetEdit, TargetsTableModel
+from pmdesk.ui.targets.target_lines import TargetEdit
+from pmdesk.ui.targets.targets_table_model import FIRST_PERIOD_COL, TargetsTableModel
 
 Cell = tuple[int, int]  # (row, column) of the grid
 

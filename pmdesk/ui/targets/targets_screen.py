@@ -27,6 +27,7 @@ from pmdesk.services.targets import TargetChange
 from pmdesk.ui.iptt.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
+from pmdesk.ui.targets.target_lines import TargetEdit, UnsavedTarget, edit_text, lines_of
 from pmdesk.ui.targets.targets_clipboard import (
     cells_named,
     copy_text,
@@ -34,16 +35,7 @@ from pmdesk.ui.targets.targets_clipboard import (
     plan_paste,
     values_named,
 )
-from pmdesk.ui.targets.targets_table_model import (
-    COL_INDICATOR,
-    COL_UNIT,
-    FIRST_PERIOD_COL,
-    TargetEdit,
-    TargetsTableModel,
-    UnsavedTarget,
-    edit_text,
-    lines_of,
-)
+from pmdesk.ui.targets.targets_table_model import COL_INDICATOR, COL_UNIT, FIRST_PERIOD_COL, TargetsTableModel
 from pmdesk.ui.targets.targets_table_view import TargetsTableView
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
