@@ -338,7 +338,7 @@ class DatabaseOpener:
             self.restore(backup.path)
             return
         if clicked is other:
-            chosen = self._window.choose_database_file()
+            chosen = self._window.databases.choose_database_file()
             if chosen is not None:
                 self.open(chosen)
                 return

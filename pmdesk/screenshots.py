@@ -16,9 +16,10 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pmdesk.ui.context import Services
-from pmdesk.ui.main_window import ZOOM_STEPS, MainWindow
+from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.signals import AppSignals, Navigation
 from pmdesk.ui.workers import Workers
+from pmdesk.ui.zoom import ZOOM_STEPS
 
 SETTLE_SECONDS = 0.3
 TIMEOUT_SECONDS = 30.0

@@ -71,14 +71,16 @@ class Loader(QObject):
         self._set_busy(False)
 
     def _on_finished(self, job: Job, result: object) -> None:
-        if job is not self._job:
+        # A cancelled job's answer may already have been queued: the window cancels every job
+        # before it deletes the screens of a database it closes, and this loader may be gone.
+        if job is not self._job or job.is_cancelled:
             return
         self._job = None
         self.cancel()
         self.loaded.emit(result)
 
     def _on_failed(self, job: Job, error: BaseException) -> None:
-        if job is not self._job:
+        if job is not self._job or job.is_cancelled:
             return
         self._job = None
         self.cancel()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,26 +12,26 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from pmdesk import __version__
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui import unsaved
+from pmdesk.ui.about import show_about
 from pmdesk.ui.alerts.alert_watcher import AlertWatcher
 from pmdesk.ui.context import Services, UiContext
+from pmdesk.ui.files.database_commands import DatabaseCommands, remember_database
 from pmdesk.ui.files.file_actions import FileActions
 from pmdesk.ui.formatting import counted
 from pmdesk.ui.programmes.programme_list_model import COL_NAME, ProgrammeListModel
+from pmdesk.ui.screen_list import build_screens
 from pmdesk.ui.shell_menus import ShellMenus, make_action
 from pmdesk.ui.signals import AppSignals, DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
@@ -40,38 +39,18 @@ from pmdesk.ui.widgets.find_bar import FindBar
 from pmdesk.ui.widgets.welcome_page import WelcomePage
 from pmdesk.ui.workers import Job, Workers
 from pmdesk.ui.working_person_dialog import WorkingPersonButton
+from pmdesk.ui.zoom import DEFAULT_ZOOM, ZOOM_SETTING, ZOOM_STEPS, saved_zoom, zoomed
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeSummary
     from pmdesk.ui.iptt.iptt_screen import IpttScreen
     from pmdesk.ui.screens.base import Screen
 
-# Font scale steps of View ▸ Zoom; 1.0 is the system font.
-ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5)
-DEFAULT_ZOOM = ZOOM_STEPS.index(1.0)
-MAX_RECENT = 8
-
 _GEOMETRY = "window/geometry"
 _STATE = "window/state"
-_ZOOM = "view/zoom"
 _PROGRAMME = "view/programme"
 _SCREEN = "view/screen"
 _SIDEBAR = "view/sidebar"
-RECENT = "files/recent_databases"
-
-
-def recent_databases(settings: QSettings) -> list[str]:
-    value = settings.value(RECENT, [])
-    # QSettings gives a lone string for a one-item list in INI files.
-    items: list[object] = (
-        [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
-    )
-    return [str(v) for v in items if v]
-
-
-def remember_database(settings: QSettings, path: Path) -> None:
-    items = [str(path)] + [p for p in recent_databases(settings) if p != str(path)]
-    settings.setValue(RECENT, items[:MAX_RECENT])
 
 
 class MainWindow(QMainWindow):
@@ -94,9 +73,9 @@ class MainWindow(QMainWindow):
         # widget of a new application font, and a widget made earlier (this window, so all the
         # screens that inherit its font) would keep the unzoomed one.
         base_font = QFont(QApplication.font())
-        zoom = _saved_zoom(settings)
+        zoom = saved_zoom(settings)
         if zoom != DEFAULT_ZOOM:
-            QApplication.setFont(_zoomed(base_font, zoom))
+            QApplication.setFont(zoomed(base_font, zoom))
         super().__init__(parent)
         self._database_path = database_path
         self._workers = workers
@@ -113,6 +92,7 @@ class MainWindow(QMainWindow):
         self._base_font = base_font
         self._zoom = zoom
         self.files = FileActions(self, settings)
+        self.databases = DatabaseCommands(self, settings)
         self.files.status_message.connect(self._show_message)
         self.files.programme_imported.connect(self._on_programme_imported)
         self.setWindowTitle(f"PMDesk — {database_path.name}")
@@ -137,7 +117,7 @@ class MainWindow(QMainWindow):
         self.welcome.package_clicked.connect(self.files.import_package)
         self.welcome.logframe_clicked.connect(self.files.import_logframe)
         self.welcome.template_clicked.connect(self.files.write_logframe_template)
-        self.welcome.open_clicked.connect(self.open_database)
+        self.welcome.open_clicked.connect(self.databases.open_database)
         self.empty_label = self.welcome  # what an empty database shows
 
         self.programme_model = ProgrammeListModel(self)
@@ -223,7 +203,7 @@ class MainWindow(QMainWindow):
         self.person_button.set_service(services.person)
         # Evaluates triggers whenever values change, whichever screen is on view (DESIGN.md §4).
         self.alert_watcher = AlertWatcher(context, self)
-        for screen in _build_screens(context, self):
+        for screen in build_screens(context, self):
             self.add_screen(screen)
         remember_database(self._settings, self._database_path)
         wanted = str(self._settings.value(_SCREEN, "iptt", type=str))
@@ -405,59 +385,9 @@ class MainWindow(QMainWindow):
             self._signals.announce("programmes", dialog.summary.code)
             self._on_programme_imported(dialog.summary.code)
 
-    # -- databases --------------------------------------------------------------------------
-
-    def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "New database",
-            str(self._database_path.parent / "programmes.sqlite"),
-            "PMDesk database (*.sqlite)",
-        )
-        if path:
-            chosen = Path(path)
-            if chosen.exists():
-                QMessageBox.warning(
-                    self, "New database", f"{chosen} exists already; use Open database instead."
-                )
-                return
-            self.request_database(chosen)
-
-    def open_database(self) -> None:
-        chosen = self.choose_database_file()
-        if chosen is not None:
-            self.request_database(chosen)
-
-    def choose_database_file(self) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Open database",
-            str(self._database_path.parent),
-            "PMDesk database (*.sqlite *.db);;All files (*)",
-        )
-        return Path(path) if path else None
-
     @property
     def database_path(self) -> Path:
         return self._database_path
-
-    def restore_backup(self) -> None:
-        """File ▸ Restore backup…: choose a backup, confirm, and let the app put it in place."""
-        from pmdesk.services.backups import list_backups
-        from pmdesk.ui.files.restore_dialog import RestoreBackupDialog
-
-        dialog = RestoreBackupDialog(self._database_path, list_backups(self._database_path), self)
-        if self.ask_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.chosen is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Restore backup",
-            f"Put {dialog.chosen.name} in place of {self._database_path.name}?\n\nAnything entered "
-            "since that backup was made stays only in the replaced file, which is kept beside it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes and self.confirm_leaving("Restore the backup"):
-            self.restore_requested.emit(dialog.chosen)
 
     def ask_dialog(self, dialog: QDialog) -> int:
         """Run a modal dialog (tests replace this to answer it)."""
@@ -472,16 +402,6 @@ class MainWindow(QMainWindow):
 
     def show_status_message(self, text: str) -> None:
         self._show_message(text)
-
-    def fill_recent_menu(self) -> None:
-        self.menus.recent_menu.clear()
-        for item in recent_databases(self._settings):
-            path = Path(item)
-            action = self.menus.recent_menu.addAction(str(path))
-            action.setEnabled(path.exists() and path != self._database_path)
-            action.triggered.connect(lambda _=False, p=path: self.request_database(p))
-        if self.menus.recent_menu.isEmpty():
-            self.menus.recent_menu.addAction("(none yet)").setEnabled(False)
 
     def detach(self, new_path: Path) -> None:
         """Forget the screens of the database being closed; the app opens `new_path` next."""
@@ -563,7 +483,7 @@ class MainWindow(QMainWindow):
         step = max(0, min(step, len(ZOOM_STEPS) - 1))
         self._zoom = step
         # The application font, not this window's: dialogs and menus grow for a projector too.
-        QApplication.setFont(_zoomed(self._base_font, step))
+        QApplication.setFont(zoomed(self._base_font, step))
         self._show_zoom()
 
     def _show_zoom(self) -> None:
@@ -604,7 +524,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self._settings.setValue(_GEOMETRY, self.saveGeometry())
         self._settings.setValue(_STATE, self.saveState())
-        self._settings.setValue(_ZOOM, self._zoom)
+        self._settings.setValue(ZOOM_SETTING, self._zoom)
         self._settings.setValue(_SIDEBAR, self.menus.sidebar_action.isChecked())
         if self._programme_code:
             self._settings.setValue(_PROGRAMME, self._programme_code)
@@ -675,60 +595,4 @@ class MainWindow(QMainWindow):
         self.import_log_dialog.open()
 
     def show_about(self) -> None:
-        log = f"<p>Log file: {html.escape(str(self._log_path))}</p>" if self._log_path else ""
-        QMessageBox.about(
-            self,
-            "About PMDesk",
-            f"<h3>PMDesk {html.escape(__version__)}</h3>"
-            "<p>Offline-first programme performance management: indicators, targets, actuals, "
-            "the IPTT, reviews and reports.</p>"
-            "<p>Licence: GNU GPL, version 3 or later.</p>"
-            f"<p>Database: {html.escape(str(self._database_path))}</p>{log}",
-        )
-
-
-def _saved_zoom(settings: QSettings) -> int:
-    zoom = settings.value(_ZOOM, DEFAULT_ZOOM, type=int)
-    return zoom if isinstance(zoom, int) and 0 <= zoom < len(ZOOM_STEPS) else DEFAULT_ZOOM
-
-
-def _zoomed(base: QFont, step: int) -> QFont:
-    font = QFont(base)
-    factor = ZOOM_STEPS[step]
-    if base.pointSizeF() > 0:
-        font.setPointSizeF(base.pointSizeF() * factor)
-    else:  # a font sized in pixels
-        font.setPixelSize(round(base.pixelSize() * factor))
-    return font
-
-
-def _build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
-    """The sidebar, in the order work flows: set up, enter, check, report."""
-    from pmdesk.ui.actions.actions_screen import ActionsScreen
-    from pmdesk.ui.actions.scorecards_screen import ScorecardsScreen
-    from pmdesk.ui.alerts.alerts_screen import AlertsScreen
-    from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
-    from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
-    from pmdesk.ui.framework.framework_screen import FrameworkScreen
-    from pmdesk.ui.iptt.iptt_screen import IpttScreen
-    from pmdesk.ui.learning.learning_screen import LearningScreen
-    from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
-    from pmdesk.ui.programmes.programmes_screen import ProgrammesScreen
-    from pmdesk.ui.sites.sites_screen import SitesScreen
-    from pmdesk.ui.targets.targets_screen import TargetsScreen
-
-    kinds = (
-        ProgrammesScreen,
-        FrameworkScreen,
-        SitesScreen,
-        TargetsScreen,
-        DataEntryScreen,
-        CompletenessScreen,
-        IpttScreen,
-        AlertsScreen,
-        ActionsScreen,
-        ScorecardsScreen,
-        LearningScreen,
-        MeetingsScreen,
-    )
-    return [kind(context, parent) for kind in kinds]
+        show_about(self, self._database_path, self._log_path)

@@ -38,12 +38,19 @@ class ShellMenus:
     def __init__(self, window: MainWindow) -> None:
         keys = QKeySequence.StandardKey
         file_menu = window.menuBar().addMenu("&File")
-        self.new_database_action = make_action(window, "&New database…", window.new_database, keys.New)
-        self.open_database_action = make_action(window, "&Open database…", window.open_database, keys.Open)
+        self.new_database_action = make_action(
+            window, "&New database…", window.databases.new_database, keys.New
+        )
+        self.open_database_action = make_action(
+            window, "&Open database…", window.databases.open_database, keys.Open
+        )
         self.recent_menu = QMenu("Open &recent", window)
-        self.recent_menu.aboutToShow.connect(window.fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(window.databases.fill_recent_menu)
         self.restore_action = make_action(
-            window, "Restore &backup…", window.restore_backup, tip="Put a backup in place of this database"
+            window,
+            "Restore &backup…",
+            window.databases.restore_backup,
+            tip="Put a backup in place of this database",
         )
         self.new_programme_action = make_action(
             window, "New &programme…", window.new_programme, "Ctrl+Shift+N"

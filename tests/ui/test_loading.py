@@ -80,3 +80,19 @@ def test_a_failure_is_said_in_plain_words(
         loader.load(fail)
     assert signal.args == [expected]
     assert "KeyError" not in signal.args[0]
+
+
+def test_an_answer_queued_before_the_window_cancelled_every_job_is_dropped(
+    qtbot: QtBot, workers: Workers
+) -> None:
+    """Closing a database cancels every job and then deletes its screens; a load that had already
+    finished, its answer still queued, must not reach the deleted loader."""
+    loader = Loader(workers, "The table")
+    heard: list[object] = []
+    loader.loaded.connect(heard.append)
+    loader.load(lambda: "answer")
+    workers.wait(5_000)  # finished: the answer waits in the event queue
+    workers.cancel_all()
+    loader.deleteLater()
+    qtbot.wait(100)  # with the guard missing, the queued answer reached a deleted timer and raised
+    assert heard == []

@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 from pmdesk.services.demo import demo_package
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services
+from pmdesk.ui.files.database_commands import recent_databases
 from pmdesk.ui.formatting import counted
-from pmdesk.ui.main_window import MainWindow, recent_databases
+from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.signals import AppSignals, Navigation
 from pmdesk.ui.widgets.welcome_page import WelcomePage
 from pmdesk.ui.workers import Workers
