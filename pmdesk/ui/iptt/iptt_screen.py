@@ -4,32 +4,27 @@ with a per-site drill-down and export to Excel and CSV."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pmdesk.domain.enums import Status
-from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note
+from pmdesk.domain.iptt import partial_note
 from pmdesk.formats.iptt_text import PARTIAL_RULE
-from pmdesk.ui.iptt.iptt_export import ExportKind, IpttExporter
+from pmdesk.ui.iptt.iptt_export_actions import IpttExportActions
+from pmdesk.ui.iptt.iptt_legend import IpttLegend
+from pmdesk.ui.iptt.iptt_load import IpttLoad, IpttRequest, load_iptt
+from pmdesk.ui.iptt.iptt_pickers import WHOLE_PROGRAMME, IpttPickers
 from pmdesk.ui.iptt.iptt_site_dialog import IpttSiteDialog
 from pmdesk.ui.iptt.iptt_table_model import (
     COL_INDICATOR,
@@ -38,61 +33,23 @@ from pmdesk.ui.iptt.iptt_table_model import (
     STATUS_STYLES,
     TEXT_ON_COLOUR,
     IpttTableModel,
-    band_explanation,
 )
 from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.elided_label import ElidedLabel
-from pmdesk.ui.widgets.flow_layout import FlowLayout
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
 
 if TYPE_CHECKING:
-    from pmdesk.domain.periods import Period
-    from pmdesk.services.iptt import IpttService, IpttTable
-    from pmdesk.services.programmes import ProgrammeService
-    from pmdesk.services.sites import SiteInfo, SiteService
+    from pmdesk.services.iptt import IpttTable
     from pmdesk.ui.context import UiContext
 
-WHOLE_PROGRAMME = "Whole programme"
-LATEST_COMPLETE = "Latest complete period"
 # The changes that can move a figure (people, meetings, actions … cannot).
 RELEVANT_CHANGES = frozenset(
     {ChangeKind.PROGRAMMES, ChangeKind.FRAMEWORK, ChangeKind.SITES, ChangeKind.TARGETS, ChangeKind.VALUES}
 )
-
-
-@dataclass(frozen=True)
-class IpttRequest:
-    programme_code: str
-    as_of: str | None
-    site_code: str | None
-    approved_only: bool
-
-
-@dataclass(frozen=True)
-class IpttLoad:
-    request: IpttRequest
-    table: IpttTable
-    periods: tuple[Period, ...]  # all reporting periods, for the as-of picker
-    sites: tuple[SiteInfo, ...]
-
-
-def load_iptt(
-    iptt: IpttService, programmes: ProgrammeService, sites: SiteService, request: IpttRequest
-) -> IpttLoad:
-    """The job: runs on a pool thread, touches no widget; each service call opens its own session."""
-    table = iptt.table(
-        request.programme_code,
-        as_of=request.as_of,
-        site_code=request.site_code,
-        approved_only=request.approved_only,
-    )
-    periods = tuple(programmes.periods(request.programme_code))
-    site_list = tuple(sites.list_sites(request.programme_code))
-    return IpttLoad(request, table, periods, site_list)
 
 
 class IpttScreen(Screen):
@@ -114,16 +71,9 @@ class IpttScreen(Screen):
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_failed)
         self.loader.busy_changed.connect(lambda busy: self.busy_indicator.setVisible(busy))
-        self._periods: tuple[Period, ...] = ()
-        self._site_list: tuple[SiteInfo, ...] = ()
         self._pending: Navigation | None = None  # asked for before the table arrived
         self.model = IpttTableModel(self)
         self.site_dialog: IpttSiteDialog | None = None
-        self.exporter = IpttExporter(context, self)
-        self.exporter.exported.connect(self._on_exported)
-        self.exporter.failed.connect(self._on_export_failed)
-        self.exporter.cancelled.connect(self._on_export_cancelled)
-        self.exporter.running_changed.connect(self._update_export_buttons)
         self._build()
 
     # -- layout -----------------------------------------------------------------------------
@@ -135,58 +85,22 @@ class IpttScreen(Screen):
         self.subtitle_label = QLabel("", self)
         self.subtitle_label.setWordWrap(True)
 
-        self.as_of_combo = QComboBox(self)
-        self.as_of_combo.setToolTip("Show figures up to and including this period")
-        self.as_of_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.site_combo = QComboBox(self)
-        self.site_combo.setToolTip("Actuals and targets of this site and every site below it")
-        self.site_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.site_combo.setMaximumWidth(420)
-        as_of_label = QLabel("&As of:", self)
-        as_of_label.setBuddy(self.as_of_combo)
-        site_label = QLabel("&Site:", self)
-        site_label.setBuddy(self.site_combo)
-        self.as_of_combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.site_combo.currentIndexChanged.connect(self._on_filter_changed)
-        self.approved_check = QCheckBox("A&pproved data only", self)
-        self.approved_check.setToolTip(
-            "Count only approved values; drafts, submitted and returned values are left out"
-        )
-        self.approved_check.toggled.connect(self._on_filter_changed)
-
-        self.excel_button = QPushButton("Export to E&xcel…", self)
-        self.excel_button.setToolTip("Save this IPTT, as shown, as an Excel workbook with its change log")
-        self.excel_button.clicked.connect(self._on_export_excel_clicked)
-        self.csv_button = QPushButton("Export &CSV…", self)
-        self.csv_button.setToolTip(
-            "Save this IPTT, as shown, as a CSV file: one row per indicator and period"
-        )
-        self.csv_button.clicked.connect(self._on_export_csv_clicked)
-
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)  # indeterminate
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setFixedWidth(90)
-        self.busy_label = QLabel("Computing…", self)
-        # Shown only when a computation takes long enough to notice.
-        self.busy_indicator = _labelled(self.busy_bar, self.busy_label, self)
-        self.busy_indicator.hide()
-
-        # The pickers wrap onto a second line rather than squeeze on a small screen or at a large
-        # zoom; each label stays beside its picker.
-        controls = FlowLayout(spacing=16)
-        controls.addWidget(_labelled(as_of_label, self.as_of_combo, self))
-        controls.addWidget(_labelled(site_label, self.site_combo, self))
-        controls.addWidget(self.approved_check)
-        self.legend_button = QToolButton(self)
-        self.legend_button.setText("Le&gend")
-        self.legend_button.setToolTip(
-            "Show the status colours, the partial-reporting rule and the hints under the table "
-            "(folded away while the screen is short)"
-        )
-        self.legend_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        controls.addWidget(self.legend_button)
-        controls.addWidget(self.busy_indicator)
+        self.pickers = IpttPickers(self)
+        self.pickers.changed.connect(self._on_filter_changed)
+        self.as_of_combo = self.pickers.as_of_combo
+        self.site_combo = self.pickers.site_combo
+        self.approved_check = self.pickers.approved_check
+        self.legend_button = self.pickers.legend_button
+        self.busy_indicator = self.pickers.busy_indicator
+        self.exports = IpttExportActions(self.context, self, lambda: self.model.table)
+        self.exports.told.connect(self._tell)
+        self.exporter = self.exports.exporter
+        self.excel_button = self.exports.excel_button
+        self.csv_button = self.exports.csv_button
+        # Tab: the pickers, the export buttons, then the legend button.
+        QWidget.setTabOrder(self.approved_check, self.excel_button)
+        QWidget.setTabOrder(self.excel_button, self.csv_button)
+        QWidget.setTabOrder(self.csv_button, self.legend_button)
 
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
@@ -222,19 +136,8 @@ class IpttScreen(Screen):
         self.stack.addWidget(self.table_view)
         self.stack.addWidget(self.empty_label)
 
-        self.legend = QWidget(self)
-        legend_layout = FlowLayout(self.legend, spacing=6)  # wraps rather than clips
-        legend_layout.setContentsMargins(0, 0, 0, 0)
-        self._legend_chips: dict[Status, QLabel] = {}
-        for status in (Status.EXCEEDING, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA):
-            chip = QLabel(STATUS_STYLES[status].label, self.legend)
-            chip.setStyleSheet(
-                f"background: {STATUS_STYLES[status].background}; color: {TEXT_ON_COLOUR};"
-                " padding: 2px 8px; border-radius: 3px;"
-            )
-            chip.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-            legend_layout.addWidget(chip)
-            self._legend_chips[status] = chip
+        self.legend = IpttLegend(self)
+        self._legend_chips = self.legend.chips
 
         self.partial_label = QLabel(
             "Partial (n of m sites): only n of the m sites expected to report have values for that "
@@ -259,7 +162,7 @@ class IpttScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addWidget(self.subtitle_label)
-        layout.addLayout(controls)
+        layout.addLayout(self.pickers.layout)
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.legend)
@@ -274,8 +177,6 @@ class IpttScreen(Screen):
         )
         self._row_lines = 0  # how many lines of an indicator's name a row shows (0: all)
         self._apply_fonts()
-        self._set_legend_thresholds(None)
-        self._update_export_buttons()
 
     def _apply_fonts(self) -> None:
         # Derived from the screen's font, so the title follows View ▸ Zoom.
@@ -287,16 +188,8 @@ class IpttScreen(Screen):
         title.setBold(True)
         self.title_label.setFont(title)
         # Widgets with a style sheet do not pick up a new application font by themselves.
-        for chip in self._legend_chips.values():
-            chip.setFont(self.font())
+        self.legend.apply_font()
         self.error_label.setFont(self.font())
-
-    def _set_legend_thresholds(self, thresholds: Thresholds | None) -> None:
-        t = thresholds or Thresholds()
-        tip = band_explanation(t)
-        for status, chip in self._legend_chips.items():
-            chip.setText(band_label(status, t) if status in BAND_NAMES else STATUS_STYLES[status].label)
-            chip.setToolTip(tip)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -313,14 +206,12 @@ class IpttScreen(Screen):
         if code == self.programme_code and self._request is not None:
             return
         self.programme_code = code
-        self._periods = ()
-        self._site_list = ()
-        self._reset_pickers()
+        self.pickers.reset()
         self.model.set_table(None)
         self.table_view.clearSpans()
         self.error_label.hide()
         self._tell_nothing()
-        self._update_export_buttons()
+        self.exports.update()
         if code is None:
             self._cancel()
             self._set_titles("", "")
@@ -331,7 +222,7 @@ class IpttScreen(Screen):
     def refresh(self) -> None:
         """Recompute with the current choices (after the data changed)."""
         if self.programme_code is not None:
-            self._load(self._combo_value(self.as_of_combo), self._combo_value(self.site_combo))
+            self._load(self.pickers.as_of, self.pickers.site_code)
 
     def on_data_changed(self, change: DataChange) -> None:
         if change.kind in RELEVANT_CHANGES:
@@ -375,7 +266,7 @@ class IpttScreen(Screen):
         if self.site_dialog is not None:
             self.site_dialog.close()
             self.site_dialog.deleteLater()
-        self.site_dialog = IpttSiteDialog(self.context, table, line.indicator, self._site_list, self)
+        self.site_dialog = IpttSiteDialog(self.context, table, line.indicator, self.pickers.sites, self)
         self.site_dialog.open()
         return self.site_dialog
 
@@ -383,7 +274,7 @@ class IpttScreen(Screen):
 
     def _load(self, as_of: str | None, site_code: str | None) -> None:
         assert self.programme_code is not None
-        self._request = IpttRequest(self.programme_code, as_of, site_code, self.approved_check.isChecked())
+        self._request = IpttRequest(self.programme_code, as_of, site_code, self.pickers.approved_only)
         services = self.services
         self.loader.load(
             load_iptt, services.iptt, services.programmes, services.sites, self._request, name="iptt"
@@ -394,11 +285,11 @@ class IpttScreen(Screen):
 
     def _on_loaded(self, load: IpttLoad) -> None:
         self.error_label.hide()
-        self._fill_pickers(load)
+        self.pickers.fill(load)
         current = self.model.line_at(self.table_view.currentIndex().row())
         self.model.set_table(load.table)
         self._show_table(load.table)
-        self._update_export_buttons()
+        self.exports.update()
         pending, self._pending = self._pending, None
         if pending is not None and pending.indicator_code:
             self._select_indicator(pending.indicator_code)
@@ -410,7 +301,7 @@ class IpttScreen(Screen):
         # Figures of an earlier choice under this message would be read as the answer.
         self.model.set_table(None)
         self.table_view.clearSpans()
-        self._update_export_buttons()
+        self.exports.update()
         self.error_label.setText(message)
         self.error_label.show()
         self._set_titles(self.title_label.full_text(), "")
@@ -434,7 +325,7 @@ class IpttScreen(Screen):
             "figures rounded for display (at most 2 decimals); hover over a cell for details",
         ]
         self._set_titles(table.programme_name, " · ".join(parts))
-        self._set_legend_thresholds(table.thresholds)
+        self.legend.set_thresholds(table.thresholds)
         if not table.rows and not table.results:
             self.empty_label.setText(
                 "This programme has no results or indicators yet.\n"
@@ -476,64 +367,7 @@ class IpttScreen(Screen):
 
     # -- pickers ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _combo_value(combo: QComboBox) -> str | None:
-        value = combo.currentData()
-        return value if isinstance(value, str) else None
-
-    def _reset_pickers(self) -> None:
-        for combo, label in ((self.as_of_combo, LATEST_COMPLETE), (self.site_combo, WHOLE_PROGRAMME)):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(label, None)
-            combo.blockSignals(False)
-
-    def _fill_pickers(self, load: IpttLoad) -> None:
-        if load.periods != self._periods:
-            self._periods = load.periods
-            self._refill(
-                self.as_of_combo, LATEST_COMPLETE, [(p.label(), p.code, p.code) for p in load.periods]
-            )
-        if load.sites != self._site_list:
-            self._site_list = load.sites
-            # Em spaces show the hierarchy without tree widgets; the code is in the tooltip.
-            self._refill(
-                self.site_combo,
-                WHOLE_PROGRAMME,
-                [("\u2003" * s.depth + s.name, s.code, f"{s.code} — {s.name}") for s in load.sites],
-            )
-        table = load.table
-        latest = next((p.label() for p in load.periods if p.code == table.default_as_of), None)
-        self.as_of_combo.setItemText(0, f"{LATEST_COMPLETE} ({latest})" if latest else LATEST_COMPLETE)
-        self.as_of_combo.setItemData(
-            0,
-            "The latest period in which every site expected to report has values for each indicator "
-            "it reported",
-            Qt.ItemDataRole.ToolTipRole,
-        )
-        # Later periods stay selectable, but say how few sites have reported them.
-        for index, period in enumerate(load.periods, start=1):
-            reported = table.partial_periods.get(period.code)
-            text = period.label()
-            if reported is not None:
-                text += f" (partial: {reported} of {table.sites_expected} sites)"
-            if index < self.as_of_combo.count() and self.as_of_combo.itemText(index) != text:
-                self.as_of_combo.setItemText(index, text)
-
-    @staticmethod
-    def _refill(combo: QComboBox, first: str, items: list[tuple[str, str, str]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(first, None)
-        for text, code, tip in items:
-            combo.addItem(text, code)
-            combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        index = combo.findData(current) if current is not None else 0
-        combo.setCurrentIndex(max(index, 0))
-        combo.blockSignals(False)
-
-    def _on_filter_changed(self, _value: object) -> None:
+    def _on_filter_changed(self) -> None:
         if self.programme_code is not None:
             self.refresh()
 
@@ -557,33 +391,7 @@ class IpttScreen(Screen):
         if line is not None and line.indicator is not None:
             self.open_site_figures(line.indicator.code)
 
-    # -- export -----------------------------------------------------------------------------
-
-    def _update_export_buttons(self, _running: bool = False) -> None:
-        ready = self.model.table is not None and not self.exporter.is_running
-        for button in (self.excel_button, self.csv_button):
-            button.setEnabled(ready)
-        tip = "" if self.model.table is not None else " (once the IPTT is shown)"
-        self.excel_button.setStatusTip(f"Save this IPTT as an Excel workbook{tip}")
-        self.csv_button.setStatusTip(f"Save this IPTT as a CSV file{tip}")
-
-    def _on_export_excel_clicked(self) -> None:
-        if self.model.table is not None:
-            self.exporter.ask_and_export(ExportKind.EXCEL, self.model.table)
-
-    def _on_export_csv_clicked(self) -> None:
-        if self.model.table is not None:
-            self.exporter.ask_and_export(ExportKind.CSV, self.model.table)
-
-    def _on_exported(self, path: str) -> None:
-        self._tell(f"Exported the IPTT to {path}")
-
-    def _on_export_cancelled(self) -> None:
-        self._tell("Export cancelled: no file was written.")
-
-    def _on_export_failed(self, message: str) -> None:
-        self._tell("The export failed.")
-        QMessageBox.warning(self, "Export failed", message)
+    # -- outcomes ---------------------------------------------------------------------------
 
     def _tell_nothing(self) -> None:
         self.status_label.setText("")
@@ -620,13 +428,3 @@ class IpttScreen(Screen):
             if self.model.rowCount():
                 # Rows and columns were sized for the old font; `self` as context: not run once gone.
                 QTimer.singleShot(0, self, self._fit_columns)
-
-
-def _labelled(first: QWidget, second: QWidget, parent: QWidget) -> QWidget:
-    """Two widgets side by side that wrap as one (a label and its picker)."""
-    pair = QWidget(parent)
-    row = QHBoxLayout(pair)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(first)
-    row.addWidget(second)
-    return pair
