@@ -25,6 +25,7 @@ from pmdesk.cli.programme_commands import (
     cmd_values_export,
     cmd_values_import,
 )
+from pmdesk.cli.report_command import add_report_command
 from pmdesk.cli.variance_commands import add_explain_command
 
 # Services and storage are imported inside the commands: the GUI path should load only what the
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_explain_command(commands, command)
     add_document_commands(commands, command)
+    add_report_command(commands, command)
     command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pmdesk.services.actor import Actor
     from pmdesk.services.alerts import AlertService
     from pmdesk.services.completeness import CompletenessService
+    from pmdesk.services.disaggregation import DisaggregationService
     from pmdesk.services.entry_grid import EntryGridService
     from pmdesk.services.framework import FrameworkService
     from pmdesk.services.iptt import IpttService
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeService
     from pmdesk.services.sites import SiteService
     from pmdesk.services.targets import TargetService
+    from pmdesk.services.variance import VarianceService
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,18 @@ class ReportSources:
 
         return LearningService(self.sessions, self.actor)
 
+    @cached_property
+    def variance(self) -> VarianceService:
+        from pmdesk.services.variance import VarianceService
+
+        return VarianceService(self.sessions, self.actor, self.iptt)
+
+    @cached_property
+    def disaggregation(self) -> DisaggregationService:
+        from pmdesk.services.disaggregation import DisaggregationService
+
+        return DisaggregationService(self.sessions)
+
 
 class Reports:
     """The reports of one open database. Each method writes one file atomically and returns a
@@ -155,3 +169,13 @@ class Reports:
         from pmdesk.reports.paper_form_pdf import write_paper_form
 
         return write_paper_form(self.sources, programme_code, site_code, period, path, prefilled, progress)
+
+    def donor_report(
+        self, programme_code: str, as_of: str | None, path: Path, progress: Progress | None = None
+    ) -> ReportFile:
+        """The donor report of a programme as of a period (None: the latest complete one): cover,
+        contents, status summary with completeness, the IPTT, one section per indicator, alerts,
+        the meetings' decisions and actions, lessons and feedback."""
+        from pmdesk.reports.donor_report import write_donor_report
+
+        return write_donor_report(self.sources, programme_code, as_of, path, progress)

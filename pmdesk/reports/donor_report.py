@@ -1,0 +1,237 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The donor report (issue #10 §3): a programme's performance as of a period, in one PDF a donor
+accepts — cover, contents with page numbers, summary of status with reporting completeness, the
+IPTT (landscape), one section per indicator with its chart, breakdown by option and variance
+explanation, alerts, the decisions and actions of the meetings held since, lessons and feedback.
+
+The data comes from donor_report_data.gather (the services, the IPTT computed once); the sections
+are laid out by donor_report_sections and donor_report_loop. The contents' page numbers come from a
+first layout pass: each heading carries an anchor that notes the page it lands on, and the second
+pass prints them (the contents take the same room in both, so nothing moves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmdesk.reports.pdf_document import Progress
+
+if TYPE_CHECKING:
+    from pmdesk.reports.donor_report_data import DonorReportData
+    from pmdesk.reports.reporter import ReportFile, ReportSources
+
+# Chart size: drawn at 150 dpi for print, shown across the portrait frame.
+CHART_WIDTH_PX, CHART_HEIGHT_PX, CHART_DPI = 1000, 300, 150.0
+
+ROUNDING_NOTE = (
+    "Figures are rounded to two decimals at most for display; sums use unrounded values. "
+    "% met = actual ÷ target × 100 (target ÷ actual for indicators meant to decrease)."
+)
+
+
+@dataclass
+class Contents:
+    """The headings of the report in order, and the page each landed on in the last layout pass."""
+
+    entries: list[tuple[str, str, int]] = field(default_factory=list)  # (key, title, level)
+    pages: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, title: str, level: int) -> None:
+        self.entries.append((key, title, level))
+
+
+def heading(contents: Contents, key: str, title: str, style: Any, level: int = 0) -> list[Any]:
+    """A heading that enters the contents and the PDF's outline, and notes its page."""
+    from pmdesk.reports.pdf_document import para
+
+    contents.add(key, title, level)
+    return [_Anchor(contents, key, title, level), para(title, style)]
+
+
+@cache
+def _anchor_class() -> type:
+    from reportlab.platypus import Flowable
+
+    class Anchor(Flowable):  # type: ignore[misc]
+        """Takes no room; when drawn, notes its page and adds a bookmark to the PDF's outline."""
+
+        def __init__(self, contents: Contents, key: str, title: str, level: int) -> None:
+            super().__init__()
+            self.contents, self.key, self.title, self.level = contents, key, title, level
+            self.width = self.height = 0
+
+        def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
+            return 0, 0
+
+        def draw(self) -> None:
+            canvas = self.canv
+            self.contents.pages[self.key] = canvas.getPageNumber()
+            canvas.bookmarkPage(self.key)
+            canvas.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level > 0)
+
+    return Anchor
+
+
+def _Anchor(contents: Contents, key: str, title: str, level: int) -> Any:
+    return _anchor_class()(contents, key, title, level)
+
+
+def write_donor_report(
+    sources: ReportSources,
+    programme_code: str,
+    as_of: str | None,
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    today: date | None = None,
+) -> ReportFile:
+    """Gather, chart, lay out twice (for the contents' page numbers) and write `path` atomically."""
+    from pmdesk.formats.files import write_atomically
+    from pmdesk.reports.donor_report_data import gather
+    from pmdesk.reports.pdf_document import render_pdf
+    from pmdesk.reports.reporter import ReportFile
+
+    total = [1]
+
+    def tick(done: int, message: str) -> None:
+        if progress is not None:
+            progress(done, total[0], message)
+
+    tick(0, "Reading the programme's figures…")
+    data = gather(sources, programme_code, as_of, today)
+    rows = len(data.table.rows)
+    total[0] = rows + 5
+    charts = _charts(data, tick)
+    title = report_title(data)
+    footer = f"{data.programme.code} · {data.programme.name} · {as_of_text(data)}"
+    # A draft pass finds the page of each heading (charts as blanks of their size), then the
+    # contents print them; again if that moved anything (it takes the same room in both).
+    pages_seen: dict[str, int] = {}
+    pdf_bytes, pages = b"", 0
+    for attempt in range(4):
+        draft = attempt == 0
+        tick(rows + 1 + min(attempt, 2), "Laying out the pages…")
+        contents = Contents(pages=dict(pages_seen))
+        story = build_story(data, charts, contents, draft=draft)
+        pdf_bytes, pages = render_pdf(story, title=title, footer=footer, subject="Donor report")
+        if not draft and contents.pages == pages_seen:
+            break  # the contents printed the pages the headings landed on
+        pages_seen = dict(contents.pages)
+    tick(rows + 4, "Writing the file…")
+    write_atomically(path, pdf_bytes)
+    tick(rows + 5, "Done")
+    return ReportFile(path, pages, title)
+
+
+def _charts(data: DonorReportData, tick: Callable[[int, str], None]) -> dict[str, Any]:
+    """One trend chart per number or percent indicator (ChartImage by code)."""
+    from pmdesk.domain.enums import Measure
+    from pmdesk.reports.charts import indicator_trend_chart
+
+    rows = data.table.rows
+    out = {}
+    for n, row in enumerate(rows, start=1):
+        tick(n, f"Drawing the chart of {row.code} ({n} of {len(rows)})…")
+        if row.measure is Measure.QUALITATIVE:
+            continue
+        out[row.code] = indicator_trend_chart(
+            trend_series(data, row), CHART_WIDTH_PX, CHART_HEIGHT_PX, CHART_DPI
+        )
+    return out
+
+
+def trend_series(data: DonorReportData, row: Any) -> Any:
+    """The chart's input from an IPTT row: target and actual of each period shown."""
+    from pmdesk.domain.enums import Measure
+    from pmdesk.domain.iptt import partial_note
+    from pmdesk.reports.charts import TrendPoint, TrendSeries
+
+    points = tuple(
+        TrendPoint(
+            p.period,
+            data.period_label(p.period),
+            p.target,
+            p.actual,
+            p.is_partial,
+            partial_note(p.sites_reported, p.sites_expected) if p.is_partial else "",
+        )
+        for p in row.figures.periods
+    )
+    return TrendSeries(row.code, row.name, row.unit, row.measure is Measure.PERCENT, points)
+
+
+def report_title(data: DonorReportData) -> str:
+    return f"{data.programme.name} — donor report, {as_of_text(data)}"
+
+
+def as_of_text(data: DonorReportData) -> str:
+    return f"as of {data.as_of.label()}" if data.as_of else "no data reported yet"
+
+
+def build_story(
+    data: DonorReportData, charts: dict[str, Any], contents: Contents, *, draft: bool = False
+) -> list[Any]:
+    from pmdesk.reports import donor_report_loop as loop
+    from pmdesk.reports import donor_report_sections as sections
+    from pmdesk.reports.pdf_document import to_landscape, to_portrait
+
+    body: list[Any] = []
+    body += sections.summary(data, contents)
+    body += to_landscape()
+    body += sections.iptt(data, contents)
+    body += to_portrait()
+    body += sections.indicators(data, charts, contents, draft)
+    body += loop.alerts(data, contents)
+    body += loop.meetings(data, contents)
+    body += loop.learning(data, contents)
+    body += sections.notes(data, contents)
+    # The body is made first so that the contents know every heading.
+    return sections.cover(data) + contents_page(contents) + body
+
+
+def contents_page(contents: Contents) -> list[Any]:
+    """The contents: every section, and each indicator under its section, with its page (from the
+    previous layout pass; blank in the first)."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
+
+    from pmdesk.reports.pdf_document import frame_width, markup_text, para, styles
+
+    s = styles()
+    number = ParagraphStyle("contents_page", parent=s.small, alignment=TA_RIGHT)
+    rows = []
+    for key, title, level in contents.entries:
+        page = contents.pages.get(key)
+        text = markup_text(title)
+        rows.append(
+            [
+                # Escaped by markup_text: our own tags only.
+                Paragraph(
+                    f"<b>{text}</b>" if level == 0 else f"\u2003\u2003{text}",
+                    s.small if level == 0 else s.cell,
+                ),
+                para("" if page is None else str(page), number if level == 0 else s.cell_right),
+            ]
+        )
+    width = frame_width()
+    table = Table(rows, colWidths=[width - 50, 50], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#e3e7ec")),
+            ]
+        )
+    )
+    return [para("Contents", s.h1), table, PageBreak()]
