@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Explain variance…: the dialog that writes why an indicator is off track or exceeding its target as
+of a period, beside the IPTT's figures for it. OK saves; a refusal keeps the dialog and the text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.enums import Measure, Status
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.iptt import Thresholds, band_label, partial_note
+from pmdesk.domain.iptt_table import IpttRow
+from pmdesk.domain.variance import MAX_LENGTH, normalise, requires_explanation
+from pmdesk.services.variance import ExplanationInfo, VarianceService
+from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
+from pmdesk.ui.formatting import format_count, format_number, local_datetime
+from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOUR
+
+PLACEHOLDER = (
+    "Why is the indicator above or below its target? What caused it, and what is being done about "
+    "it? The donor report prints this beside the figures."
+)
+
+
+class VarianceDialog(QDialog):
+    """One indicator's explanation for one period (the IPTT's as-of period), for the programme.
+
+    `row` is the indicator's IPTT row as of `period`: its to-date target, actual, % met and status
+    are shown so that the writer sees what they explain. `saved` holds what OK saved (None when the
+    text was emptied, which removes the explanation).
+    """
+
+    def __init__(
+        self,
+        variance: VarianceService,
+        programme_code: str,
+        row: IpttRow,
+        period: str,
+        thresholds: Thresholds,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._variance = variance
+        self._programme_code = programme_code
+        self._row = row
+        self._period = period
+        self.saved: ExplanationInfo | None = None
+        self.setWindowTitle(f"Explain variance: {row.code} as of {period}")
+        self.setMinimumWidth(560)
+
+        to_date = row.figures.to_date
+        is_pct = row.measure is Measure.PERCENT
+        unit = "" if is_pct else (f" {row.unit}" if row.unit else "")
+        title = QLabel(f"{row.code}  {row.name}", self)
+        title.setWordWrap(True)
+        bold = QFont(title.font())
+        bold.setBold(True)
+        title.setFont(bold)
+        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        def figure(value: float | None, percent: bool, suffix: str = "") -> str:
+            shown = format_number(value, percent=percent)
+            return f"{shown}{suffix}" if shown else "no figure"
+
+        self.status_label = QLabel(self._status_text(thresholds), self)
+        style = STATUS_STYLES[to_date.status]
+        if style.background:
+            self.status_label.setStyleSheet(
+                f"QLabel {{ background: {style.background}; color: {TEXT_ON_COLOUR};"
+                " padding: 2px 6px; border-radius: 3px; }"
+            )
+        figures = QFormLayout()
+        figures.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        figures.addRow("As of:", QLabel(period, self))
+        figures.addRow("Target to date:", QLabel(figure(to_date.target, is_pct, unit), self))
+        figures.addRow("Actual to date:", QLabel(figure(to_date.actual, is_pct, unit), self))
+        figures.addRow("% met:", QLabel(figure(to_date.pct_met, True), self))
+        figures.addRow("Status:", self.status_label)
+
+        required = requires_explanation(to_date.status, to_date.partial)
+        self.need_label = QLabel(
+            "The donor report needs an explanation for an indicator off track or exceeding its target; "
+            "without one it is listed as missing."
+            if required
+            else "Not required at this status, but the donor report prints it if you write one.",
+            self,
+        )
+        self.need_label.setWordWrap(True)
+        self.need_label.setStyleSheet(f"color: {MUTED_TEXT};")
+
+        self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setPlaceholderText(PLACEHOLDER)
+        self.text_edit.setTabChangesFocus(True)
+        self.text_edit.setMinimumHeight(150)
+        self.text_edit.textChanged.connect(self._on_text_changed)
+        self.count_label = QLabel("", self)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.written_label = QLabel("", self)
+        self.written_label.setStyleSheet(f"color: {MUTED_TEXT};")
+        self.written_label.setWordWrap(True)
+
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("formErrors")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.RichText)
+        self.error_label.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(figures)
+        layout.addWidget(self.need_label)
+        text_title = QLabel("&Explanation:", self)
+        text_title.setBuddy(self.text_edit)
+        layout.addWidget(text_title)
+        layout.addWidget(self.text_edit, 1)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.written_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        try:
+            current = variance.get(programme_code, row.code, period)
+        except PmdeskError as error:
+            current = None
+            self._show_error(error)
+        if current is not None:
+            self.text_edit.setPlainText(current.text)
+            self._show_written(current)
+        self._on_text_changed()
+        self.text_edit.setFocus()
+
+    def _status_text(self, thresholds: Thresholds) -> str:
+        to_date = self._row.figures.to_date
+        if self._row.measure is Measure.QUALITATIVE:
+            return "Qualitative: no status"
+        text = band_label(to_date.status, thresholds)
+        if to_date.partial and to_date.status not in (Status.NO_DATA, Status.NO_TARGET):
+            text += f" · {partial_note(to_date.sites_reported, to_date.sites_expected)}"
+        return text
+
+    def _show_written(self, info: ExplanationInfo) -> None:
+        who = info.written_by or "someone"
+        self.written_label.setText(f"Last written by {who} on {local_datetime(info.written_at)}.")
+
+    def _on_text_changed(self) -> None:
+        length = len(normalise(self.text_edit.toPlainText()) or "")
+        over = length > MAX_LENGTH
+        self.count_label.setText(f"{format_count(length)} of {format_count(MAX_LENGTH)} characters")
+        self.count_label.setStyleSheet(
+            "color: #b00020; font-weight: bold;" if over else f"color: {MUTED_TEXT};"
+        )
+
+    def _show_error(self, error: PmdeskError) -> None:
+        self.error_label.setText(failure_html(error))
+        self.error_label.show()
+
+    def _on_ok(self) -> None:
+        try:
+            self.saved = self._variance.set(
+                self._programme_code, self._row.code, self._period, self.text_edit.toPlainText()
+            )
+        except PmdeskError as error:
+            self._show_error(error)  # the dialog stays open with what was typed
+            return
+        self.accept()
+
+    @property
+    def ok_button(self) -> QWidget:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert button is not None
+        return button
