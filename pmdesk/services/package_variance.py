@@ -138,11 +138,13 @@ def explanation_items(session: Session, programme: ProgrammeRow) -> list[dict[st
     """The programme's explanations as package items, by indicator (as the package lists them),
     then period."""
     order = {p.code: i for i, p in enumerate(programme_periods(session, programme))}
-    rows = session.execute(
-        select(VarianceExplanationRow, IndicatorRow.code, IndicatorRow.sort_order, IndicatorRow.id)
-        .join(IndicatorRow, IndicatorRow.id == VarianceExplanationRow.indicator_id)
-        .where(IndicatorRow.programme_id == programme.id)
-    ).all()
+    rows = list(
+        session.execute(
+            select(VarianceExplanationRow, IndicatorRow.code, IndicatorRow.sort_order, IndicatorRow.id)
+            .join(IndicatorRow, IndicatorRow.id == VarianceExplanationRow.indicator_id)
+            .where(IndicatorRow.programme_id == programme.id)
+        ).all()
+    )
     rows.sort(key=lambda r: (r[2], r[3], order.get(r[0].period, len(order)), r[0].period))
     return [
         {
