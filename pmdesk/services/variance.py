@@ -71,6 +71,7 @@ class VarianceService:
       IPTT's, the latest complete period) is off track or exceeding, partial or not, each with its
       figures and its explanation for that period or None.
     - `missing(code, as_of)`: those of `required` without an explanation, to be listed as missing.
+    - `of_period(code, period)`: the explanations written for one period, needed or not.
 
     Statuses come from IpttService (the same table the IPTT screen shows, never recomputed here);
     pass the `table` already computed to skip computing it again. An explanation is of the
@@ -190,7 +191,7 @@ class VarianceService:
         period = table.as_of
         if period is None:
             return []
-        saved = {e.indicator_code: e for e in self._for_period(programme_code, period)}
+        saved = {e.indicator_code: e for e in self.of_period(programme_code, period)}
         out = []
         for row in table.rows:
             to_date = row.figures.to_date
@@ -228,9 +229,9 @@ class VarianceService:
             if r.is_missing
         ]
 
-    # -- inside ---------------------------------------------------------------------------------
-
-    def _for_period(self, programme_code: str, period: str) -> list[ExplanationInfo]:
+    def of_period(self, programme_code: str, period: str) -> list[ExplanationInfo]:
+        """The explanations written for one period, whatever the indicators' statuses, in the IPTT's
+        order."""
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
             rows = session.execute(
@@ -238,7 +239,11 @@ class VarianceService:
                 .join(IndicatorRow, IndicatorRow.id == VarianceExplanationRow.indicator_id)
                 .where(IndicatorRow.programme_id == programme.id, VarianceExplanationRow.period == period)
             ).all()
-            return [_info(programme, ind, row) for row, ind in rows]
+            infos = [_info(programme, ind, row) for row, ind in rows]
+        framework = self._framework_order(programme_code) if len(infos) > 1 else {}
+        return sorted(infos, key=lambda e: framework.get(e.indicator_code, len(framework)))
+
+    # -- inside ---------------------------------------------------------------------------------
 
     def _framework_order(self, programme_code: str) -> dict[str, int]:
         """Indicator code → its place in the IPTT: by result, depth first, then indicator order."""

@@ -24,6 +24,7 @@ class ChangeKind(StrEnum):
     ACTIONS = "actions"
     LESSONS = "lessons"
     FEEDBACK = "feedback"
+    EXPLANATIONS = "explanations"  # variance explanations
 
 
 @dataclass(frozen=True)

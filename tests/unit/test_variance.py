@@ -190,6 +190,7 @@ def test_explanations_are_listed_up_to_a_period_in_the_iptts_order(db: Database,
     assert up_to_q2 == [("3.1", "2025Q1"), ("1.1", "2025Q2"), ("2.1", "2025Q1")]
     with pytest.raises(NotFoundError, match="'2030Q1' is not a reporting period"):
         variance.explanations(CODE, "2030Q1")
+    assert [e.indicator_code for e in variance.of_period(CODE, "2025Q1")] == ["3.1", "2.1"]
 
 
 def test_deleting_an_indicator_with_its_data_deletes_its_explanations(
