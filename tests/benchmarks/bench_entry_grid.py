@@ -170,7 +170,8 @@ def measure(path: Path, runs: int) -> None:
     from pmdesk.app import build_services
     from pmdesk.ui.context import UiContext
     from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
-    from pmdesk.ui.entry.entry_table_model import COL_VALUE, EntryTableModel
+    from pmdesk.ui.entry.entry_cells import COL_VALUE
+    from pmdesk.ui.entry.entry_table_model import EntryTableModel
     from pmdesk.ui.signals import AppSignals
     from pmdesk.ui.workers import Workers
 

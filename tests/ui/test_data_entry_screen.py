@@ -19,10 +19,7 @@ from pmdesk.storage.database import Database
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.entry import entry_dialogs
 from pmdesk.ui.entry.data_entry_screen import START_HINT, DataEntryScreen
-from pmdesk.ui.entry.entry_history_model import COL_CHANGE, COL_WHO
-from pmdesk.ui.entry.entry_rows import LOCKED, TOTAL_HELD
-from pmdesk.ui.entry.entry_style import ERROR_COLOUR
-from pmdesk.ui.entry.entry_table_model import (
+from pmdesk.ui.entry.entry_cells import (
     COL_CELL,
     COL_COMMENT,
     COL_DENOMINATOR,
@@ -32,6 +29,9 @@ from pmdesk.ui.entry.entry_table_model import (
     COL_WARNINGS,
     half_ratio_text,
 )
+from pmdesk.ui.entry.entry_history_model import COL_CHANGE, COL_WHO
+from pmdesk.ui.entry.entry_rows import LOCKED, TOTAL_HELD
+from pmdesk.ui.entry.entry_style import ERROR_COLOUR
 from pmdesk.ui.signals import DataChange, Navigation
 from tests.unit.builders import small_programme
 

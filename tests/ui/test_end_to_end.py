@@ -35,7 +35,7 @@ from pmdesk.services.framework_records import OptionData
 from pmdesk.storage.database import Database, open_database
 from pmdesk.ui.context import Services
 from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
-from pmdesk.ui.entry.entry_table_model import COL_DENOMINATOR, COL_NUMERATOR, COL_STATUS, COL_VALUE
+from pmdesk.ui.entry.entry_cells import COL_DENOMINATOR, COL_NUMERATOR, COL_STATUS, COL_VALUE
 from pmdesk.ui.framework.disaggregation_dialog import DisaggregationEditDialog, DisaggregationsDialog
 from pmdesk.ui.framework.framework_screen import FrameworkScreen
 from pmdesk.ui.framework.framework_tree_model import INDICATOR, RESULT, NodeKey

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services
 from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
-from pmdesk.ui.entry.entry_table_model import COL_DENOMINATOR, COL_NUMERATOR, COL_VALUE
+from pmdesk.ui.entry.entry_cells import COL_DENOMINATOR, COL_NUMERATOR, COL_VALUE
 from pmdesk.ui.entry.entry_table_view import CONTEXT_ROWS
 from pmdesk.ui.iptt.iptt_screen import IpttScreen
 from pmdesk.ui.main_window import MainWindow

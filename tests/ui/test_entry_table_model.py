@@ -11,15 +11,7 @@ from pmdesk.domain.enums import ValueStatus
 from pmdesk.domain.value_checks import WARNING_TEXT
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services
-from pmdesk.ui.entry.entry_rows import LOCKED, OPTIONS_HELD, TOTAL_HELD, RowKind
-from pmdesk.ui.entry.entry_style import (
-    ERROR_COLOUR,
-    NOT_SAVED,
-    PENDING_COLOUR,
-    STATUS_COLOURS,
-    WARNING_COLOUR,
-)
-from pmdesk.ui.entry.entry_table_model import (
+from pmdesk.ui.entry.entry_cells import (
     COL_CELL,
     COL_COMMENT,
     COL_DENOMINATOR,
@@ -29,9 +21,17 @@ from pmdesk.ui.entry.entry_table_model import (
     COL_TARGET,
     COL_VALUE,
     COL_WARNINGS,
-    EntryTableModel,
     raw_number,
 )
+from pmdesk.ui.entry.entry_rows import LOCKED, OPTIONS_HELD, TOTAL_HELD, RowKind
+from pmdesk.ui.entry.entry_style import (
+    ERROR_COLOUR,
+    NOT_SAVED,
+    PENDING_COLOUR,
+    STATUS_COLOURS,
+    WARNING_COLOUR,
+)
+from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from tests.unit.builders import small_programme
 
 P = "WASH-01"

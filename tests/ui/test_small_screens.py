@@ -19,8 +19,8 @@ from pmdesk.services.demo import DEMO_CODE, DemoService
 from pmdesk.storage.database import Database
 from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
 from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
+from pmdesk.ui.entry.entry_cells import COL_CELL
 from pmdesk.ui.entry.entry_rows import RowKind
-from pmdesk.ui.entry.entry_table_model import COL_CELL
 from pmdesk.ui.framework.framework_screen import FrameworkScreen
 from pmdesk.ui.iptt.iptt_screen import IpttScreen
 from pmdesk.ui.iptt.iptt_table_model import COL_STATUS

@@ -23,7 +23,7 @@ from pmdesk.ui import unsaved
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.entry import entry_dialogs
 from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
-from pmdesk.ui.entry.entry_table_model import COL_COMMENT, COL_STATUS, COL_VALUE
+from pmdesk.ui.entry.entry_cells import COL_COMMENT, COL_STATUS, COL_VALUE
 from pmdesk.ui.framework import indicator_dialog
 from pmdesk.ui.framework.indicator_dialog import IndicatorDialog
 from pmdesk.ui.main_window import MainWindow

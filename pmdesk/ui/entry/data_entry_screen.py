@@ -23,17 +23,14 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.enums import ValueStatus
 from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.ui.entry import entry_dialogs
+from pmdesk.ui.entry.entry_cells import COL_COMMENT, COL_VALUE
 from pmdesk.ui.entry.entry_editing import EntryEditing, GridPlace, PasteResult
 from pmdesk.ui.entry.entry_history_panel import EntryHistoryPanel
 from pmdesk.ui.entry.entry_paste import EntryPaster
 from pmdesk.ui.entry.entry_place_bar import EntryPlaceBar
 from pmdesk.ui.entry.entry_rows import RowKind
 from pmdesk.ui.entry.entry_style import ERROR_COLOUR, TEXT_ON_COLOUR, warning_text
-from pmdesk.ui.entry.entry_table_model import (
-    COL_COMMENT,
-    COL_VALUE,
-    EntryTableModel,
-)
+from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from pmdesk.ui.entry.entry_table_view import EntryTableView
 from pmdesk.ui.entry.entry_workflow import EntryWorkflowBar
 from pmdesk.ui.screens.base import Screen

@@ -21,19 +21,19 @@ from pmdesk.domain.enums import Measure
 from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
 from pmdesk.domain.numbers import read_number
 from pmdesk.domain.value_checks import WARNING_TEXT
-from pmdesk.ui.entry.entry_commands import CellContent, CellEditCommand, CellRef, EntryWriter
-from pmdesk.ui.entry.entry_rows import RowKind
-from pmdesk.ui.entry.entry_table_model import (
+from pmdesk.ui.entry.entry_cells import (
     COL_COMMENT,
     COL_DENOMINATOR,
     COL_NUMERATOR,
     COL_VALUE,
     ENTRY_COLUMNS,
-    EntryTableModel,
     UnsavedInput,
     half_ratio_text,
     raw_number,
 )
+from pmdesk.ui.entry.entry_commands import CellContent, CellEditCommand, CellRef, EntryWriter
+from pmdesk.ui.entry.entry_rows import RowKind
+from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from pmdesk.ui.formatting import display_locale
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
 

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from pmdesk.services.entry_grid import EntryGrid
     from pmdesk.services.history import HistoryService
     from pmdesk.services.import_log import ImportLogEntry
+    from pmdesk.ui.entry.entry_cells import UnsavedInput
     from pmdesk.ui.entry.entry_rows import EntryRow
-    from pmdesk.ui.entry.entry_table_model import UnsavedInput
 
 NOTHING_SELECTED = "Select a cell to see its details and the history of its value."
 

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.ui.entry.entry_rows import RowKind
-from pmdesk.ui.entry.entry_table_model import (
+from pmdesk.ui.entry.entry_cells import (
     COL_CELL,
     COL_COMMENT,
     COL_DENOMINATOR,
@@ -39,8 +38,9 @@ from pmdesk.ui.entry.entry_table_model import (
     COL_VALUE,
     COL_WARNINGS,
     ENTRY_COLUMNS,
-    EntryTableModel,
 )
+from pmdesk.ui.entry.entry_rows import RowKind
+from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from pmdesk.ui.entry.entry_value_delegate import EntryValueDelegate
 from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import Measure
-from pmdesk.ui.entry.entry_table_model import COL_CELL, COL_VALUE, EntryTableModel
+from pmdesk.ui.entry.entry_cells import COL_CELL, COL_VALUE
+from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from pmdesk.ui.unsaved import NOT_SAVED_FRAME
 
 _Index = QModelIndex | QPersistentModelIndex
