@@ -32,6 +32,7 @@ from pmdesk.ui.meetings import live_minutes
 from pmdesk.ui.meetings.live_minutes import LiveMinutesWindow
 from pmdesk.ui.meetings.meeting_dialog import MeetingDialog
 from pmdesk.ui.meetings.meeting_table_model import COL_TITLE, AgendaListModel, MeetingTableModel
+from pmdesk.ui.meetings.minutes_pdf_job import MinutesPdf
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 
@@ -85,14 +86,26 @@ class MeetingsScreen(Screen):
         self.edit_button = QPushButton("E&dit…", self)
         self.live_button = QPushButton("Open &live minutes", self)
         self.amend_button = QPushButton("&Amend…", self)
+        self.pdf_button = QPushButton("Minutes &PDF…", self)
+        self.pdf_button.setToolTip("Save the minutes as a PDF and open it (a draft prints marked as such)")
+        self.minutes_pdf = MinutesPdf(self.context, self)
+        self.minutes_pdf.said.connect(lambda text, error: self._say(text, error=error))
+        self.minutes_pdf.running_changed.connect(lambda _running: self._update_actions())
         self.new_button.clicked.connect(self.new_meeting)
         self.edit_button.clicked.connect(self.edit_meeting)
         self.live_button.clicked.connect(self.open_live)
         self.amend_button.clicked.connect(self.amend)
+        self.pdf_button.clicked.connect(self.save_minutes_pdf)
         self.live_button.setToolTip("Type the minutes on a projector, saved as you type (Enter)")
         top = QHBoxLayout()
         top.addWidget(heading, 1)
-        for button in (self.new_button, self.edit_button, self.live_button, self.amend_button):
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.live_button,
+            self.amend_button,
+            self.pdf_button,
+        ):
             top.addWidget(button)
 
         self.table = QTableView(self)
@@ -243,6 +256,7 @@ class MeetingsScreen(Screen):
             "Open &live minutes" if draft or detail is None else "Open &live minutes (final)"
         )
         self.amend_button.setEnabled(detail is not None and detail.meeting.is_final)
+        self.pdf_button.setEnabled(detail is not None and not self.minutes_pdf.is_running)
         self.add_item_button.setEnabled(draft)
         for button in (self.up_button, self.down_button, self.remove_item_button):
             button.setEnabled(draft and item is not None)
@@ -355,6 +369,11 @@ class MeetingsScreen(Screen):
             self._say(str(exc), error=True)
             return
         self._changed(detail.meeting.id)
+
+    def save_minutes_pdf(self) -> None:
+        """Minutes PDF…: where to save, then written in a worker and opened with the system viewer."""
+        if self.detail is not None:
+            self.minutes_pdf.ask_and_write(self.detail.meeting)
 
     # -- the agenda -------------------------------------------------------------------------
 
