@@ -140,6 +140,7 @@ class VarianceDialog(QDialog):
         except PmdeskError as error:
             current = None
             self._show_error(error)
+        self.previous = current  # what was saved when the dialog opened
         if current is not None:
             self.text_edit.setPlainText(current.text)
             self._show_written(current)

@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Variance explanations on the IPTT screen: the "Explain variance…" button and context-menu entry
+for the selected indicator as of the period shown, the count of explanations missing, and the marks
+the table's status column shows (domain/variance.py says which statuses need one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QPushButton, QWidget
+
+from pmdesk.domain.enums import Status
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.domain.iptt_table import IpttRow, IpttTable
+from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.variance_dialog import VarianceDialog
+from pmdesk.ui.signals import ChangeKind
+
+if TYPE_CHECKING:
+    from pmdesk.services.variance import ExplanationInfo
+    from pmdesk.ui.context import UiContext
+
+EXPLAIN_TEXT = "Explain &variance…"
+WHOLE_PROGRAMME_ONLY = (
+    "Variance explanations are written for the whole programme's figures: choose the whole "
+    "programme in Site to write one."
+)
+
+
+class VarianceMarks:
+    """What the status column shows of explanations, as of the table's period: `missing`, the
+    indicator codes whose status needs an explanation and has none; `texts`, the explanations
+    written (needed or not), by indicator code."""
+
+    def __init__(
+        self,
+        period: str | None = None,
+        missing: frozenset[str] = frozenset(),
+        texts: dict[str, ExplanationInfo] | None = None,
+    ) -> None:
+        self.period = period
+        self.missing = missing
+        self.texts = texts or {}
+
+    def tooltip(self, code: str) -> str | None:
+        """The lines the status cell's tooltip gains, or None."""
+        if code in self.missing:
+            return (
+                f"No variance explanation for {self.period}: the donor report lists it as missing. "
+                "Right-click ▸ Explain variance… to write one."
+            )
+        info = self.texts.get(code)
+        if info is None:
+            return None
+        text = info.text if len(info.text) <= 400 else info.text[:400].rstrip() + " …"
+        who = f" ({info.written_by})" if info.written_by else ""
+        return f"Variance explanation for {self.period}{who}:\n{text}"
+
+
+class IpttVariance(QObject):
+    """The screen's explanation controls. `current_row` gives the indicator row selected (None on a
+    result row or with nothing selected); `told` carries an outcome for the status line; `marks_changed`
+    hands the model new marks."""
+
+    told = Signal(str)
+    marks_changed = Signal(object)  # VarianceMarks
+
+    def __init__(
+        self, context: UiContext, screen: QWidget, current_row: Callable[[], IpttRow | None]
+    ) -> None:
+        super().__init__(screen)
+        self._context = context
+        self._screen = screen
+        self._current_row = current_row
+        self._table: IpttTable | None = None
+        self.marks = VarianceMarks()
+        self.dialog: VarianceDialog | None = None
+        self.button = QPushButton(EXPLAIN_TEXT, screen)
+        self.button.setToolTip(
+            "Write why the selected indicator is off track or exceeding its target as of the period "
+            "shown; the donor report prints it beside the figures"
+        )
+        self.button.clicked.connect(self.explain_selected)
+        self.action = QAction(EXPLAIN_TEXT.replace("&", ""), screen)
+        self.action.triggered.connect(self.explain_selected)
+        self.count_label = QLabel("", screen)
+        self.count_label.setToolTip(
+            "Indicators off track or exceeding their target (partial or not) need a variance "
+            "explanation for the period shown; the donor report lists those without one as missing"
+        )
+        self.count_label.hide()
+        self.update_enabled()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def set_table(self, table: IpttTable | None) -> None:
+        """A new table is on screen: find its marks (one query for the period's explanations; the
+        statuses are the table's own)."""
+        self._table = table
+        self.refresh()
+
+    def refresh(self) -> None:
+        table = self._table
+        marks = VarianceMarks()
+        if table is not None and table.site_code is None and table.as_of is not None:
+            try:
+                variance = self._context.services.variance
+                required = variance.required(table.programme_code, table=table)
+                texts = {e.indicator_code: e for e in variance.of_period(table.programme_code, table.as_of)}
+            except PmdeskError as error:
+                self.told.emit(f"Variance explanations could not be read: {error}")
+            else:
+                missing = frozenset(r.indicator_code for r in required if r.is_missing)
+                marks = VarianceMarks(table.as_of, missing, texts)
+        self.marks = marks
+        self._show_count(table)
+        self.marks_changed.emit(marks)
+        self.update_enabled()
+
+    def _show_count(self, table: IpttTable | None) -> None:
+        if table is None or table.site_code is not None or table.as_of is None:
+            self.count_label.hide()
+            return
+        count = len(self.marks.missing)
+        if count:
+            self.count_label.setText(f"{count} explanation{'' if count == 1 else 's'} missing")
+            style = STATUS_STYLES[Status.AT_RISK]  # a warning's tint
+            self.count_label.setStyleSheet(
+                f"QLabel {{ background: {style.background}; color: {TEXT_ON_COLOUR};"
+                " padding: 2px 8px; border-radius: 3px; }"
+            )
+        else:
+            self.count_label.setText("Every variance explained")
+            self.count_label.setStyleSheet(f"QLabel {{ color: {MUTED_TEXT}; }}")
+        self.count_label.show()
+
+    def update_enabled(self) -> None:
+        """The button and action act on an indicator row of a whole-programme table."""
+        table = self._table
+        whole = table is not None and table.site_code is None and table.as_of is not None
+        enabled = whole and self._current_row() is not None
+        self.button.setEnabled(enabled)
+        self.action.setEnabled(enabled)
+        if table is not None and table.site_code is not None:
+            self.button.setToolTip(WHOLE_PROGRAMME_ONLY)
+
+    # -- acting -----------------------------------------------------------------------------
+
+    def context_menu(self, view: QAbstractItemView, position: QPoint) -> QMenu | None:
+        """The table's context menu at `position` (in `view`'s viewport), on an indicator row."""
+        index = view.indexAt(position)
+        if not index.isValid():
+            return None
+        view.setCurrentIndex(index)
+        if self._current_row() is None:
+            return None
+        self.update_enabled()
+        menu = QMenu(view)
+        menu.addAction(self.action)
+        menu.popup(view.viewport().mapToGlobal(position))
+        return menu
+
+    def explain_selected(self) -> VarianceDialog | None:
+        """Open Explain variance for the selected indicator, as of the table's period."""
+        table, row = self._table, self._current_row()
+        if table is None or row is None or table.as_of is None:
+            return None
+        if table.site_code is not None:
+            self.told.emit(WHOLE_PROGRAMME_ONLY)
+            return None
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+        dialog = VarianceDialog(
+            self._context.services.variance,
+            table.programme_code,
+            row,
+            table.as_of,
+            table.thresholds,
+            self._screen,
+        )
+        dialog.accepted.connect(lambda: self._on_saved(dialog, row, table))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_saved(self, dialog: VarianceDialog, row: IpttRow, table: IpttTable) -> None:
+        what = f"variance explanation of {row.code} for {table.as_of}"
+        if dialog.saved is not None:
+            self.told.emit(f"Saved the {what}")
+        elif dialog.previous is not None:
+            self.told.emit(f"Removed the {what} (History keeps what it said)")
+        self.refresh()
+        self._context.signals.announce(ChangeKind.EXPLANATIONS, table.programme_code, origin=self._screen)
