@@ -75,8 +75,9 @@ def cover(data: DonorReportData) -> list[Any]:
         rows.append(
             [
                 "Reporting",
-                f"{period.label() if period else ''} is partly reported "
-                f"({partial_note(data.table.partial_periods[data.as_of.code], data.table.sites_expected)})",
+                f"{data.as_of.label()} is partly reported: at most "
+                f"{data.table.partial_periods[data.as_of.code]} of the {data.table.sites_expected} sites "
+                "expected to report have values for an indicator; figures resting on it are marked partial",
             ]
         )
     story = [
@@ -259,6 +260,21 @@ def _completeness(data: DonorReportData, width: float) -> list[Any]:
             right=[1, 2, 3, 4, 5, 6],
         ),
     ]
+    if data.as_of is not None:
+        waiting = [
+            site.name or site.code
+            for site in overview.sites
+            if overview.cell(site.code, data.as_of.code).state
+            not in (ReportState.SUBMITTED, ReportState.APPROVED)
+        ]
+        if waiting:
+            story.append(
+                para(
+                    f"Sites whose report for {data.as_of.label()} is not yet submitted or approved "
+                    f"({len(waiting)}): " + "; ".join(waiting) + ".",
+                    s.small,
+                )
+            )
     return story
 
 
