@@ -289,8 +289,9 @@ def _indicator_block(
                 boxes = []
                 for combo in line:
                     before = _previous_text(earlier.get(combo.combo_id), field, period_label)
-                    boxes.append(_box_text(before, small, field_label))
-                rows.append(["", *boxes])
+                    boxes.append(_box_text(before, small, ""))
+                # a percent's two boxes are named in the label column, level with them
+                rows.append([pdf.para(field_label, s.cell_right) if field_label else "", *boxes])
                 rows[-1] += [""] * (BOXES_PER_LINE + 1 - len(rows[-1]))
                 commands.append(("GRID", (1, row_no), (len(line), row_no), 0.5, colors.HexColor(BOX_LINE)))
                 heights.append(BOX_HEIGHT)
@@ -305,7 +306,7 @@ def _indicator_block(
                         colors.HexColor(pdf.HEADER_FILL),
                     )
                 )
-        if len(rows) > 1:
+        if indicator.measure is not Measure.PERCENT:
             commands.append(("SPAN", (0, 0), (0, len(fields))))
     comment_row = len(rows)
     rows.append([pdf.para("Comment", s.cell), *[""] * BOXES_PER_LINE])
