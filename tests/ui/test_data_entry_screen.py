@@ -551,7 +551,7 @@ def test_a_big_paste_is_written_by_a_job_with_progress(harness: Harness, qtbot: 
 
 
 def test_a_cancelled_paste_keeps_and_shows_what_was_written(harness: Harness) -> None:
-    from pmdesk.ui.entry.entry_editing import write_all
+    from pmdesk.ui.entry.entry_writes import write_all
 
     editing = harness.screen.editing
     plan = editing.plan_paste(FEMALE, COL_VALUE, "5\n6\n")

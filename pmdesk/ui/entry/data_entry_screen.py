@@ -24,7 +24,7 @@ from pmdesk.domain.enums import ValueStatus
 from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.ui.entry import entry_dialogs
 from pmdesk.ui.entry.entry_cells import COL_COMMENT, COL_VALUE
-from pmdesk.ui.entry.entry_editing import EntryEditing, GridPlace, PasteResult
+from pmdesk.ui.entry.entry_editing import EntryEditing
 from pmdesk.ui.entry.entry_history_panel import EntryHistoryPanel
 from pmdesk.ui.entry.entry_paste import EntryPaster
 from pmdesk.ui.entry.entry_place_bar import EntryPlaceBar
@@ -33,6 +33,7 @@ from pmdesk.ui.entry.entry_style import ERROR_COLOUR, TEXT_ON_COLOUR, warning_te
 from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from pmdesk.ui.entry.entry_table_view import EntryTableView
 from pmdesk.ui.entry.entry_workflow import EntryWorkflowBar
+from pmdesk.ui.entry.entry_writes import GridPlace, PasteResult
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel

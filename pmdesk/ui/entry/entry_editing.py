@@ -1,138 +1,56 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What happens to what the user types in the data-entry grid: saved through DataEntryService at
 once, shown as saved only once the service returned, refused cells marked, undoable; input the
-database could not take (locked, disk full) kept on screen as not saved, and retried."""
+database could not take (locked, disk full) kept on screen as not saved, and retried. The writes
+themselves, as plain data, are in entry_writes.py."""
 
 from __future__ import annotations
 
-import csv
-import io
-import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from pmdesk.domain.enums import Measure
-from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
-from pmdesk.domain.numbers import read_number
-from pmdesk.domain.value_checks import WARNING_TEXT
+from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.ui.entry.entry_cells import (
     COL_COMMENT,
     COL_DENOMINATOR,
     COL_NUMERATOR,
     COL_VALUE,
     ENTRY_COLUMNS,
-    UnsavedInput,
     half_ratio_text,
-    raw_number,
 )
 from pmdesk.ui.entry.entry_commands import CellContent, CellEditCommand, CellRef, EntryWriter
 from pmdesk.ui.entry.entry_rows import RowKind
 from pmdesk.ui.entry.entry_table_model import EntryTableModel
-from pmdesk.ui.formatting import display_locale
+from pmdesk.ui.entry.entry_writes import (
+    MAX_PASTE_CELLS,
+    GridPlace,
+    Outcome,
+    PastePlan,
+    PasteResult,
+    PlannedWrite,
+    as_text,
+    cell_ref,
+    message_of,
+    parse_block,
+    paste_start,
+    place_key,
+    read_numbers,
+    saved_text,
+    unsaved_input,
+    verb_of,
+    waiting_key,
+    write_all,
+)
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
 
 if TYPE_CHECKING:
     from pmdesk.services.data_entry import DataEntryService, ValueInfo
     from pmdesk.ui.entry.entry_rows import EntryRow
-
-MAX_PASTE_CELLS = 20_000  # a whole sheet pasted by mistake is refused rather than half-written
-
-
-@dataclass(frozen=True)
-class GridPlace:
-    programme_code: str
-    site_code: str
-    period: str
-
-
-@dataclass(frozen=True)
-class PlannedWrite:
-    """One cell to write: where, what it holds now, what it will hold, as typed."""
-
-    key: tuple[int, int]  # (indicator id, combo id) in the grid
-    column: int  # where a refusal is marked
-    ref: CellRef
-    old: CellContent | None
-    new: CellContent | None
-    typed: str
-
-
-Outcome = Union["ValueInfo", None, PmdeskError]  # what a write gave: the value, cleared, refused
-
-
-@dataclass
-class PastePlan:
-    writes: list[PlannedWrite] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    ignored_lines: int = 0
-    ignored_cells: int = 0
-
-
-@dataclass
-class PasteResult:
-    saved: int = 0
-    problems: list[str] = field(default_factory=list)
-    ignored_lines: int = 0
-    ignored_cells: int = 0
-    cancelled: int = 0  # writes left out because the user cancelled
-    failed: bool = False  # the writing stopped on an unexpected error
-    held: int = 0  # kept on screen, not saved yet: the database did not take them
-
-
-def write_all(
-    writer: EntryWriter,
-    writes: Sequence[PlannedWrite],
-    stop: threading.Event | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-) -> list[Outcome]:
-    """Write each cell through the service, in order, until done or `stop` is set; a refused
-    cell does not stop the others. Once the database itself fails (locked, disk full), the rest
-    are not tried: each would wait for the lock, or fail the same way; they get the same error,
-    to be kept and retried. Touches no widget: it may run as a job."""
-    outcomes: list[Outcome] = []
-    blocked: StorageError | None = None
-    for done, write in enumerate(writes, start=1):
-        if stop is not None and stop.is_set():
-            break
-        if blocked is not None:
-            outcomes.append(blocked)
-        else:
-            try:
-                outcomes.append(writer.write(write.ref, write.old, write.new))
-            except StorageError as exc:
-                blocked = exc
-                outcomes.append(exc)
-            except PmdeskError as exc:
-                outcomes.append(exc)
-        if progress is not None:
-            progress(done, len(writes), write.ref.label)
-    return outcomes
-
-
-def parse_block(text: str) -> list[list[str]]:
-    """A block copied from a spreadsheet: tab-separated cells, one line per row; a cell holding
-    line breaks arrives quoted, as Excel and LibreOffice put it on the clipboard."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    if not text:
-        return []
-    if '"' not in text:
-        return [line.split("\t") for line in text.split("\n")]
-    return [row for row in csv.reader(io.StringIO(text), dialect="excel-tab")]
-
-
-def message_of(exc: PmdeskError) -> str:
-    """The message without the cell's location, which the screen names in its own words."""
-    if isinstance(exc, ValidationError) and len(exc.problems) == 1:
-        return exc.problems[0].message
-    return str(exc)
 
 
 class EntryEditing(QObject):
@@ -228,7 +146,7 @@ class EntryEditing(QObject):
                 continue
             target = rows[n]
             columns = self._model.input_columns(target)
-            columns = columns[_start(columns, column) :]
+            columns = columns[paste_start(columns, column) :]
             fields: dict[int, str] = {}
             for i, cell in enumerate(line):
                 if i >= len(columns):
@@ -353,7 +271,7 @@ class EntryEditing(QObject):
         # ratio typed now completes that.
         shown = waiting.new if waiting is not None else old
         column = next(iter(fields))
-        fields, refusal = _read_numbers(entry.measure, fields)
+        fields, refusal = read_numbers(entry.measure, fields)
         if refusal is not None:
             self._model.set_error(row, refusal[0], refusal[1], typed)
             return f"{entry.label}: {refusal[1]}"
@@ -378,23 +296,23 @@ class EntryEditing(QObject):
             self._drop_waiting(entry)  # typed back what is saved: what waited is replaced by it
             return None  # typed what was there: nothing to save, no undo step
         assert self.place is not None
-        return PlannedWrite(entry.key, column, _ref(self.place, entry), old, new, typed)
+        return PlannedWrite(entry.key, column, cell_ref(self.place, entry), old, new, typed)
 
     def _apply(self, write: PlannedWrite, outcome: Outcome) -> CellEditCommand | str:
         """Show the outcome of a write: the saved value, or the refusal on the cell."""
         if isinstance(outcome, PmdeskError):
             # A newer input replaces what waited in the cell, even when it is refused.
-            self.unsaved.discard(_key(write.ref))
+            self.unsaved.discard(waiting_key(write.ref))
             self._model.set_unsaved(write.key, None)
             row = self._model.row_of(write.key)
             self._model.set_error(row, write.column, message_of(outcome), write.typed)
             return f"{write.ref.label}: {message_of(outcome)} — not saved"
-        self.unsaved.discard(_key(write.ref))
+        self.unsaved.discard(waiting_key(write.ref))
         self._model.apply_value(write.key, outcome)
         return self._command(write)
 
     def _command(self, write: PlannedWrite) -> CellEditCommand:
-        verb = _verb(write.old, write.new)
+        verb = verb_of(write.old, write.new)
         return CellEditCommand(
             self._writer,
             write.ref,
@@ -428,8 +346,8 @@ class EntryEditing(QObject):
             numerator = halves.get(COL_NUMERATOR) or pending.get(COL_NUMERATOR)
             denominator = halves.get(COL_DENOMINATOR) or pending.get(COL_DENOMINATOR)
             if shown is not None:
-                numerator = numerator or _as_text(shown.numerator) or None
-                denominator = denominator or _as_text(shown.denominator) or None
+                numerator = numerator or as_text(shown.numerator) or None
+                denominator = denominator or as_text(shown.denominator) or None
             if numerator is None or denominator is None:
                 for c, t in halves.items():
                     self._model.set_pending(row, c, t)
@@ -454,7 +372,7 @@ class EntryEditing(QObject):
         where = f"{ref.site_code} {ref.period}"
         typed = write.typed.replace("\t", " ").strip() or "(cleared)"
         self.unsaved.enqueue(
-            _key(ref),
+            waiting_key(ref),
             partial(self._writer.write, ref, write.old, write.new),
             f"{ref.label}, {where}: {typed}",
             error,
@@ -468,21 +386,21 @@ class EntryEditing(QObject):
             write = item.payload
             assert isinstance(write, PlannedWrite)
             if self._is_here(write.ref):
-                self._model.set_unsaved(write.key, _unsaved_input(write, item))
+                self._model.set_unsaved(write.key, unsaved_input(write, item))
 
     def _waiting(self, entry: EntryRow) -> PlannedWrite | None:
         if self.place is None or entry.kind is not RowKind.CELL:
             return None
-        item = self.unsaved.get((*_place_key(self.place), entry.key))
+        item = self.unsaved.get((*place_key(self.place), entry.key))
         return item.payload if item is not None else None  # type: ignore[return-value]
 
     def _drop_waiting(self, entry: EntryRow) -> None:
-        if self.place is not None and self.unsaved.discard((*_place_key(self.place), entry.key)):
+        if self.place is not None and self.unsaved.discard((*place_key(self.place), entry.key)):
             self._model.set_unsaved(entry.key, None)
 
     def _is_here(self, ref: CellRef) -> bool:
         place = self.place
-        return place is not None and (ref.programme_code, ref.site_code, ref.period) == _place_key(place)
+        return place is not None and (ref.programme_code, ref.site_code, ref.period) == place_key(place)
 
     def _on_retry_saved(self, item: PendingWrite, info: ValueInfo | None) -> None:
         write = item.payload
@@ -532,102 +450,3 @@ class _Pending:
 
 
 _PENDING = _Pending()
-
-
-_NUMBER_FIELDS = {
-    Measure.NUMBER: {COL_VALUE: "value"},
-    Measure.PERCENT: {COL_NUMERATOR: "numerator", COL_DENOMINATOR: "denominator"},
-}
-
-
-def _read_numbers(
-    measure: Measure | None, fields: dict[int, str]
-) -> tuple[dict[int, str], tuple[int, str] | None]:
-    """`fields` with each typed figure read in the user's locale ('1 200' → '1200'), or the first
-    column refused with its message; the service then checks the plain figure like any other."""
-    names = _NUMBER_FIELDS.get(measure, {}) if measure is not None else {}
-    locale = display_locale()
-    read = dict(fields)
-    for column, text in fields.items():
-        if column not in names or not text.strip():
-            continue
-        try:
-            number = read_number(
-                text,
-                names[column],
-                group_separator=locale.groupSeparator(),
-                decimal_separator=locale.decimalPoint(),
-            )
-        except ValueError as exc:
-            return fields, (column, str(exc))
-        read[column] = raw_number(number)
-    return read, None
-
-
-def _place_key(place: GridPlace) -> tuple[str, str, str]:
-    return (place.programme_code, place.site_code, place.period)
-
-
-def _key(ref: CellRef) -> tuple[str, str, str, tuple[int, int]]:
-    """Where input waits: one write per cell of a site and period."""
-    return (ref.programme_code, ref.site_code, ref.period, ref.key)
-
-
-def _as_text(value: object) -> str:
-    """A figure as typed ('12') or as stored (12.0 → '12')."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return raw_number(value)
-    return str(value)
-
-
-def _unsaved_input(write: PlannedWrite, item: PendingWrite) -> UnsavedInput:
-    new = write.new
-    common = {"typed": write.typed, "reason": str(item.error), "is_transient": item.error.is_transient}
-    if new is None:
-        return UnsavedInput(clears=True, **common)  # type: ignore[arg-type]
-    return UnsavedInput(
-        value=_as_text(new.text if new.text is not None else new.value),
-        numerator=_as_text(new.numerator),
-        denominator=_as_text(new.denominator),
-        comment=new.comment,
-        **common,  # type: ignore[arg-type]
-    )
-
-
-def _start(columns: list[int], column: int) -> int:
-    """Where in a row's input columns a pasted line starts, given the current column."""
-    if column in columns:
-        return columns.index(column)
-    return 0 if column != COL_COMMENT else len(columns) - 1
-
-
-def _ref(place: GridPlace, entry: EntryRow) -> CellRef:
-    assert entry.indicator is not None and entry.combo is not None
-    return CellRef(
-        place.programme_code,
-        place.site_code,
-        place.period,
-        entry.indicator.code,
-        tuple(entry.combo.options.items()),
-        entry.key,
-        entry.label,
-    )
-
-
-def _verb(old: CellContent | None, new: CellContent | None) -> str:
-    if new is None:
-        return "Clear"
-    if old is not None and old.same_value(new):
-        return "Comment on"
-    return "Enter" if old is None else "Change"
-
-
-def saved_text(verb: str, ref: CellRef, info: ValueInfo | None) -> str:
-    """'Saved 1.1 · Female at 14:02:05', and any warning the value carries."""
-    text = f"{verb} {ref.label} at {datetime.now().strftime('%H:%M:%S')}"
-    if info is not None and info.is_flagged:
-        warnings = "; ".join(WARNING_TEXT.get(w, w) for w in info.warnings)
-        text += f" — warning: {warnings}; add a comment to explain it (Ctrl+M)"
-    return text

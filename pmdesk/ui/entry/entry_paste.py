@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from pmdesk.ui.entry.entry_editing import PastePlan, PasteResult, write_all
+from pmdesk.ui.entry.entry_writes import PastePlan, PasteResult, write_all
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from pmdesk.ui.entry.entry_editing import EntryEditing, Outcome
+    from pmdesk.ui.entry.entry_editing import EntryEditing
+    from pmdesk.ui.entry.entry_writes import Outcome
     from pmdesk.ui.workers import Workers
 
 SYNC_LIMIT = 24  # cells written while the user waits; more are written by a job

@@ -18,7 +18,7 @@ from pmdesk.ui.unsaved import storage_failure_text
 
 if TYPE_CHECKING:
     from pmdesk.services.data_entry import DataEntryService, ValueInfo
-    from pmdesk.ui.entry.entry_editing import GridPlace
+    from pmdesk.ui.entry.entry_writes import GridPlace
 
 
 CONFIRMED_UNEXPLAINED = "submitted with its warning unexplained, confirmed at Submit"
