@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session, sessionmaker
 
+    from pmdesk.domain.iptt_filter import IpttFilter
     from pmdesk.reports.pdf_document import Progress
     from pmdesk.services.actions import ActionService
     from pmdesk.services.actor import Actor
@@ -169,6 +170,32 @@ class Reports:
         from pmdesk.reports.paper_form_pdf import write_paper_form
 
         return write_paper_form(self.sources, programme_code, site_code, period, path, prefilled, progress)
+
+    def iptt(
+        self,
+        programme_code: str,
+        path: Path,
+        *,
+        as_of: str | None = None,
+        site_code: str | None = None,
+        approved_only: bool = False,
+        shown: IpttFilter | None = None,
+        progress: Progress | None = None,
+    ) -> ReportFile:
+        """The IPTT as on the screen (as of, site subtree, approved only) on landscape pages, with
+        only the indicators the filter `shown` lets through and a line naming it."""
+        from pmdesk.reports.iptt_pdf import write_iptt_report
+
+        return write_iptt_report(
+            self.sources,
+            programme_code,
+            path,
+            as_of=as_of,
+            site_code=site_code,
+            approved_only=approved_only,
+            shown=shown,
+            progress=progress,
+        )
 
     def donor_report(
         self, programme_code: str, as_of: str | None, path: Path, progress: Progress | None = None
