@@ -57,9 +57,15 @@ def add_explain_command(commands: Any, command: Any) -> None:
 
 
 def cmd_explain(args: argparse.Namespace, ctx: Context) -> int:
+    from pmdesk.domain.periods import period_code_from_label
     from pmdesk.services.variance import VarianceService
 
     _check_usage(args)
+    # Periods as the screens write them ('2026 Q2') are taken too.
+    if args.period is not None:
+        args.period = period_code_from_label(args.period)
+    if args.as_of is not None:
+        args.as_of = period_code_from_label(args.as_of)
     if args.indicator is None:
         with ctx.database(write=False) as db:
             service = VarianceService(db.sessions, actor_of(db))

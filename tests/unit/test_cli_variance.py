@@ -55,8 +55,16 @@ def test_missing_lists_off_track_and_exceeding_indicators_until_explained(
     assert "1.1.1" not in out.split("\n", 3)[3] and "3.1.1      off track" in out
     assert 'pmdesk explain DEMO-WASH INDICATOR 2026Q2 "why"' in out
 
-    code, out, _ = run(capsys, demo_copy, CODE, "--missing", "--as-of", "2025Q2", "--format", "json")
+    code, out, _ = run(capsys, demo_copy, CODE, "--missing", "--as-of", "2025 Q2", "--format", "json")
     assert code == 0 and json.loads(out)["as_of"] == "2025Q2"
+
+
+def test_periods_are_taken_as_the_screens_write_them(
+    capsys: pytest.CaptureFixture[str], demo_copy: Path
+) -> None:
+    assert run(capsys, demo_copy, CODE, "3.1.1", "Q2 2026", "Trainers left in April.")[0] == 0
+    code, out, _ = run(capsys, demo_copy, CODE, "3.1.1", "2026q2")
+    assert (code, out) == (0, "Trainers left in April.\n")
 
 
 def test_an_explanation_is_shown_listed_replaced_and_cleared(
