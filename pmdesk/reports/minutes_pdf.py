@@ -184,6 +184,7 @@ def minutes_story(
     if actions:
         numbers = {d.uuid: f"D{n}" for n, d in enumerate(detail.decisions, start=1)}
         story.append(_actions_table(actions, width, numbers))
+        story.append(Spacer(1, 3))
         story.append(
             pdf.para(
                 f"Status as of {long_date(date.today())}. Overdue: still open after the due date.", s.note

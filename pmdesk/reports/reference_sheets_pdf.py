@@ -320,9 +320,7 @@ def indicator_sheet(
         column = (width - first) / PERIODS_PER_TABLE
         header = ["Level", *(labels.get(p, p) for p in chunk)]
         body = [[name, *(figure(t[p], measure) if p in t else "" for p in chunk)] for name, t in lines]
-        story.append(
-            pdf.table(header, body, [first, *([column] * len(chunk))], right=list(range(1, len(chunk) + 1)))
-        )
+        story.append(_figure_table(header, body, [first, *([column] * len(chunk))]))
         story.append(Spacer(1, 4))
     if by_site:
         story.append(
@@ -333,3 +331,39 @@ def indicator_sheet(
             )
         )
     return story
+
+
+def _figure_table(header: list[str], body: list[list[str]], widths: list[float]) -> Any:
+    """A table of figures: the names wrap as paragraphs, the figures are drawn as plain strings
+    (they never wrap, and a sheet with a hundred sites stays quick to lay out). Plain strings are
+    drawn as they are, never parsed as markup."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    s = pdf.styles()
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    right = ParagraphStyle("cell_header_right", parent=s.cell_header, alignment=TA_RIGHT)
+    data: list[list[Any]] = [
+        [pdf.para(cell, s.cell_header if n == 0 else right) for n, cell in enumerate(header)]
+    ]
+    data += [[pdf.para(row[0], s.cell), *row[1:]] for row in body]
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (1, 1), (-1, -1), pdf.FONT_NARROW, 8),
+        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("TEXTCOLOR", (1, 1), (-1, -1), colors.HexColor(pdf.INK)),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(pdf.HEADER_FILL)),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(pdf.RULE)),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d5dbe2")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for row in range(2, len(data), 2):
+        commands.append(("BACKGROUND", (0, row), (-1, row), colors.HexColor(pdf.ZEBRA_FILL)))
+    result = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    result.setStyle(TableStyle(commands))
+    return result
