@@ -230,15 +230,35 @@ def test_an_error_while_the_message_is_up_is_logged_only(
     assert any("uncaught exception" in r.getMessage() for r in caplog.records)
 
 
+# Shows the Reports screen once the IPTT is on screen (just before the window closes) and says
+# which heavy libraries are loaded then.
+SHOW_REPORTS = """
+attach_then_reports = MainWindow.attach
+def attach_and_show_reports(self, services):
+    attach_then_reports(self, services)
+    def on_table(_code):
+        self.show_screen("reports")
+        shown = self.current_screen().name
+        print("heavy_at_reports", loaded() if shown == "reports" else "not-shown:" + shown, flush=True)
+    self.iptt_screen.table_loaded.connect(on_table)
+MainWindow.attach = attach_and_show_reports
+"""
+
+
 def test_start_up_defers_the_heavy_libraries(small_file: Path, tmp_path: Path) -> None:
     """The real start (pmdesk.cli.main in a fresh process): nothing heavy before the window is up,
     and no report, chart or spreadsheet library, no JSON Schema validator, nor Alembic on an
-    up-to-date file, at all."""
+    up-to-date file, at all — not even once the Reports screen is shown: matplotlib, reportlab
+    and openpyxl wait until a report is made."""
     db_path = small_file
-    marks, notes = run(PMDESK_WINDOW.format(heavy=HEAVY), str(db_path), str(tmp_path / "data"))
+    code = PMDESK_WINDOW.format(heavy=HEAVY)
+    start = code.index("from pmdesk.cli import main")
+    code = code[:start] + SHOW_REPORTS + code[start:]
+    marks, notes = run(code, str(db_path), str(tmp_path / "data"))
     assert marks["shown"] < marks["database"] < marks["iptt"]
     assert notes["heavy_at_shown"] == "-"
     assert set(notes["heavy_at_iptt"].split(",")) == {"sqlalchemy"}
+    assert set(notes["heavy_at_reports"].split(",")) == {"sqlalchemy"}
 
 
 def test_a_failure_while_building_the_window_is_shown(

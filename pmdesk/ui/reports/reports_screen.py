@@ -1,0 +1,644 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reports (issue #10 §6): every printable file of the current programme from one screen — the
+kind on the left, its options on the right, Create… asks where to save, the file is made in a
+worker with progress and Cancel, then opened with the system viewer. The same calls as the CLI's
+`pmdesk report / minutes / pirs / form / iptt --format xlsx`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QStandardPaths,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.reports.report_kinds import (
+    Option,
+    ReportChoices,
+    ReportKind,
+    ReportRequest,
+    available_kinds,
+    load_choices,
+    with_suffix,
+)
+from pmdesk.ui.screens.base import Screen
+from pmdesk.ui.widgets.elided_label import ElidedLabel
+from pmdesk.ui.workers import Job
+
+if TYPE_CHECKING:
+    from pmdesk.domain.periods import Period
+    from pmdesk.reports.reporter import ReportFile
+    from pmdesk.ui.context import UiContext
+    from pmdesk.ui.signals import DataChange
+
+FOLDER_SETTING = "reports/folder"  # the last folder a report was saved in
+UNEXPECTED = "An unexpected problem stopped it. Details are in the log file."
+KIND_ROLE = Qt.ItemDataRole.UserRole
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+SaveAsker = Callable[[QWidget, str, str, str], str]  # parent, title, suggested path, filter → path or ""
+Opener = Callable[[Path], bool]
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str, file_filter: str) -> str:
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+    return chosen
+
+
+def open_with_system_viewer(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def failure_message(error: BaseException, path: Path) -> str:
+    """What the user reads when a report could not be made: never an exception's name."""
+    if isinstance(error, PmdeskError):
+        return str(error)
+    if isinstance(error, OSError):
+        reason = (error.strerror or "it could not be written").rstrip(".")
+        return (
+            f"{path.name} could not be saved in {path.parent}: {reason}. Is the folder there, and may "
+            "you write in it? Is the file open in another program? Choose another place, or close it."
+        )
+    return UNEXPECTED
+
+
+class KindDelegate(QStyledItemDelegate):
+    """A kind as two lines: its label in bold, its summary below."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        self.initStyleOption(option, index)
+        label = option.text
+        summary = str(index.data(SUMMARY_ROLE) or "")
+        option.text = ""
+        style = option.widget.style() if option.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = option.palette.ColorRole.HighlightedText if selected else option.palette.ColorRole.Text
+        painter.save()
+        painter.setPen(option.palette.color(role))
+        rect = option.rect.adjusted(6, 3, -6, -3)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        line = painter.fontMetrics().height()
+        painter.drawText(QRect(rect.x(), rect.y(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, label)
+        painter.setFont(option.font)
+        shown = painter.fontMetrics().elidedText(summary, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(
+            QRect(rect.x(), rect.y() + line, rect.width(), painter.fontMetrics().height()),
+            Qt.AlignmentFlag.AlignLeft,
+            shown,
+        )
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        height = option.fontMetrics.height()
+        return QSize(200, 2 * height + 12)
+
+
+class ReportsScreen(Screen):
+    title = "Reports"
+    name = "reports"
+
+    choices_loaded = Signal()
+    report_ended = Signal()  # a report was saved, failed or cancelled: the outcome is on screen
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        # Replaceable in tests: the save dialog, the system viewer and the file manager.
+        self.ask_save_path: SaveAsker = ask_save_path
+        self.open_file: Opener = open_with_system_viewer
+        self.show_folder: Opener = open_with_system_viewer
+        self.settings = getattr(context, "settings", None)
+        self.kinds: list[ReportKind] = available_kinds(self.services.reports)
+        self.choices: ReportChoices | None = None
+        self.last_file: Path | None = None
+        self._load_job: Job | None = None
+        self._job: Job | None = None
+        self._path: Path | None = None
+        self._delivered = False
+        self._folder = ""
+        self._build()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        heading = QLabel("Reports", self)
+        font = QFont(self.font())
+        font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.3)
+        heading.setFont(font)
+        self.programme_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
+
+        self.kind_list = QListWidget(self)
+        self.kind_list.setItemDelegate(KindDelegate(self.kind_list))
+        self.kind_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.kind_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.kind_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.kind_list.setAccessibleName("Kind of report")
+        for kind in self.kinds:
+            item = QListWidgetItem(kind.label, self.kind_list)
+            item.setData(KIND_ROLE, kind.key)
+            item.setData(SUMMARY_ROLE, kind.summary)
+            item.setToolTip(kind.description)
+        self.kind_list.currentRowChanged.connect(self._on_kind_changed)
+
+        self.kind_title = QLabel("", self)
+        self.kind_title.setFont(font)
+        self.kind_description = QLabel("", self)
+        self.kind_description.setWordWrap(True)
+
+        self.as_of_combo = self._combo("Figures up to and including this period")
+        self.meeting_combo = self._combo("The meeting whose minutes are printed")
+        self.site_combo = self._combo("The site the form is for")
+        self.period_combo = self._combo("The period the form collects")
+        self.prefilled_check = QCheckBox("&Pre-filled with last period's values", self)
+        self.prefilled_check.toggled.connect(self._update_proposal)
+        self.indicator_list = QListWidget(self)
+        self.indicator_list.setMaximumHeight(self.fontMetrics().height() * 10)
+        self.indicator_list.itemChanged.connect(self._update_proposal)
+        self.all_button = QPushButton("A&ll", self)
+        self.none_button = QPushButton("N&one", self)
+        for button, state in ((self.all_button, True), (self.none_button, False)):
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, state=state: self._check_all(state))
+        indicators = QWidget(self)
+        indicator_box = QVBoxLayout(indicators)
+        indicator_box.setContentsMargins(0, 0, 0, 0)
+        indicator_box.addWidget(self.indicator_list)
+        indicator_buttons = QHBoxLayout()
+        indicator_buttons.addWidget(self.all_button)
+        indicator_buttons.addWidget(self.none_button)
+        indicator_buttons.addStretch(1)
+        indicator_box.addLayout(indicator_buttons)
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self._rows: dict[Option, QWidget] = {
+            Option.AS_OF: self.as_of_combo,
+            Option.MEETING: self.meeting_combo,
+            Option.INDICATORS: indicators,
+            Option.SITE: self.site_combo,
+            Option.PERIOD: self.period_combo,
+            Option.PREFILLED: self.prefilled_check,
+        }
+        labels = {
+            Option.AS_OF: "&As of:",
+            Option.MEETING: "&Meeting:",
+            Option.INDICATORS: "&Indicators:",
+            Option.SITE: "&Site:",
+            Option.PERIOD: "P&eriod:",
+        }
+        for option, widget in self._rows.items():
+            if option in labels:
+                label = QLabel(labels[option], self)
+                label.setBuddy(self.indicator_list if option is Option.INDICATORS else widget)
+                self.form.addRow(label, widget)
+            else:
+                self.form.addRow("", widget)
+
+        self.file_label = ElidedLabel("", self)
+        self.folder_label = ElidedLabel("", self)
+        self.create_button = QPushButton("&Create…", self)
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self.create_report)
+        self.hint_label = QLabel("", self)
+        self.hint_label.setWordWrap(True)
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setRange(0, 0)
+        self.progress_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress_row = QWidget(self)
+        progress_layout = QVBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        progress_line = QHBoxLayout()
+        progress_line.addWidget(self.progress_bar, 1)
+        progress_line.addWidget(self.cancel_button)
+        progress_layout.addWidget(self.progress_label)
+        progress_layout.addLayout(progress_line)
+        self.progress_row.hide()
+
+        self.result_label = QLabel("", self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("&Open", self)
+        self.open_button.setAutoDefault(False)
+        self.open_button.clicked.connect(self.open_last_file)
+        self.folder_button = QPushButton("Show in &folder", self)
+        self.folder_button.setAutoDefault(False)
+        self.folder_button.clicked.connect(self.show_last_folder)
+        result_buttons = QHBoxLayout()
+        result_buttons.addWidget(self.open_button)
+        result_buttons.addWidget(self.folder_button)
+        result_buttons.addStretch(1)
+        self.open_button.hide()
+        self.folder_button.hide()
+
+        proposal = QVBoxLayout()
+        proposal.setSpacing(0)
+        proposal.addWidget(self.file_label)
+        proposal.addWidget(self.folder_label)
+        create_line = QHBoxLayout()
+        create_line.addLayout(proposal, 1)
+        create_line.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+        options = QWidget(self)
+        options_layout = QVBoxLayout(options)
+        options_layout.addWidget(self.kind_title)
+        options_layout.addWidget(self.kind_description)
+        options_layout.addLayout(self.form)
+        options_layout.addLayout(create_line)
+        options_layout.addWidget(self.hint_label)
+        options_layout.addWidget(self.progress_row)
+        options_layout.addWidget(self.result_label)
+        options_layout.addLayout(result_buttons)
+        options_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(options)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        body = QHBoxLayout()
+        body.addWidget(self.kind_list)
+        body.addWidget(scroll, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.programme_label)
+        layout.addLayout(body, 1)
+        self._fit_kind_list()
+        if self.kinds:
+            self.kind_list.setCurrentRow(0)
+        self._update_proposal()
+
+    def _fit_kind_list(self) -> None:
+        """As wide as the longest label in bold (the summaries are cut to fit), so the options
+        keep the rest at any zoom."""
+        bold = QFont(self.kind_list.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        widest = max((metrics.horizontalAdvance(kind.label) for kind in self.kinds), default=100)
+        frame = 2 * self.kind_list.frameWidth() + 16
+        self.kind_list.setFixedWidth(widest + frame + self.kind_list.verticalScrollBar().sizeHint().width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "kind_list"):
+            self._fit_kind_list()
+
+    def _combo(self, tooltip: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setToolTip(tooltip)
+        # As wide as the form allows, up to some 40 characters; a long meeting title never widens
+        # the window.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(18)
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        combo.setMaximumWidth(self.fontMetrics().averageCharWidth() * 48)
+        combo.currentIndexChanged.connect(self._update_proposal)
+        return combo
+
+    # -- Screen -----------------------------------------------------------------------------
+
+    @property
+    def is_busy(self) -> bool:
+        """A report is being made."""
+        return self._job is not None
+
+    def on_data_changed(self, change: DataChange) -> None:
+        if change.concerns(self.programme_code):
+            self.refresh_when_shown()
+
+    def refresh(self) -> None:
+        if self._load_job is not None:
+            self._load_job.cancel()
+            self._load_job = None
+        code = self.programme_code
+        if code is None:
+            self.choices = None
+            self.programme_label.set_full_text("Choose a programme to make its reports.")
+            self._fill(None)
+            return
+        job = Job(load_choices, self.services, code, name="report choices")
+        job.finished.connect(self._on_choices_loaded)
+        job.failed.connect(self._on_choices_failed)
+        self._load_job = self.context.workers.start(job)
+        self._update_proposal()
+
+    def _is_current_load(self) -> bool:
+        return self._load_job is not None and self.sender() is self._load_job.signals
+
+    def _on_choices_loaded(self, choices: ReportChoices) -> None:
+        if not self._is_current_load() or choices.programme_code != self.programme_code:
+            return
+        self._load_job = None
+        self.choices = choices
+        self.programme_label.set_full_text(f"{choices.programme_code} — {choices.programme_name}")
+        self._fill(choices)
+        self.choices_loaded.emit()
+
+    def _on_choices_failed(self, error: BaseException) -> None:
+        if not self._is_current_load():
+            return
+        self._load_job = None
+        self.choices = None
+        self._fill(None)
+        self.programme_label.set_full_text(
+            str(error) if isinstance(error, PmdeskError) else "The programme could not be read. " + UNEXPECTED
+        )
+        self.choices_loaded.emit()
+
+    # -- the pickers ------------------------------------------------------------------------
+
+    def _fill(self, choices: ReportChoices | None) -> None:
+        periods = choices.periods if choices else ()
+        latest = choices.latest_complete if choices else None
+        latest_label = choices.period_label(latest) if choices and latest else ""
+        first = f"Latest complete period ({latest_label})" if latest_label else "Latest complete period"
+        _refill(self.as_of_combo, [(first, None)] + [(p.label(), p.code) for p in periods])
+        meetings = choices.meetings if choices else ()
+        _refill(
+            self.meeting_combo,
+            [
+                (f"{m.held_on.isoformat()} — {m.title}{'' if m.is_final else ' (draft)'}", m.uuid)
+                for m in meetings
+            ],
+        )
+        sites = choices.sites if choices else ()
+        parents = {s.parent_code for s in sites}
+        leaves = [s.code for s in sites if s.code not in parents]
+        _refill(
+            self.site_combo,
+            [("    " * s.depth + f"{s.code} — {s.name}", s.code) for s in sites],
+            default=leaves[0] if leaves else None,
+        )
+        _refill(
+            self.period_combo,
+            [(p.label(), p.code) for p in periods],
+            default=_form_period(periods, latest),
+        )
+        checked = {
+            self.indicator_list.item(row).data(KIND_ROLE)
+            for row in range(self.indicator_list.count())
+            if self.indicator_list.item(row).checkState() == Qt.CheckState.Checked
+        }
+        had_all = not checked or len(checked) == self.indicator_list.count()
+        self.indicator_list.blockSignals(True)
+        self.indicator_list.clear()
+        for code, name in choices.indicators if choices else ():
+            item = QListWidgetItem(f"{code} — {name}", self.indicator_list)
+            item.setData(KIND_ROLE, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if had_all or code in checked else Qt.CheckState.Unchecked
+            )
+        self.indicator_list.blockSignals(False)
+        self._update_proposal()
+
+    def _check_all(self, state: bool) -> None:
+        self.indicator_list.blockSignals(True)
+        for row in range(self.indicator_list.count()):
+            self.indicator_list.item(row).setCheckState(
+                Qt.CheckState.Checked if state else Qt.CheckState.Unchecked
+            )
+        self.indicator_list.blockSignals(False)
+        self._update_proposal()
+
+    def current_kind(self) -> ReportKind | None:
+        row = self.kind_list.currentRow()
+        return self.kinds[row] if 0 <= row < len(self.kinds) else None
+
+    def select_kind(self, key: str) -> bool:
+        for row, kind in enumerate(self.kinds):
+            if kind.key == key:
+                self.kind_list.setCurrentRow(row)
+                return True
+        return False
+
+    def _on_kind_changed(self, _row: int) -> None:
+        kind = self.current_kind()
+        self.kind_title.setText(kind.label if kind else "")
+        self.kind_description.setText(kind.description if kind else "No report can be made.")
+        for option, widget in self._rows.items():
+            self.form.setRowVisible(widget, kind is not None and option in kind.options)
+        self._update_proposal()
+
+    def current_request(self) -> ReportRequest | None:
+        """The options chosen, or None while the programme's choices are not read yet."""
+        choices = self.choices
+        if choices is None or choices.programme_code != self.programme_code:
+            return None
+        as_of = self.as_of_combo.currentData() or choices.latest_complete
+        codes = [
+            str(self.indicator_list.item(row).data(KIND_ROLE))
+            for row in range(self.indicator_list.count())
+            if self.indicator_list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+        meeting = next((m for m in choices.meetings if m.uuid == self.meeting_combo.currentData()), None)
+        period = self.period_combo.currentData()
+        return ReportRequest(
+            choices.programme_code,
+            as_of=as_of,
+            as_of_label=choices.period_label(as_of) if as_of else "latest",
+            meeting_uuid=meeting.uuid if meeting else None,
+            meeting_label=f"{meeting.held_on.isoformat()} {meeting.title}" if meeting else "",
+            indicator_codes=None if len(codes) == self.indicator_list.count() else tuple(codes),
+            site_code=self.site_combo.currentData(),
+            period=period,
+            period_label=choices.period_label(period) if period else "",
+            prefilled=self.prefilled_check.isChecked(),
+        )
+
+    def _missing(self, kind: ReportKind, request: ReportRequest | None) -> str:
+        """Why Create cannot run yet ('' when it can)."""
+        if self.programme_code is None:
+            return "Choose a programme first."
+        if request is None:
+            return "Reading the programme…"
+        if Option.MEETING in kind.options and request.meeting_uuid is None:
+            return "This programme has no meeting yet: plan one on the Meetings screen."
+        if Option.INDICATORS in kind.options and request.indicator_codes == ():
+            return "Tick at least one indicator."
+        if Option.SITE in kind.options and request.site_code is None:
+            return "This programme has no site yet: add one on the Sites & people screen."
+        if Option.PERIOD in kind.options and request.period is None:
+            return "This programme has no reporting period."
+        if not self.choices or not self.choices.indicators:
+            return "This programme has no indicator yet: add them on the Framework screen."
+        return ""
+
+    def _update_proposal(self) -> None:
+        kind = self.current_kind()
+        request = self.current_request()
+        missing = self._missing(kind, request) if kind else "No report can be made."
+        if kind is not None and request is not None:
+            self.file_label.set_full_text(f"File: {kind.file_name(request)}")
+            self.folder_label.set_full_text(f"In: {self.folder()}")
+        else:
+            self.file_label.set_full_text("")
+            self.folder_label.set_full_text("")
+        self.hint_label.setText(missing)
+        self.hint_label.setVisible(bool(missing))
+        self.create_button.setEnabled(not missing and self._job is None)
+
+    # -- making a report --------------------------------------------------------------------
+
+    def folder(self) -> str:
+        """The folder proposed: the last one a report was saved in, else Documents."""
+        if not self._folder and self.settings is not None:
+            self._folder = str(self.settings.value(FOLDER_SETTING, "", type=str))
+        if not self._folder:
+            self._folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return self._folder
+
+    def _remember_folder(self, folder: Path) -> None:
+        self._folder = str(folder)
+        if self.settings is not None:
+            self.settings.setValue(FOLDER_SETTING, self._folder)
+
+    def create_report(self) -> None:
+        """Create…: ask where to save, then make the report in a worker."""
+        kind, request = self.current_kind(), self.current_request()
+        if kind is None or request is None or self._missing(kind, request) or self._job is not None:
+            return
+        suggested = str(Path(self.folder()) / kind.file_name(request))
+        chosen = self.ask_save_path(self, f"Save the {kind.label}", suggested, kind.file_filter)
+        if not chosen:
+            return
+        path = with_suffix(Path(chosen), kind.suffix)
+        self._remember_folder(path.parent)
+        self.start(kind, request, path)
+
+    def start(self, kind: ReportKind, request: ReportRequest, path: Path) -> None:
+        """Make `kind` with `request` into `path` off the UI thread."""
+        job = Job(kind.make, self.services, request, path, name=f"report {kind.key}", reports_progress=True)
+        job.finished.connect(self._on_finished)
+        job.failed.connect(self._on_failed)
+        job.progress.connect(self._on_progress)
+        job.signals.ended.connect(self._on_ended)
+        self._path = path
+        self._delivered = False
+        self.progress_bar.setRange(0, 0)
+        self.progress_label.set_full_text(f"Creating {path.name}…")
+        self.cancel_button.setEnabled(True)
+        self.progress_row.show()
+        self.result_label.setText("")
+        self.open_button.hide()
+        self.folder_button.hide()
+        self._job = self.context.workers.start(job)
+        self._update_proposal()
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_label.set_full_text("Cancelling…")
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        if self._job is None or self._job.is_cancelled:
+            return
+        if total > 0:
+            self.progress_bar.setRange(0, total)
+            self.progress_bar.setValue(min(done, total))
+        else:
+            self.progress_bar.setRange(0, 0)
+        if message:
+            self.progress_label.set_full_text(message)
+
+    def _on_finished(self, report: ReportFile) -> None:
+        self._delivered = True
+        self.last_file = Path(report.path)
+        pages = f" ({report.pages} page{'s' if report.pages != 1 else ''})" if report.pages else ""
+        text = f"Saved {self.last_file.name}{pages} in {self.last_file.parent}."
+        if not self.open_file(self.last_file):
+            text += " No program to open it was found: open it from its folder."
+        self.result_label.setText(text)
+        self.open_button.show()
+        self.folder_button.show()
+        self.status_message.emit(f"Saved {self.last_file}{pages}")
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._delivered = True
+        path = self._path or Path("report")
+        self.result_label.setText(f"The report was not made. {failure_message(error, path)}")
+
+    def _on_ended(self) -> None:
+        job, self._job = self._job, None
+        self.progress_row.hide()
+        if job is not None and job.is_cancelled and not self._delivered:
+            self.result_label.setText("Cancelled: nothing was written.")
+        self._update_proposal()
+        self.report_ended.emit()
+
+    def open_last_file(self) -> None:
+        if self.last_file is not None and not self.open_file(self.last_file):
+            self.result_label.setText(f"No program to open {self.last_file.name} was found.")
+
+    def show_last_folder(self) -> None:
+        if self.last_file is not None:
+            self.show_folder(self.last_file.parent)
+
+
+def _refill(combo: QComboBox, items: list[tuple[str, str | None]], default: str | None = None) -> None:
+    """Replace the items, keeping the one chosen if it is still there (else `default`)."""
+    current = combo.currentData() if combo.count() else default
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in items:
+        combo.addItem(text, data)
+    index = combo.findData(current) if current is not None else -1
+    if index < 0 and default is not None:
+        index = combo.findData(default)
+    combo.setCurrentIndex(max(index, 0) if items else -1)
+    combo.blockSignals(False)
+
+
+def _form_period(periods: tuple[Period, ...], latest: str | None) -> str | None:
+    """A paper round collects the period after the latest complete one; else the current one."""
+    codes = [p.code for p in periods]
+    if latest in codes:
+        return codes[min(codes.index(latest) + 1, len(codes) - 1)]
+    today = date.today()
+    current = [p.code for p in periods if p.start <= today <= p.end]
+    return current[0] if current else (codes[0] if codes else None)
