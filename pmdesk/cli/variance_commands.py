@@ -62,8 +62,7 @@ def cmd_explain(args: argparse.Namespace, ctx: Context) -> int:
 
     _check_usage(args)
     # Periods as the screens write them ('2026 Q2') are taken too.
-    if args.period is not None:
-        args.period = period_code_from_label(args.period)
+    period: str = period_code_from_label(args.period) if args.period is not None else ""
     if args.as_of is not None:
         args.as_of = period_code_from_label(args.as_of)
     if args.indicator is None:
@@ -82,9 +81,9 @@ def cmd_explain(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     if args.text is None and not args.clear:
         with ctx.database(write=False) as db:
-            found = VarianceService(db.sessions, actor_of(db)).get(args.code, args.indicator, args.period)
+            found = VarianceService(db.sessions, actor_of(db)).get(args.code, args.indicator, period)
         if found is None:
-            note(f"{args.indicator} has no variance explanation for {args.period}")
+            note(f"{args.indicator} has no variance explanation for {period}")
             if args.format == "json":
                 emit(to_json(None), args.output)
             return EXIT_OK
@@ -93,9 +92,9 @@ def cmd_explain(args: argparse.Namespace, ctx: Context) -> int:
     text = "" if args.clear else _text(args.text)
     with ctx.database(write=True) as db:
         service = VarianceService(db.sessions, actor_of(db))
-        had = service.get(args.code, args.indicator, args.period) is not None
-        saved = service.set(args.code, args.indicator, args.period, text)
-    what = f"variance explanation of {args.indicator} for {args.period}"
+        had = service.get(args.code, args.indicator, period) is not None
+        saved = service.set(args.code, args.indicator, period, text)
+    what = f"variance explanation of {args.indicator} for {period}"
     if saved is not None:
         note(f"Saved the {what} ({len(saved.text):,} characters) as {saved.written_by}")
     elif had:
