@@ -115,7 +115,16 @@ def cmd_form(args: argparse.Namespace, ctx: Context) -> int:
             return wrote(_form(reports_of(db), args, path))
     except DatabaseInUseError:
         with ctx.database(write=False) as db:
-            return wrote(_form(reports_of(db), args, path))
+            try:
+                return wrote(_form(reports_of(db), args, path))
+            except NotFoundError:
+                raise
+            except PmdeskError as exc:
+                raise PmdeskError(
+                    f"{exc} PMDesk has this database open, and the form needs to record the "
+                    "indicators' option combinations first: open Data entry for this site and "
+                    "period in PMDesk once, or close PMDesk, then try again"
+                ) from exc
 
 
 def _form(reports: Reports, args: argparse.Namespace, path: Path) -> ReportFile:

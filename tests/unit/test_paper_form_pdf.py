@@ -16,7 +16,7 @@ from pmdesk.reports.reporter import Reports
 from pmdesk.services.actor import Actor
 from pmdesk.services.entry_grid import EntryGridService
 from pmdesk.services.framework import IndicatorData
-from pmdesk.storage.database import Database
+from pmdesk.storage.database import Database, open_database
 from tests.unit.builders import Services, small_programme
 
 P = "WASH-01"
@@ -169,3 +169,23 @@ def test_the_form_command_end_to_end(
     assert "(2 pages)" in capsys.readouterr().err
     assert cli.main(["--db", str(path), "form", P, "--site", "N01", "--period", "Q9", "-o", str(out)]) == 1
     assert "its periods are 2025Q1, 2025Q2, 2025Q3, 2025Q4" in capsys.readouterr().err
+
+
+def test_the_form_command_beside_an_open_window(
+    db: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_programme(db)
+    path = db.path
+    db.close()
+    out = tmp_path / "form.pdf"
+    args = ["--db", str(path), "form", P, "--site", "N01", "--period", "2025Q2", "-o", str(out)]
+    window = open_database(path, lock=True, actor="window")
+    try:
+        # No grid has shown the option combinations yet, and the file is the window's to write.
+        assert cli.main(args) == 1
+        assert "open Data entry for this site and period in PMDesk once" in capsys.readouterr().err
+        EntryGridService(window.sessions).grid(P, "N01", "2025Q2")  # the window's grid stores them
+        assert cli.main(args) == 0
+        assert "Female" in text_of(out)
+    finally:
+        window.close()
