@@ -173,7 +173,7 @@ KINDS: tuple[ReportKind, ...] = (
     ReportKind(
         "donor_report",
         "Donor report",
-        "The programme's results for the donor",
+        "For the donor, as of a period",
         (
             "As of a period: cover, contents, status summary with reporting completeness, the IPTT, "
             "a section per indicator with its chart and variance explanation, alerts, the meetings' "
