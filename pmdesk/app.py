@@ -426,6 +426,7 @@ def build_services(database: Database) -> Services:
     from pmdesk.services.actor import Actor
     from pmdesk.services.alerts import AlertService
     from pmdesk.services.completeness import CompletenessService
+    from pmdesk.services.dashboard import DashboardService
     from pmdesk.services.data_entry import DataEntryService
     from pmdesk.services.entry_grid import EntryGridService
     from pmdesk.services.framework import FrameworkService
@@ -467,6 +468,13 @@ def build_services(database: Database) -> Services:
         traceability=TraceabilityService(sessions, ActionService(sessions, actor), IpttService(sessions)),
         scorecards=ScorecardService(sessions, ActionService(sessions, actor), IpttService(sessions)),
         learning=LearningService(sessions, actor),
+        dashboard=DashboardService(
+            IpttService(sessions),
+            CompletenessService(sessions),
+            AlertService(sessions, actor),
+            ActionService(sessions, actor),
+            ProgrammeService(sessions, actor),
+        ),
         variance=VarianceService(sessions, actor),
         reports=Reports(sessions, actor),
     )

@@ -104,13 +104,16 @@ def take_screenshots(
             wait_until_idle(workers)
             entry_site = _first_reporting_site(services, DEMO_CODE)
             latest = services.iptt.table(DEMO_CODE).as_of
-            for number, screen in enumerate(window.screens, start=1):
+            # The Dashboard comes after the IPTT's pictures (07a, 07b): the others keep their numbers.
+            numbered = [s for s in window.screens if s.name != "dashboard"]
+            for number, screen in enumerate(numbered, start=1):
                 window.show_screen(screen.name)
                 if screen.name == "entry" and entry_site is not None:
                     signals.navigate(Navigation("entry", DEMO_CODE, site_code=entry_site, period=latest))
                 wait_until_idle(workers)
                 saved.append(save(window, out / f"{number:02d}-{screen.name}.png"))
             saved += _iptt_extras(window, services, workers, signals, out, entry_site)
+            saved.append(_dashboard(window, workers, out))
             window.close()
             wait_until_idle(workers)
         finally:
@@ -118,6 +121,13 @@ def take_screenshots(
             workers.wait()
             database.close()
     return saved
+
+
+def _dashboard(window: MainWindow, workers: Workers, out: Path) -> Path:
+    """The Dashboard with its charts drawn (on workers, like every load)."""
+    window.show_screen("dashboard")
+    wait_until_idle(workers)
+    return save(window, out / "07c-dashboard.png")
 
 
 def _iptt_extras(

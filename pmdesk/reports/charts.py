@@ -277,6 +277,7 @@ def status_counts_chart(
             integer=True,
             label_lines=2,
             headroom_lines=1.3,
+            every_label=True,  # a status is never told by colour alone
         )
         y0 = frame.y(0.0)
         for i, c in enumerate(counts):
@@ -764,12 +765,14 @@ class _Canvas:
         return ChartImage(_png(self.canvas), self.width, self.height, tuple(self.regions))
 
 
-def _ticks(lo: float, hi: float, *, integer: bool = False) -> list[float]:
+def _ticks(lo: float, hi: float, *, integer: bool = False, bins: int = 4) -> list[float]:
     from matplotlib.ticker import MaxNLocator
 
     if hi <= lo:
         hi = lo + 1.0
-    values = [float(v) for v in MaxNLocator(nbins=4, integer=integer, min_n_ticks=2).tick_values(lo, hi)]
+    values = [
+        float(v) for v in MaxNLocator(nbins=max(1, bins), integer=integer, min_n_ticks=2).tick_values(lo, hi)
+    ]
     return [v for v in values if lo - 1e-9 <= v] or [lo, hi]
 
 
@@ -784,9 +787,11 @@ def _columns(
     label_lines: int = 1,
     headroom_lines: float = 0.6,
     fixed_ticks: Sequence[float] | None = None,
+    every_label: bool = False,
 ) -> _Frame:
     """Vertical bars: legend, value grid and labels on the left, category labels underneath
-    (a '\\n' in a label starts its second line)."""
+    (a '\\n' in a label starts its second line). Labels that do not fit are thinned out, or with
+    `every_label` written smaller (down to 70 %) and shortened instead."""
     labels = ["\n".join(" ".join(part.split()) for part in label.split("\n")) for label in labels]
     top = (cv.legend(legend) if legend else cv.pad) + cv.em * 0.8  # room for the top tick label
     label_bottom = cv.height - cv.pad
@@ -813,6 +818,10 @@ def _columns(
     frame = _Frame(left, top, right, bottom, len(labels), scale, True, label_bottom=label_bottom)
     # Thin the labels out so that none touches the next one written.
     widest = max((cv.measure(part) for label in labels for part in label.split("\n")), default=0.0)
+    size = 1.0
+    if every_label and widest > 0:
+        size = max(0.7, min(1.0, (frame.slot - cv.em * 0.5) / widest))
+        widest = 0.0
     frame = _Frame(
         left,
         top,
@@ -826,8 +835,9 @@ def _columns(
     )
     for i, label in enumerate(labels):
         if i % frame.step == 0:
-            lines = [cv.fit(part, max(frame.slot * frame.step - 4, cv.em * 3)) for part in label.split("\n")]
-            cv.text(frame.centre(i), bottom + 4, "\n".join(lines), ha="center", va="top")
+            room = max(frame.slot * frame.step - 4, cv.em * 3 * size)
+            lines = [cv.fit(part, room, size) for part in label.split("\n")]
+            cv.text(frame.centre(i), bottom + 4, "\n".join(lines), ha="center", va="top", size=size)
     return frame
 
 
@@ -850,7 +860,9 @@ def _rows(
     right = max(left + 20.0, cv.width - cv.pad - end_room)
     lo = min(0.0, *values) if values else 0.0
     hi = max([*values, 0.0]) or 1.0
-    ticks = _ticks(lo, hi)
+    # As many ticks as their labels leave room for.
+    label = cv.measure(_number(hi, percent)) + cv.em * 2
+    ticks = _ticks(lo, hi, bins=min(5, int((right - left) / max(label, 1.0))))
     hi = max(hi, ticks[-1])
     scale = _Scale(lo, hi, left, right)
     tick_texts = [_number(t, percent) for t in ticks]

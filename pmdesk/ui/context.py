@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from pmdesk.services.actions import ActionService
     from pmdesk.services.alerts import AlertService
     from pmdesk.services.completeness import CompletenessService
+    from pmdesk.services.dashboard import DashboardService
     from pmdesk.services.data_entry import DataEntryService
     from pmdesk.services.entry_grid import EntryGridService
     from pmdesk.services.framework import FrameworkService
@@ -57,6 +58,7 @@ class Services:
     traceability: TraceabilityService
     scorecards: ScorecardService
     learning: LearningService
+    dashboard: DashboardService  # what the Dashboard shows, read from the services above
     variance: VarianceService  # variance explanations: why an indicator is off track or exceeding
     reports: Reports  # every PDF: donor report, minutes, reference sheets, paper forms
 

@@ -18,6 +18,7 @@ def build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
     from pmdesk.ui.actions.scorecards_screen import ScorecardsScreen
     from pmdesk.ui.alerts.alerts_screen import AlertsScreen
     from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
+    from pmdesk.ui.dashboard.dashboard_screen import DashboardScreen
     from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
     from pmdesk.ui.framework.framework_screen import FrameworkScreen
     from pmdesk.ui.iptt.iptt_screen import IpttScreen
@@ -35,6 +36,7 @@ def build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
         DataEntryScreen,
         CompletenessScreen,
         IpttScreen,
+        DashboardScreen,
         AlertsScreen,
         ActionsScreen,
         ScorecardsScreen,

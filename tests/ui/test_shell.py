@@ -32,6 +32,7 @@ SCREENS = [
     "entry",
     "completeness",
     "iptt",
+    "dashboard",
     "alerts",
     "actions",
     "scorecards",
