@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
 
     def add_screen(self, screen: Screen) -> None:
         self.screens.append(screen)
+        screen.settings = self._settings
         self.stack.addWidget(screen)
         screen.status_message.connect(self._show_message)
         QListWidgetItem(screen.title, self.nav)

@@ -145,7 +145,6 @@ class ReportsScreen(Screen):
         self.ask_save_path: SaveAsker = ask_save_path
         self.open_file: Opener = open_with_system_viewer
         self.show_folder: Opener = open_with_system_viewer
-        self.settings = getattr(context, "settings", None)
         self.kinds: list[ReportKind] = available_kinds(self.services.reports)
         self.choices: ReportChoices | None = None
         self.last_file: Path | None = None

@@ -4,7 +4,7 @@ and the input it holds that is not saved yet."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import QWidget
 
@@ -28,6 +28,8 @@ class Screen(QWidget):
         self.context = context
         self.services = context.services
         self.programme_code: str | None = None
+        # The window's state file (a folder last used, say), handed over by the shell; None alone.
+        self.settings: QSettings | None = None
         self._refresh_pending = False
         context.signals.data_changed.connect(self._on_data_changed)
 
