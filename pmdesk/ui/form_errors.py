@@ -5,6 +5,7 @@ refusal in the user's words (field and message, no service prefix, no exception 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
 from pmdesk.ui.unsaved import storage_failure_text
@@ -19,12 +20,25 @@ INFO_STYLE = (
     " border-radius: 3px; padding: 6px; }"
 )
 MESSAGE_ERROR_STYLE = ERROR_STYLE.replace("QLabel#formErrors", "QLabel")
+# The closed loop's screens and dialogs (actions, lessons, alerts) show the service's message as it
+# is, on this label.
+LOOP_ERROR_STYLE = "background: #f6b6c4; color: #1a1a1a; padding: 6px; border-radius: 3px;"
 
 
-def failure_html(exc: PmdeskError) -> str:
-    """Why OK did not save, for the dialog's rich-text error label."""
+def failure_html(exc: PmdeskError, labels: Mapping[str, str] | None = None) -> str:
+    """Why OK did not save, for the dialog's rich-text error label. With `labels` (the form's words
+    for the service's field names), each problem on a line of its own, led by its field in bold."""
     if isinstance(exc, StorageError):
         return html.escape(storage_failure_text(exc), quote=False).replace("\n", "<br>")
+    if labels is not None and isinstance(exc, ValidationError):
+        lines = [
+            f"<b>{html.escape(labels.get(p.field, p.field.capitalize()), quote=False)}:</b> "
+            + html.escape(p.message, quote=False)
+            if p.field
+            else html.escape(p.message, quote=False)
+            for p in exc.problems
+        ]
+        return "Nothing was saved.<br>" + "<br>".join(lines)
     return "Nothing was saved. " + html.escape(readable_error(exc), quote=False)
 
 

@@ -7,15 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,11 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.actions import ActionSource, ActionStatus, Priority
-from pmdesk.domain.errors import PmdeskError
 from pmdesk.services.actions import ActionData, ActionInfo
 from pmdesk.services.sites import PersonInfo
-
-ERROR_STYLE = "background: #f6b6c4; color: #1a1a1a; padding: 6px; border-radius: 3px;"
+from pmdesk.ui.form_errors import LOOP_ERROR_STYLE
+from pmdesk.ui.widgets.form_dialog import FormDialog
 
 
 def _qdate(value: date) -> QDate:
@@ -52,42 +48,7 @@ class ActionSourceChoice:
     indicator_codes: tuple[str, ...] = ()  # proposed as the action's indicators
 
 
-class _SavingDialog(QDialog):
-    """OK runs `save`; a refusal is shown in the dialog, which stays open with what was typed."""
-
-    def __init__(self, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        self.error_label = QLabel("", self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self._on_ok)
-        self.buttons.rejected.connect(self.reject)
-        self.saved: Any = None
-
-    def _on_ok(self) -> None:
-        try:
-            self.saved = self._save()
-        except PmdeskError as error:
-            self.error_label.setText(str(error))
-            self.error_label.show()
-            return
-        self.accept()
-
-    def _save(self) -> Any:
-        raise NotImplementedError
-
-    @property
-    def ok_button(self) -> Any:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
-
-class ActionDialog(_SavingDialog):
+class ActionDialog(FormDialog):
     """A new action, or the typed fields of an existing one."""
 
     def __init__(
@@ -100,7 +61,7 @@ class ActionDialog(_SavingDialog):
         *,
         source: ActionSourceChoice | None = None,
     ) -> None:
-        super().__init__("Change action" if action else "New action", parent)
+        super().__init__("Change action" if action else "New action", parent, message_style=LOOP_ERROR_STYLE)
         self._save_fn = save
         self._people = list(people)
         self.title_edit = QLineEdit(self)
@@ -218,7 +179,7 @@ class ActionDialog(_SavingDialog):
         return self._save_fn(self.data())
 
 
-class UpdateDialog(_SavingDialog):
+class UpdateDialog(FormDialog):
     """A dated note of progress, optionally moving the action to open or in progress."""
 
     def __init__(
@@ -227,7 +188,7 @@ class UpdateDialog(_SavingDialog):
         action: ActionInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Progress update — {action.code}", parent)
+        super().__init__(f"Progress update — {action.code}", parent, message_style=LOOP_ERROR_STYLE)
         self._save_fn = save
         intro = QLabel(f"<b>{_escape(action.code)}</b> {_escape(action.title)}", self)
         intro.setWordWrap(True)
@@ -270,7 +231,7 @@ class UpdateDialog(_SavingDialog):
         return self._save_fn(self.note_edit.toPlainText(), status, _pydate(self.date_edit.date()))
 
 
-class CloseDialog(_SavingDialog):
+class CloseDialog(FormDialog):
     """Done or dropped, with a note on what was done (or why it was dropped)."""
 
     def __init__(
@@ -279,7 +240,7 @@ class CloseDialog(_SavingDialog):
         action: ActionInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Close action — {action.code}", parent)
+        super().__init__(f"Close action — {action.code}", parent, message_style=LOOP_ERROR_STYLE)
         self._save_fn = save
         intro = QLabel(f"<b>{_escape(action.code)}</b> {_escape(action.title)}", self)
         intro.setWordWrap(True)

@@ -6,31 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from pmdesk.domain.errors import PmdeskError
-from pmdesk.ui.alerts.trigger_dialog import refusal_html
-from pmdesk.ui.form_errors import ERROR_STYLE
+from pmdesk.ui.form_errors import failure_html
+from pmdesk.ui.widgets.form_dialog import FormDialog
 
 # Called with the note; raises PmdeskError to keep the dialog open.
 NoteSubmit = Callable[[str], object]
 
 
-class AcknowledgeDialog(QDialog):
+class AcknowledgeDialog(FormDialog):
     def __init__(self, summary: str, submit: NoteSubmit, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Acknowledge alert")
-        self.setStyleSheet(ERROR_STYLE)
-        self.setMinimumWidth(480)
+        super().__init__("Acknowledge alert", parent, minimum_width=480)
         self._submit = submit
         self.summary_label = QLabel(summary, self)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("formErrors")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.RichText)
-        self.error_label.hide()
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setPlaceholderText(
@@ -39,13 +31,7 @@ class AcknowledgeDialog(QDialog):
         self.note_edit.setMinimumHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 12)
         note_label = QLabel("&Note (required):", self)
         note_label.setBuddy(self.note_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Acknowledge")
-        self.buttons.accepted.connect(self._on_ok_clicked)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText("&Acknowledge")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.error_label)
@@ -54,13 +40,11 @@ class AcknowledgeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.note_edit.setFocus()
 
-    def _on_ok_clicked(self) -> None:
-        try:
-            self._submit(self.note_edit.toPlainText())
-        except PmdeskError as exc:
-            self.error_label.setText(refusal_html(exc))
-            self.error_label.show()
-            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-            self.note_edit.setFocus()
-            return
-        self.accept()
+    def _save(self) -> object:
+        return self._submit(self.note_edit.toPlainText())
+
+    def failure_text(self, exc: PmdeskError) -> str:
+        return failure_html(exc, {"note": "Note"})
+
+    def _focus_field(self, exc: PmdeskError) -> None:
+        self.note_edit.setFocus()

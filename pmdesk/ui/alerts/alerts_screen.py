@@ -40,6 +40,7 @@ from pmdesk.ui.alerts.alert_table_model import (
     alert_details,
 )
 from pmdesk.ui.alerts.trigger_dialog import Subject, TriggerDialog
+from pmdesk.ui.form_errors import LOOP_ERROR_STYLE
 from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 
 TITLE = "Triggers & alerts"
 FILTERS = (("All alerts", "all"), ("Open", "open"), ("Acknowledged", "acknowledged"))
-ERROR_STYLE = "background: #f6b6c4; color: #1a1a1a; padding: 6px; border-radius: 3px;"
 # Changes that can change what is listed here; values and targets reach it through the alert
 # watcher's "alerts" notice once the triggers have been evaluated.
 RELOAD_ON = frozenset({ChangeKind.ALERTS, ChangeKind.FRAMEWORK, ChangeKind.PROGRAMMES, ChangeKind.SITES})
@@ -166,7 +166,7 @@ class AlertsScreen(Screen):
 
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(LOOP_ERROR_STYLE)
         self.error_label.hide()
 
         self.alert_view = self._table(self.alert_model)

@@ -5,15 +5,11 @@ what was typed, names the field and puts the cursor there."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError, StorageError, ValidationError
+from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.triggers import (
     COMPARISON_LABELS,
     COMPARISONS,
@@ -36,8 +32,8 @@ from pmdesk.domain.triggers import (
     normal_comparison,
 )
 from pmdesk.services.alert_records import TriggerData
-from pmdesk.ui.form_errors import ERROR_STYLE
-from pmdesk.ui.unsaved import storage_failure_text
+from pmdesk.ui.form_errors import failure_html
+from pmdesk.ui.widgets.form_dialog import FormDialog
 
 COMPARISON_WORDS = {
     "<": "< below",
@@ -80,22 +76,7 @@ class Subject:
 TriggerSubmit = Callable[[TriggerData], object]
 
 
-def refusal_html(exc: PmdeskError) -> str:
-    """Why OK did not save, each problem led by the field's name as the form labels it."""
-    if isinstance(exc, StorageError):
-        return html.escape(storage_failure_text(exc), quote=False).replace("\n", "<br>")
-    if isinstance(exc, ValidationError):
-        lines = [
-            f"<b>{FIELD_NAMES.get(p.field, p.field.capitalize())}:</b> {html.escape(p.message, quote=False)}"
-            if p.field
-            else html.escape(p.message, quote=False)
-            for p in exc.problems
-        ]
-        return "Nothing was saved.<br>" + "<br>".join(lines)
-    return "Nothing was saved. " + html.escape(str(exc), quote=False)
-
-
-class TriggerDialog(QDialog):
+class TriggerDialog(FormDialog):
     def __init__(
         self,
         title: str,
@@ -105,16 +86,8 @@ class TriggerDialog(QDialog):
         trigger: TriggerData | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setStyleSheet(ERROR_STYLE)
-        self.setMinimumWidth(520)
+        super().__init__(title, parent, minimum_width=520)
         self._submit = submit
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("formErrors")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.RichText)
-        self.error_label.hide()
 
         self.code_edit = QLineEdit(self)
         self.code_edit.setMaxLength(40)
@@ -174,11 +147,6 @@ class TriggerDialog(QDialog):
         form.addRow(_label("&For:", self.periods_spin, self), self.periods_spin)
         form.addRow(_label("&Scope:", self.scope_combo, self), self.scope_combo)
         form.addRow(_label("&Response:", self.response_edit, self), self.response_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self._on_ok_clicked)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_label)
         layout.addLayout(form)
@@ -254,21 +222,15 @@ class TriggerDialog(QDialog):
 
     # -- saving -----------------------------------------------------------------------------
 
-    def _on_ok_clicked(self) -> None:
-        try:
-            self._submit(self.data())
-        except PmdeskError as exc:
-            self.error_label.setText(refusal_html(exc))
-            self.error_label.show()
-            # Grown to the message: a top-level window does not follow a wrapped label's height.
-            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-            self._focus_field(exc)
-            return
-        self.accept()
+    def _save(self) -> object:
+        return self._submit(self.data())
 
-    def _focus_field(self, exc: PmdeskError) -> None:
+    def failure_text(self, exc: PmdeskError) -> str:
+        return failure_html(exc, FIELD_NAMES)
+
+    def field_widgets(self) -> dict[str, QWidget]:
         threshold: QWidget = self.status_combo if self.threshold_stack.currentIndex() else self.threshold_edit
-        fields: dict[str, QWidget] = {
+        return {
             "code": self.code_edit,
             "indicator": self.subject_combo,
             "result": self.subject_combo,
@@ -279,12 +241,6 @@ class TriggerDialog(QDialog):
             "scope": self.scope_combo,
             "response": self.response_edit,
         }
-        problems = exc.problems if isinstance(exc, ValidationError) else []
-        widget = next((fields[p.field] for p in problems if p.field in fields), None)
-        if widget is not None:
-            widget.setFocus()
-            if isinstance(widget, QLineEdit):
-                widget.selectAll()
 
 
 def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:

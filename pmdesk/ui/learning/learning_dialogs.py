@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,12 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.learning import CHANNELS, FeedbackStatus, parse_tags
 from pmdesk.services.learning import FeedbackData, FeedbackInfo, LessonData, LessonInfo, Links
 from pmdesk.services.meetings import MeetingSummary
-
-ERROR_STYLE = "background: #f6b6c4; color: #1a1a1a; padding: 6px; border-radius: 3px;"
+from pmdesk.ui.form_errors import LOOP_ERROR_STYLE
+from pmdesk.ui.widgets.form_dialog import FormDialog
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -58,12 +54,9 @@ def _pydate(edit: QDateEdit) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class _RecordDialog(QDialog):
+class _RecordDialog(FormDialog):
     def __init__(self, title: str, meetings: Sequence[MeetingSummary], parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(520)
-        self.saved: Any = None
+        super().__init__(title, parent, minimum_width=520, message_style=LOOP_ERROR_STYLE)
         self.form_widget = QWidget(self)
         self.form = QFormLayout(self.form_widget)
         self.meeting_box = QComboBox(self)
@@ -74,15 +67,6 @@ class _RecordDialog(QDialog):
         self.indicators_edit.setPlaceholderText("Indicator codes, e.g. 1.1, 2.3")
         self.actions_edit = QLineEdit(self)
         self.actions_edit.setPlaceholderText("Action codes, e.g. A-1, A-4")
-        self.error_label = QLabel("", self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self._on_ok)
-        self.buttons.rejected.connect(self.reject)
         # A tall form scrolls on a small screen rather than running off it.
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -109,18 +93,6 @@ class _RecordDialog(QDialog):
     def meeting_uuid(self) -> str | None:
         value = self.meeting_box.currentData()
         return value if isinstance(value, str) else None
-
-    def _on_ok(self) -> None:
-        try:
-            self.saved = self._save()
-        except PmdeskError as error:
-            self.error_label.setText(str(error))
-            self.error_label.show()
-            return
-        self.accept()
-
-    def _save(self) -> Any:
-        raise NotImplementedError
 
 
 class LessonDialog(_RecordDialog):

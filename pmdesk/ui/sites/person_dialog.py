@@ -6,10 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,8 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError, ValidationError
-from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
+from pmdesk.ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import PersonInfo
@@ -27,23 +23,15 @@ if TYPE_CHECKING:
 PersonSubmit = Callable[[str, str, str, str, str], object]
 
 
-class PersonDialog(QDialog):
+class PersonDialog(FormDialog):
     """On OK the person is saved through `submit`; a refusal is shown and the dialog stays open.
     Editing keeps the code: it is how files and packages refer to the person."""
 
     def __init__(
         self, submit: PersonSubmit, person: PersonInfo | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Edit {person.name}" if person else "Add person")
-        self.setStyleSheet(ERROR_STYLE)
-        self.setMinimumWidth(460)
+        super().__init__(f"Edit {person.name}" if person else "Add person", parent)
         self._submit = submit
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("formErrors")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.RichText)
-        self.error_label.hide()
         self.code_edit = QLineEdit(person.code if person else "", self)
         self.code_edit.setMaxLength(40)
         self.code_edit.setReadOnly(person is not None)
@@ -70,43 +58,20 @@ class PersonDialog(QDialog):
             label = QLabel(text, self)
             label.setBuddy(edit)
             form.addRow(label, edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self._on_ok_clicked)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_label)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         (self.name_edit if person else self.code_edit).setFocus()
 
-    def _on_ok_clicked(self) -> None:
-        try:
-            self._submit(
-                self.code_edit.text().strip(),
-                self.name_edit.text(),
-                self.organisation_edit.text().strip(),
-                self.role_edit.text().strip(),
-                self.email_edit.text().strip(),
-            )
-        except PmdeskError as exc:
-            self.show_failure(exc)
-            self._focus_field(exc)
-            return
-        self.accept()
+    def _save(self) -> object:
+        return self._submit(
+            self.code_edit.text().strip(),
+            self.name_edit.text(),
+            self.organisation_edit.text().strip(),
+            self.role_edit.text().strip(),
+            self.email_edit.text().strip(),
+        )
 
-    def show_failure(self, exc: PmdeskError) -> None:
-        """Say why the last save failed (the dialog opens with the input it was given)."""
-        self.error_label.setText(failure_html(exc))
-        self.error_label.show()
-        # Grown to the message: a top-level window does not follow a wrapped label's height.
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-
-    def _focus_field(self, exc: PmdeskError) -> None:
-        fields = {"code": self.code_edit, "name": self.name_edit, "email": self.email_edit}
-        problems = exc.problems if isinstance(exc, ValidationError) else []
-        widget = next((fields[p.field] for p in problems if p.field in fields), None)
-        if widget is not None and not widget.isReadOnly():
-            widget.setFocus()
-            widget.selectAll()
+    def field_widgets(self) -> dict[str, QWidget]:
+        return {"code": self.code_edit, "name": self.name_edit, "email": self.email_edit}

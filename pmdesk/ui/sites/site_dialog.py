@@ -6,11 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,8 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError, ValidationError
-from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
+from pmdesk.ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from pmdesk.services.sites import SiteInfo
@@ -29,7 +25,7 @@ TOP_LEVEL = "(top level — no site above it)"
 SiteSubmit = Callable[[str, str, "str | None"], object]
 
 
-class SiteDialog(QDialog):
+class SiteDialog(FormDialog):
     """The service call happens on OK; a refusal is shown above the form and nothing closes."""
 
     def __init__(
@@ -43,16 +39,8 @@ class SiteDialog(QDialog):
         excluded: set[str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setStyleSheet(ERROR_STYLE)
-        self.setMinimumWidth(460)
+        super().__init__(title, parent)
         self._submit = submit
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("formErrors")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.RichText)
-        self.error_label.hide()
         self.code_edit = QLineEdit(site.code if site else "", self)
         self.code_edit.setMaxLength(40)
         self.code_edit.setToolTip("1–40 letters, digits, '.', '_' or '-'; unique in the programme")
@@ -72,11 +60,6 @@ class SiteDialog(QDialog):
         form.addRow(_label("&Code:", self.code_edit, self), self.code_edit)
         form.addRow(_label("&Name:", self.name_edit, self), self.name_edit)
         form.addRow(_label("&Under:", self.parent_combo, self), self.parent_combo)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self._on_ok_clicked)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_label)
         layout.addLayout(form)
@@ -87,25 +70,11 @@ class SiteDialog(QDialog):
         data = self.parent_combo.currentData()
         return str(data) if data is not None else None
 
-    def _on_ok_clicked(self) -> None:
-        try:
-            self._submit(self.code_edit.text().strip(), self.name_edit.text(), self.parent_code())
-        except PmdeskError as exc:
-            self.error_label.setText(failure_html(exc))
-            self.error_label.show()
-            # Grown to the message: a top-level window does not follow a wrapped label's height.
-            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-            self._focus_field(exc)
-            return
-        self.accept()
+    def _save(self) -> object:
+        return self._submit(self.code_edit.text().strip(), self.name_edit.text(), self.parent_code())
 
-    def _focus_field(self, exc: PmdeskError) -> None:
-        fields = {"code": self.code_edit, "name": self.name_edit}
-        problems = exc.problems if isinstance(exc, ValidationError) else []
-        widget = next((fields[p.field] for p in problems if p.field in fields), None)
-        if widget is not None and not widget.isReadOnly():
-            widget.setFocus()
-            widget.selectAll()
+    def field_widgets(self) -> dict[str, QWidget]:
+        return {"code": self.code_edit, "name": self.name_edit}
 
 
 def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
