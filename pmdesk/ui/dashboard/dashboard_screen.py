@@ -12,7 +12,6 @@ the tracker."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -27,14 +26,13 @@ from PySide6.QtWidgets import (
     QMenu,
     QScrollArea,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pmdesk.domain.enums import Status
 from pmdesk.domain.iptt import partial_note
-from pmdesk.reports.charts import FONT_PT, STATUS_LABELS, ChartImage, ChartRegion
+from pmdesk.reports.charts import FONT_PT, STATUS_LABELS, ChartRegion
 from pmdesk.reports.dashboard_charts import (
     REPORTING,
     RESULTS,
@@ -42,11 +40,21 @@ from pmdesk.reports.dashboard_charts import (
     STATUS,
     TREND,
     ChartSize,
-    render_dashboard,
 )
-from pmdesk.services.dashboard import STATUS_ORDER
 from pmdesk.ui.dashboard.chart_view import ChartView
 from pmdesk.ui.dashboard.dashboard_models import OpenAlertsModel, OverdueActionsModel
+from pmdesk.ui.dashboard.dashboard_parts import (
+    ChartsDrawn,
+    FocusDrawn,
+    bold,
+    box,
+    draw_charts,
+    draw_focus,
+    heading,
+    pair,
+    show_table,
+)
+from pmdesk.ui.dashboard.status_tiles import StatusTiles
 from pmdesk.ui.formatting import counted
 from pmdesk.ui.iptt.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR
 from pmdesk.ui.loading import Loader
@@ -56,7 +64,7 @@ from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
-    from pmdesk.services.dashboard import Dashboard, DashboardService, SiteComparison
+    from pmdesk.services.dashboard import Dashboard, SiteComparison
     from pmdesk.ui.context import UiContext
 
 TITLE = "Dashboard"
@@ -64,44 +72,6 @@ LATEST_COMPLETE = "Latest complete period"
 RENDER_DELAY_MS = 120  # resizing and zooming settle before the charts are drawn again
 # Chart text a little smaller than the window's, as printed charts are beside their body text.
 CHART_TEXT_SCALE = 0.92
-
-
-@dataclass(frozen=True)
-class ChartsDrawn:
-    serial: int
-    images: dict[str, ChartImage]
-
-
-@dataclass(frozen=True)
-class FocusDrawn:
-    serial: int
-    sites: SiteComparison
-    images: dict[str, ChartImage]
-
-
-def draw_charts(
-    board: Dashboard,
-    sizes: dict[str, ChartSize],
-    dpi: float,
-    focus: str | None,
-    sites: SiteComparison | None,
-    serial: int,
-) -> ChartsDrawn:
-    """The job: every chart of `sizes`, on a pool thread; touches no widget."""
-    return ChartsDrawn(serial, render_dashboard(board, sizes, dpi, focus, sites))
-
-
-def draw_focus(
-    service: DashboardService,
-    board: Dashboard,
-    focus: str,
-    sizes: dict[str, ChartSize],
-    dpi: float,
-    serial: int,
-) -> FocusDrawn:
-    """The job when another indicator is chosen: its sites, then its two charts."""
-    sites = service.site_comparison(board.programme_code, focus, board.as_of)
-    return FocusDrawn(serial, sites, render_dashboard(board, sizes, dpi, focus, sites))
 
 
 class DashboardScreen(Screen):
@@ -164,8 +134,8 @@ class DashboardScreen(Screen):
         self.busy_label = QLabel("Loading…", self)
         self.busy_label.hide()
         pickers = FlowLayout(spacing=16)
-        pickers.addWidget(_pair(as_of_label, self.as_of_combo, self))
-        pickers.addWidget(_pair(indicator_label, self.indicator_combo, self))
+        pickers.addWidget(pair(as_of_label, self.as_of_combo, self))
+        pickers.addWidget(pair(indicator_label, self.indicator_combo, self))
         pickers.addWidget(self.busy_label)
 
         self.error_label = QLabel("", self)
@@ -176,25 +146,9 @@ class DashboardScreen(Screen):
         )
         self.error_label.hide()
 
-        # Status tiles: the name and count in words on the IPTT's tint; a click lists the indicators.
-        self.tiles: dict[Status, QToolButton] = {}
-        tiles = FlowLayout(spacing=8)
-        for status in STATUS_ORDER:  # as the chart beside them
-            style = STATUS_STYLES[status]
-            tile = QToolButton(self)
-            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            tile.setAutoRaise(False)
-            tile.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            background = style.background or "palette(base)"
-            tile.setStyleSheet(
-                f"QToolButton {{ background: {background}; color: {TEXT_ON_COLOUR}; border: 1px solid #8a8a8a;"
-                " border-radius: 4px; padding: 4px 10px; }"
-                " QToolButton:focus { border: 2px solid palette(highlight); }"
-            )
-            tile.setText(f"{style.label}\n–")
-            tile.clicked.connect(lambda _checked=False, s=status: self.show_status_menu(s))
-            tiles.addWidget(tile)
-            self.tiles[status] = tile
+        self.status_tiles = StatusTiles(self)
+        self.status_tiles.chosen.connect(self.show_status_menu)
+        self.tiles = self.status_tiles.tiles
 
         self.status_view = ChartView("Indicators by status", self)
         self.results_view = ChartView("% met by result", self)
@@ -228,25 +182,25 @@ class DashboardScreen(Screen):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(10)
-        grid.addWidget(_box(_heading("Indicators by status", content), self.status_view, content), 0, 0)
+        grid.addWidget(box(heading("Indicators by status", content), self.status_view, content), 0, 0)
         grid.addWidget(
-            _box(_heading("% met by result (its own indicators)", content), self.results_view, content), 0, 1
+            box(heading("% met by result (its own indicators)", content), self.results_view, content), 0, 1
         )
-        grid.addWidget(_box(self.trend_title, self.trend_view, content), 1, 0)
-        grid.addWidget(_box(self.sites_title, self.sites_view, content), 1, 1)
+        grid.addWidget(box(self.trend_title, self.trend_view, content), 1, 0)
+        grid.addWidget(box(self.sites_title, self.sites_view, content), 1, 1)
         grid.addWidget(
-            _box(
-                _heading("Reporting rate: sites' reports in (submitted or approved)", content),
+            box(
+                heading("Reporting rate: sites' reports in (submitted or approved)", content),
                 self.reporting_view,
                 content,
             ),
             2,
             0,
         )
-        grid.addWidget(_box(self.alerts_title, self.alerts_view, content, self.alerts_empty), 2, 1)
-        grid.addWidget(_box(self.actions_title, self.actions_view, content, self.actions_empty), 3, 0, 1, 2)
+        grid.addWidget(box(self.alerts_title, self.alerts_view, content, self.alerts_empty), 2, 1)
+        grid.addWidget(box(self.actions_title, self.actions_view, content, self.actions_empty), 3, 0, 1, 2)
         for title in (self.trend_title, self.sites_title, self.alerts_title, self.actions_title):
-            _bold(title)
+            bold(title)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -261,7 +215,7 @@ class DashboardScreen(Screen):
         layout.addLayout(pickers)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.error_label)
-        layout.addLayout(tiles)
+        layout.addWidget(self.status_tiles)
         layout.addWidget(self.scroll_area, 1)
 
         # Tab: pickers, tiles, then the charts and tables in reading order.
@@ -349,13 +303,13 @@ class DashboardScreen(Screen):
         self._focus = board.focus
         self._fill_as_of(board)
         self._fill_indicators(board)
-        self._fill_tiles(board)
+        self.status_tiles.show_counts(board)
         self._fill_summary(board)
         self.alerts_model.set_rows(board.alerts)
         self.actions_model.as_of = board.today
         self.actions_model.set_rows(board.overdue)
-        _show_table(self.alerts_view, self.alerts_empty, bool(board.alerts))
-        _show_table(self.actions_view, self.actions_empty, bool(board.overdue))
+        show_table(self.alerts_view, self.alerts_empty, bool(board.alerts))
+        show_table(self.actions_view, self.actions_empty, bool(board.overdue))
         self.alerts_title.setText(f"Open alerts ({len(board.alerts)})")
         self.actions_title.setText(f"Overdue actions ({len(board.overdue)})")
         self._update_focus_titles()
@@ -399,22 +353,6 @@ class DashboardScreen(Screen):
         index = combo.findData(self._focus) if self._focus else -1
         combo.setCurrentIndex(index if index >= 0 else (0 if combo.count() else -1))
         combo.blockSignals(False)
-
-    def _fill_tiles(self, board: Dashboard) -> None:
-        for tally in board.statuses:
-            tile = self.tiles.get(tally.status)
-            if tile is None:
-                continue
-            text = f"{STATUS_STYLES[tally.status].label}\n{tally.count}"
-            if tally.partial:
-                text += f" ({tally.partial} partial)"
-            tile.setText(text)
-            tile.setToolTip(
-                f"{counted(tally.count, 'indicator')} {STATUS_STYLES[tally.status].label.lower()}"
-                + (f", {tally.partial} resting on a partly reported period" if tally.partial else "")
-                + (": click to choose one and open it in the IPTT" if tally.count else "")
-            )
-            tile.setEnabled(True)
 
     def _fill_summary(self, board: Dashboard) -> None:
         parts = [f"{board.programme_code} — {board.programme_name}"]
@@ -621,46 +559,3 @@ class DashboardScreen(Screen):
             self._on_row_chosen(watched, watched.currentIndex())
             return True
         return super().eventFilter(watched, event)
-
-
-def _pair(first: QWidget, second: QWidget, parent: QWidget) -> QWidget:
-    from PySide6.QtWidgets import QHBoxLayout
-
-    pair = QWidget(parent)
-    row = QHBoxLayout(pair)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(first)
-    row.addWidget(second)
-    return pair
-
-
-def _heading(text: str, parent: QWidget) -> QLabel:
-    label = ElidedLabel(text, parent, Qt.TextElideMode.ElideRight)
-    _bold(label)
-    return label
-
-
-def _bold(label: QLabel) -> None:
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-
-
-def _box(title: QLabel, body: QWidget, parent: QWidget, placeholder: QLabel | None = None) -> QWidget:
-    box = QWidget(parent)
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(4)
-    column.addWidget(title)
-    column.addWidget(body, 1)
-    if placeholder is not None:
-        placeholder.setParent(box)
-        placeholder.hide()
-        column.addWidget(placeholder)
-    title.setBuddy(body)
-    return box
-
-
-def _show_table(view: QTableView, placeholder: QLabel, has_rows: bool) -> None:
-    view.setVisible(has_rows)
-    placeholder.setVisible(not has_rows)

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the Dashboard screen runs on workers (its two chart jobs) and the small layout pieces it
+is built from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+
+from pmdesk.reports.charts import ChartImage
+from pmdesk.reports.dashboard_charts import ChartSize, render_dashboard
+from pmdesk.ui.widgets.elided_label import ElidedLabel
+
+if TYPE_CHECKING:
+    from pmdesk.services.dashboard import Dashboard, DashboardService, SiteComparison
+
+
+@dataclass(frozen=True)
+class ChartsDrawn:
+    serial: int
+    images: dict[str, ChartImage]
+
+
+@dataclass(frozen=True)
+class FocusDrawn:
+    serial: int
+    sites: SiteComparison
+    images: dict[str, ChartImage]
+
+
+def draw_charts(
+    board: Dashboard,
+    sizes: dict[str, ChartSize],
+    dpi: float,
+    focus: str | None,
+    sites: SiteComparison | None,
+    serial: int,
+) -> ChartsDrawn:
+    """The job: every chart of `sizes`, on a pool thread; touches no widget."""
+    return ChartsDrawn(serial, render_dashboard(board, sizes, dpi, focus, sites))
+
+
+def draw_focus(
+    service: DashboardService,
+    board: Dashboard,
+    focus: str,
+    sizes: dict[str, ChartSize],
+    dpi: float,
+    serial: int,
+) -> FocusDrawn:
+    """The job when another indicator is chosen: its sites, then its two charts."""
+    sites = service.site_comparison(board.programme_code, focus, board.as_of)
+    return FocusDrawn(serial, sites, render_dashboard(board, sizes, dpi, focus, sites))
+
+
+def pair(first: QWidget, second: QWidget, parent: QWidget) -> QWidget:
+    """A label and its picker, side by side, wrapping as one."""
+    widget = QWidget(parent)
+    row = QHBoxLayout(widget)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(first)
+    row.addWidget(second)
+    return widget
+
+
+def heading(text: str, parent: QWidget) -> ElidedLabel:
+    label = ElidedLabel(text, parent, Qt.TextElideMode.ElideRight)
+    bold(label)
+    return label
+
+
+def bold(label: QLabel) -> None:
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+
+
+def box(title: QLabel, body: QWidget, parent: QWidget, placeholder: QLabel | None = None) -> QWidget:
+    """A heading over a chart or table (and the words shown instead of an empty table)."""
+    widget = QWidget(parent)
+    column = QVBoxLayout(widget)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(4)
+    column.addWidget(title)
+    column.addWidget(body, 1)
+    if placeholder is not None:
+        placeholder.setParent(widget)
+        placeholder.hide()
+        column.addWidget(placeholder)
+    title.setBuddy(body)
+    return widget
+
+
+def show_table(view: QTableView, placeholder: QLabel, has_rows: bool) -> None:
+    view.setVisible(has_rows)
+    placeholder.setVisible(not has_rows)
