@@ -35,6 +35,7 @@ from pmdesk.ui.meetings.meeting_table_model import COL_TITLE, AgendaListModel, M
 from pmdesk.ui.meetings.minutes_pdf_job import MinutesPdf
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
+from pmdesk.ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from pmdesk.ui.context import UiContext
@@ -97,8 +98,10 @@ class MeetingsScreen(Screen):
         self.amend_button.clicked.connect(self.amend)
         self.pdf_button.clicked.connect(self.save_minutes_pdf)
         self.live_button.setToolTip("Type the minutes on a projector, saved as you type (Enter)")
-        top = QHBoxLayout()
-        top.addWidget(heading, 1)
+        # The buttons wrap under one another rather than widen the screen (View ▸ Zoom 150 %).
+        buttons = QWidget(self)
+        flow = FlowLayout(buttons, spacing=6)
+        flow.setContentsMargins(0, 0, 0, 0)
         for button in (
             self.new_button,
             self.edit_button,
@@ -106,7 +109,11 @@ class MeetingsScreen(Screen):
             self.amend_button,
             self.pdf_button,
         ):
-            top.addWidget(button)
+            flow.addWidget(button)
+        top = QHBoxLayout()
+        top.addWidget(heading, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(12)
+        top.addWidget(buttons, 1)
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
