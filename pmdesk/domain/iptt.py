@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
+from pmdesk.domain.status_look import STATUS_WORDS
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,9 @@ class Thresholds:
         return []
 
 
+# The four bands a figure against its target falls in, by the words every place shows a status in.
 BAND_NAMES = {
-    Status.EXCEEDING: "Exceeding",
-    Status.ON_TRACK: "On track",
-    Status.AT_RISK: "At risk",
-    Status.OFF_TRACK: "Off track",
+    s: STATUS_WORDS[s] for s in (Status.EXCEEDING, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK)
 }
 
 
