@@ -584,6 +584,8 @@ class _Canvas:
         self._identity = IdentityTransform()
         self._renderer = self.canvas.get_renderer()
         self.regions: list[ChartRegion] = []
+        self._widths: dict[tuple[str, float], float] = {}
+        self._fonts: dict[float, Any] = {}  # FontProperties by relative size
         self.pad = max(4.0, 0.5 * self.em)
 
     @property
@@ -659,24 +661,33 @@ class _Canvas:
         )
 
     def measure(self, words: str, size: float = 1.0) -> float:
-        """The width in pixels `words` will take (cached: drawing it later costs no second layout)."""
-        from matplotlib.text import Text
+        """The width in pixels `words` will take at `size` × FONT_PT."""
+        key = (words, size)
+        width = self._widths.get(key)
+        if width is None:
+            from matplotlib.font_manager import FontProperties
 
-        probe = Text(0, 0, words, fontsize=FONT_PT * size, fontfamily=FONT_FAMILY, parse_math=False)
-        probe.set_figure(self.fig)
-        return float(probe.get_window_extent(self._renderer).width)
+            font = self._fonts.get(size)
+            if font is None:
+                font = self._fonts[size] = FontProperties(family=FONT_FAMILY, size=FONT_PT * size)
+            width = float(self._renderer.get_text_width_height_descent(words, font, ismath=False)[0])
+            self._widths[key] = width
+        return width
 
     def fit(self, words: str, width: float, size: float = 1.0) -> str:
         """`words` on one line, shortened with '…' to at most `width` pixels."""
         words = " ".join(words.split())
-        if self.measure(words, size) <= width:
+        full = self.measure(words, size)
+        if full <= width:
             return words
-        chars = max(1, int(width / (0.62 * self.em * size)))
-        while chars > 1:
+        # Characters in proportion to the width (each measure is a text layout: a millisecond),
+        # then one fewer at a time in the rare case that was still too wide.
+        chars = min(len(words) - 1, int(len(words) * (width - 0.6 * self.em * size) / full))
+        while chars >= 1:
             short = words[:chars].rstrip() + "…"
             if self.measure(short, size) <= width:
                 return short
-            chars -= max(1, chars // 8)
+            chars -= 1 if chars < 12 else 2
         return "…"
 
     def line(
