@@ -99,8 +99,8 @@ class MeetingsScreen(Screen):
         self.pdf_button.clicked.connect(self.save_minutes_pdf)
         self.live_button.setToolTip("Type the minutes on a projector, saved as you type (Enter)")
         # The buttons wrap under one another rather than widen the screen (View ▸ Zoom 150 %).
-        buttons = QWidget(self)
-        flow = FlowLayout(buttons, spacing=6)
+        button_row = QWidget(self)
+        flow = FlowLayout(button_row, spacing=6)
         flow.setContentsMargins(0, 0, 0, 0)
         for button in (
             self.new_button,
@@ -113,7 +113,7 @@ class MeetingsScreen(Screen):
         top = QHBoxLayout()
         top.addWidget(heading, 0, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(12)
-        top.addWidget(buttons, 1)
+        top.addWidget(button_row, 1)
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
