@@ -104,8 +104,9 @@ def take_screenshots(
             wait_until_idle(workers)
             entry_site = _first_reporting_site(services, DEMO_CODE)
             latest = services.iptt.table(DEMO_CODE).as_of
-            # The Dashboard comes after the IPTT's pictures (07a, 07b): the others keep their numbers.
-            numbered = [s for s in window.screens if s.name != "dashboard"]
+            # The Dashboard comes after the IPTT's pictures (07a, 07b) and Reports is 10-reports, with
+            # a report made: the others keep their numbers.
+            numbered = [s for s in window.screens if s.name not in ("dashboard", "reports")]
             for number, screen in enumerate(numbered, start=1):
                 window.show_screen(screen.name)
                 if screen.name == "entry" and entry_site is not None:
@@ -114,6 +115,7 @@ def take_screenshots(
                 saved.append(save(window, out / f"{number:02d}-{screen.name}.png"))
             saved += _iptt_extras(window, services, workers, signals, out, entry_site)
             saved.append(_dashboard(window, workers, out))
+            saved += _reports_extra(window, workers, out, folder)
             window.close()
             wait_until_idle(workers)
         finally:
@@ -166,6 +168,22 @@ def _iptt_extras(
         wait_until_idle(workers)
         saved.append(save(window, out / "07b-iptt-partial.png"))
     return saved
+
+
+def _reports_extra(window: MainWindow, workers: Workers, out: Path, folder: Path) -> list[Path]:
+    """The Reports screen once a donor report is made (into the throwaway folder, not opened)."""
+    from pmdesk.ui.reports.reports_screen import ReportsScreen
+
+    screen = window.screen_named("reports")
+    if not isinstance(screen, ReportsScreen) or not screen.select_kind("donor_report"):
+        return []
+    window.show_screen("reports")
+    wait_until_idle(workers)
+    screen.ask_save_path = lambda _parent, _title, suggested, _filter: str(folder / Path(suggested).name)
+    screen.open_file = lambda _path: True
+    screen.create_report()
+    wait_until_idle(workers)
+    return [save(window, out / "10-reports.png")]
 
 
 def _first_reporting_site(services: Services, programme_code: str) -> str | None:

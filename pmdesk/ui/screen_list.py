@@ -25,6 +25,7 @@ def build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
     from pmdesk.ui.learning.learning_screen import LearningScreen
     from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
     from pmdesk.ui.programmes.programmes_screen import ProgrammesScreen
+    from pmdesk.ui.reports.reports_screen import ReportsScreen
     from pmdesk.ui.sites.sites_screen import SitesScreen
     from pmdesk.ui.targets.targets_screen import TargetsScreen
 
@@ -42,5 +43,6 @@ def build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
         ScorecardsScreen,
         LearningScreen,
         MeetingsScreen,
+        ReportsScreen,
     )
     return [kind(context, parent) for kind in kinds]

@@ -20,9 +20,13 @@ from pytestqt.qtbot import QtBot
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.reports.reporter import ReportFile
 from pmdesk.services.meetings import MeetingData
+from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services, UiContext
+from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.reports.report_kinds import KINDS, Option, ReportKind, ReportRequest, available_kinds
 from pmdesk.ui.reports.reports_screen import FOLDER_SETTING, UNEXPECTED, ReportsScreen
+from pmdesk.ui.signals import AppSignals
+from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import Built
 
 ProgressFn = Callable[[int, int, str], None]
@@ -364,3 +368,29 @@ def test_the_kind_table_needs_no_more_than_an_entry(tmp_path: Path) -> None:
     request = ReportRequest("A/B:C", as_of_label="2025 Q2")
     donor = next(k for k in KINDS if k.key == "donor_report")
     assert donor.file_name(request) == "A-B-C donor report 2025 Q2.pdf"
+
+
+def test_the_window_lists_reports_last_and_hands_it_its_settings(
+    qtbot: QtBot,
+    db: Database,
+    services: Services,
+    workers: Workers,
+    signals: AppSignals,
+    settings: QSettings,
+    small: Built,
+    tmp_path: Path,
+) -> None:
+    settings.setValue(FOLDER_SETTING, str(tmp_path))
+    window = MainWindow(db.path, workers, signals, settings, log_path=Path("pmdesk.log"))
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(services)
+    assert window.screens[-1].name == "reports"
+    screen = window.screen_named("reports")
+    assert isinstance(screen, ReportsScreen)
+    assert screen.settings is settings
+    with qtbot.waitSignal(screen.choices_loaded, timeout=TIMEOUT):
+        window.show_screen("reports")
+    assert screen.programme_code == small.code
+    assert screen.folder_label.full_text() == f"In: {tmp_path}"
+    workers.wait(10_000)

@@ -38,6 +38,7 @@ SCREENS = [
     "scorecards",
     "learning",
     "meetings",
+    "reports",
 ]
 
 
