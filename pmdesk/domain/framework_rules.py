@@ -13,6 +13,7 @@ from typing import TypeVar
 from pmdesk.domain.enums import Measure
 
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 QUALITATIVE_NOT_DISAGGREGATED = "a qualitative indicator cannot be disaggregated"
 
@@ -61,6 +62,30 @@ def is_below(parent_of: Callable[[K], K | None], candidate: K | None, ancestor: 
         seen.add(current)
         current = parent_of(current)
     return False
+
+
+def depth_first(
+    items: Sequence[T], key: Callable[[T], K], parent: Callable[[T], K | None]
+) -> list[tuple[T, int]]:
+    """`items` as their tree shows them, each with its depth (0 at the top): a parent before its
+    children, children in the order given. An item whose parent is not among them is at the top; a
+    loop already stored is cut where it closes (its items are not reached)."""
+    keys = {key(item) for item in items}
+    children: dict[K | None, list[T]] = {}
+    for item in items:
+        above = parent(item)
+        children.setdefault(above if above in keys else None, []).append(item)
+    out: list[tuple[T, int]] = []
+    seen: set[K] = set()
+    stack = [(item, 0) for item in reversed(children.get(None, []))]
+    while stack:
+        item, depth = stack.pop()
+        if key(item) in seen:
+            continue
+        seen.add(key(item))
+        out.append((item, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(key(item), [])))
+    return out
 
 
 def cycles(parents: Mapping[K, K]) -> list[list[K]]:

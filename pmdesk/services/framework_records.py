@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
+from pmdesk.domain.framework_rules import depth_first
 from pmdesk.storage.models import (
     DataValueRow,
     DisaggregationRow,
@@ -113,17 +114,8 @@ def results_of(session: Session, programme: ProgrammeRow) -> list[ResultInfo]:
         .order_by(ResultRow.sort_order, ResultRow.id)
     ).all()
     by_id = {r.id: r for r in rows}
-    children: dict[int | None, list[ResultRow]] = {}
-    for r in rows:
-        children.setdefault(r.parent_id if r.parent_id in by_id else None, []).append(r)
     out: list[ResultInfo] = []
-    seen: set[int] = set()
-    stack: list[tuple[ResultRow, int]] = [(r, 0) for r in reversed(children.get(None, []))]
-    while stack:
-        r, depth = stack.pop()
-        if r.id in seen:
-            continue
-        seen.add(r.id)
+    for r, depth in depth_first(rows, lambda r: r.id, lambda r: r.parent_id):
         parent = by_id.get(r.parent_id) if r.parent_id else None
         out.append(
             ResultInfo(
@@ -137,7 +129,6 @@ def results_of(session: Session, programme: ProgrammeRow) -> list[ResultInfo]:
                 depth,
             )
         )
-        stack.extend((c, depth + 1) for c in reversed(children.get(r.id, [])))
     return out
 
 

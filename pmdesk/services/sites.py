@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.codes import check_code
 from pmdesk.domain.errors import ConflictError, Problem, ValidationError
-from pmdesk.domain.framework_rules import is_below
+from pmdesk.domain.framework_rules import depth_first, is_below
 from pmdesk.services import history
 from pmdesk.services.actor import Actor
 from pmdesk.services.lookups import programme_by_code, site_by_code
@@ -223,20 +223,10 @@ def site_tree(session: Session, programme_id: int) -> list[SiteInfo]:
         select(SiteRow).where(SiteRow.programme_id == programme_id).order_by(SiteRow.code)
     ).all()
     by_id = {r.id: r for r in rows}
-    children: dict[int | None, list[SiteRow]] = {}
-    for r in rows:
-        children.setdefault(r.parent_id if r.parent_id in by_id else None, []).append(r)
     out: list[SiteInfo] = []
-    stack: list[tuple[SiteRow, int]] = [(r, 0) for r in reversed(children.get(None, []))]
-    seen: set[int] = set()
-    while stack:
-        row, depth = stack.pop()
-        if row.id in seen:
-            continue
-        seen.add(row.id)
+    for row, depth in depth_first(rows, lambda r: r.id, lambda r: r.parent_id):
         parent = by_id.get(row.parent_id) if row.parent_id else None
         out.append(SiteInfo(row.id, row.uuid, row.code, row.name, parent.code if parent else None, depth))
-        stack.extend((c, depth + 1) for c in reversed(children.get(row.id, [])))
     return out
 
 

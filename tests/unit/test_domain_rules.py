@@ -12,6 +12,7 @@ from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.errors import ValidationError
 from pmdesk.domain.framework_rules import (
     cycles,
+    depth_first,
     disaggregation_problem,
     is_below,
     planned_figure_problem,
@@ -134,6 +135,14 @@ def test_one_cycle_check() -> None:
     assert cycles({"A": "B", "B": "C", "C": "A", "D": "A", "E": "E2"}) == [["A", "B", "C"]]
     assert cycles({"N": "N01", "N01": "N"}) == [["N", "N01"]]
     assert cycles({"A": "B"}) == []
+
+
+def test_one_tree_walk_for_results_and_sites() -> None:
+    """Parents before children in the order given, with depths; an orphan at the top; a stored
+    loop cut (its members are not reached)."""
+    parents = {"B": "A", "A": None, "C": "A", "D": "B", "E": "gone", "X": "Y", "Y": "X"}
+    walked = depth_first(list(parents), lambda k: k, parents.get)
+    assert walked == [("A", 0), ("B", 1), ("D", 2), ("C", 1), ("E", 0)]
 
 
 def test_the_framework_screen_and_a_package_refuse_the_same_indicator(db: Database) -> None:
