@@ -125,10 +125,7 @@ def _donor_report(services: Services, request: ReportRequest, path: Path, progre
 
 
 def _iptt_pdf(services: Services, request: ReportRequest, path: Path, progress: ProgressFn) -> ReportFile:
-    result: ReportFile = services.reports.iptt(  # type: ignore[attr-defined]
-        request.programme_code, path, as_of=request.as_of, progress=progress
-    )
-    return result
+    return services.reports.iptt(request.programme_code, path, as_of=request.as_of, progress=progress)
 
 
 def _minutes(services: Services, request: ReportRequest, path: Path, progress: ProgressFn) -> ReportFile:
