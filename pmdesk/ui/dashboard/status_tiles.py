@@ -28,6 +28,7 @@ class StatusTiles(QWidget):
         super().__init__(parent)
         self.tiles: dict[Status, QToolButton] = {}
         layout = FlowLayout(self, spacing=8)
+        layout.setContentsMargins(0, 0, 0, 0)
         for status in STATUS_ORDER:
             style = STATUS_STYLES[status]
             tile = QToolButton(self)
