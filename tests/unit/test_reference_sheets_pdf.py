@@ -146,3 +146,18 @@ def test_the_pirs_command_end_to_end(
     assert cli.main(["--db", str(path), "pirs", "NOPE", "-o", str(out)]) == 1
     assert cli.main(["--db", str(path), "pirs", "WASH-01", "-o", str(tmp_path / "pirs.txt")]) == 2
     assert "must end in .pdf" in capsys.readouterr().err
+
+
+def test_a_cancelled_run_writes_no_file(built: tuple[Reports, Services], tmp_path: Path) -> None:
+    reports, _s = built
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(done: int, _total: int, _message: str) -> None:
+        if done >= 2:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        reports.reference_sheets("WASH-01", tmp_path / "c.pdf", progress=progress)
+    assert not (tmp_path / "c.pdf").exists()
