@@ -175,8 +175,8 @@ def test_enter_on_an_alert_or_an_overdue_action_opens_its_evidence(
     assert screen.actions_title.text() == "Overdue actions (1)"
 
     # Tab reaches the tables from the last chart.
-    screen.reporting_view.setFocus()
-    qtbot.keyClick(screen.reporting_view, Qt.Key.Key_Tab)
+    screen.sites_view.setFocus()
+    qtbot.keyClick(screen.sites_view, Qt.Key.Key_Tab)
     assert screen.alerts_view.hasFocus()
     screen.alerts_view.setCurrentIndex(screen.alerts_model.index(0, 0))
     target = navigation_after(qtbot, context, lambda: qtbot.keyClick(screen.alerts_view, Qt.Key.Key_Return))

@@ -43,6 +43,7 @@ class ChartView(QWidget):
         self._message = ""
         self._current = -1  # the region chosen by keyboard
         self._rows = 0  # bars lying one under another: each needs a line of text
+        self._cap_height()
 
     # -- what it shows ------------------------------------------------------------------------
 
@@ -74,7 +75,17 @@ class ChartView(QWidget):
         """A chart of `rows` horizontal bars: tall enough for a name beside each one."""
         if rows != self._rows:
             self._rows = rows
+            self._cap_height()
             self.updateGeometry()
+
+    def _cap_height(self) -> None:
+        """A chart of a few columns gains nothing from more height than this (in a grid row
+        made tall by a long list of results beside it, it would only stretch); a list of rows
+        takes what it needs."""
+        if self._rows:
+            self.setMaximumHeight(16_777_215)  # QWIDGETSIZE_MAX
+        else:
+            self.setMaximumHeight(self.fontMetrics().lineSpacing() * (MIN_HEIGHT_LINES + 10))
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().lineSpacing()
@@ -189,5 +200,6 @@ class ChartView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self._cap_height()
             self.updateGeometry()
             self.render_wanted.emit()

@@ -187,18 +187,19 @@ class DashboardScreen(Screen):
             box(heading("% met by result (its own indicators)", content), self.results_view, content), 0, 1
         )
         grid.addWidget(box(self.trend_title, self.trend_view, content), 1, 0)
-        grid.addWidget(box(self.sites_title, self.sites_view, content), 1, 1)
         grid.addWidget(
             box(
                 heading("Reporting rate: sites' reports in (submitted or approved)", content),
                 self.reporting_view,
                 content,
             ),
-            2,
-            0,
+            1,
+            1,
         )
-        grid.addWidget(box(self.alerts_title, self.alerts_view, content, self.alerts_empty), 2, 1)
-        grid.addWidget(box(self.actions_title, self.actions_view, content, self.actions_empty), 3, 0, 1, 2)
+        # The whole width: a programme may have dozens of sites, each a line with its name.
+        grid.addWidget(box(self.sites_title, self.sites_view, content), 2, 0, 1, 2)
+        grid.addWidget(box(self.alerts_title, self.alerts_view, content, self.alerts_empty), 3, 0, 1, 2)
+        grid.addWidget(box(self.actions_title, self.actions_view, content, self.actions_empty), 4, 0, 1, 2)
         for title in (self.trend_title, self.sites_title, self.alerts_title, self.actions_title):
             bold(title)
         grid.setColumnStretch(0, 1)
@@ -220,7 +221,7 @@ class DashboardScreen(Screen):
 
         # Tab: pickers, tiles, then the charts and tables in reading order.
         chain: list[QWidget] = [self.as_of_combo, self.indicator_combo, *self.tiles.values()]
-        chain += [self.status_view, self.results_view, self.trend_view, self.sites_view, self.reporting_view]
+        chain += [self.status_view, self.results_view, self.trend_view, self.reporting_view, self.sites_view]
         chain += [self.alerts_view, self.actions_view]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
