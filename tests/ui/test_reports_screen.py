@@ -172,6 +172,10 @@ def test_the_options_follow_the_kind_and_the_keyboard(
         assert screen.kind_title.text() == kind.label
         for option, widget in screen._rows.items():
             assert screen.form.isRowVisible(widget) == (option in kind.options), (kind.key, option)
+    # Enter goes on to the kind's first option.
+    screen.select_kind("iptt_workbook")
+    qtbot.keyClick(screen.kind_list, Qt.Key.Key_Return)
+    assert screen.as_of_combo.hasFocus()
 
 
 def test_the_proposed_name_follows_the_options_and_the_folder_is_remembered(
@@ -394,3 +398,23 @@ def test_the_window_lists_reports_last_and_hands_it_its_settings(
     assert screen.programme_code == small.code
     assert screen.folder_label.full_text() == f"In: {tmp_path}"
     workers.wait(10_000)
+
+
+def test_a_meeting_planned_elsewhere_can_be_printed_at_once(
+    qtbot: QtBot,
+    context: UiContext,
+    services: Services,
+    signals: AppSignals,
+    small: Built,
+    report_settings: QSettings,
+) -> None:
+    screen = make_screen(qtbot, context, small.code, report_settings, Recorder(None))
+    assert screen.meeting_combo.count() == 0
+    detail = services.meetings.create(small.code, MeetingData("review", "Q3 review", date(2025, 10, 9)))
+    with qtbot.waitSignal(screen.choices_loaded, timeout=TIMEOUT):
+        signals.announce("meetings", small.code)
+    assert screen.meeting_combo.itemText(0) == "2025-10-09 — Q3 review (draft)"
+    assert screen.meeting_combo.currentData() == detail.meeting.uuid
+    if screen.select_kind("minutes"):
+        assert screen.create_button.isEnabled()
+        assert screen.file_label.full_text() == "File: WASH-T minutes 2025-10-09 Q3 review.pdf"

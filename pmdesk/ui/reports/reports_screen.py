@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -22,7 +23,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -178,6 +179,7 @@ class ReportsScreen(Screen):
             item.setData(SUMMARY_ROLE, kind.summary)
             item.setToolTip(kind.description)
         self.kind_list.currentRowChanged.connect(self._on_kind_changed)
+        self.kind_list.installEventFilter(self)
 
         self.kind_title = QLabel("", self)
         self.kind_title.setFont(font)
@@ -322,6 +324,26 @@ class ReportsScreen(Screen):
         widest = max((metrics.horizontalAdvance(kind.label) for kind in self.kinds), default=100)
         frame = 2 * self.kind_list.frameWidth() + 16
         self.kind_list.setFixedWidth(widest + frame + self.kind_list.verticalScrollBar().sizeHint().width())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter on a kind goes on to its options (or to Create… when it has none).
+        if (
+            watched is self.kind_list
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.focus_options()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_options(self) -> None:
+        """Put the focus on the chosen kind's first option, else on Create…."""
+        kind = self.current_kind()
+        first = self._rows[kind.options[0]] if kind and kind.options else self.create_button
+        if first is self._rows[Option.INDICATORS]:
+            first = self.indicator_list
+        first.setFocus(Qt.FocusReason.TabFocusReason)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
