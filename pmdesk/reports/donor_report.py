@@ -5,9 +5,10 @@ IPTT (landscape), one section per indicator with its chart, breakdown by option 
 explanation, alerts, the decisions and actions of the meetings held since, lessons and feedback.
 
 The data comes from donor_report_data.gather (the services, the IPTT computed once); the sections
-are laid out by donor_report_sections and donor_report_loop. The contents' page numbers come from a
-first layout pass: each heading carries an anchor that notes the page it lands on, and the second
-pass prints them (the contents take the same room in both, so nothing moves).
+are laid out by donor_report_sections, donor_report_iptt and donor_report_loop. The report is laid
+out once: the contents' page numbers are PDF forms, placed where each number goes and filled in by
+the last flowable, when every heading has found its page (each heading carries an anchor that notes
+it, and adds it to the PDF's outline).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ ROUNDING_NOTE = (
 
 @dataclass
 class Contents:
-    """The headings of the report in order, and the page each landed on in the last layout pass."""
+    """The headings of the report in order, and the page each landed on once drawn."""
 
     entries: list[tuple[str, str, int]] = field(default_factory=list)  # (key, title, level)
     pages: dict[str, int] = field(default_factory=dict)
@@ -44,18 +45,27 @@ class Contents:
     def add(self, key: str, title: str, level: int) -> None:
         self.entries.append((key, title, level))
 
+    def form_name(self, key: str) -> str:
+        """The PDF form that prints the page of heading `key` (a PDF name: letters and digits)."""
+        return f"PMDeskContents{[k for k, _, _ in self.entries].index(key)}"
+
 
 def heading(contents: Contents, key: str, title: str, style: Any, level: int = 0) -> list[Any]:
     """A heading that enters the contents and the PDF's outline, and notes its page."""
     from pmdesk.reports.pdf_document import para
 
     contents.add(key, title, level)
-    return [_Anchor(contents, key, title, level), para(title, style)]
+    return [_flowables().Anchor(contents, key, title, level), para(title, style)]
 
 
 @cache
-def _anchor_class() -> type:
+def _flowables() -> Any:
+    """The report's own flowables, made on first use: reportlab is imported only when a PDF is made."""
+    from types import SimpleNamespace
+
     from reportlab.platypus import Flowable
+
+    from pmdesk.reports.pdf_document import FONT, FONT_BOLD
 
     class Anchor(Flowable):  # type: ignore[misc]
         """Takes no room; when drawn, notes its page and adds a bookmark to the PDF's outline."""
@@ -74,11 +84,40 @@ def _anchor_class() -> type:
             canvas.bookmarkPage(self.key)
             canvas.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level > 0)
 
-    return Anchor
+    class PageNumber(Flowable):  # type: ignore[misc]
+        """Where the contents print a heading's page: a form filled in at the end."""
 
+        def __init__(self, name: str, width: float, height: float) -> None:
+            super().__init__()
+            self.name, self.width, self.height = name, width, height
 
-def _Anchor(contents: Contents, key: str, title: str, level: int) -> Any:
-    return _anchor_class()(contents, key, title, level)
+        def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
+            return self.width, self.height
+
+        def draw(self) -> None:
+            self.canv.doForm(self.name)
+
+    class FillPageNumbers(Flowable):  # type: ignore[misc]
+        """The last flowable: every heading has been drawn, so the page-number forms are filled in."""
+
+        def __init__(self, contents: Contents, width: float, size: float) -> None:
+            super().__init__()
+            self.contents, self.page_width, self.size = contents, width, size
+            self.width = self.height = 0
+
+        def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
+            return 0, 0
+
+        def draw(self) -> None:
+            canvas = self.canv
+            for key, _title, level in self.contents.entries:
+                page = self.contents.pages.get(key)
+                canvas.beginForm(self.contents.form_name(key))
+                canvas.setFont(FONT_BOLD if level == 0 else FONT, self.size)
+                canvas.drawRightString(self.page_width, 0.25 * self.size, "" if page is None else str(page))
+                canvas.endForm()
+
+    return SimpleNamespace(Anchor=Anchor, PageNumber=PageNumber, FillPageNumbers=FillPageNumbers)
 
 
 def write_donor_report(
@@ -90,7 +129,7 @@ def write_donor_report(
     *,
     today: date | None = None,
 ) -> ReportFile:
-    """Gather, chart, lay out twice (for the contents' page numbers) and write `path` atomically."""
+    """Gather, chart, lay out and write `path` atomically."""
     from pmdesk.formats.files import write_atomically
     from pmdesk.reports.donor_report_data import gather
     from pmdesk.reports.pdf_document import render_pdf
@@ -105,26 +144,16 @@ def write_donor_report(
     tick(0, "Reading the programme's figures…")
     data = gather(sources, programme_code, as_of, today)
     rows = len(data.table.rows)
-    total[0] = rows + 5
+    total[0] = rows + 3
     charts = _charts(data, tick)
     title = report_title(data)
     footer = f"{data.programme.code} · {data.programme.name} · {as_of_text(data)}"
-    # A draft pass finds the page of each heading (charts as blanks of their size), then the
-    # contents print them; again if that moved anything (it takes the same room in both).
-    pages_seen: dict[str, int] = {}
-    pdf_bytes, pages = b"", 0
-    for attempt in range(4):
-        draft = attempt == 0
-        tick(rows + 1 + min(attempt, 2), "Laying out the pages…")
-        contents = Contents(pages=dict(pages_seen))
-        story = build_story(data, charts, contents, draft=draft)
-        pdf_bytes, pages = render_pdf(story, title=title, footer=footer, subject="Donor report")
-        if not draft and contents.pages == pages_seen:
-            break  # the contents printed the pages the headings landed on
-        pages_seen = dict(contents.pages)
-    tick(rows + 4, "Writing the file…")
+    tick(rows + 1, "Laying out the pages…")
+    story = build_story(data, charts, Contents())
+    pdf_bytes, pages = render_pdf(story, title=title, footer=footer, subject="Donor report")
+    tick(rows + 2, "Writing the file…")
     write_atomically(path, pdf_bytes)
-    tick(rows + 5, "Done")
+    tick(rows + 3, "Done")
     return ReportFile(path, pages, title)
 
 
@@ -173,9 +202,7 @@ def as_of_text(data: DonorReportData) -> str:
     return f"as of {data.as_of.label()}" if data.as_of else "no data reported yet"
 
 
-def build_story(
-    data: DonorReportData, charts: dict[str, Any], contents: Contents, *, draft: bool = False
-) -> list[Any]:
+def build_story(data: DonorReportData, charts: dict[str, Any], contents: Contents) -> list[Any]:
     from pmdesk.reports import donor_report_loop as loop
     from pmdesk.reports import donor_report_sections as sections
     from pmdesk.reports.pdf_document import to_landscape, to_portrait
@@ -185,51 +212,55 @@ def build_story(
     body += to_landscape()
     body += sections.iptt(data, contents)
     body += to_portrait()
-    body += sections.indicators(data, charts, contents, draft)
+    body += sections.indicators(data, charts, contents)
     body += loop.alerts(data, contents)
     body += loop.meetings(data, contents)
     body += loop.learning(data, contents)
     body += sections.notes(data, contents)
     # The body is made first so that the contents know every heading.
-    return sections.cover(data) + contents_page(contents) + body
+    return sections.cover(data) + contents_page(contents) + body + [_fill(contents)]
+
+
+PAGE_COLUMN = 50.0
+
+
+def _fill(contents: Contents) -> Any:
+    from pmdesk.reports.pdf_document import styles
+
+    return _flowables().FillPageNumbers(contents, PAGE_COLUMN, styles().cell.fontSize)
 
 
 def contents_page(contents: Contents) -> list[Any]:
-    """The contents: every section, and each indicator under its section, with its page (from the
-    previous layout pass; blank in the first)."""
+    """The contents: every section, and each indicator under its section, with its page."""
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
     from pmdesk.reports.pdf_document import frame_width, markup_text, para, styles
 
     s = styles()
-    number = ParagraphStyle("contents_page", parent=s.small, alignment=TA_RIGHT)
+    number = s.cell.fontSize * 1.25
+    indented = ParagraphStyle("contents_indented", parent=s.cell, leftIndent=14)
     rows = []
     for key, title, level in contents.entries:
-        page = contents.pages.get(key)
         text = markup_text(title)
         rows.append(
             [
                 # Escaped by markup_text: our own tags only.
-                Paragraph(
-                    f"<b>{text}</b>" if level == 0 else f"\u2003\u2003{text}",
-                    s.small if level == 0 else s.cell,
-                ),
-                para("" if page is None else str(page), number if level == 0 else s.cell_right),
+                Paragraph(f"<b>{text}</b>" if level == 0 else text, s.cell if level == 0 else indented),
+                _flowables().PageNumber(contents.form_name(key), PAGE_COLUMN, number),
             ]
         )
     width = frame_width()
-    table = Table(rows, colWidths=[width - 50, 50], hAlign="LEFT")
+    table = Table(rows, colWidths=[width - PAGE_COLUMN, PAGE_COLUMN], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#e3e7ec")),
             ]
         )

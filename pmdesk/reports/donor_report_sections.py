@@ -294,22 +294,14 @@ def iptt(data: DonorReportData, contents: Contents) -> list[Any]:
 # -- indicators -----------------------------------------------------------------------------------
 
 
-def chart_flowable(chart: Any, draft: bool) -> Any:
-    """The chart across the frame; in a draft pass (page numbers only) a blank of the same size,
-    so no image is encoded twice."""
-    from reportlab.platypus import Spacer
-
+def chart_flowable(chart: Any) -> Any:
+    """The chart across the frame."""
     from pmdesk.reports.pdf_document import chart_image, frame_width
 
-    width = frame_width()
-    if draft:
-        return Spacer(width, width * chart.height_px / max(chart.width_px, 1))
-    return chart_image(chart.png, chart.width_px, chart.height_px, width)
+    return chart_image(chart.png, chart.width_px, chart.height_px, frame_width())
 
 
-def indicators(
-    data: DonorReportData, charts: dict[str, Any], contents: Contents, draft: bool = False
-) -> list[Any]:
+def indicators(data: DonorReportData, charts: dict[str, Any], contents: Contents) -> list[Any]:
     from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
 
     from pmdesk.reports.donor_report import heading
@@ -335,7 +327,7 @@ def indicators(
         block += _indicator_figures(data, row)
         chart = charts.get(row.code)
         if chart is not None:
-            block += [Spacer(1, 4), chart_flowable(chart, draft)]
+            block += [Spacer(1, 4), chart_flowable(chart)]
         story.append(CondPageBreak(180))
         story.append(KeepTogether(block))
         if row.measure is Measure.QUALITATIVE:
