@@ -361,8 +361,7 @@ class ImportLogRow(Base):
     )
 
 
-# The closed loop's tables (alerts, meetings, actions, lessons, feedback) and the variance
-# explanations live in modules of their own, imported here so that Base.metadata, and with it
-# Alembic and the schema test, always has them.
-from pmdesk.storage import loop_models  # noqa: E402, F401
-from pmdesk.storage import variance_models  # noqa: E402, F401
+# The closed loop's tables (alerts, meetings, actions, lessons, feedback), the value summary and
+# the variance explanations live in modules of their own, imported here so that Base.metadata,
+# and with it Alembic and the schema test, always has them.
+from pmdesk.storage import loop_models, summary_models, variance_models  # noqa: E402, F401

@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The schema revision this code expects; a test keeps it equal to Alembic's head."""
 
-HEAD_REVISION = "0007_variance_explanations"
+HEAD_REVISION = "0008_value_summary"

@@ -30,7 +30,7 @@ def test_a_0006_file_with_values_gets_an_empty_variance_explanation_table(db_pat
 
     db = open_database(db_path, actor="tester")
     try:
-        assert current_revision(db.engine) == HEAD_REVISION == "0007_variance_explanations"
+        assert current_revision(db.engine) == HEAD_REVISION  # 0007 or later
         variance = VarianceService(db.sessions, Actor(db.actor, db.device_uuid))
         assert variance.explanations("P1") == []
         saved = variance.set("P1", "I0", "2025Q2", "Rains delayed the works.")

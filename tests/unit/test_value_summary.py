@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The value summary (pmdesk.services.value_summary) equals a fresh aggregation of the raw values,
+summed here in Python, after a rebuild and after keyed refreshes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pmdesk.services import value_summary
+from pmdesk.services.actor import Actor
+from pmdesk.services.data_entry import DataEntryService
+from pmdesk.services.packages import PackageService
+from pmdesk.storage.database import Database, open_database
+from tests.unit.test_rules_agree import CODE, package
+
+Summary = tuple[dict[tuple[Any, ...], tuple[Any, ...]], dict[tuple[Any, ...], int]]
+
+
+def _add(total: float | None, x: float | None) -> float | None:
+    if x is None:
+        return total
+    return x if total is None else total + x
+
+
+def raw_summary(path: Path) -> Summary:
+    """What value_rollup and value_site_status must hold, from data_value and the site tree alone."""
+    conn = sqlite3.connect(path)
+    try:
+        parent_of = dict(conn.execute("SELECT id, parent_id FROM site").fetchall())
+        values = conn.execute(
+            "SELECT i.programme_id, v.indicator_id, v.period, v.site_id, v.status, v.value, v.numerator, "
+            "v.denominator FROM data_value v JOIN indicator i ON i.id = v.indicator_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    parents = {p for p in parent_of.values() if p is not None}
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    counts: dict[tuple[Any, ...], int] = defaultdict(int)
+    for programme, ind, period, site, status, value, num, den in values:
+        counts[(programme, site, period, status)] += 1
+        nodes, node = [0], site
+        while node is not None:
+            if node in parents:
+                nodes.append(node)
+            node = parent_of[node]
+        for node in nodes:
+            for approved in (0, 1):
+                if approved and status != "approved":
+                    continue
+                group = groups.setdefault(
+                    (programme, node, approved, ind, period), [set(), 0, None, None, None]
+                )
+                if site not in parents:
+                    group[0].add(site)
+                group[1] += 1
+                group[2], group[3], group[4] = _add(group[2], value), _add(group[3], num), _add(group[4], den)
+    rollups = {key: (len(g[0]), g[1], g[2], g[3], g[4]) for key, g in groups.items()}
+    return rollups, dict(counts)
+
+
+def stored_summary(path: Path) -> Summary:
+    conn = sqlite3.connect(path)
+    try:
+        rollups = {
+            tuple(row[:5]): tuple(row[5:])
+            for row in conn.execute(
+                "SELECT programme_id, node_id, approved_only, indicator_id, period, n_sites, n_values, "
+                "sum_value, sum_numerator, sum_denominator FROM value_rollup"
+            )
+        }
+        counts = {
+            tuple(row[:4]): row[4]
+            for row in conn.execute(
+                "SELECT programme_id, site_id, period, status, n_values FROM value_site_status"
+            )
+        }
+    finally:
+        conn.close()
+    return rollups, counts
+
+
+def refreshed(db: Database) -> Summary:
+    """Refresh the marked keys, then read the summary back."""
+    value_summary.refresh_if_needed(db.sessions)
+    with db.sessions() as session:
+        assert value_summary.is_fresh(session)
+    return stored_summary(db.path)
+
+
+@pytest.fixture
+def rules_db(tmp_path: Path) -> Database:
+    db = open_database(tmp_path / "rules.sqlite")
+    PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(package())
+    yield db
+    db.close()
+
+
+def test_a_rebuild_equals_the_raw_values_and_a_keyed_refresh_keeps_it_so(rules_db: Database) -> None:
+    db = rules_db
+    entry = DataEntryService(db.sessions, Actor(db.actor, db.device_uuid))
+    for site, value in (("A", 4), ("B", 6), ("C", 3), ("D", 1)):  # D holds sites: summed, not a report
+        entry.set_value(CODE, "T", "2025Q1", site, value=value)
+    entry.set_value(CODE, "P", "2025Q1", "A", numerator=3, denominator=10)
+    entry.set_value(CODE, "N", "2025Q2", "B", {"SEX": "F"}, value=2)
+    entry.submit(CODE, "A", "2025Q1")
+    entry.approve(CODE, "A", "2025Q1")
+    with db.sessions.begin() as session:
+        value_summary.rebuild_all(session)
+    rollups, counts = stored_summary(db.path)
+    assert (rollups, counts) == raw_summary(db.path)
+    programme_total = next(
+        v for k, v in rollups.items() if k[1] == 0 and k[2] == 0 and k[4] == "2025Q1" and v[2] == 14
+    )
+    assert programme_total[:2] == (3, 4)  # three reporting sites, four values (D's too)
+    assert sum(n for k, n in counts.items()) == 6
+
+    # A raw write and a key marked by hand: the refresh folds in exactly that cell.
+    conn = sqlite3.connect(db.path)
+    try:
+        ind, site = conn.execute(
+            "SELECT v.indicator_id, v.site_id FROM data_value v JOIN site s ON s.id = v.site_id "
+            "WHERE s.code = 'B' AND v.period = '2025Q1'"
+        ).fetchone()
+        programme = conn.execute("SELECT id FROM programme").fetchone()[0]
+        conn.execute(
+            "UPDATE data_value SET value = 10, status = 'approved' WHERE indicator_id = ? AND site_id = ? AND period = '2025Q1'",
+            (ind, site),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    with db.sessions.begin() as session:
+        value_summary.mark_changed(session, programme, [(ind, "2025Q1", site)])
+    assert refreshed(db) == raw_summary(db.path)
