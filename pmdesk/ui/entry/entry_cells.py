@@ -46,6 +46,9 @@ COL_WARNINGS = 7
 COL_COMMENT = 8
 ENTRY_COLUMNS = (COL_VALUE, COL_NUMERATOR, COL_DENOMINATOR)
 
+ReadOnlyReason = Callable[[int, int], str]  # (row, column) → why the cell takes no input, '' if it does
+NO_HALVES: Mapping[int, str] = {}  # a row without half a ratio typed (never written to)
+
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 TOP_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -229,13 +232,13 @@ def edit_text(entry: EntryRow, column: int, pending: Mapping[int, str]) -> str:
 
 def tooltip_text(
     entry: EntryRow,
+    row: int,
     column: int,
     pending: Mapping[int, str],
     error: tuple[str, str] | None,
-    read_only: Callable[[], str],
+    read_only: ReadOnlyReason,
 ) -> str:
-    """A cell's tooltip; `error`: (why, what was typed) of input refused; `read_only`: why the
-    cell takes no input ('' when it does)."""
+    """A cell's tooltip; `error`: (why, what was typed) of input refused."""
     indicator, value = entry.indicator, entry.value
     assert indicator is not None
     if column == COL_INDICATOR:
@@ -246,7 +249,7 @@ def tooltip_text(
         if error[1]:
             lines.append(f"You typed: {error[1]}")
     if column in ENTRY_COLUMNS or column == COL_COMMENT:
-        reason = read_only()
+        reason = read_only(row, column)
         if reason:
             lines.append(reason)
         if pending and column in ENTRY_COLUMNS:
@@ -278,7 +281,12 @@ def tooltip_text(
 
 
 def background_colour(
-    entry: EntryRow, column: int, pending: Mapping[int, str], has_error: bool, read_only: Callable[[], str]
+    entry: EntryRow,
+    row: int,
+    column: int,
+    pending: Mapping[int, str],
+    has_error: bool,
+    read_only: ReadOnlyReason,
 ) -> str | None:
     """The colour of a cell, or None for the view's own."""
     if has_error:
@@ -291,7 +299,7 @@ def background_colour(
             return None  # a column this indicator does not use
         if entry.is_locked:
             return LOCKED_COLOUR
-        return READ_ONLY_COLOUR if read_only() else None
+        return READ_ONLY_COLOUR if read_only(row, column) else None
     if column == COL_CELL and is_disaggregated_total(entry):
         return TOTAL_COLOUR
     if column == COL_STATUS:

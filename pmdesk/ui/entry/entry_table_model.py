@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -23,6 +23,7 @@ from pmdesk.ui.entry.entry_cells import (
     COL_VALUE,
     ENTRY_COLUMNS,
     LEFT,
+    NO_HALVES,
     RIGHT,
     TOP_LEFT,
     UnsavedInput,
@@ -356,25 +357,19 @@ class EntryTableModel(QAbstractTableModel):
             found = unsaved_data(entry, column, role, typed)
             if found is not None:
                 return found
-        pending = self._pending.get(entry.key, {})
+        pending = self._pending.get(entry.key, NO_HALVES)
         if role == Qt.ItemDataRole.DisplayRole:
             return display_text(entry, column, pending)
         if role == Qt.ItemDataRole.EditRole:
             return edit_text(entry, column, pending)
         if role == Qt.ItemDataRole.ToolTipRole:
             error = self._errors.get((*entry.key, column))
-            return tooltip_text(entry, column, pending, error, lambda: self.read_only_reason(row, column))
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            colour = background_colour(
-                entry,
-                column,
-                pending,
-                (*entry.key, column) in self._errors,
-                lambda: self.read_only_reason(row, column),
-            )
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QColor(colour) if colour else None
-            if colour:
+            return tooltip_text(entry, row, column, pending, error, self.read_only_reason)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = self._colour(entry, row, column, pending)
+            return QColor(colour) if colour else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self._colour(entry, row, column, pending):
                 muted = column in ENTRY_COLUMNS and (entry.computed is not None or entry.blocked)
                 return QColor(MUTED_TEXT if muted else TEXT_ON_COLOUR)
             return None
@@ -393,3 +388,7 @@ class EntryTableModel(QAbstractTableModel):
                 return lock_icon()
             return None
         return None
+
+    def _colour(self, entry: EntryRow, row: int, column: int, pending: Mapping[int, str]) -> str | None:
+        has_error = (*entry.key, column) in self._errors
+        return background_colour(entry, row, column, pending, has_error, self.read_only_reason)
