@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QHelpEvent,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -51,9 +52,13 @@ class ChartView(QWidget):
     def image(self) -> ChartImage | None:
         return self._image
 
-    def set_image(self, image: ChartImage) -> None:
-        pixmap = QPixmap()
-        pixmap.loadFromData(image.png, "PNG")
+    def set_image(self, image: ChartImage, picture: QImage | None = None) -> None:
+        """Show `image`; `picture` is its PNG already decoded (on a worker), if it was."""
+        if picture is not None and not picture.isNull():
+            pixmap = QPixmap.fromImage(picture)
+        else:
+            pixmap = QPixmap()
+            pixmap.loadFromData(image.png, "PNG")
         self._image, self._pixmap, self._message = image, pixmap, ""
         if self._current >= len(image.regions):
             self._current = -1

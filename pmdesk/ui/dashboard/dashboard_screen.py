@@ -423,7 +423,7 @@ class DashboardScreen(Screen):
         if not isinstance(drawn, ChartsDrawn):
             return
         for name, image in drawn.images.items():
-            self.views[name].set_image(image)
+            self.views[name].set_image(image, drawn.pictures.get(name))
         self.charts_drawn.emit()
 
     def _on_focus_drawn(self, drawn: object) -> None:
@@ -432,7 +432,7 @@ class DashboardScreen(Screen):
         self._sites = drawn.sites
         self.sites_view.set_rows(len(drawn.sites.sites))
         for name, image in drawn.images.items():
-            self.views[name].set_image(image)
+            self.views[name].set_image(image, drawn.pictures.get(name))
         self.charts_drawn.emit()
 
     def _on_charts_failed(self, message: str) -> None:
