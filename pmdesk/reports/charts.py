@@ -872,8 +872,8 @@ def _rows(
     lo = min(0.0, *values) if values else 0.0
     hi = max([*values, 0.0]) or 1.0
     # As many ticks as their labels leave room for.
-    label = cv.measure(_number(hi, percent)) + cv.em * 2
-    ticks = _ticks(lo, hi, bins=min(5, int((right - left) / max(label, 1.0))))
+    tick_room = cv.measure(_number(hi, percent)) + cv.em * 2
+    ticks = _ticks(lo, hi, bins=min(5, int((right - left) / max(tick_room, 1.0))))
     hi = max(hi, ticks[-1])
     scale = _Scale(lo, hi, left, right)
     tick_texts = [_number(t, percent) for t in ticks]

@@ -6,6 +6,7 @@ charts are drawn again at a new size or zoom, and a change of values reloads the
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -246,3 +247,27 @@ def test_a_hover_tells_the_figures_of_a_bar(screen: DashboardScreen) -> None:
     assert "2025 Q2: actual 300, target 2,000" in region.tip
     assert "partial (1 of 2 sites)" in region.tip
     assert view.region_at(QPoint(-5, -5)) is None
+
+
+def test_showing_the_figures_and_the_charts_holds_the_ui_thread_briefly(
+    qtbot: QtBot, context: UiContext, small: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What runs on the UI thread once a worker has answered: filling the pickers, tiles and
+    tables, then showing the decoded charts (issue #10: never over 100 ms)."""
+    import time
+
+    held: list[float] = []
+
+    def timed(method: Callable[..., None]) -> Callable[..., None]:
+        def run(self: DashboardScreen, *args: object) -> None:
+            start = time.perf_counter()
+            method(self, *args)
+            held.append(time.perf_counter() - start)
+
+        return run
+
+    monkeypatch.setattr(DashboardScreen, "_on_loaded", timed(DashboardScreen._on_loaded))
+    monkeypatch.setattr(DashboardScreen, "_on_charts_drawn", timed(DashboardScreen._on_charts_drawn))
+    open_screen(qtbot, context, small.code)
+    assert len(held) >= 2
+    assert max(held) < 0.1

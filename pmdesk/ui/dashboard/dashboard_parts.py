@@ -37,7 +37,7 @@ class FocusDrawn:
 
 def decoded(images: dict[str, ChartImage]) -> dict[str, QImage]:
     """Each PNG as a QImage (which, unlike a QPixmap, may be made on any thread)."""
-    return {name: QImage.fromData(image.png, "PNG") for name, image in images.items()}
+    return {name: QImage.fromData(image.png) for name, image in images.items()}
 
 
 def draw_charts(
