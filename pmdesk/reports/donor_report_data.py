@@ -40,6 +40,7 @@ class DonorReportData:
     window: tuple[date, date]  # meetings, lessons and feedback dated within it
     meetings: tuple[MeetingDetail, ...]  # held in the window, oldest first
     actions: tuple[ActionInfo, ...]  # decided in those meetings
+    other_actions: tuple[ActionInfo, ...]  # from alerts, lessons or none: open, or closed in the window
     lessons: tuple[LessonInfo, ...]
     feedback: tuple[FeedbackInfo, ...]
     today: date
@@ -91,10 +92,16 @@ def gather(
         if window[0] <= m.held_on <= window[1]
     )
     meeting_uuids = {m.meeting.uuid for m in meetings}
-    actions = tuple(
+    every_action = sources.actions.list(ActionFilter(programme_code=programme_code))
+    actions = tuple(a for a in every_action if a.meeting_uuid in meeting_uuids)
+    # Actions from alerts, lessons or nowhere, still open or closed in the window: what else is
+    # being done about the figures.
+    other_actions = tuple(
         a
-        for a in sources.actions.list(ActionFilter(programme_code=programme_code))
-        if a.meeting_uuid in meeting_uuids
+        for a in every_action
+        if a.meeting_uuid not in meeting_uuids
+        and (a.closed_at is None or window[0] <= a.closed_at.date() <= window[1])
+        and (a.status.value in ("open", "in_progress") or a.closed_at is not None)
     )
     lessons = tuple(
         sorted(
@@ -121,6 +128,7 @@ def gather(
         window,
         meetings,
         actions,
+        other_actions,
         lessons,
         feedback,
         today,

@@ -116,8 +116,8 @@ def _framework_table(
     status_column: int | None,
 ) -> Any:
     """Result rows (tier, code, title across the table) with their indicators below."""
+    from pmdesk.reports.donor_report_sections import figures_table
     from pmdesk.reports.pdf_document import para, styles
-    from pmdesk.reports.pdf_document import table as make_table
 
     rows: list[list[Any]] = []
     fills: list[tuple[int, int, str]] = []
@@ -152,7 +152,7 @@ def _framework_table(
     right = list(range(3, len(header))) if status_column is not None else list(range(2, len(header)))
     if status_column is not None:
         right.remove(status_column)
-    result = make_table(header, rows, widths, right=right, fills=fills, zebra=False)
+    result = figures_table(header, rows, widths, right=right, fills=fills, zebra=False)
     from reportlab.lib import colors
 
     commands: list[tuple[Any, ...]] = []

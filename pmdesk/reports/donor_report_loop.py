@@ -115,10 +115,31 @@ def meetings(data: DonorReportData, contents: Contents) -> list[Any]:
         if actions:
             story += [para("Actions", s.small, markup="b"), _actions_table(data, actions)]
         story.append(Spacer(1, 8))
-    return story
+    return story + _other_actions(data)
 
 
-def _actions_table(data: DonorReportData, actions: list[ActionInfo]) -> Any:
+def _other_actions(data: DonorReportData) -> list[Any]:
+    """Actions that no meeting of the window decided (from an alert, a lesson or none)."""
+    from reportlab.platypus import Spacer
+
+    from pmdesk.reports.pdf_document import para, styles
+
+    if not data.other_actions:
+        return []
+    s = styles()
+    return [
+        para("Other actions", s.h2),
+        para(
+            "Actions from alerts, lessons or earlier meetings that are open, or were closed since "
+            f"{_date(data.window[0])}; the source is in brackets.",
+            s.small,
+        ),
+        _actions_table(data, list(data.other_actions), with_source=True),
+        Spacer(1, 8),
+    ]
+
+
+def _actions_table(data: DonorReportData, actions: list[ActionInfo], with_source: bool = False) -> Any:
     from pmdesk.reports.pdf_document import frame_width, table
 
     rows: list[list[str]] = []
@@ -130,7 +151,12 @@ def _actions_table(data: DonorReportData, actions: list[ActionInfo]) -> Any:
             fills.append((4, len(rows), OVERDUE_FILL))
         latest = a.latest_update
         progress = a.closing_note or (f"{_date(latest.on)}: {latest.note}" if latest else "")
-        rows.append([a.code, a.title, a.owner, _date(a.due), status, progress])
+        title = a.title
+        if with_source:
+            source = a.source.label.lower() if a.source.value != "none" else "no source"
+            where = f": {a.meeting_title}" if a.meeting_title else ""
+            title += f" ({source}{where})"
+        rows.append([a.code, title, a.owner, _date(a.due), status, progress])
     width = frame_width()
     return table(
         ["Action", "Title", "Owner", "Due", "Status", "Latest progress"],

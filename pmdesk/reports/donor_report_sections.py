@@ -47,6 +47,19 @@ def _date(value: Any) -> str:
     return f"{value.day} {value:%b %Y}" if value else ""
 
 
+def figures_table(header: list[str], rows: Any, widths: Any, *, right: Any = (), **options: Any) -> Any:
+    """pdf_document.table with the headers of the number columns aligned right, over their figures."""
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    from pmdesk.reports.pdf_document import para, styles, table
+
+    s = styles()
+    style = ParagraphStyle("cell_header_right", parent=s.cell_header, alignment=TA_RIGHT)
+    cells = [para(name, style) if i in right else name for i, name in enumerate(header)]
+    return table(cells, rows, widths, right=right, **options)
+
+
 # -- cover ----------------------------------------------------------------------------------------
 
 
@@ -127,7 +140,7 @@ def summary(data: DonorReportData, contents: Contents) -> list[Any]:
     from reportlab.platypus import Spacer
 
     from pmdesk.reports.donor_report import heading
-    from pmdesk.reports.pdf_document import frame_width, para, styles, table
+    from pmdesk.reports.pdf_document import frame_width, para, styles
 
     s = styles()
     story = heading(contents, "summary", "Summary of status", s.h1)
@@ -157,7 +170,9 @@ def summary(data: DonorReportData, contents: Contents) -> list[Any]:
             ]
         )
     story.append(
-        table(["Status", "Indicators", "Partial reporting"], body, [120, 70, 250], right=[1], fills=fills)
+        figures_table(
+            ["Status", "Indicators", "Partial reporting"], body, [120, 70, 250], right=[1], fills=fills
+        )
     )
     story += _missing_summary(data)
     story += [Spacer(1, 6), *heading(contents, "completeness", "Reporting completeness", s.h2, 1)]
@@ -166,7 +181,7 @@ def summary(data: DonorReportData, contents: Contents) -> list[Any]:
 
 
 def _missing_summary(data: DonorReportData) -> list[Any]:
-    from pmdesk.reports.pdf_document import para, styles, table
+    from pmdesk.reports.pdf_document import para, styles
 
     s = styles()
     required = data.required
@@ -198,7 +213,7 @@ def _missing_summary(data: DonorReportData) -> list[Any]:
         ]
         fills = [(4, i, MISSING_FILL) for i in range(len(rows))]
         story.append(
-            table(
+            figures_table(
                 ["Indicator", "Name", "Status", "% met", "Explanation"],
                 rows,
                 [50, 236, 80, 45, 100],
@@ -211,7 +226,9 @@ def _missing_summary(data: DonorReportData) -> list[Any]:
 
 def _completeness(data: DonorReportData, width: float) -> list[Any]:
     """Per period up to the as-of: reports by state and the reporting rate (submitted or approved)."""
-    from pmdesk.reports.pdf_document import para, styles, table
+    from reportlab.platypus import Spacer
+
+    from pmdesk.reports.pdf_document import para, styles
     from pmdesk.services.completeness import ReportState
 
     s = styles()
@@ -253,7 +270,7 @@ def _completeness(data: DonorReportData, width: float) -> list[Any]:
             "reported every indicator with figures (the IPTT's complete periods).",
             s.small,
         ),
-        table(
+        figures_table(
             ["Period", *(words[x] for x in states), "Reporting rate", "Indicators' reporting"],
             rows,
             [58, 50, 56, 40, 50, 56, 60, width - 370],
@@ -268,6 +285,7 @@ def _completeness(data: DonorReportData, width: float) -> list[Any]:
             not in (ReportState.SUBMITTED, ReportState.APPROVED)
         ]
         if waiting:
+            story.append(Spacer(1, 4))
             story.append(
                 para(
                     f"Sites whose report for {data.as_of.label()} is not yet submitted or approved "
@@ -340,7 +358,7 @@ def indicators(data: DonorReportData, charts: dict[str, Any], contents: Contents
 
 
 def _indicator_figures(data: DonorReportData, row: IpttRow) -> list[Any]:
-    from pmdesk.reports.pdf_document import para, styles, table
+    from pmdesk.reports.pdf_document import para, styles
 
     s = styles()
     info = data.indicators.get(row.code)
@@ -367,7 +385,7 @@ def _indicator_figures(data: DonorReportData, row: IpttRow) -> list[Any]:
         status_text(to_date),
     ]
     story.append(
-        table(
+        figures_table(
             [
                 "Baseline",
                 "LoP target",
@@ -401,7 +419,7 @@ def _qualitative(data: DonorReportData, row: IpttRow) -> list[Any]:
 
 
 def _breakdown(data: DonorReportData, row: IpttRow) -> list[Any]:
-    from pmdesk.reports.pdf_document import para, styles, table
+    from pmdesk.reports.pdf_document import para, styles
 
     breakdown = data.breakdowns.get(row.code)
     if breakdown is None or not breakdown.rows:
@@ -419,7 +437,7 @@ def _breakdown(data: DonorReportData, row: IpttRow) -> list[Any]:
     ]
     return [
         para("Actuals by disaggregation", s.small, markup="b"),
-        table(
+        figures_table(
             ["Disaggregation", "Option", f"Actual {period}", "Actual to date"],
             rows,
             [110, 160, 90, 90],

@@ -65,11 +65,11 @@ def build_package(n_indicators: int, n_sites: int, seed: int = 20260101) -> dict
     outputs = [f"{o}.{n}" for o in outcomes for n in range(1, 4)]
     results = [{"code": "G", "tier": "Goal", "title": "Programme goal", "parent": None}]
     results += [
-        {"code": o, "tier": "Outcome", "title": f"Outcome {o}: people use services", "parent": "G"}
+        {"code": o, "tier": "Outcome", "title": "People use the services", "parent": "G"}
         for o in outcomes
     ]
     results += [
-        {"code": o, "tier": "Output", "title": f"Output {o}: services delivered", "parent": o[:2]}
+        {"code": o, "tier": "Output", "title": "Services delivered", "parent": o[:2]}
         for o in outputs
     ]
     cumulations = ("periodic", "cumulative", "running_total")
