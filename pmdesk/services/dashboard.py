@@ -177,15 +177,17 @@ class DashboardService:
     ) -> Dashboard:
         """The dashboard as of `as_of` (default: the latest complete period, as the IPTT).
 
-        `indicator_code` picks the indicator compared across sites; by default the first one
-        off track, else at risk, else the first with figures. NotFoundError for an unknown
-        programme, period or indicator.
+        `indicator_code` picks the indicator whose trend and sites are shown; by default (or when
+        the programme no longer has it: the choice of a screen that was open while it was
+        deleted) the first one off track, else at risk, else the first with figures.
+        NotFoundError for an unknown programme or period.
         """
         today = today or date.today()
         table = self._iptt.table(programme_code, as_of)
         periods = tuple(self._programmes.periods(programme_code))
         indicators = tuple(_trend(row) for row in table.rows)
-        focus = indicator_code or _default_focus(indicators)
+        known = {i.code for i in indicators if not i.is_qualitative}
+        focus = indicator_code if indicator_code in known else _default_focus(indicators)
         sites = self.site_comparison(programme_code, focus, table.as_of) if focus else None
         completeness = self._completeness.overview(programme_code)
         reporting = tuple(

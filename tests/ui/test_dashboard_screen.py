@@ -271,3 +271,18 @@ def test_showing_the_figures_and_the_charts_holds_the_ui_thread_briefly(
     open_screen(qtbot, context, small.code)
     assert len(held) >= 2
     assert max(held) < 0.1
+
+
+def test_a_failure_is_told_in_words_and_a_period_no_longer_there_falls_back(
+    qtbot: QtBot, context: UiContext, screen: DashboardScreen, small: Built
+) -> None:
+    with qtbot.waitSignal(screen.dashboard_loaded, timeout=WAIT):
+        screen.navigate(Navigation("dashboard", small.code, period="2031Q1"))
+    assert screen.board is not None and screen.board.as_of == "2025Q2"
+    assert screen.error_label.isHidden()
+
+    with qtbot.waitSignal(screen.loader.failed, timeout=WAIT):
+        screen.set_programme("NOPE")
+    assert screen.error_label.isVisibleTo(screen)
+    assert "no programme with code 'NOPE'" in screen.error_label.text()
+    assert "Error" not in screen.error_label.text()

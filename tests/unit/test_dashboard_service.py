@@ -160,13 +160,20 @@ def test_open_alerts_and_overdue_actions(db: Database, dashboard: DashboardServi
     assert board.today == date(2025, 6, 1)
 
 
-def test_unknown_programme_period_or_indicator_are_refused_in_words(dashboard: DashboardService) -> None:
-    with pytest.raises(NotFoundError):
+def test_unknown_programme_or_period_are_refused_in_words(dashboard: DashboardService) -> None:
+    with pytest.raises(NotFoundError, match="NOPE"):
         dashboard.overview("NOPE")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match="2031Q1"):
         dashboard.overview(P, "2031Q1")
     with pytest.raises(NotFoundError):
-        dashboard.overview(P, indicator_code="9.9")
+        dashboard.site_comparison(P, "9.9")
+
+
+def test_an_indicator_no_longer_there_or_qualitative_falls_back_to_the_default(
+    dashboard: DashboardService,
+) -> None:
+    assert dashboard.overview(P, "2025Q1", indicator_code="9.9").focus == "2.1"
+    assert dashboard.overview(P, "2025Q1", indicator_code="3.1").focus == "2.1"
 
 
 def test_a_programme_without_data(db: Database) -> None:

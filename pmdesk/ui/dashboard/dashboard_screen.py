@@ -320,6 +320,13 @@ class DashboardScreen(Screen):
         self.dashboard_loaded.emit(board.programme_code)
 
     def _on_failed(self, message: str) -> None:
+        if self._as_of is not None:
+            # The period chosen may be gone (the programme's dates changed while the screen was
+            # open): the latest complete one instead, once.
+            self._as_of = None
+            self.refresh()
+            return
+        self.board = None
         self.error_label.setText(message)
         self.error_label.show()
         for view in self.views.values():
