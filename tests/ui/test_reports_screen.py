@@ -170,12 +170,12 @@ def test_the_options_follow_the_kind_and_the_keyboard(
             qtbot.keyClick(screen.kind_list, Qt.Key.Key_Down)
         assert screen.current_kind() is kind
         assert screen.kind_title.text() == kind.label
-        for option, widget in screen._rows.items():
-            assert screen.form.isRowVisible(widget) == (option in kind.options), (kind.key, option)
+        for option in Option:
+            assert screen.options.is_shown(option) == (option in kind.options), (kind.key, option)
     # Enter goes on to the kind's first option.
     screen.select_kind("iptt_workbook")
     qtbot.keyClick(screen.kind_list, Qt.Key.Key_Return)
-    assert screen.as_of_combo.hasFocus()
+    assert screen.options.as_of_combo.hasFocus()
 
 
 def test_the_proposed_name_follows_the_options_and_the_folder_is_remembered(
@@ -185,8 +185,8 @@ def test_the_proposed_name_follows_the_options_and_the_folder_is_remembered(
     screen = make_screen(qtbot, context, small.code, report_settings, Recorder(None))
     screen.select_kind("iptt_workbook")
     # As the IPTT: the latest complete period first, then every period.
-    assert screen.as_of_combo.itemText(0) == "Latest complete period (2025 Q2)"
-    assert [screen.as_of_combo.itemText(i) for i in range(1, 5)] == [
+    assert screen.options.as_of_combo.itemText(0) == "Latest complete period (2025 Q2)"
+    assert [screen.options.as_of_combo.itemText(i) for i in range(1, 5)] == [
         "2025 Q1",
         "2025 Q2",
         "2025 Q3",
@@ -194,7 +194,7 @@ def test_the_proposed_name_follows_the_options_and_the_folder_is_remembered(
     ]
     assert screen.file_label.full_text() == "File: IPTT WASH-T 2025 Q2.xlsx"
     assert screen.folder_label.full_text() == f"In: {tmp_path}"
-    screen.as_of_combo.setCurrentIndex(screen.as_of_combo.findData("2025Q1"))
+    screen.options.as_of_combo.setCurrentIndex(screen.options.as_of_combo.findData("2025Q1"))
     assert screen.file_label.full_text() == "File: IPTT WASH-T 2025 Q1.xlsx"
     request = screen.current_request()
     assert request is not None and request.as_of == "2025Q1"
@@ -210,9 +210,9 @@ def test_paper_form_and_reference_sheet_options(
     choices = screen.choices
     assert choices is not None
     # A paper round collects the period after the latest complete one, at a site that reports.
-    assert screen.period_combo.currentData() == "2025Q3"
-    assert screen.site_combo.currentData() == "S1"
-    screen.prefilled_check.setChecked(True)
+    assert screen.options.period_combo.currentData() == "2025Q3"
+    assert screen.options.site_combo.currentData() == "S1"
+    screen.options.prefilled_check.setChecked(True)
     request = screen.current_request()
     assert request is not None
     assert (request.site_code, request.period, request.prefilled) == ("S1", "2025Q3", True)
@@ -220,14 +220,14 @@ def test_paper_form_and_reference_sheet_options(
     assert form.file_name(request) == "WASH-T form S1 2025 Q3 pre-filled.pdf"
     # Every indicator ticked means all of them; unticking narrows; none at all cannot be made.
     assert request.indicator_codes is None
-    screen.indicator_list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    screen.options.indicator_list.item(0).setCheckState(Qt.CheckState.Unchecked)
     narrowed = screen.current_request()
     assert narrowed is not None and narrowed.indicator_codes == ("1.2", "2.1", "2.2", "2.3")
     if screen.select_kind("reference_sheets"):
-        screen.none_button.click()
+        screen.options.none_button.click()
         assert not screen.create_button.isEnabled()
         assert screen.hint_label.text() == "Tick at least one indicator."
-        screen.all_button.click()
+        screen.options.all_button.click()
         assert screen.create_button.isEnabled()
 
 
@@ -409,12 +409,12 @@ def test_a_meeting_planned_elsewhere_can_be_printed_at_once(
     report_settings: QSettings,
 ) -> None:
     screen = make_screen(qtbot, context, small.code, report_settings, Recorder(None))
-    assert screen.meeting_combo.count() == 0
+    assert screen.options.meeting_combo.count() == 0
     detail = services.meetings.create(small.code, MeetingData("review", "Q3 review", date(2025, 10, 9)))
     with qtbot.waitSignal(screen.choices_loaded, timeout=TIMEOUT):
         signals.announce("meetings", small.code)
-    assert screen.meeting_combo.itemText(0) == "2025-10-09 — Q3 review (draft)"
-    assert screen.meeting_combo.currentData() == detail.meeting.uuid
+    assert screen.options.meeting_combo.itemText(0) == "2025-10-09 — Q3 review (draft)"
+    assert screen.options.meeting_combo.currentData() == detail.meeting.uuid
     if screen.select_kind("minutes"):
         assert screen.create_button.isEnabled()
         assert screen.file_label.full_text() == "File: WASH-T minutes 2025-10-09 Q3 review.pdf"

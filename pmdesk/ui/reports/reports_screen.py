@@ -7,45 +7,24 @@ worker with progress and Cancel, then opened with the system viewer. The same ca
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    QStandardPaths,
-    Qt,
-    QUrl,
-    Signal,
-)
-from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.reports.kind_list import KindList
 from pmdesk.ui.reports.report_kinds import (
     Option,
     ReportChoices,
@@ -55,20 +34,18 @@ from pmdesk.ui.reports.report_kinds import (
     load_choices,
     with_suffix,
 )
+from pmdesk.ui.reports.report_options import ReportOptions
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
-    from pmdesk.domain.periods import Period
     from pmdesk.reports.reporter import ReportFile
     from pmdesk.ui.context import UiContext
     from pmdesk.ui.signals import DataChange
 
 FOLDER_SETTING = "reports/folder"  # the last folder a report was saved in
 UNEXPECTED = "An unexpected problem stopped it. Details are in the log file."
-KIND_ROLE = Qt.ItemDataRole.UserRole
-SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 SaveAsker = Callable[[QWidget, str, str, str], str]  # parent, title, suggested path, filter → path or ""
 Opener = Callable[[Path], bool]
@@ -94,43 +71,6 @@ def failure_message(error: BaseException, path: Path) -> str:
             "you write in it? Is the file open in another program? Choose another place, or close it."
         )
     return UNEXPECTED
-
-
-class KindDelegate(QStyledItemDelegate):
-    """A kind as two lines: its label in bold, its summary below."""
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        self.initStyleOption(option, index)
-        label = option.text
-        summary = str(index.data(SUMMARY_ROLE) or "")
-        option.text = ""
-        style = option.widget.style() if option.widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        role = option.palette.ColorRole.HighlightedText if selected else option.palette.ColorRole.Text
-        painter.save()
-        painter.setPen(option.palette.color(role))
-        rect = option.rect.adjusted(6, 3, -6, -3)
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        line = painter.fontMetrics().height()
-        painter.drawText(QRect(rect.x(), rect.y(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, label)
-        painter.setFont(option.font)
-        shown = painter.fontMetrics().elidedText(summary, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(
-            QRect(rect.x(), rect.y() + line, rect.width(), painter.fontMetrics().height()),
-            Qt.AlignmentFlag.AlignLeft,
-            shown,
-        )
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        height = option.fontMetrics.height()
-        return QSize(200, 2 * height + 12)
 
 
 class ReportsScreen(Screen):
@@ -167,74 +107,16 @@ class ReportsScreen(Screen):
         heading.setFont(font)
         self.programme_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
 
-        self.kind_list = QListWidget(self)
-        self.kind_list.setItemDelegate(KindDelegate(self.kind_list))
-        self.kind_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.kind_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.kind_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.kind_list.setAccessibleName("Kind of report")
-        for kind in self.kinds:
-            item = QListWidgetItem(kind.label, self.kind_list)
-            item.setData(KIND_ROLE, kind.key)
-            item.setData(SUMMARY_ROLE, kind.summary)
-            item.setToolTip(kind.description)
+        self.kind_list = KindList(self.kinds, self)
         self.kind_list.currentRowChanged.connect(self._on_kind_changed)
-        self.kind_list.installEventFilter(self)
+        self.kind_list.entered.connect(self.focus_options)
 
         self.kind_title = QLabel("", self)
         self.kind_title.setFont(font)
         self.kind_description = QLabel("", self)
         self.kind_description.setWordWrap(True)
-
-        self.as_of_combo = self._combo("Figures up to and including this period")
-        self.meeting_combo = self._combo("The meeting whose minutes are printed")
-        self.site_combo = self._combo("The site the form is for")
-        self.period_combo = self._combo("The period the form collects")
-        self.prefilled_check = QCheckBox("&Pre-filled with last period's values", self)
-        self.prefilled_check.toggled.connect(self._update_proposal)
-        self.indicator_list = QListWidget(self)
-        self.indicator_list.setMaximumHeight(self.fontMetrics().height() * 10)
-        self.indicator_list.itemChanged.connect(self._update_proposal)
-        self.all_button = QPushButton("A&ll", self)
-        self.none_button = QPushButton("N&one", self)
-        for button, state in ((self.all_button, True), (self.none_button, False)):
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _=False, state=state: self._check_all(state))
-        indicators = QWidget(self)
-        indicator_box = QVBoxLayout(indicators)
-        indicator_box.setContentsMargins(0, 0, 0, 0)
-        indicator_box.addWidget(self.indicator_list)
-        indicator_buttons = QHBoxLayout()
-        indicator_buttons.addWidget(self.all_button)
-        indicator_buttons.addWidget(self.none_button)
-        indicator_buttons.addStretch(1)
-        indicator_box.addLayout(indicator_buttons)
-
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self._rows: dict[Option, QWidget] = {
-            Option.AS_OF: self.as_of_combo,
-            Option.MEETING: self.meeting_combo,
-            Option.INDICATORS: indicators,
-            Option.SITE: self.site_combo,
-            Option.PERIOD: self.period_combo,
-            Option.PREFILLED: self.prefilled_check,
-        }
-        labels = {
-            Option.AS_OF: "&As of:",
-            Option.MEETING: "&Meeting:",
-            Option.INDICATORS: "&Indicators:",
-            Option.SITE: "&Site:",
-            Option.PERIOD: "P&eriod:",
-        }
-        for option, widget in self._rows.items():
-            if option in labels:
-                label = QLabel(labels[option], self)
-                label.setBuddy(self.indicator_list if option is Option.INDICATORS else widget)
-                self.form.addRow(label, widget)
-            else:
-                self.form.addRow("", widget)
+        self.options = ReportOptions(self)
+        self.options.changed.connect(self._update_proposal)
 
         self.file_label = ElidedLabel("", self)
         self.folder_label = ElidedLabel("", self)
@@ -290,7 +172,7 @@ class ReportsScreen(Screen):
         options_layout = QVBoxLayout(options)
         options_layout.addWidget(self.kind_title)
         options_layout.addWidget(self.kind_description)
-        options_layout.addLayout(self.form)
+        options_layout.addWidget(self.options)
         options_layout.addLayout(create_line)
         options_layout.addWidget(self.hint_label)
         options_layout.addWidget(self.progress_row)
@@ -310,57 +192,15 @@ class ReportsScreen(Screen):
         layout.addWidget(heading)
         layout.addWidget(self.programme_label)
         layout.addLayout(body, 1)
-        self._fit_kind_list()
         if self.kinds:
             self.kind_list.setCurrentRow(0)
         self._update_proposal()
 
-    def _fit_kind_list(self) -> None:
-        """As wide as the longest label in bold (the summaries are cut to fit), so the options
-        keep the rest at any zoom."""
-        bold = QFont(self.kind_list.font())
-        bold.setBold(True)
-        metrics = QFontMetrics(bold)
-        widest = max((metrics.horizontalAdvance(kind.label) for kind in self.kinds), default=100)
-        frame = 2 * self.kind_list.frameWidth() + 16
-        self.kind_list.setFixedWidth(widest + frame + self.kind_list.verticalScrollBar().sizeHint().width())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Enter on a kind goes on to its options (or to Create… when it has none).
-        if (
-            watched is self.kind_list
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self.focus_options()
-            return True
-        return super().eventFilter(watched, event)
-
     def focus_options(self) -> None:
         """Put the focus on the chosen kind's first option, else on Create…."""
         kind = self.current_kind()
-        first = self._rows[kind.options[0]] if kind and kind.options else self.create_button
-        if first is self._rows[Option.INDICATORS]:
-            first = self.indicator_list
-        first.setFocus(Qt.FocusReason.TabFocusReason)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange and hasattr(self, "kind_list"):
-            self._fit_kind_list()
-
-    def _combo(self, tooltip: str) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setToolTip(tooltip)
-        # As wide as the form allows, up to some 40 characters; a long meeting title never widens
-        # the window.
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(18)
-        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        combo.setMaximumWidth(self.fontMetrics().averageCharWidth() * 48)
-        combo.currentIndexChanged.connect(self._update_proposal)
-        return combo
+        first = self.options.first_input(kind) if kind else None
+        (first or self.create_button).setFocus(Qt.FocusReason.TabFocusReason)
 
     # -- Screen -----------------------------------------------------------------------------
 
@@ -381,7 +221,7 @@ class ReportsScreen(Screen):
         if code is None:
             self.choices = None
             self.programme_label.set_full_text("Choose a programme to make its reports.")
-            self._fill(None)
+            self.options.fill(None)
             return
         job = Job(load_choices, self.services, code, name="report choices")
         job.finished.connect(self._on_choices_loaded)
@@ -398,7 +238,7 @@ class ReportsScreen(Screen):
         self._load_job = None
         self.choices = choices
         self.programme_label.set_full_text(f"{choices.programme_code} — {choices.programme_name}")
-        self._fill(choices)
+        self.options.fill(choices)
         self.choices_loaded.emit()
 
     def _on_choices_failed(self, error: BaseException) -> None:
@@ -406,67 +246,13 @@ class ReportsScreen(Screen):
             return
         self._load_job = None
         self.choices = None
-        self._fill(None)
+        self.options.fill(None)
         self.programme_label.set_full_text(
             str(error) if isinstance(error, PmdeskError) else "The programme could not be read. " + UNEXPECTED
         )
         self.choices_loaded.emit()
 
     # -- the pickers ------------------------------------------------------------------------
-
-    def _fill(self, choices: ReportChoices | None) -> None:
-        periods = choices.periods if choices else ()
-        latest = choices.latest_complete if choices else None
-        latest_label = choices.period_label(latest) if choices and latest else ""
-        first = f"Latest complete period ({latest_label})" if latest_label else "Latest complete period"
-        _refill(self.as_of_combo, [(first, None)] + [(p.label(), p.code) for p in periods])
-        meetings = choices.meetings if choices else ()
-        _refill(
-            self.meeting_combo,
-            [
-                (f"{m.held_on.isoformat()} — {m.title}{'' if m.is_final else ' (draft)'}", m.uuid)
-                for m in meetings
-            ],
-        )
-        sites = choices.sites if choices else ()
-        parents = {s.parent_code for s in sites}
-        leaves = [s.code for s in sites if s.code not in parents]
-        _refill(
-            self.site_combo,
-            [("    " * s.depth + f"{s.code} — {s.name}", s.code) for s in sites],
-            default=leaves[0] if leaves else None,
-        )
-        _refill(
-            self.period_combo,
-            [(p.label(), p.code) for p in periods],
-            default=_form_period(periods, latest),
-        )
-        checked = {
-            self.indicator_list.item(row).data(KIND_ROLE)
-            for row in range(self.indicator_list.count())
-            if self.indicator_list.item(row).checkState() == Qt.CheckState.Checked
-        }
-        had_all = not checked or len(checked) == self.indicator_list.count()
-        self.indicator_list.blockSignals(True)
-        self.indicator_list.clear()
-        for code, name in choices.indicators if choices else ():
-            item = QListWidgetItem(f"{code} — {name}", self.indicator_list)
-            item.setData(KIND_ROLE, code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if had_all or code in checked else Qt.CheckState.Unchecked
-            )
-        self.indicator_list.blockSignals(False)
-        self._update_proposal()
-
-    def _check_all(self, state: bool) -> None:
-        self.indicator_list.blockSignals(True)
-        for row in range(self.indicator_list.count()):
-            self.indicator_list.item(row).setCheckState(
-                Qt.CheckState.Checked if state else Qt.CheckState.Unchecked
-            )
-        self.indicator_list.blockSignals(False)
-        self._update_proposal()
 
     def current_kind(self) -> ReportKind | None:
         row = self.kind_list.currentRow()
@@ -483,8 +269,7 @@ class ReportsScreen(Screen):
         kind = self.current_kind()
         self.kind_title.setText(kind.label if kind else "")
         self.kind_description.setText(kind.description if kind else "No report can be made.")
-        for option, widget in self._rows.items():
-            self.form.setRowVisible(widget, kind is not None and option in kind.options)
+        self.options.show_for(kind)
         self._update_proposal()
 
     def current_request(self) -> ReportRequest | None:
@@ -492,26 +277,7 @@ class ReportsScreen(Screen):
         choices = self.choices
         if choices is None or choices.programme_code != self.programme_code:
             return None
-        as_of = self.as_of_combo.currentData() or choices.latest_complete
-        codes = [
-            str(self.indicator_list.item(row).data(KIND_ROLE))
-            for row in range(self.indicator_list.count())
-            if self.indicator_list.item(row).checkState() == Qt.CheckState.Checked
-        ]
-        meeting = next((m for m in choices.meetings if m.uuid == self.meeting_combo.currentData()), None)
-        period = self.period_combo.currentData()
-        return ReportRequest(
-            choices.programme_code,
-            as_of=as_of,
-            as_of_label=choices.period_label(as_of) if as_of else "latest",
-            meeting_uuid=meeting.uuid if meeting else None,
-            meeting_label=f"{meeting.held_on.isoformat()} {meeting.title}" if meeting else "",
-            indicator_codes=None if len(codes) == self.indicator_list.count() else tuple(codes),
-            site_code=self.site_combo.currentData(),
-            period=period,
-            period_label=choices.period_label(period) if period else "",
-            prefilled=self.prefilled_check.isChecked(),
-        )
+        return self.options.request(choices)
 
     def _missing(self, kind: ReportKind, request: ReportRequest | None) -> str:
         """Why Create cannot run yet ('' when it can)."""
@@ -641,27 +407,3 @@ class ReportsScreen(Screen):
     def show_last_folder(self) -> None:
         if self.last_file is not None:
             self.show_folder(self.last_file.parent)
-
-
-def _refill(combo: QComboBox, items: list[tuple[str, str | None]], default: str | None = None) -> None:
-    """Replace the items, keeping the one chosen if it is still there (else `default`)."""
-    current = combo.currentData() if combo.count() else default
-    combo.blockSignals(True)
-    combo.clear()
-    for text, data in items:
-        combo.addItem(text, data)
-    index = combo.findData(current) if current is not None else -1
-    if index < 0 and default is not None:
-        index = combo.findData(default)
-    combo.setCurrentIndex(max(index, 0) if items else -1)
-    combo.blockSignals(False)
-
-
-def _form_period(periods: tuple[Period, ...], latest: str | None) -> str | None:
-    """A paper round collects the period after the latest complete one; else the current one."""
-    codes = [p.code for p in periods]
-    if latest in codes:
-        return codes[min(codes.index(latest) + 1, len(codes) - 1)]
-    today = date.today()
-    current = [p.code for p in periods if p.start <= today <= p.end]
-    return current[0] if current else (codes[0] if codes else None)
