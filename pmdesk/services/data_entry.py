@@ -24,7 +24,7 @@ from pmdesk.domain.value_rules import (
     status_after_change,
     value_warnings,
 )
-from pmdesk.services import history
+from pmdesk.services import history, value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import Cell, CellError, CellResolver
 from pmdesk.services.lookups import combo_id_for, programme_by_code
@@ -215,6 +215,9 @@ class DataEntryService:
             row.warnings = ",".join(warnings)
             if comment is not None:
                 self._set_comment(session, row, cell, comment, resolver.programme.id)
+            value_summary.mark_changed(
+                session, resolver.programme.id, [(cell.indicator.id, cell.period, cell.site_id)]
+            )
             session.flush()
             return value_info(row, resolver)
 
@@ -247,6 +250,9 @@ class DataEntryService:
                 programme_id=resolver.programme.id,
             )
             session.delete(row)
+            value_summary.mark_changed(
+                session, resolver.programme.id, [(cell.indicator.id, cell.period, cell.site_id)]
+            )
             return True
 
     def set_comment(
@@ -603,4 +609,7 @@ class DataEntryService:
                 row.status_reason = reason
                 if to_state is ValueStatus.SUBMITTED:
                     row.submitted_by = self._actor.name
+            value_summary.mark_changed(
+                session, programme.id, [(r.indicator_id, period, site_id) for r in rows]
+            )
             return len(rows)

@@ -14,7 +14,7 @@ from pmdesk.domain.codes import check_code
 from pmdesk.domain.enums import Cumulation, Direction, Measure
 from pmdesk.domain.errors import ConflictError, Problem, ValidationError
 from pmdesk.domain.framework_rules import is_below
-from pmdesk.services import history
+from pmdesk.services import history, value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.framework_records import (
     DisaggregationInfo,
@@ -305,6 +305,8 @@ class FrameworkService:
                 programme_id=programme.id,
             )
             session.execute(delete(DataValueRow).where(DataValueRow.indicator_id == row.id))
+            if values:
+                value_summary.mark_programme(session, programme.id)
             session.delete(row)
 
     # -- disaggregations --------------------------------------------------------------------

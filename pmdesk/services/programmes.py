@@ -21,7 +21,7 @@ from pmdesk.domain.periods import (
     PeriodError,
     validate_custom_periods,
 )
-from pmdesk.services import history
+from pmdesk.services import history, value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.lookups import programme_by_code, programme_periods, thresholds_of
 from pmdesk.storage.models import (
@@ -265,6 +265,7 @@ class ProgrammeService:
             session.execute(update(SiteRow).where(SiteRow.programme_id == row.id).values(parent_id=None))
             ids = select(IndicatorRow.id).where(IndicatorRow.programme_id == row.id).scalar_subquery()
             session.execute(delete(DataValueRow).where(DataValueRow.indicator_id.in_(ids)))
+            value_summary.mark_programme(session, row.id)  # its sums go with it
             session.delete(row)
 
 

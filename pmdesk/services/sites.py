@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.codes import check_code
 from pmdesk.domain.errors import ConflictError, Problem, ValidationError
 from pmdesk.domain.framework_rules import depth_first, is_below
-from pmdesk.services import history
+from pmdesk.services import history, value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.lookups import programme_by_code, site_by_code
 from pmdesk.storage.models import DataValueRow, IndicatorRow, PersonRow, ProgrammeRow, SiteRow, TargetRow
@@ -70,6 +70,8 @@ class SiteService:
                     parent_id=parent.id if parent else None,
                 )
             )
+            if parent is not None:  # which sites report, and what sums up where, may change
+                value_summary.mark_programme(session, programme.id)
             session.flush()
             return _find(site_tree(session, programme.id), code)
 
@@ -111,6 +113,8 @@ class SiteService:
                             )
                         ]
                     )
+                if row.parent_id != (parent.id if parent else None):
+                    value_summary.mark_programme(session, programme.id)  # the sums move with it
                 row.parent_id = parent.id if parent else None
             session.flush()
             return _find(site_tree(session, programme.id), row.code)
@@ -129,6 +133,8 @@ class SiteService:
                     "it is kept"
                 )
             self._log(session, row, programme, "deleted", row.name, None)
+            if row.parent_id is not None:  # its parent may now report
+                value_summary.mark_programme(session, programme.id)
             session.delete(row)
 
     # -- people -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ SQLAlchemy's parameter handling, and sorting a cell's history again for each of 
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
 from collections import defaultdict
@@ -45,7 +46,7 @@ from pmdesk.formats.problems import (
     count_text,
     report,
 )
-from pmdesk.services import history
+from pmdesk.services import history, value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.batch_check import (
     CheckedItem,
@@ -356,6 +357,14 @@ class ValueWriter:
             changes = self._update(driver, plan, warnings, stamp, now, progress, done, total, message)
         finally:
             driver.execute(f"PRAGMA cache_size={int(previous_cache)}")
+        value_summary.mark_changed(
+            session,
+            self._programme.id,
+            itertools.chain(
+                ((k[0], k[1], k[2]) for k in plan.create_keys),
+                ((k[0], k[1], k[2]) for _, k, _ in plan.replaces),
+            ),
+        )
         history_table = cast(Table, HistoryRow.__table__)
         for chunk in _chunks(changes, 50_000):
             session.execute(insert(history_table), chunk)

@@ -48,11 +48,13 @@ Sums = tuple[float | None, float | None, float | None]  # Σvalue, Σnumerator, 
 def mark_changed(session: Session, programme_id: int, keys: Iterable[CellKey]) -> None:
     """Record, in the writer's transaction, the cells whose values it added, changed, deleted or
     moved to another status. Many keys mark the whole programme instead (REBUILD_OVER)."""
-    distinct = set(keys)
+    distinct: set[CellKey] = set()
+    for key in keys:  # a lazy iterable: a million-value batch stops at REBUILD_OVER keys
+        distinct.add(key)
+        if len(distinct) > REBUILD_OVER:
+            mark_programme(session, programme_id)
+            return
     if not distinct:
-        return
-    if len(distinct) > REBUILD_OVER:
-        mark_programme(session, programme_id)
         return
     session.execute(
         insert(ValueSummaryDirtyRow),

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The value summary (pmdesk.services.value_summary) equals a fresh aggregation of the raw values,
-summed here in Python, after a rebuild and after keyed refreshes."""
+summed here in Python: after a rebuild, after keyed refreshes, and after random one-cell edits, bulk
+imports, deletions (values, sites, indicators), site moves and status changes, refreshed at random
+points in between."""
 
 from __future__ import annotations
 
@@ -10,13 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from pmdesk.domain.errors import PmdeskError
 from pmdesk.services import value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.data_entry import DataEntryService
+from pmdesk.services.framework import FrameworkService
 from pmdesk.services.packages import PackageService
+from pmdesk.services.sites import SiteService
+from pmdesk.services.value_summary import REBUILD_OVER
+from pmdesk.services.values_io import ValuesService
 from pmdesk.storage.database import Database, open_database
-from tests.unit.test_rules_agree import CODE, package
+from tests.unit.test_rules_agree import CODE, QUARTERS, SETTINGS, copies, figures, one_cell, package
 
 Summary = tuple[dict[tuple[Any, ...], tuple[Any, ...]], dict[tuple[Any, ...], int]]
 
@@ -137,3 +146,143 @@ def test_a_rebuild_equals_the_raw_values_and_a_keyed_refresh_keeps_it_so(rules_d
     with db.sessions.begin() as session:
         value_summary.mark_changed(session, programme, [(ind, "2025Q1", site)])
     assert refreshed(db) == raw_summary(db.path)
+
+
+# -- random writes: the summary stays equal to the raw values ----------------------------------------
+
+SITES = ("A", "B", "C", "D")
+WRITE = st.fixed_dictionaries(
+    {
+        "indicator": st.sampled_from(["N", "T", "C", "R", "P"]),
+        "period": st.sampled_from(QUARTERS[:3]),
+        "site": st.sampled_from(SITES),
+        "options": st.sampled_from([None, {"SEX": "F"}, {"SEX": "M"}]),
+        "value": st.integers(0, 30),
+        "numerator": st.integers(0, 10),
+        "denominator": st.integers(10, 20),
+        "comment": st.just("checked"),
+    }
+)
+OPS = st.one_of(
+    st.tuples(st.just("set"), WRITE),
+    st.tuples(st.just("set"), WRITE),
+    st.tuples(st.just("bulk"), st.lists(WRITE, min_size=1, max_size=8)),
+    st.tuples(st.just("clear"), WRITE),
+    st.tuples(
+        st.sampled_from(["submit", "approve", "approve", "return", "reopen"]),
+        st.sampled_from(SITES),
+        st.sampled_from(QUARTERS[:3]),
+    ),
+    st.tuples(st.just("delete_indicator"), st.sampled_from(["N", "P"])),
+    st.tuples(st.just("add_site"), st.sampled_from(["A", "E", None])),
+    st.tuples(st.just("move_site"), st.sampled_from(["A", "C"]), st.sampled_from(["D", "E", None])),
+    st.tuples(st.just("delete_site"), st.just("A1")),
+    st.tuples(st.just("refresh")),
+)
+
+
+def apply(db: Database, op: tuple[Any, ...]) -> None:
+    actor = Actor(db.actor, db.device_uuid)
+    entry = DataEntryService(db.sessions, actor)
+    kind = op[0]
+    try:
+        if kind == "set":
+            one_cell(db, op[1])
+        elif kind == "bulk":
+            items = []
+            for edit in op[1]:
+                item = {"indicator": edit["indicator"], "period": edit["period"], "site": edit["site"]}
+                if edit["options"]:
+                    item["options"] = edit["options"]
+                items.append(item | figures(edit))
+            ValuesService(db.sessions, actor).import_items(CODE, items)
+        elif kind == "clear":
+            edit = op[1]
+            entry.clear_value(CODE, edit["indicator"], edit["period"], edit["site"], edit["options"])
+        elif kind == "submit":
+            entry.submit(CODE, op[1], op[2], unexplained_confirmed="tester")
+        elif kind == "approve":
+            entry.approve(CODE, op[1], op[2])
+        elif kind in ("return", "reopen"):
+            getattr(entry, "return_values" if kind == "return" else "reopen")(CODE, op[1], op[2], "check")
+        elif kind == "delete_indicator":
+            FrameworkService(db.sessions, actor).delete_indicator(CODE, op[1], with_data=True)
+        elif kind == "add_site":
+            SiteService(db.sessions, actor).add_site(CODE, "A1", "A1", op[1])
+        elif kind == "move_site":
+            SiteService(db.sessions, actor).update_site(CODE, op[1], parent_code=op[2])
+        elif kind == "delete_site":
+            SiteService(db.sessions, actor).delete_site(CODE, op[1])
+        elif kind == "refresh":
+            value_summary.refresh_if_needed(db.sessions)
+    except PmdeskError:
+        pass  # refused as a user would see it: nothing written
+
+
+@pytest.fixture(scope="module")
+def rules_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("summary") / "template.sqlite"
+    db = open_database(path)
+    try:
+        PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(package())
+    finally:
+        db.close()
+    return path
+
+
+def _w(indicator: str, site: str, period: str = "2025Q1", value: int = 5, **extra: Any) -> dict[str, Any]:
+    return {
+        "indicator": indicator,
+        "period": period,
+        "site": site,
+        "options": None,
+        "value": value,
+        "numerator": 3,
+        "denominator": 12,
+        "comment": "checked",
+    } | extra
+
+
+@settings(SETTINGS, max_examples=40)
+@given(ops=st.lists(OPS, min_size=1, max_size=14), rebuild_over=st.sampled_from([1, 3, REBUILD_OVER]))
+@example(  # each kind of writer after a refresh, so that only its own marks can bring the sums along
+    ops=[
+        ("bulk", [_w("T", "A"), _w("T", "B"), _w("P", "C"), _w("N", "A", options={"SEX": "F"})]),
+        ("refresh",),
+        ("set", _w("T", "A", value=7)),
+        ("submit", "A", "2025Q1"),
+        ("refresh",),
+        ("approve", "A", "2025Q1"),
+        ("refresh",),
+        ("return", "A", "2025Q1"),
+        ("refresh",),
+        ("clear", _w("T", "B")),
+        ("refresh",),
+        ("bulk", [_w("T", "C", value=9), _w("T", "D", value=2)]),
+    ],
+    rebuild_over=REBUILD_OVER,
+)
+@example(
+    ops=[
+        ("bulk", [_w("T", "A"), _w("T", "C"), _w("N", "B", options={"SEX": "M"})]),
+        ("refresh",),
+        ("add_site", "A"),
+        ("refresh",),
+        ("move_site", "C", "D"),
+        ("refresh",),
+        ("delete_site", "A1"),
+        ("refresh",),
+        ("delete_indicator", "N"),
+    ],
+    rebuild_over=REBUILD_OVER,
+)
+def test_after_random_writes_the_refreshed_summary_equals_the_raw_values(
+    rules_template: Path, ops: list[tuple[Any, ...]], rebuild_over: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(value_summary, "REBUILD_OVER", rebuild_over)  # batches that mark the programme
+    with copies(rules_template, 1) as (db,):
+        for op in ops:
+            apply(db, op)
+            if op[0] == "refresh":  # every refresh on the way, not only the last one
+                assert stored_summary(db.path) == raw_summary(db.path)
+        assert refreshed(db) == raw_summary(db.path)
