@@ -23,7 +23,15 @@ from pmdesk.services.meetings import MeetingData
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.main_window import MainWindow
-from pmdesk.ui.reports.report_kinds import KINDS, Option, ReportKind, ReportRequest, available_kinds
+from pmdesk.ui.reports.report_kinds import (
+    KINDS,
+    Option,
+    ReportKind,
+    ReportRequest,
+    available_kinds,
+    safe_file_name,
+    with_suffix,
+)
 from pmdesk.ui.reports.reports_screen import FOLDER_SETTING, UNEXPECTED, ReportsScreen
 from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Workers
@@ -418,3 +426,11 @@ def test_a_meeting_planned_elsewhere_can_be_printed_at_once(
     if screen.select_kind("minutes"):
         assert screen.create_button.isEnabled()
         assert screen.file_label.full_text() == "File: WASH-T minutes 2025-10-09 Q3 review.pdf"
+
+
+def test_file_names_are_safe_and_keep_the_extension_typed(tmp_path: Path) -> None:
+    assert safe_file_name('Q2 <b>R&D</b>: "a/b" ') == "Q2 -b-R&D--b-- -a-b-"
+    assert safe_file_name(" . ") == "report"
+    assert with_suffix(tmp_path / "x", "pdf") == tmp_path / "x.pdf"
+    assert with_suffix(tmp_path / "x.PDF", "pdf") == tmp_path / "x.PDF"
+    assert with_suffix(tmp_path / "x.pdf", "xlsx") == tmp_path / "x.pdf.xlsx"
