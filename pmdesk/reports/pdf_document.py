@@ -174,7 +174,8 @@ def table(
     from reportlab.platypus import Flowable, Table, TableStyle
 
     s = styles()
-    header_lines = [list(header)] if header_rows == 1 else [list(line) for line in header]  # type: ignore[arg-type]
+    lines: Sequence[Any] = [header] if header_rows == 1 else header
+    header_lines = [list(line) for line in lines]
 
     def cell(value: object, column: int, style: Any) -> Any:
         if isinstance(value, Flowable):
