@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The donor report's figures: cover, summary of status with reporting completeness and missing
 explanations, the IPTT, one section per indicator (figures, chart, breakdown by option, variance
-explanation) and the notes on the figures. Every number is written as the IPTT's text and CSV write
-it (formats/iptt_text.display_number); every user string passes through pdf_document.para."""
+explanation) and the notes on the figures. Every number and status is written as the IPTT screen and
+its PDF write them (reports/iptt_pdf: display_figure, status_words, the '*' partial mark), and the
+IPTT section is that PDF's tables; every user string passes through pdf_document.para."""
 
 from __future__ import annotations
 
@@ -12,35 +13,16 @@ from typing import TYPE_CHECKING, Any
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.iptt import bands_line, partial_note
 from pmdesk.domain.status_look import STATUS_ORDER, STATUS_TINTS, STATUS_WORDS
-from pmdesk.formats.iptt_text import PARTIAL_RULE, display_number
+from pmdesk.formats.iptt_text import PARTIAL_RULE
+from pmdesk.reports.iptt_pdf import display_figure, status_words, to_date_actual
 
 if TYPE_CHECKING:
-    from pmdesk.domain.iptt import PeriodFigures, ToDateFigures
     from pmdesk.domain.iptt_table import IpttRow
     from pmdesk.reports.donor_report import Contents
     from pmdesk.reports.donor_report_data import DonorReportData
 
 EXPLANATION_MISSING = "Explanation missing"
 MISSING_FILL = "#f6b6c4"  # the off-track tint: a missing explanation stands out, in words too
-
-
-def status_text(to_date: ToDateFigures) -> str:
-    """'Off track', with 'partial (9 of 14 sites)' on a second line when it rests on a partly
-    reported period."""
-    words = STATUS_WORDS.get(to_date.status, to_date.status.value)
-    if to_date.partial:
-        return f"{words}\n{partial_note(to_date.sites_reported, to_date.sites_expected)}"
-    return words
-
-
-def period_cell(row: IpttRow, item: PeriodFigures) -> str:
-    """A period's actual as the IPTT text writes it: '2631 (9/14 sites)' when partly reported."""
-    if row.measure is Measure.QUALITATIVE:
-        return "text" if item.text else display_number(None)
-    shown = display_number(item.actual)
-    if item.is_partial:
-        shown += f" ({item.sites_reported}/{item.sites_expected} sites)"
-    return shown
 
 
 def _date(value: Any) -> str:
@@ -206,7 +188,7 @@ def _missing_summary(data: DonorReportData) -> list[Any]:
                 r.indicator_code,
                 r.indicator_name,
                 STATUS_WORDS.get(r.status, r.status.value) + (" (partial)" if r.partial else ""),
-                display_number(r.pct_met),
+                display_figure(r.pct_met, True),
                 EXPLANATION_MISSING,
             ]
             for r in missing
@@ -259,7 +241,7 @@ def _completeness(data: DonorReportData, width: float) -> list[Any]:
             [
                 data.period_label(code),
                 *(str(tally.get(state, 0)) for state in states),
-                "-" if rate is None else f"{display_number(rate)} %",
+                "-" if rate is None else display_figure(rate, True),
                 partial_note(partial, data.table.sites_expected) if partial is not None else "complete",
             ]
         )
@@ -300,13 +282,15 @@ def _completeness(data: DonorReportData, width: float) -> list[Any]:
 
 
 def iptt(data: DonorReportData, contents: Contents) -> list[Any]:
+    """The IPTT screen's printed tables (reports/iptt_pdf), all indicators, on landscape pages."""
     from pmdesk.reports.donor_report import heading
-    from pmdesk.reports.donor_report_iptt import iptt_flowables
-    from pmdesk.reports.pdf_document import styles
+    from pmdesk.reports.iptt_pdf import iptt_notes, iptt_tables, scope_line
+    from pmdesk.reports.pdf_document import para, styles
 
     s = styles()
     story = heading(contents, "iptt", "Indicator performance tracking table (IPTT)", s.h1)
-    return story + iptt_flowables(data)
+    story.append(para(scope_line(data.table, len(data.table.rows)), s.small))
+    return story + iptt_tables(data.table) + iptt_notes(data.table)
 
 
 # -- indicators -----------------------------------------------------------------------------------
@@ -375,14 +359,15 @@ def _indicator_figures(data: DonorReportData, row: IpttRow) -> list[Any]:
         return story
     to_date = row.figures.to_date
     lop = row.figures.lop
+    is_pct = row.measure is Measure.PERCENT
     cells = [
-        display_number(row.baseline),
-        display_number(lop.target),
-        display_number(to_date.target),
-        display_number(to_date.actual),
-        display_number(to_date.pct_met),
-        display_number(to_date.progress_from_baseline),
-        status_text(to_date),
+        display_figure(row.baseline, is_pct),
+        display_figure(lop.target, is_pct),
+        display_figure(to_date.target, is_pct),
+        to_date_actual(row),
+        display_figure(to_date.pct_met, True),
+        display_figure(to_date.progress_from_baseline, True),
+        status_words(row),
     ]
     story.append(
         figures_table(
@@ -392,7 +377,7 @@ def _indicator_figures(data: DonorReportData, row: IpttRow) -> list[Any]:
                 "Target to date",
                 "Actual to date",
                 "% met",
-                "Progress from baseline %",
+                "Progress from baseline",
                 "Status",
             ],
             [cells],
@@ -430,8 +415,8 @@ def _breakdown(data: DonorReportData, row: IpttRow) -> list[Any]:
         [
             line.disaggregation,
             line.option,
-            display_number(line.period_actual),
-            display_number(line.to_date_actual),
+            display_figure(line.period_actual, row.measure is Measure.PERCENT),
+            display_figure(line.to_date_actual, row.measure is Measure.PERCENT),
         ]
         for line in breakdown.rows
     ]

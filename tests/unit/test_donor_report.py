@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from pmdesk import cli
-from pmdesk.domain.enums import Status
-from pmdesk.formats.iptt_text import display_number
+from pmdesk.domain.enums import Measure, Status
 from pmdesk.reports.donor_report import write_donor_report
 from pmdesk.reports.donor_report_sections import EXPLANATION_MISSING
+from pmdesk.reports.iptt_pdf import display_figure
 from pmdesk.reports.reporter import Reports
 from pmdesk.services.actions import ActionData, ActionService
 from pmdesk.services.actor import Actor
@@ -255,23 +255,27 @@ def test_every_section_indicator_and_name_prints_verbatim(built: Database, tmp_p
     assert "A period is partial when" in whole
 
 
-def test_the_iptt_pages_show_the_iptts_numbers_as_its_text_writes_them(
+def test_the_iptt_pages_show_the_iptts_numbers_as_the_screen_writes_them(
     built: Database, tmp_path: Path
 ) -> None:
     _, pages = make(built, tmp_path)
     table = IpttService(built.sessions).table(CODE)
-    iptt = [p for p in pages if "Indicator performance tracking table" in p or "Period actuals" in p]
+    iptt = [p for p in pages if "Indicator performance tracking table" in p or "Earlier period" in p]
     assert iptt
     tokens = set(flat("\n".join(iptt)).split())
     for row in table.rows:
+        pct = row.measure is Measure.PERCENT
         to_date = row.figures.to_date
-        figures = [row.baseline, row.figures.lop.target, to_date.target, to_date.actual, to_date.pct_met]
-        figures += [p.actual for p in row.figures.periods]
-        for figure in figures:
+        figures = [(row.baseline, pct), (row.figures.lop.target, pct), (to_date.target, pct)]
+        figures += [(to_date.actual, pct), (to_date.pct_met, True)]
+        figures += [(p.actual, pct) for p in row.figures.periods]
+        figures += [(p.target, pct) for p in row.figures.periods]
+        figures += [(p.pct_met, True) for p in row.figures.periods]
+        for figure, percent in figures:
             if figure is not None:
-                assert display_number(figure) in tokens, (row.code, figure)
-    # 1.2's 50.5 and 1.1's 67.5 % met: decimals as the IPTT text writes them.
-    assert {"50.5", "67.5", "125"} <= tokens
+                assert display_figure(figure, percent) in tokens, (row.code, figure)
+    # 1.2's 50.5, 1.1's 67.5 % met, 2.1's 75 % against 60: as the IPTT screen writes them.
+    assert {"50.5", "67.5%", "75%", "125%"} <= tokens
     # The status is written, beside its colour.
     assert {"Off", "Exceeding", "On"} <= tokens
 
@@ -280,7 +284,7 @@ def test_landscape_iptt_and_contents_that_give_the_right_pages(built: Database, 
     report, pages = make(built, tmp_path)
     reader = pypdf.PdfReader(report.path)
     iptt_page = next(
-        i for i, p in enumerate(pages) if "Indicator performance tracking table (IPTT) As of" in flat(p)
+        i for i, p in enumerate(pages) if flat(p).startswith("Indicator performance tracking table (IPTT)")
     )
     box = reader.pages[iptt_page].mediabox
     assert box.width > box.height
@@ -310,7 +314,7 @@ def test_missing_explanations_are_listed_not_hidden(built: Database, tmp_path: P
     _, pages = make(built, tmp_path)
     summary = flat(next(p for p in pages if "Summary of status" in p and "Variance explanations" in p))
     assert "2 indicators are off track or exceeding" in summary and "1 have none yet" in summary
-    assert f"1.1 {INDICATORS['1.1']} Off track 67.5 {EXPLANATION_MISSING}" in summary
+    assert f"1.1 {INDICATORS['1.1']} Off track 67.5% {EXPLANATION_MISSING}" in summary
     whole = flat("\n".join(pages))
     assert f"{EXPLANATION_MISSING}: 1.1 is off track as of 2025 Q2" in whole
     assert INDICATORS["2.1"] not in summary  # explained: not listed as missing
@@ -322,7 +326,7 @@ def test_a_partly_reported_as_of_is_marked(built: Database, tmp_path: Path) -> N
     whole = flat("\n".join(pages))
     assert "Performance as of 2025 Q3" in flat(pages[0])
     assert "2025 Q3 is partly reported: at most 1 of the 2 sites" in flat(pages[0])
-    assert "5 (1/2 sites)" in whole  # 1.1's Q3 actual, as the IPTT text marks it
+    assert "5* (1/2)" in whole  # 1.1's Q3 actual, as the IPTT screen marks it
     assert "partial (1 of 2 sites)" in whole  # its status rests on the partial period
 
 
