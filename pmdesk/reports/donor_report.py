@@ -42,6 +42,8 @@ class Contents:
 
     entries: list[tuple[str, str, int]] = field(default_factory=list)  # (key, title, level)
     pages: dict[str, int] = field(default_factory=dict)
+    # Told of each heading as it lands on its page: the layout's progress (and where it may stop).
+    on_page: Callable[[str, int], None] | None = None
 
     def add(self, key: str, title: str, level: int) -> None:
         self.entries.append((key, title, level))
@@ -82,6 +84,8 @@ def _flowables() -> Any:
         def draw(self) -> None:
             canvas = self.canv
             self.contents.pages[self.key] = canvas.getPageNumber()
+            if self.contents.on_page is not None:
+                self.contents.on_page(self.key, canvas.getPageNumber())
             canvas.bookmarkPage(self.key)
             canvas.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level > 0)
 
@@ -145,16 +149,24 @@ def write_donor_report(
     tick(0, "Reading the programme's figures…")
     data = gather(sources, programme_code, as_of, today)
     rows = len(data.table.rows)
-    total[0] = rows + 3
+    # Charts, then the layout told by each indicator's heading, then the file.
+    total[0] = 2 * rows + 2
     charts = _charts(data, tick)
     title = report_title(data)
     footer = f"{data.programme.code} · {data.programme.name} · {as_of_text(data)}"
-    tick(rows + 1, "Laying out the pages…")
-    story = build_story(data, charts, Contents())
+    laid_out = [0]
+
+    def on_page(key: str, page: int) -> None:
+        if key.startswith("indicator:"):
+            laid_out[0] += 1
+            tick(rows + laid_out[0], f"Laying out the pages… (page {page})")
+
+    tick(rows, "Laying out the pages…")
+    story = build_story(data, charts, Contents(on_page=on_page))
     pdf_bytes, pages = render_pdf(story, title=title, footer=footer, subject="Donor report")
-    tick(rows + 2, "Writing the file…")
+    tick(2 * rows + 1, "Writing the file…")
     write_atomically(path, pdf_bytes)
-    tick(rows + 3, "Done")
+    tick(2 * rows + 2, "Done")
     return ReportFile(path, pages, title)
 
 

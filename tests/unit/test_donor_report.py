@@ -392,3 +392,25 @@ def test_the_demo_report(demo_file: Path, tmp_path: Path) -> None:
     # Five indicators are off track or exceeding as of 2026 Q2 and the demo explains none.
     assert "5 indicators are off track or exceeding" in whole
     assert whole.count(EXPLANATION_MISSING) >= 10
+
+
+class Stop(Exception):
+    """What a cancelled job's progress raises."""
+
+
+def test_a_report_cancelled_while_laid_out_leaves_the_earlier_file(built: Database, tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"earlier")
+    seen: list[str] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        seen.append(message)
+        if message.startswith("Laying out the pages… (page"):
+            raise Stop
+
+    with pytest.raises(Stop):
+        Reports(built.sessions, Actor(built.actor, built.device_uuid)).donor_report(
+            CODE, None, path, progress
+        )
+    assert path.read_bytes() == b"earlier"
+    assert any(m.startswith("Drawing the chart of 1.1") for m in seen)
