@@ -370,17 +370,20 @@ def result_achievement_chart(
         cv = _Canvas(width_px, height_px, dpi)
         if not results:
             return cv.empty("No results with indicators yet")
-        ends = []
+        ends: Sequence[str]
+        full, short = [], []
         for r in results:
             if r.pct_met is None:
-                ends.append("no figure")
+                full.append("no figure")
+                short.append("none")
             else:
-                ends.append(
+                full.append(
                     f"{_number(r.pct_met, True)} · {r.met} of {r.rated} met"
                     + (" · partial" if r.partial else "")
                 )
+                short.append(_number(r.pct_met, True) + (" partial" if r.partial else ""))
         figures = [r.pct_met for r in results if r.pct_met is not None]
-        frame = _rows(cv, [r.label for r in results], [100.0, *figures], True, ends)
+        frame, ends = _rows(cv, [r.label for r in results], [100.0, *figures], True, full, short)
         x0 = frame.x(0.0)
         cv.line(
             [frame.x(100.0)] * 2,
@@ -434,19 +437,21 @@ def site_comparison_chart(
         cv = _Canvas(width_px, height_px, dpi)
         if not sites:
             return cv.empty("No site reports this indicator yet")
-        ends = []
+        ends: Sequence[str]
+        full, short = [], []
         for s in sites:
             text = _number(s.actual, is_percent) or "no value"
+            short.append(text + (" partial" if s.partial else ""))
             if s.status not in ("no_target", "no_data") and s.status in STATUS_LABELS:
                 text += f" · {STATUS_LABELS[s.status]}"
-            ends.append(text + (" · partial" if s.partial else ""))
+            full.append(text + (" · partial" if s.partial else ""))
         legend = []
         if any(s.target is not None for s in sites):
             legend.append(_Swatch("diamond", TARGET_COLOUR, "Site target to date"))
         if any(s.partial for s in sites):
             legend.append(_Swatch("partial", MUTED_COLOUR, PARTIAL_LABEL))
         values = [v for s in sites for v in (s.actual, s.target) if v is not None]
-        frame = _rows(cv, [s.label for s in sites], values, is_percent, ends, legend=legend)
+        frame, ends = _rows(cv, [s.label for s in sites], values, is_percent, full, short, legend=legend)
         x0 = frame.x(0.0)
         for i, (s, end) in enumerate(zip(sites, ends)):
             top, bottom = frame.bar(i)
@@ -858,16 +863,22 @@ def _rows(
     values: Sequence[float],
     percent: bool,
     ends: Sequence[str],
+    short_ends: Sequence[str],
     *,
     legend: Sequence[_Swatch] = (),
-) -> _Frame:
+) -> tuple[_Frame, Sequence[str]]:
     """Horizontal bars: names on the left, the value axis underneath, and room on the right for
-    the words written at each bar's end."""
+    the words written at each bar's end: `ends`, or `short_ends` when those would leave the bars
+    less than a third of the width (a narrow chart, or a large zoom). Returns the frame and the
+    words to write."""
     top = cv.legend(legend) + cv.pad / 2 if legend else cv.pad
     bottom = cv.height - cv.pad - cv.line_px - 2
     names = min(cv.width * 0.38, max((cv.measure(" ".join(label.split())) for label in labels), default=0.0))
     left = cv.pad + names + 8
     end_room = min(cv.width * 0.4, max((cv.measure(e, 0.92) for e in ends), default=0.0) + 12)
+    if cv.width - cv.pad - end_room - left < cv.width / 3:
+        ends = short_ends
+        end_room = min(cv.width * 0.4, max((cv.measure(e, 0.92) for e in ends), default=0.0) + 12)
     right = max(left + 20.0, cv.width - cv.pad - end_room)
     lo = min(0.0, *values) if values else 0.0
     hi = max([*values, 0.0]) or 1.0
@@ -877,10 +888,14 @@ def _rows(
     hi = max(hi, ticks[-1])
     scale = _Scale(lo, hi, left, right)
     tick_texts = [_number(t, percent) for t in ticks]
+    written = -math.inf  # where the last tick label ended: none may touch the next
     for t, words in zip(ticks, tick_texts):
         x = scale(t)
         cv.line([x, x], [top, bottom], colour=GRID_COLOUR, lw_pt=0.7, z=1)
-        cv.text(x, bottom + 4, words, ha="center", va="top", colour=MUTED_COLOUR)
+        half = cv.measure(words) / 2
+        if x - half >= written + cv.em * 0.5:
+            cv.text(x, bottom + 4, words, ha="center", va="top", colour=MUTED_COLOUR)
+            written = x + half
     cv.line([scale(0.0)] * 2, [top, bottom], colour=MUTED_COLOUR, lw_pt=1.0, z=3)
     frame = _Frame(left, top, right, bottom, len(labels), scale, False)
     frame = _Frame(
@@ -896,7 +911,7 @@ def _rows(
     for i, label in enumerate(labels):
         if i % frame.step == 0:
             cv.text(left - 6, frame.centre(i), cv.fit(label, names), ha="right", va="center")
-    return frame
+    return frame, ends
 
 
 def _two_lines(label: str) -> str:

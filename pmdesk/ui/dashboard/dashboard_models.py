@@ -19,12 +19,11 @@ PROGRAMME_TOTAL = "Programme total"
 
 
 class OpenAlertsModel(RowsModel[AlertInfo]):
-    headers = ("Indicator", "Site", "Periods", "Figures", "Raised")
+    headers = ("Indicator", "Site", "Periods", "Raised")
     header_tips = (
-        "Enter or double-click opens the IPTT on the indicator",
+        "Enter or double-click opens the IPTT on the indicator; hover for the trigger and figures",
         "The site the streak held for, or the programme total",
         "The consecutive periods the trigger's condition held",
-        "What the trigger looked at in each of those periods",
         "",
     )
 
@@ -40,11 +39,12 @@ class OpenAlertsModel(RowsModel[AlertInfo]):
                 return alert.site_name if alert.site_code else PROGRAMME_TOTAL
             if column == 2:
                 return ", ".join(alert.period_labels)
-            if column == 3:
-                return ", ".join(alert.figures)
-            return local_datetime(alert.raised_at)
+            return local_datetime(alert.raised_at)[:10]  # the day: the time is in the tooltip
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{alert.trigger_code}: {alert.message}"
+            return (
+                f"{alert.trigger_code}: {alert.message}\n"
+                f"Figures: {', '.join(alert.figures)}\nRaised {local_datetime(alert.raised_at)}"
+            )
         return None
 
 

@@ -105,6 +105,13 @@ def box(title: QLabel, body: QWidget, parent: QWidget, placeholder: QLabel | Non
     return widget
 
 
-def show_table(view: QTableView, placeholder: QLabel, has_rows: bool) -> None:
-    view.setVisible(has_rows)
-    placeholder.setVisible(not has_rows)
+MAX_TABLE_ROWS = 8  # a longer list scrolls inside its table
+
+
+def show_table(view: QTableView, placeholder: QLabel, rows: int) -> None:
+    """The table as high as its rows (up to MAX_TABLE_ROWS), or the placeholder when it has none."""
+    view.setVisible(rows > 0)
+    placeholder.setVisible(rows == 0)
+    height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+    height += view.verticalHeader().defaultSectionSize() * min(max(rows, 1), MAX_TABLE_ROWS)
+    view.setFixedHeight(height + 2)

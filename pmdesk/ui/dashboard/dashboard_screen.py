@@ -167,8 +167,8 @@ class DashboardScreen(Screen):
             view.region_activated.connect(self._on_region_activated)
             view.set_message("Loading…")
 
-        self.alerts_view = self._table(self.alerts_model)
-        self.actions_view = self._table(self.actions_model)
+        self.alerts_view = self._table(self.alerts_model, 0)  # the indicator
+        self.actions_view = self._table(self.actions_model, 1)  # the title
         self.alerts_empty = QLabel("No open alert.", self)
         self.actions_empty = QLabel("No overdue action.", self)
 
@@ -177,8 +177,15 @@ class DashboardScreen(Screen):
         self.alerts_title = QLabel("Open alerts", self)
         self.actions_title = QLabel("Overdue actions", self)
 
+        # The summary and tiles scroll with the charts: at 150 % on a 600-pixel screen, kept
+        # above them they left the charts a strip 190 pixels high.
         content = QWidget(self)
-        grid = QGridLayout(content)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.summary_label)
+        column.addWidget(self.status_tiles)
+        grid = QGridLayout()
+        column.addLayout(grid, 1)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(10)
@@ -214,9 +221,7 @@ class DashboardScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addLayout(pickers)
-        layout.addWidget(self.summary_label)
         layout.addWidget(self.error_label)
-        layout.addWidget(self.status_tiles)
         layout.addWidget(self.scroll_area, 1)
 
         # Tab: pickers, tiles, then the charts and tables in reading order.
@@ -226,7 +231,9 @@ class DashboardScreen(Screen):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    def _table(self, model: OpenAlertsModel | OverdueActionsModel) -> QTableView:
+    def _table(self, model: OpenAlertsModel | OverdueActionsModel, wide_column: int) -> QTableView:
+        """A read-only list whose `wide_column` (a name or title) takes the room left, shortened
+        with '…' (its tooltip says it whole), so the table fits the width without scrolling."""
         view = QTableView(self)
         view.setModel(model)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -237,11 +244,10 @@ class DashboardScreen(Screen):
         view.setWordWrap(False)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(wide_column, QHeaderView.ResizeMode.Stretch)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
         view.doubleClicked.connect(lambda index, v=view: self._on_row_chosen(v, index))
         view.installEventFilter(self)
-        line = view.fontMetrics().lineSpacing()
-        view.setMinimumHeight(line * 7)
         return view
 
     # -- Screen -----------------------------------------------------------------------------
@@ -309,8 +315,8 @@ class DashboardScreen(Screen):
         self.alerts_model.set_rows(board.alerts)
         self.actions_model.as_of = board.today
         self.actions_model.set_rows(board.overdue)
-        show_table(self.alerts_view, self.alerts_empty, bool(board.alerts))
-        show_table(self.actions_view, self.actions_empty, bool(board.overdue))
+        show_table(self.alerts_view, self.alerts_empty, len(board.alerts))
+        show_table(self.actions_view, self.actions_empty, len(board.overdue))
         self.alerts_title.setText(f"Open alerts ({len(board.alerts)})")
         self.actions_title.setText(f"Overdue actions ({len(board.overdue)})")
         self._update_focus_titles()
