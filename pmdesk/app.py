@@ -207,6 +207,11 @@ class DatabaseOpener:
 
     def open(self, path: Path, with_demo: bool = False) -> None:
         self._close_current(path)
+        # The programme names first, through plain sqlite3 (a few milliseconds): the picker lists
+        # them while SQLAlchemy, the models and the services load on the worker (issue #11 §5).
+        from pmdesk.services.programme_peek import peek_programmes
+
+        self._window.show_programmes_early(peek_programmes(path))
         job = Job(open_services, path, self._opened, with_demo, name="open database")
         job.finished.connect(lambda services: self._on_opened(path, services))
         job.failed.connect(lambda error: self._on_failed(path, error))

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -42,6 +43,7 @@ from pmdesk.ui.working_person_dialog import WorkingPersonButton
 from pmdesk.ui.zoom import DEFAULT_ZOOM, ZOOM_SETTING, ZOOM_STEPS, saved_zoom, zoomed
 
 if TYPE_CHECKING:
+    from pmdesk.services.programme_peek import ProgrammeHeadline
     from pmdesk.services.programmes import ProgrammeSummary
     from pmdesk.ui.iptt.iptt_screen import IpttScreen
     from pmdesk.ui.screens.base import Screen
@@ -55,6 +57,7 @@ _SIDEBAR = "view/sidebar"
 
 class MainWindow(QMainWindow):
     programmes_loaded = Signal(int)  # how many programmes there are
+    programmes_listed_early = Signal(int)  # the picker lists this many before the database is open
     programme_selected = Signal(str)  # its code
     database_requested = Signal(object)  # a Path the user wants to open (or create) instead
     demo_requested = Signal()  # the user asked for the demo database
@@ -87,6 +90,8 @@ class MainWindow(QMainWindow):
         self._programmes_job: Job | None = None
         self._programme_code: str | None = None
         self._pending_code: str | None = None  # a programme that exists once the list is read again
+        # The names read before the database is open (show_programmes_early), until the list is.
+        self._early_model: QStandardItemModel | None = None
         self.screens: list[Screen] = []
         self.iptt_screen: IpttScreen | None = None
         self._base_font = base_font
@@ -141,6 +146,10 @@ class MainWindow(QMainWindow):
             "QListWidget#navigation { padding-top: 4px; }QListWidget#navigation::item { padding: 7px 10px; }"
         )
         self.stack = QStackedWidget(self)
+        # What the screens' place shows until they are built (the programmes may be listed already).
+        self.screens_label = QLabel("Opening the screens …", self)
+        self.screens_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.screens_label)
         self.find_bar = FindBar(self)
         self.find_bar.find_requested.connect(self._on_find_requested)
         self.find_bar.hide()
@@ -277,6 +286,45 @@ class MainWindow(QMainWindow):
         job.failed.connect(self._on_programmes_failed)
         self._programmes_job = self._workers.start(job)
 
+    def show_programmes_early(self, headlines: Sequence[ProgrammeHeadline] | None) -> None:
+        """The programmes read through plain sqlite3 before the database is open (start-up,
+        issue #11 §5): the picker lists them at once and a choice made there is kept; the screens
+        and the counts follow once the services are ready. None or no programme: nothing to do."""
+        if not headlines or self._services is not None:
+            return
+        model = QStandardItemModel(self)
+        for headline in headlines:
+            item = QStandardItem(headline.name)
+            item.setData(headline.code, Qt.ItemDataRole.UserRole)
+            item.setToolTip(f"{headline.code} — {headline.name}")
+            model.appendRow(item)
+        wanted = self._pending_code or str(self._settings.value(_PROGRAMME, "", type=str))
+        combo = self.programme_combo
+        combo.blockSignals(True)
+        combo.setModel(model)
+        combo.setModelColumn(0)
+        combo.setCurrentIndex(max(combo.findData(wanted), 0))
+        combo.blockSignals(False)
+        if self._early_model is not None:
+            self._early_model.deleteLater()
+        self._early_model = model
+        self.stack.setCurrentWidget(self.screens_label)
+        self.pages.setCurrentWidget(self.workspace)
+        self.programme_status.setText("Opening the database …")
+        self.programmes_listed_early.emit(len(headlines))
+
+    def _end_early_list(self) -> None:
+        """The services' list replaces the early one: the picker goes back to the real model."""
+        if self._early_model is None:
+            return
+        combo = self.programme_combo
+        combo.blockSignals(True)
+        combo.setModel(self.programme_model)
+        combo.setModelColumn(COL_NAME)
+        combo.blockSignals(False)
+        self._early_model.deleteLater()
+        self._early_model = None
+
     def _on_programmes_loaded(self, rows: list[ProgrammeSummary]) -> None:
         if self._programmes_job is None or self.sender() is not self._programmes_job.signals:
             return
@@ -285,6 +333,7 @@ class MainWindow(QMainWindow):
             self._pending_code or self._programme_code or str(self._settings.value(_PROGRAMME, "", type=str))
         )
         self._pending_code = None
+        self._end_early_list()
         self.programme_combo.blockSignals(True)
         self.programme_model.set_rows(rows)
         self.programme_combo.blockSignals(False)
@@ -327,6 +376,10 @@ class MainWindow(QMainWindow):
         return row >= 0
 
     def _on_programme_combo_changed(self, row: int) -> None:
+        if self._early_model is not None:  # chosen before the database is open: kept for then
+            code = self.programme_combo.itemData(row, Qt.ItemDataRole.UserRole)
+            self._pending_code = code if isinstance(code, str) else self._pending_code
+            return
         programme = self.programme_model.programme_at(row)
         if programme is not None and programme.code != self._programme_code:
             self._set_programme(programme.code)
@@ -422,6 +475,7 @@ class MainWindow(QMainWindow):
         self.files.context = None
         self.person_button.set_service(None)
         self._programme_code = None
+        self._end_early_list()
         self.programme_model.set_rows([])
         self._database_path = new_path
         self.read_only_status.hide()
