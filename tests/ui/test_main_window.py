@@ -16,7 +16,12 @@ from pmdesk.storage.database import Database, open_database
 from pmdesk.storage.models import DataValueRow, IndicatorRow
 from pmdesk.ui.context import Services
 from pmdesk.ui.iptt.iptt_screen import IpttScreen
-from pmdesk.ui.iptt.iptt_table_model import COL_STATUS, COL_TO_DATE_ACTUAL, COL_TO_DATE_TARGET
+from pmdesk.ui.iptt.iptt_table_model import (
+    COL_STATUS,
+    COL_TO_DATE_ACTUAL,
+    COL_TO_DATE_TARGET,
+    FIRST_PERIOD_COL,
+)
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.targets.targets_screen import TargetsScreen
@@ -100,7 +105,7 @@ def test_the_as_of_picker_cuts_the_periods(
     pick(qtbot, screen, "as_of_combo", "2025Q1")
     assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "1,100"
     assert figure(screen, "1.1", COL_TO_DATE_TARGET) == "1,000"
-    assert screen.model.columnCount() == 10 + 3
+    assert screen.model.columnCount() == FIRST_PERIOD_COL + 3
     assert screen.as_of_combo.itemText(0).startswith("Latest complete period")
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -41,7 +42,8 @@ class IpttPickers(QObject):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, extra: Sequence[QWidget] = ()) -> None:
+        """`extra` widgets (the filter button and its summary) go after the pickers."""
         super().__init__(parent)
         self._periods: tuple[Period, ...] = ()
         self._site_list: tuple[SiteInfo, ...] = ()
@@ -86,6 +88,8 @@ class IpttPickers(QObject):
         self.layout.addWidget(labelled(as_of_label, self.as_of_combo, parent))
         self.layout.addWidget(labelled(site_label, self.site_combo, parent))
         self.layout.addWidget(self.approved_check)
+        for widget in extra:
+            self.layout.addWidget(widget)
         self.layout.addWidget(self.legend_button)
         self.layout.addWidget(self.busy_indicator)
 

@@ -4,6 +4,7 @@ with a per-site drill-down and export to Excel and CSV."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -20,15 +21,20 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Status
 from pmdesk.domain.iptt import partial_note
+from pmdesk.domain.iptt_filter import IpttFilter
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.ui.iptt.iptt_export_actions import IpttExportActions
+from pmdesk.ui.iptt.iptt_filters import IpttFilterBar
 from pmdesk.ui.iptt.iptt_legend import IpttLegend
 from pmdesk.ui.iptt.iptt_load import IpttLoad, IpttRequest, load_iptt
+from pmdesk.ui.iptt.iptt_pdf_job import IpttPrintRequest
 from pmdesk.ui.iptt.iptt_pickers import WHOLE_PROGRAMME, IpttPickers
 from pmdesk.ui.iptt.iptt_site_dialog import IpttSiteDialog
+from pmdesk.ui.iptt.iptt_sparkline import SparklineDelegate
 from pmdesk.ui.iptt.iptt_table_model import (
     COL_INDICATOR,
     COL_STATUS,
+    COL_TREND,
     COL_UNIT,
     STATUS_STYLES,
     TEXT_ON_COLOUR,
@@ -72,6 +78,7 @@ class IpttScreen(Screen):
         self.loader.failed.connect(self._on_failed)
         self.loader.busy_changed.connect(lambda busy: self.busy_indicator.setVisible(busy))
         self._pending: Navigation | None = None  # asked for before the table arrived
+        self._filters_by_programme: dict[str, IpttFilter] = {}  # for the session
         self.model = IpttTableModel(self)
         self.site_dialog: IpttSiteDialog | None = None
         self._build()
@@ -85,22 +92,34 @@ class IpttScreen(Screen):
         self.subtitle_label = QLabel("", self)
         self.subtitle_label.setWordWrap(True)
 
-        self.pickers = IpttPickers(self)
+        self.filters = IpttFilterBar(self)
+        self.filters.changed.connect(self._on_rows_filtered)
+        self.exports = IpttExportActions(self.context, self, lambda: self.model.table, self.print_request)
+        # Print what is shown, beside the filter that says what that is.
+        band = (self.filters.button, self.exports.pdf_button, self.filters.summary)
+        self.pickers = IpttPickers(self, band)
         self.pickers.changed.connect(self._on_filter_changed)
         self.as_of_combo = self.pickers.as_of_combo
         self.site_combo = self.pickers.site_combo
         self.approved_check = self.pickers.approved_check
         self.legend_button = self.pickers.legend_button
         self.busy_indicator = self.pickers.busy_indicator
-        self.exports = IpttExportActions(self.context, self, lambda: self.model.table)
         self.exports.told.connect(self._tell)
         self.exporter = self.exports.exporter
         self.excel_button = self.exports.excel_button
         self.csv_button = self.exports.csv_button
-        # Tab: the pickers, the export buttons, then the legend button.
-        QWidget.setTabOrder(self.approved_check, self.excel_button)
-        QWidget.setTabOrder(self.excel_button, self.csv_button)
-        QWidget.setTabOrder(self.csv_button, self.legend_button)
+        # Tab: the pickers, the filter, the PDF buttons, the exports, then the legend button.
+        order = (
+            self.approved_check,
+            self.filters.button,
+            self.exports.pdf_button,
+            self.filters.clear_button,
+            self.excel_button,
+            self.csv_button,
+            self.legend_button,
+        )
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
 
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
@@ -114,7 +133,11 @@ class IpttScreen(Screen):
         self.table_view.setModel(self.model)
         # Status beside the indicator, in the part that never scrolls: on a 1024-pixel screen it
         # was beyond the right edge, and it stays in sight while the periods scroll by.
-        self.table_view.set_frozen_columns((COL_INDICATOR, COL_STATUS))
+        self.table_view.set_frozen_columns((COL_INDICATOR, COL_TREND, COL_STATUS))
+        # The trend beside the indicator: drawn, in both views (the frozen one shows it).
+        self.sparklines = SparklineDelegate(self.table_view)
+        self.table_view.setItemDelegateForColumn(COL_TREND, self.sparklines)
+        self.table_view.frozen_view.setItemDelegateForColumn(COL_TREND, self.sparklines)
         self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -207,6 +230,10 @@ class IpttScreen(Screen):
             return
         self.programme_code = code
         self.pickers.reset()
+        remembered = self._filters_by_programme.get(code, IpttFilter()) if code else IpttFilter()
+        self.model.set_filter(remembered)
+        self.filters.set_table(None)
+        self.filters.set_filter(remembered)
         self.model.set_table(None)
         self.table_view.clearSpans()
         self.error_label.hide()
@@ -288,6 +315,8 @@ class IpttScreen(Screen):
         self.pickers.fill(load)
         current = self.model.line_at(self.table_view.currentIndex().row())
         self.model.set_table(load.table)
+        self.filters.set_table(load.table)
+        self.model.set_filter(self.filters.current)  # what still applies to this table
         self._show_table(load.table)
         self.exports.update()
         pending, self._pending = self._pending, None
@@ -321,7 +350,7 @@ class IpttScreen(Screen):
             f"as of {as_of}" if as_of else "no data yet",
             table.site_name or WHOLE_PROGRAMME,
             "approved data only" if table.approved_only else "all data",
-            f"{len(table.rows)} indicators",
+            self._count_words(table),
             "figures rounded for display (at most 2 decimals); hover over a cell for details",
         ]
         self._set_titles(table.programme_name, " · ".join(parts))
@@ -334,13 +363,19 @@ class IpttScreen(Screen):
             self.stack.setCurrentWidget(self.empty_label)
             return
         self.stack.setCurrentWidget(self.table_view)
+        self._span_results()
+        self._fit_columns()
+
+    def _span_results(self) -> None:
         self.table_view.clearSpans()
         columns = self.model.columnCount()
         for row in self.model.result_rows():
             if columns > 2:
                 # The title lives in the frozen column; the span makes the rest one shaded band.
                 self.table_view.setSpan(row, 1, 1, columns - 1)
-        self._fit_columns()
+        table = self.model.table
+        total = len(table.rows) if table is not None else 0
+        self.filters.set_counts(len(self.model.shown_rows()), total)
 
     def _fit_columns(self) -> None:
         view = self.table_view
@@ -353,6 +388,7 @@ class IpttScreen(Screen):
         indicator_width = min(chars * 40 + 16, max(view.viewport().width() // 3, chars * 24))
         view.setColumnWidth(COL_INDICATOR, indicator_width)
         view.setColumnWidth(COL_UNIT, min(view.columnWidth(COL_UNIT), chars * 16))
+        view.setColumnWidth(COL_TREND, chars * 10)  # the sparkline: sized from the font, so it zooms
         widest = chars * 18  # qualitative texts are elided; the tooltip has them in full
         for column in range(COL_UNIT + 1, self.model.columnCount()):
             if view.columnWidth(column) > widest:
@@ -366,6 +402,33 @@ class IpttScreen(Screen):
         return lines_per_row(self, 9)
 
     # -- pickers ----------------------------------------------------------------------------
+
+    def _on_rows_filtered(self, shown: IpttFilter) -> None:
+        """A filter chosen: the model hides rows; nothing is recomputed."""
+        if self.programme_code is not None:
+            self._filters_by_programme[self.programme_code] = shown
+        current = self.model.line_at(self.table_view.currentIndex().row())
+        self.model.set_filter(shown)
+        if self.model.table is not None:
+            self._show_table(self.model.table)
+        if current is not None and current.indicator is not None:
+            self._select_indicator(current.indicator.code)
+
+    def _count_words(self, table: IpttTable) -> str:
+        """'23 indicators', or with a filter '4 of 23 indicators shown (status: Off track)'."""
+        if not self.model.filter.is_active:
+            return f"{len(table.rows)} indicators"
+        shown = len(self.model.shown_rows())
+        return f"{shown} of {len(table.rows)} indicators shown ({self.model.filter.describe(table)})"
+
+    def print_request(self) -> IpttPrintRequest | None:
+        """What Save as PDF… and Print… write: the table shown, as shown."""
+        table = self.model.table
+        if table is None:
+            return None
+        return IpttPrintRequest(
+            table.programme_code, table.as_of, table.site_code, table.approved_only, self.model.filter
+        )
 
     def _on_filter_changed(self) -> None:
         if self.programme_code is not None:

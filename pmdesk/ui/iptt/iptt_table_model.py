@@ -11,24 +11,27 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
 from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note, status_of
+from pmdesk.domain.iptt_filter import IpttFilter, results_shown
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.ui.formatting import display_locale, format_number
+from pmdesk.ui.iptt.iptt_sparkline import TREND_ROLE, trend_of, trend_tooltip
 
 if TYPE_CHECKING:
     from pmdesk.domain.iptt import PeriodFigures
     from pmdesk.services.iptt import IpttRow, IpttTable, ResultInfo
 
 COL_INDICATOR = 0
-COL_UNIT = 1
-COL_BASELINE = 2
-COL_LOP_TARGET = 3
-COL_LOP_ACTUAL = 4
-COL_LOP_PCT = 5
-COL_TO_DATE_TARGET = 6
-COL_TO_DATE_ACTUAL = 7
-COL_TO_DATE_PCT = 8
-COL_STATUS = 9
-FIRST_PERIOD_COL = 10
+COL_TREND = 1  # a sparkline (iptt_sparkline.py)
+COL_UNIT = 2
+COL_BASELINE = 3
+COL_LOP_TARGET = 4
+COL_LOP_ACTUAL = 5
+COL_LOP_PCT = 6
+COL_TO_DATE_TARGET = 7
+COL_TO_DATE_ACTUAL = 8
+COL_TO_DATE_PCT = 9
+COL_STATUS = 10
+FIRST_PERIOD_COL = 11
 
 # Each period shows three columns, in this order.
 PERIOD_TARGET = 0
@@ -40,6 +43,7 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # the Status of a status-coloured ce
 
 FIXED_HEADERS = (
     "Indicator",
+    "Trend",
     "Unit",
     "Baseline",
     "LoP\ntarget",
@@ -52,6 +56,8 @@ FIXED_HEADERS = (
 )
 FIXED_HEADER_TIPS = (
     "Indicator code and name",
+    "Actual by period (line; a hollow dot: partly reported) against the target (dashed); hover over "
+    "a row's trend for its numbers",
     "Unit of measure",
     "Baseline value",
     "Life-of-programme target",
@@ -125,13 +131,16 @@ class IpttLine:
         return self.result is not None
 
 
-def lines_of(table: IpttTable) -> list[IpttLine]:
-    """Each result followed by its indicators, in framework order."""
+def lines_of(table: IpttTable, shown: IpttFilter | None = None) -> list[IpttLine]:
+    """Each result followed by its indicators, in framework order. With an active filter, only the
+    indicators it lets through, under the results with a shown indicator in them or below them."""
+    rows = shown.rows(table) if shown is not None and shown.is_active else table.rows
+    results = results_shown(table.results, rows) if rows is not table.rows else table.results
     by_result: dict[int, list[IpttRow]] = {}
-    for row in table.rows:
+    for row in rows:
         by_result.setdefault(row.result_id, []).append(row)
     lines: list[IpttLine] = []
-    for result in table.results:
+    for result in results:
         lines.append(IpttLine(result=result))
         lines.extend(IpttLine(indicator=r) for r in by_result.pop(result.id, ()))
     for orphans in by_result.values():  # only if a result vanished between two queries
@@ -143,6 +152,7 @@ class IpttTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._table: IpttTable | None = None
+        self._filter = IpttFilter()
         self._lines: list[IpttLine] = []
         self._locale = display_locale()
         self._shade_groups = True
@@ -153,11 +163,28 @@ class IpttTableModel(QAbstractTableModel):
         """Show another IPTT (None: empty)."""
         self.beginResetModel()
         self._table = table
-        self._lines = lines_of(table) if table is not None else []
+        self._lines = lines_of(table, self._filter) if table is not None else []
         self._locale = display_locale()
         # A light tint between period groups only reads well on a light theme.
         self._shade_groups = QGuiApplication.palette().base().color().lightness() > 128
         self.endResetModel()
+
+    def set_filter(self, shown: IpttFilter) -> None:
+        """Show only the indicators `shown` lets through (IpttFilter(): all), without recomputing."""
+        if shown == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = shown
+        self._lines = lines_of(self._table, shown) if self._table is not None else []
+        self.endResetModel()
+
+    @property
+    def filter(self) -> IpttFilter:
+        return self._filter
+
+    def shown_rows(self) -> list[IpttRow]:
+        """The indicator rows shown, in order (what a printout of the screen holds)."""
+        return [line.indicator for line in self._lines if line.indicator is not None]
 
     @property
     def table(self) -> IpttTable | None:
@@ -283,6 +310,8 @@ class IpttTableModel(QAbstractTableModel):
     # -- indicator rows ---------------------------------------------------------------------
 
     def _indicator_data(self, row: IpttRow, column: int, role: int) -> Any:
+        if column == COL_TREND:
+            return self._trend_data(row, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.UserRole:
@@ -313,6 +342,15 @@ class IpttTableModel(QAbstractTableModel):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
+        return None
+
+    def _trend_data(self, row: IpttRow, role: int) -> Any:
+        if role == TREND_ROLE:
+            return trend_of(row)
+        if role == Qt.ItemDataRole.ToolTipRole and self._table is not None:
+            return trend_tooltip(row, self._table, self._locale)
+        if role == Qt.ItemDataRole.AccessibleTextRole and self._table is not None:
+            return trend_tooltip(row, self._table, self._locale)
         return None
 
     def _num(self, value: float | None, percent: bool) -> str:

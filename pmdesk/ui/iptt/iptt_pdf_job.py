@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Save as PDF… and Print… on the IPTT screen: the IPTT as shown (as of, site, approved only and
+the filters) written by pmdesk/reports/iptt_pdf.py in a worker behind a progress dialog, then opened
+with the system's PDF viewer. Print… writes the same PDF to a temporary folder and opens it, to be
+printed from the viewer: PMDesk does not drive printers itself."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.widgets.job_progress import JobProgress, run_with_progress
+
+if TYPE_CHECKING:
+    from pmdesk.domain.iptt_filter import IpttFilter
+    from pmdesk.reports.pdf_document import Progress
+    from pmdesk.reports.reporter import ReportFile
+    from pmdesk.ui.context import UiContext
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+@dataclass(frozen=True)
+class IpttPrintRequest:
+    """What is on screen: the programme, the period shown, the site subtree, approved only, the filter."""
+
+    programme_code: str
+    as_of: str | None
+    site_code: str | None
+    approved_only: bool
+    shown: IpttFilter
+
+
+def ask_pdf_path(parent: QWidget, suggested: str) -> str:
+    """Where to save; "" when the user cancels (tests replace this)."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Save the IPTT as PDF", suggested, "PDF (*.pdf)")
+    return chosen
+
+
+def open_file(path: Path) -> bool:
+    """Open `path` with the system viewer (tests replace this)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def suggested_name(request: IpttPrintRequest) -> str:
+    """'WASH-01 IPTT 2026Q2 N01 filtered.pdf', safe on every system."""
+    parts = [request.programme_code, "IPTT", request.as_of or "", request.site_code or ""]
+    if request.shown.is_active:
+        parts.append("filtered")
+    name = " ".join(_UNSAFE.sub(" ", " ".join(p for p in parts if p)).split())[:120].rstrip(" .")
+    return f"{name}.pdf"
+
+
+def failure_text(error: BaseException, path: Path) -> str:
+    if isinstance(error, PmdeskError):
+        return f"The IPTT could not be printed: {error}"
+    if isinstance(error, OSError):
+        reason = (error.strerror or "it could not be written").rstrip(".")
+        return (
+            f"The IPTT could not be written to {path}: {reason}. Is the file open in another "
+            "program, or the folder read-only? Close it or choose another place."
+        )
+    return "The IPTT could not be written because of an unexpected problem; the details are in the log file."
+
+
+class IpttPdf(QObject):
+    """One PDF at a time; `said` carries what the screen tells the user (message, is an error)."""
+
+    said = Signal(str, bool)
+    running_changed = Signal(bool)
+
+    def __init__(self, context: UiContext, widget: QWidget) -> None:
+        super().__init__(widget)
+        self._context = context
+        self._widget = widget
+        self._folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self._printing = False
+        self.progress: JobProgress | None = None
+        self.last_written: ReportFile | None = None
+
+    @property
+    def is_running(self) -> bool:
+        return self.progress is not None
+
+    def ask_and_save(self, request: IpttPrintRequest) -> bool:
+        """Save as PDF…: False when a job is running or the user cancelled the file dialog."""
+        if self.is_running:
+            return False
+        chosen = ask_pdf_path(self._widget, str(Path(self._folder) / suggested_name(request)))
+        if not chosen:
+            return False
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        self._folder = str(path.parent)
+        self.write(request, path, printing=False)
+        return True
+
+    def print_(self, request: IpttPrintRequest) -> bool:
+        """Print…: the PDF in a temporary folder, opened in the viewer to print from there."""
+        if self.is_running:
+            return False
+        folder = Path(tempfile.mkdtemp(prefix="pmdesk-print-"))
+        stamp = datetime.now().strftime("%H%M%S")
+        self.write(request, folder / suggested_name(request).replace(".pdf", f" {stamp}.pdf"), printing=True)
+        return True
+
+    def write(self, request: IpttPrintRequest, path: Path, printing: bool = False) -> None:
+        self._printing = printing
+        self.progress = run_with_progress(
+            self._widget,
+            self._context.workers,
+            _write,
+            self._context.services.reports.iptt,
+            request,
+            path,
+            title="Preparing the IPTT for printing" if printing else f"Saving the IPTT as {path.name}",
+            on_finished=self._on_finished,
+            on_failed=lambda error: self._on_failed(error, path),
+        )
+        self.progress.job.signals.ended.connect(self._on_ended)
+        self.running_changed.emit(True)
+
+    def _on_finished(self, report: ReportFile) -> None:
+        self.last_written = report
+        pages = f"{report.pages} page{'' if report.pages == 1 else 's'}"
+        opened = open_file(report.path)
+        if self._printing:
+            if opened:
+                self.said.emit(f"The IPTT ({pages}) is open in the PDF viewer: print it from there.", False)
+            else:
+                self.said.emit(
+                    f"The IPTT ({pages}) was saved to {report.path} for printing, but no PDF viewer "
+                    "could open it here.",
+                    True,
+                )
+        elif opened:
+            self.said.emit(f"Saved the IPTT to {report.path} ({pages}) and opened it.", False)
+        else:
+            self.said.emit(
+                f"Saved the IPTT to {report.path} ({pages}); no PDF viewer could open it here.", False
+            )
+
+    def _on_failed(self, error: BaseException, path: Path) -> None:
+        self.said.emit(failure_text(error, path), True)
+
+    def _on_ended(self) -> None:
+        self.progress = None
+        self.running_changed.emit(False)
+
+
+def _write(
+    iptt_report: Callable[..., ReportFile],
+    request: IpttPrintRequest,
+    path: Path,
+    progress: Progress | None = None,
+) -> ReportFile:
+    """The job (on a pool thread): Reports.iptt over what the screen shows."""
+    return iptt_report(
+        request.programme_code,
+        path,
+        as_of=request.as_of,
+        site_code=request.site_code,
+        approved_only=request.approved_only,
+        shown=request.shown,
+        progress=progress,
+    )
