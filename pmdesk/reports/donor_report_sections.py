@@ -465,7 +465,7 @@ def _explanation(data: DonorReportData, row: IpttRow, required: Any) -> list[Any
 
 
 def notes(data: DonorReportData, contents: Contents) -> list[Any]:
-    from reportlab.platypus import CondPageBreak
+    from reportlab.platypus import CondPageBreak, Spacer
 
     from pmdesk.reports.donor_report import ROUNDING_NOTE, heading
     from pmdesk.reports.pdf_document import para, styles
@@ -478,10 +478,13 @@ def notes(data: DonorReportData, contents: Contents) -> list[Any]:
         "no data: a target but no actual to date.",
         "Period actuals of cumulative indicators are running sums; running totals and percentages are the "
         "state in that period.",
-        "'(n/m sites)' after a figure: only n of the m sites expected to report have a value for that period.",
+        "'*' after a figure: it rests on a partly reported period, one for which only some of the sites "
+        "expected to report have a value; '(n/m)' beside it: n of the m sites reported, and the status says "
+        "'partial (n of m sites)'.",
         PARTIAL_RULE,
         "Meetings, lessons and feedback are those dated from the start of the as-of period to the report date; "
         "action statuses are as of the report date.",
     ]
-    story += [para(line, s.small) for line in lines]
+    for line in lines:
+        story += [para(line, s.small), Spacer(1, 3)]
     return story
