@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,6 +30,7 @@ from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.meetings import KIND_LABELS, MeetingKind, clean_names
 from pmdesk.services.meetings import AttendeeData, MeetingData, MeetingDetail
 from pmdesk.services.sites import PersonInfo
+from pmdesk.ui.workers import Job, Workers
 
 MeetingSubmit = Callable[[MeetingData], object]  # raises PmdeskError to keep the dialog open
 
@@ -41,11 +42,17 @@ class MeetingDialog(QDialog):
         people: list[PersonInfo],
         detail: MeetingDetail | None = None,
         parent: QWidget | None = None,
+        *,
+        workers: Workers | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit {detail.meeting.title}" if detail else "New meeting")
         self.setMinimumWidth(520)
         self._submit = submit
+        # With workers, `submit` runs off the UI thread: a review meeting's proposed agenda reads
+        # the IPTT of the programme, some 0.3 s on a million values (issue #11 §2).
+        self._workers = workers
+        self.job: Job | None = None
         self._people = {p.name.casefold(): p for p in people}
         meeting = detail.meeting if detail else None
         self.kind = QComboBox(self)
@@ -108,6 +115,19 @@ class MeetingDialog(QDialog):
         form.addRow("", self.add_to_people)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons = buttons
+        self.form_widgets: tuple[QWidget, ...] = (
+            self.kind,
+            self.title_edit,
+            self.held_on,
+            self.place,
+            self.facilitator,
+            self.attendee_box,
+            self.attendees,
+            add,
+            remove,
+            self.add_to_people,
         )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Create meeting" if detail is None else "Save")
@@ -183,10 +203,53 @@ class MeetingDialog(QDialog):
         )
 
     def _on_accept(self) -> None:
+        if self.job is not None:
+            return  # saving already
+        data = self.data()
+        if self._workers is not None:
+            self._set_saving(True)
+            job = Job(self._submit, data, name="save meeting")
+            job.finished.connect(lambda _result: self._on_saved())
+            job.failed.connect(lambda error: self._on_refused(_why_not_saved(error)))
+            self.job = self._workers.start(job)
+            return
         try:
-            self._submit(self.data())
+            self._submit(data)
         except PmdeskError as exc:
-            self.error_label.setText(html.escape(str(exc)))
-            self.error_label.show()
+            self._on_refused(str(exc))
             return
         self.accept()
+
+    @property
+    def is_saving(self) -> bool:
+        return self.job is not None
+
+    def _set_saving(self, saving: bool) -> None:
+        for widget in (*self.form_widgets, self.buttons):
+            widget.setEnabled(not saving)
+        if saving:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            self.job = None
+            QGuiApplication.restoreOverrideCursor()
+
+    def _on_saved(self) -> None:
+        self._set_saving(False)
+        self.accept()
+
+    def _on_refused(self, message: str) -> None:
+        if self.job is not None:
+            self._set_saving(False)
+        self.error_label.setText(html.escape(message))
+        self.error_label.show()
+
+    def reject(self) -> None:
+        if self.job is None:  # a save under way is not abandoned half-way (Esc, the close box)
+            super().reject()
+
+
+def _why_not_saved(error: BaseException) -> str:
+    """A refusal says itself; anything else was logged where the job ran."""
+    if isinstance(error, PmdeskError):
+        return str(error)
+    return "The meeting was not saved: an unexpected problem stopped it. The details are in the log file."

@@ -8,7 +8,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -289,12 +289,8 @@ class MeetingsScreen(Screen):
         code = self.programme_code
         created: list[int] = []
 
-        def submit(data: MeetingData) -> None:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                created.append(self.meetings.create(code, data).meeting.id)
-            finally:
-                QGuiApplication.restoreOverrideCursor()
+        def submit(data: MeetingData) -> None:  # on a worker: a review proposes its agenda
+            created.append(self.meetings.create(code, data).meeting.id)
 
         self._open_dialog(submit, None, created)
 
@@ -308,7 +304,7 @@ class MeetingsScreen(Screen):
     def _open_dialog(self, submit: object, detail: MeetingDetail | None, chosen: list[int]) -> None:
         assert self.programme_code is not None
         people = self.services.sites.list_people(self.programme_code)
-        dialog = MeetingDialog(submit, people, detail, self)  # type: ignore[arg-type]
+        dialog = MeetingDialog(submit, people, detail, self, workers=self.context.workers)  # type: ignore[arg-type]
         self.dialog = dialog
 
         def finished(result: int) -> None:

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""No screen holds the UI thread for its reading (issue #11 §2): the service calls that can take
+long on a million values run on a worker, and the screen shows what they return."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pmdesk.ui.context import UiContext
+from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
+from tests.ui.programme_factory import Built
+
+
+def record_threads(target: object, name: str, threads: list[str]) -> None:
+    """Wrap `target.name` so that each call records the thread it ran on."""
+    original: Callable[..., Any] = getattr(target, name)
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    setattr(target, name, wrapped)
+
+
+UI_THREAD = threading.main_thread().name
+
+
+def test_a_review_meeting_proposes_its_agenda_on_a_worker(
+    qtbot: QtBot, context: UiContext, small: Built
+) -> None:
+    screen = MeetingsScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1024, 600)
+    screen.set_programme(small.code)
+    screen.show()
+    threads: list[str] = []
+    record_threads(screen.meetings, "create", threads)
+    screen.new_meeting()
+    dialog = screen.dialog
+    assert dialog is not None
+    dialog.kind.setCurrentIndex(dialog.kind.findData("review"))
+    dialog.title_edit.setText("Q2 review")
+    dialog.held_on.setDate(date(2025, 7, 10))
+    dialog.buttons.accepted.emit()
+    assert dialog.is_saving  # the form waits, Cancel too, while the agenda is proposed
+    assert not dialog.buttons.isEnabled() and not dialog.title_edit.isEnabled()
+    dialog.reject()  # Esc while saving: ignored
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: screen.dialog is None, timeout=10_000)
+    assert threads and UI_THREAD not in threads
+    assert QApplication.overrideCursor() is None
+    assert screen.detail is not None and screen.detail.meeting.title == "Q2 review"
+    assert screen.agenda_model.rowCount() >= 1  # the proposed agenda
+
+
+def test_a_meeting_the_service_refuses_keeps_the_dialog_open(
+    qtbot: QtBot, context: UiContext, small: Built
+) -> None:
+    screen = MeetingsScreen(context)
+    qtbot.addWidget(screen)
+    screen.set_programme(small.code)
+    screen.show()
+    screen.new_meeting()
+    dialog = screen.dialog
+    assert dialog is not None
+    dialog.title_edit.setText("   ")  # a meeting needs a title
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.is_saving, timeout=10_000)
+    assert dialog.isVisible() and screen.dialog is dialog
+    assert dialog.error_label.isVisibleTo(dialog) and "title" in dialog.error_label.text().casefold()
+    assert dialog.buttons.isEnabled() and dialog.title_edit.isEnabled()
+    assert QApplication.overrideCursor() is None
+    dialog.reject()
+    qtbot.waitUntil(lambda: screen.dialog is None)
