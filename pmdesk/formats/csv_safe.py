@@ -159,6 +159,37 @@ def read_records(text: str) -> Iterator[CsvRecord]:
         yield CsvRecord(number, line, reader.line_num, cells)
 
 
+def read_record_lines(lines: Iterable[str]) -> Iterator[CsvRecord]:
+    """`read_records` over lines as `io.StringIO(text, newline="")` gives them (each with its
+    line break), pulled one at a time: a file is read without holding it whole.
+
+    Only the lines of the record being read are kept, to diagnose it if the csv module refuses
+    it (a cell longer than the csv module accepts bounds them).
+    """
+    pending: list[str] = []
+
+    def kept() -> Iterator[str]:
+        for line in lines:
+            pending.append(line)
+            yield line
+
+    reader = csv.reader(kept(), strict=True)
+    number = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # `pending` starts at the first line of the refused record: line `line` of the file.
+            column, message = _diagnose("".join(pending), line, str(exc), first_line=line)
+            raise CsvSyntaxError(number + 1, line, column, message) from None
+        number += 1
+        pending.clear()
+        yield CsvRecord(number, line, reader.line_num, cells)
+
+
 def _line_offset(text: str, line: int) -> int:
     """Where physical line `line` (1-based) starts in `text`."""
     if line <= 1:
@@ -169,14 +200,14 @@ def _line_offset(text: str, line: int) -> int:
     return len(text)
 
 
-def _diagnose(text: str, line: int, reason: str) -> tuple[int | None, str]:
+def _diagnose(text: str, line: int, reason: str, first_line: int = 1) -> tuple[int | None, str]:
     """(column, message) for a record the csv module refused, found by walking it by hand.
 
     Only called once a record was refused, so its cost does not matter. The walk follows the
     csv module's dialect "excel": a quote opens a cell only at its start, and "" inside a quoted
-    cell is a quote.
+    cell is a quote. `text` starts at line `first_line` of the file.
     """
-    i = _line_offset(text, line)
+    i = _line_offset(text, line - first_line + 1)
     column, current_line = 0, line
     opened_on = line
     state = "start"  # start of a cell, inside an unquoted cell, inside quotes, just after a quote

@@ -13,12 +13,20 @@ removed on import. A comment, text or status reason may span lines when its quot
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from pmdesk.domain.errors import Problem, ValidationError
-from pmdesk.formats.csv_safe import CsvSyntaxError, CsvWriter, line_break_problems, read_records, restore
+from pmdesk.formats.csv_safe import (
+    CsvSyntaxError,
+    CsvWriter,
+    line_break_problems,
+    read_record_lines,
+    restore,
+)
+from pmdesk.formats.files import Digest
 from pmdesk.formats.problems import REPORT_EVERY, ProblemList, ProgressFn, count_text, report, short
 from pmdesk.formats.value_items import json_number, options_text
 
@@ -38,6 +46,14 @@ EXPORT_HEADER = (*CSV_HEADER, *CSV_OPTIONAL)
 NUMBER_COLUMNS = frozenset({"value", "numerator", "denominator"})
 # The columns whose cells may span lines; the others hold codes or numbers.
 MULTI_LINE_COLUMNS = frozenset({"comment", "text", "status_reason"})
+# Records per chunk of a streamed file: enough that per-chunk work is negligible, few enough that
+# a chunk's items take a few tens of MB.
+CHUNK_ROWS = 20_000
+# A physical line longer than this is refused before it is decoded (a file of one huge line would
+# otherwise be read whole); a row with a 10,000-character comment in every cell stays far below.
+MAX_LINE_BYTES = 4 * 1024 * 1024
+# Lines as io.StringIO(newline="") splits them: each with its CR LF, LF or lone CR.
+_CR_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -88,16 +104,36 @@ def values_csv(
 def read_values_csv(data: bytes, name: str) -> list[CsvValues]:
     """The rows of a values CSV grouped by programme, or ValidationError naming the file `name`
     for one that is not a values CSV (encoding, header, cell counts, options syntax)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValidationError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
-            "save it as 'CSV UTF-8' and import it again",
-            source=name,
-        ) from None
-    records = read_records(text)
+    problems = ProblemList()
+    groups: dict[str, CsvValues] = {}
+    for chunk in iter_values_csv(io.BytesIO(data), name, problems):
+        for found in chunk:
+            whole = groups.setdefault(found.programme_code, CsvValues(found.programme_code, [], []))
+            whole.items.extend(found.items)
+            whole.rows.extend(found.rows)
+    if problems:
+        raise ValidationError(problems.final(), source="")
+    return list(groups.values())
+
+
+def iter_values_csv(
+    handle: BinaryIO,
+    name: str,
+    problems: ProblemList,
+    chunk_rows: int = CHUNK_ROWS,
+    digest: Digest | None = None,
+) -> Iterator[list[CsvValues]]:
+    """The rows of a values CSV read from `handle` a chunk at a time: for every `chunk_rows`
+    records, their value items grouped by programme (in the order programmes first appear).
+
+    Rows that are not value rows (cell counts, options syntax, a missing programme, broken
+    quotes) are added to `problems` and left out; reading goes on to the end, except after
+    broken quotes, where nothing says where the next row starts. A file that is not a values CSV
+    at all (encoding, header, a line longer than MAX_LINE_BYTES) raises ValidationError naming
+    `name`. `digest` is fed every byte read. Nothing but the chunk being read is held.
+    """
+    lines = _lines(handle, name, digest)
+    records = read_record_lines(lines)
     try:
         header = [cell.strip().lower() for cell in next(records).cells]
     except StopIteration:
@@ -106,15 +142,21 @@ def read_values_csv(data: bytes, name: str) -> list[CsvValues]:
         raise ValidationError([Problem(f"{name} row 1", exc.message)], source="") from None
     header_problem = _header_problem(header)
     if header_problem:
+        for _ in lines:  # a file that is not UTF-8 is refused for that first, as a whole
+            pass
         raise ValidationError([Problem(f"{name} row 1", header_problem)], source="")
 
-    problems = ProblemList()
-    rows: dict[str, tuple[list[dict[str, Any]], list[int]]] = {}
+    rows: dict[str, CsvValues] = {}
+    count = 0
     try:
         for record in records:
             cells, row_number = record.cells, record.number
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line in a spreadsheet export
+            count += 1
+            if count > chunk_rows:
+                yield list(rows.values())
+                rows, count = {}, 1
             where = f"{name} row {row_number}"
             if len(cells) != len(header):
                 problems.add(Problem(where, f"has {len(cells)} cells; the header has {len(header)}"))
@@ -132,16 +174,50 @@ def read_values_csv(data: bytes, name: str) -> list[CsvValues]:
             if not programme:
                 problems.add(Problem(where, "the programme code is missing", "programme"))
                 continue
-            items, numbers = rows.setdefault(programme, ([], []))
-            items.append(item)
-            numbers.append(row_number)
+            found = rows.get(programme)
+            if found is None:
+                found = rows[programme] = CsvValues(programme, [], [])
+            found.items.append(item)
+            found.rows.append(row_number)
     except CsvSyntaxError as exc:
         # Reading stops here: after broken quotes, nothing says where the next row starts.
         column = header[exc.column] if exc.column is not None and exc.column < len(header) else ""
         problems.add(Problem(f"{name} row {exc.record}", f"cannot be read as CSV: {exc.message}", column))
-    if problems:
-        raise ValidationError(problems.final(), source="")
-    return [CsvValues(programme, items, numbers) for programme, (items, numbers) in rows.items()]
+    if rows:
+        yield list(rows.values())
+
+
+def _lines(handle: BinaryIO, name: str, digest: Digest | None) -> Iterator[str]:
+    """The lines of a UTF-8 file (a BOM is dropped) as `io.StringIO(text, newline="")` splits
+    them: at CR LF, LF or a lone CR, each with its line break."""
+    number = 0  # as a text editor counts lines: LF ends one
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if digest is not None:
+            digest.update(raw)
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise ValidationError(
+                f"line {number} is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB; "
+                "a values file has one value per row",
+                source=name,
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {number}); "
+                "save it as 'CSV UTF-8' and import it again",
+                source=name,
+            ) from None
+        if number == 1 and text.startswith("\ufeff"):
+            text = text[1:]
+        if "\r" not in text or (text.endswith("\r\n") and text.count("\r") == 1):
+            yield text
+        else:  # a lone CR ends a line too (old Mac files, a CR inside a quoted cell)
+            yield from _CR_LINES.findall(text)
 
 
 def _header_problem(header: Sequence[str]) -> str | None:

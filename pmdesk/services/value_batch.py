@@ -244,6 +244,7 @@ class ValueWriter:
         `is_new`: the programme was created in this transaction, so nothing is stored yet.
         """
         keys = self._cell_keys(items)
+        self._existing = {}  # a streamed import plans chunk after chunk with one writer
         if not is_new:
             self._load_existing(keys)
         plan = _Plan()
