@@ -176,7 +176,7 @@ def _charts(data: DonorReportData, tick: Callable[[int, str], None]) -> dict[str
     from pmdesk.reports.charts import indicator_trend_chart
 
     rows = data.table.rows
-    out = {}
+    out = {STATUS_CHART: _status_chart(data)}
     for n, row in enumerate(rows, start=1):
         tick(n, f"Drawing the chart of {row.code} ({n} of {len(rows)})…")
         if row.measure is Measure.QUALITATIVE:
@@ -185,6 +185,28 @@ def _charts(data: DonorReportData, tick: Callable[[int, str], None]) -> dict[str
             trend_series(data, row), CHART_WIDTH_PX, CHART_HEIGHT_PX, CHART_DPI
         )
     return out
+
+
+STATUS_CHART = ""  # the key of the summary's chart among the indicators' (no code is empty)
+
+
+def _status_chart(data: DonorReportData) -> Any:
+    """Indicators by status as of the period, the partly reported ones marked: the summary's chart."""
+    from collections import Counter
+
+    from pmdesk.domain.enums import Measure
+    from pmdesk.domain.status_look import STATUS_ORDER, STATUS_WORDS
+    from pmdesk.reports.charts import StatusCount, status_counts_chart
+
+    rows = [r for r in data.table.rows if r.measure is not Measure.QUALITATIVE]
+    counts = Counter(r.figures.to_date.status for r in rows)
+    partial = Counter(r.figures.to_date.status for r in rows if r.figures.to_date.partial)
+    return status_counts_chart(
+        [StatusCount(s.value, STATUS_WORDS[s], counts.get(s, 0), partial.get(s, 0)) for s in STATUS_ORDER],
+        750,
+        300,
+        CHART_DPI,
+    )
 
 
 def trend_series(data: DonorReportData, row: Any) -> Any:
@@ -221,7 +243,7 @@ def build_story(data: DonorReportData, charts: dict[str, Any], contents: Content
     from pmdesk.reports.pdf_document import to_landscape, to_portrait
 
     body: list[Any] = []
-    body += sections.summary(data, contents)
+    body += sections.summary(data, charts, contents)
     body += to_landscape()
     body += sections.iptt(data, contents)
     body += to_portrait()

@@ -118,11 +118,11 @@ def _plain_table(rows: list[list[str]], widths: list[float]) -> Any:
 # -- summary --------------------------------------------------------------------------------------
 
 
-def summary(data: DonorReportData, contents: Contents) -> list[Any]:
+def summary(data: DonorReportData, charts: dict[str, Any], contents: Contents) -> list[Any]:
     from reportlab.platypus import Spacer
 
-    from pmdesk.reports.donor_report import heading
-    from pmdesk.reports.pdf_document import frame_width, para, styles
+    from pmdesk.reports.donor_report import STATUS_CHART, heading
+    from pmdesk.reports.pdf_document import chart_image, frame_width, para, styles
 
     s = styles()
     story = heading(contents, "summary", "Summary of status", s.h1)
@@ -156,6 +156,9 @@ def summary(data: DonorReportData, contents: Contents) -> list[Any]:
             ["Status", "Indicators", "Partial reporting"], body, [120, 70, 250], right=[1], fills=fills
         )
     )
+    chart = charts.get(STATUS_CHART)
+    if chart is not None:
+        story += [Spacer(1, 6), chart_image(chart.png, chart.width_px, chart.height_px, 360)]
     story += _missing_summary(data)
     story += [Spacer(1, 6), *heading(contents, "completeness", "Reporting completeness", s.h2, 1)]
     story += _completeness(data, frame_width())
