@@ -9,8 +9,8 @@ Pillow are imported inside the functions, so importing this module costs nothing
 
 Colours follow the Okabe–Ito palette (told apart with the common colour-vision deficiencies) in
 the hues of the IPTT screen's status tints; every status also has a hatch pattern and is written
-out in words, so colour is never the only cue. Text is DejaVu Sans (shipped with matplotlib:
-accents, Greek and Cyrillic) and never read as mathtext, so a name with '$' prints as typed.
+out in words, so colour is never the only cue. Text is DejaVu Sans, the font bundled for the PDFs
+(accents, Greek and Cyrillic), written by Pillow exactly as typed: no markup, no mathtext.
 """
 
 from __future__ import annotations
@@ -175,11 +175,13 @@ MUTED_COLOUR = "#5a5a5a"
 GRID_COLOUR = "#d0d0d0"
 PARTIAL_HATCH = "////"
 PARTIAL_LABEL = "partly reported"
-FONT_FAMILY = "DejaVu Sans"
+FONT_FILE = "DejaVuSans.ttf"  # resources/fonts: accents, Greek and Cyrillic, as in the PDFs
+FONT_ITALIC_FILE = "DejaVuSans-Oblique.ttf"
 FONT_PT = 9.0  # text size at the given dpi: pixels = points × dpi ÷ 72
 
-# One figure drawn at a time: matplotlib's font caches are shared by every thread.
+# One chart drawn at a time: matplotlib's and these font caches are shared by every thread.
 _RENDER_LOCK = threading.Lock()
+_FONTS: dict[tuple[float, bool], Any] = {}
 
 
 # -- the charts ----------------------------------------------------------------------------------
@@ -570,9 +572,24 @@ class _Frame:
         return self.value(value)
 
 
+@dataclass(frozen=True)
+class _Words:
+    x: float
+    y: float
+    text: str
+    size: float
+    ha: str
+    va: str
+    colour: str
+    italic: bool
+
+
 class _Canvas:
-    """A figure drawn in image pixels, origin top left, with matplotlib's primitives only: its
-    Axes' tick and legend machinery would take more time than the whole chart."""
+    """A chart drawn in image pixels, origin top left: bars, lines and patterns by matplotlib's
+    primitives (its Axes' tick and legend machinery would take longer than the whole chart), and
+    the words by Pillow's FreeType on the finished image, over everything else. matplotlib 3.11
+    lays out and renders text glyph by glyph in Python, a millisecond or two a label: twenty
+    labels were most of a chart's 60 ms; Pillow writes them in 3."""
 
     def __init__(self, width_px: int, height_px: int, dpi: float) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -587,10 +604,9 @@ class _Canvas:
         self.canvas = FigureCanvasAgg(self.fig)
         self.width, self.height = self.canvas.get_width_height()
         self._identity = IdentityTransform()
-        self._renderer = self.canvas.get_renderer()
         self.regions: list[ChartRegion] = []
-        self._widths: dict[tuple[str, float], float] = {}
-        self._fonts: dict[float, Any] = {}  # FontProperties by relative size
+        self._words: list[_Words] = []
+        self._widths: dict[tuple[str, float, bool], float] = {}
         self.pad = max(4.0, 0.5 * self.em)
 
     @property
@@ -648,34 +664,22 @@ class _Canvas:
         va: str = "baseline",
         colour: str = TEXT_COLOUR,
         italic: bool = False,
-        z: float = 5,
-    ) -> Any:
-        return self.fig.text(
-            x,
-            self.height - y,
-            words,
-            transform=self._identity,
-            fontsize=FONT_PT * size,
-            fontfamily=FONT_FAMILY,
-            fontstyle="italic" if italic else "normal",
-            color=colour,
-            ha=ha,
-            va=va,
-            parse_math=False,
-            zorder=z,
-        )
+    ) -> None:
+        """Write `words` at (x, y): `ha` left, center or right of x; `va` top, center, bottom or
+        baseline (of the first line) at y; a '\\n' starts another line. Drawn last, over the rest."""
+        self._words.append(_Words(x, y, words, size, ha, va, colour, italic))
 
-    def measure(self, words: str, size: float = 1.0) -> float:
-        """The width in pixels `words` will take at `size` × FONT_PT."""
-        key = (words, size)
+    def font(self, size: float = 1.0, italic: bool = False) -> Any:
+        """DejaVu Sans (the PDFs' font) at `size` × FONT_PT on this canvas."""
+        return _font(round(self.em * size * 4) / 4, italic)
+
+    def measure(self, words: str, size: float = 1.0, italic: bool = False) -> float:
+        """The width in pixels of the widest line of `words` at `size` × FONT_PT."""
+        key = (words, size, italic)
         width = self._widths.get(key)
         if width is None:
-            from matplotlib.font_manager import FontProperties
-
-            font = self._fonts.get(size)
-            if font is None:
-                font = self._fonts[size] = FontProperties(family=FONT_FAMILY, size=FONT_PT * size)
-            width = float(self._renderer.get_text_width_height_descent(words, font, ismath=False)[0])
+            font = self.font(size, italic)
+            width = max(float(font.getlength(line)) for line in words.split("\n"))
             self._widths[key] = width
         return width
 
@@ -685,8 +689,7 @@ class _Canvas:
         full = self.measure(words, size)
         if full <= width:
             return words
-        # Characters in proportion to the width (each measure is a text layout: a millisecond),
-        # then one fewer at a time in the rare case that was still too wide.
+        # Characters in proportion to the width, then fewer in the rare case that was too wide.
         chars = min(len(words) - 1, int(len(words) * (width - 0.6 * self.em * size) / full))
         while chars >= 1:
             short = words[:chars].rstrip() + "…"
@@ -777,8 +780,37 @@ class _Canvas:
         return self.finish()
 
     def finish(self) -> ChartImage:
+        from PIL import Image, ImageDraw
+
         self.canvas.draw()
-        return ChartImage(_png(self.canvas), self.width, self.height, tuple(self.regions))
+        width, height = self.canvas.get_width_height(physical=True)
+        rgba = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image = rgba.convert("RGB")
+        pen = ImageDraw.Draw(image)
+        for words in self._words:
+            self._write(pen, words)
+        out = io.BytesIO()
+        image.save(out, format="PNG", compress_level=1)
+        return ChartImage(out.getvalue(), self.width, self.height, tuple(self.regions))
+
+    def _write(self, pen: Any, words: _Words) -> None:
+        font = self.font(words.size, words.italic)
+        ascent, descent = font.getmetrics()
+        lines = words.text.split("\n")
+        step = ascent + descent
+        block = step * len(lines)
+        if words.va == "top":
+            top = words.y
+        elif words.va == "center":
+            top = words.y - block / 2
+        elif words.va == "bottom":
+            top = words.y - block
+        else:  # baseline of the first line
+            top = words.y - ascent
+        anchor = {"left": "la", "center": "ma", "right": "ra"}.get(words.ha, "la")
+        for n, line in enumerate(lines):
+            if line:
+                pen.text((words.x, top + n * step), line, font=font, fill=words.colour, anchor=anchor)
 
 
 def _ticks(lo: float, hi: float, *, integer: bool = False, bins: int = 4) -> list[float]:
@@ -869,14 +901,14 @@ def _rows(
 ) -> tuple[_Frame, Sequence[str]]:
     """Horizontal bars: names on the left, the value axis underneath, and room on the right for
     the words written at each bar's end: `ends`, or `short_ends` when those would leave the bars
-    less than a third of the width (a narrow chart, or a large zoom). Returns the frame and the
+    less than a quarter of the width (a narrow chart, or a large zoom). Returns the frame and the
     words to write."""
     top = cv.legend(legend) + cv.pad / 2 if legend else cv.pad
     bottom = cv.height - cv.pad - cv.line_px - 2
     names = min(cv.width * 0.38, max((cv.measure(" ".join(label.split())) for label in labels), default=0.0))
     left = cv.pad + names + 8
     end_room = min(cv.width * 0.4, max((cv.measure(e, 0.92) for e in ends), default=0.0) + 12)
-    if cv.width - cv.pad - end_room - left < cv.width / 3:
+    if cv.width - cv.pad - end_room - left < cv.width / 4:
         ends = short_ends
         end_room = min(cv.width * 0.4, max((cv.measure(e, 0.92) for e in ends), default=0.0) + 12)
     right = max(left + 20.0, cv.width - cv.pad - end_room)
@@ -920,15 +952,19 @@ def _two_lines(label: str) -> str:
     return f"{head}\n{tail}" if tail else head
 
 
-def _png(canvas: Any) -> bytes:
-    """The drawn canvas as PNG without drawing it again (savefig would), quickly compressed."""
-    from PIL import Image
+def _font(pixels: float, italic: bool) -> Any:
+    """A FreeType font of the bundled DejaVu Sans (resources/fonts, as the PDFs embed it), kept
+    for the next chart: opening one costs more than writing a label with it."""
+    key = (pixels, italic)
+    font = _FONTS.get(key)
+    if font is None:
+        from PIL import ImageFont
 
-    width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", compress_level=1)
-    return out.getvalue()
+        from pmdesk.resources import resource_path
+
+        name = FONT_ITALIC_FILE if italic else FONT_FILE
+        font = _FONTS[key] = ImageFont.truetype(str(resource_path("fonts", name)), max(pixels, 1.0))
+    return font
 
 
 def _number(value: float | None, percent: bool) -> str:
