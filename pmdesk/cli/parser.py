@@ -121,9 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
     iptt.add_argument("--approved-only", action="store_true", help="count approved values only")
     iptt.add_argument(
         "--format",
-        choices=("table", "json", "csv", "xlsx"),
+        choices=("table", "json", "csv", "xlsx", "pdf"),
         default="table",
-        help="output format (xlsx: the IPTT screen's Excel workbook, with -o FILE)",
+        help="output format (xlsx: the IPTT screen's Excel workbook; pdf: the printed IPTT; both with -o FILE)",
+    )
+    iptt.add_argument(
+        "--status",
+        metavar="LIST",
+        help="PDF: only indicators with these statuses to date, e.g. off_track,at_risk",
+    )
+    iptt.add_argument("--tier", metavar="LIST", help="PDF: only indicators of results of these tiers")
+    iptt.add_argument(
+        "--result", metavar="CODE", help="PDF: only indicators of this result and those below it"
     )
     iptt.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 

@@ -104,6 +104,10 @@ def cmd_iptt(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.format == "xlsx" and (args.output is None or args.output == "-"):
         raise UsageError("--format xlsx writes a workbook: name the file with -o FILE")
+    if args.format == "pdf" and (args.output is None or args.output == "-"):
+        raise UsageError("--format pdf writes a PDF: name the file with -o FILE")
+    if args.format != "pdf" and (args.status or args.tier or args.result):
+        raise UsageError("--status, --tier and --result choose the rows of the PDF: add --format pdf")
     # "2026 Q2" as the screens write it, "2026q2", "Mar 2026" … all mean the period's code.
     as_of = None if args.as_of is None else period_code_from_label(args.as_of)
     with ctx.database(write=False) as db:
@@ -112,6 +116,8 @@ def cmd_iptt(args: argparse.Namespace, ctx: Context) -> int:
         )
         if args.format == "xlsx":
             return _iptt_workbook(db, table, Path(args.output).expanduser())
+    if args.format == "pdf":
+        return _iptt_pdf(args, table, Path(args.output).expanduser())
     if args.format == "json":
         text = to_json(iptt_json(table))
     elif args.format == "csv":
@@ -138,6 +144,20 @@ def _iptt_workbook(db: Database, table: IpttTable, path: Path) -> int:
         ProgrammeService(db.sessions, actor_of(db)), HistoryService(db.sessions), table, path, progress
     )
     note(f"wrote {path}")
+    return EXIT_OK
+
+
+def _iptt_pdf(args: argparse.Namespace, table: IpttTable, path: Path) -> int:
+    """The IPTT screen's Save as PDF…, with its filters as options."""
+    from pmdesk.domain.iptt_filter import iptt_filter_from_words
+    from pmdesk.reports.iptt_pdf import write_iptt_pdf
+
+    if not path.parent.is_dir():
+        raise PmdeskError(f"cannot write {path}: the folder {path.parent} does not exist")
+    shown = iptt_filter_from_words(table, args.status, args.tier, args.result)
+    rows = shown.rows(table) if shown.is_active else None
+    pages = write_iptt_pdf(table, path, rows, shown_as=shown.describe(table))
+    note(f"wrote {path} ({pages} page{'' if pages == 1 else 's'})")
     return EXIT_OK
 
 

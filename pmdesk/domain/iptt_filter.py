@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from pmdesk.domain.enums import Status
+from pmdesk.domain.errors import NotFoundError
 from pmdesk.domain.iptt_table import IpttRow, IpttTable, ResultInfo
 from pmdesk.domain.status_look import STATUS_ORDER, STATUS_WORDS
 
@@ -99,3 +100,40 @@ def tiers_of(table: IpttTable) -> list[str]:
         if r.tier:
             seen.setdefault(r.tier, r.depth)
     return sorted(seen, key=lambda t: (seen[t], list(seen).index(t)))
+
+
+def iptt_filter_from_words(
+    table: IpttTable, statuses: str | None, tiers: str | None, result_code: str | None
+) -> IpttFilter:
+    """A filter from the command line's words: 'off_track,at_risk' (or 'off track'), 'Output,Outcome'
+    (any case) and a result code. Unknown words are refused, naming what there is."""
+    chosen: set[Status] = set()
+    for word in _words(statuses):
+        key = word.casefold().replace(" ", "_").replace("-", "_")
+        status = next(
+            (s for s in Status if key in (s.value, STATUS_WORDS[s].casefold().replace(" ", "_"))), None
+        )
+        if status is None:
+            known = ", ".join(s.value for s in STATUS_ORDER)
+            raise NotFoundError(f"'{word}' is not a status; the statuses are {known}")
+        chosen.add(status)
+    known_tiers = tiers_of(table)
+    picked: set[str] = set()
+    for word in _words(tiers):
+        tier = next((t for t in known_tiers if t.casefold() == word.casefold()), None)
+        if tier is None:
+            raise NotFoundError(
+                f"'{word}' is not a tier of {table.programme_code}; its tiers are {', '.join(known_tiers) or 'none'}"
+            )
+        picked.add(tier)
+    result_id = None
+    if result_code:
+        result = next((r for r in table.results if r.code.casefold() == result_code.strip().casefold()), None)
+        if result is None:
+            raise NotFoundError(f"'{result_code}' is not a result of {table.programme_code}")
+        result_id = result.id
+    return IpttFilter(frozenset(chosen), frozenset(picked), result_id)
+
+
+def _words(text: str | None) -> list[str]:
+    return [w.strip() for w in (text or "").split(",") if w.strip()]

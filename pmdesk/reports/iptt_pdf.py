@@ -48,7 +48,7 @@ LATER_INDICATOR_WIDTH = 150.0  # the indicator column of the tables of earlier p
 FIXED_HEADERS = ("Indicator", "Unit", "Baseline", "LoP target")
 TO_DATE_HEADERS = ("Target", "Actual", "% met", "Status")
 PERIOD_HEADERS = ("Target", "Actual", "% met")
-QUALITATIVE_LIMIT = 60  # characters of a qualitative result printed in its cell
+QUALITATIVE_LIMIT = 40  # characters of a qualitative result printed in its (narrow) cell
 
 
 # -- numbers and words, as the screen shows them ---------------------------------------------------
@@ -211,16 +211,17 @@ def _period_header(table: IpttTable, index: int) -> str:
     return period.label()
 
 
-def _period_cells(row: IpttRow, index: int) -> list[str]:
+def _period_cells(row: IpttRow, index: int) -> list[object]:
     if index >= len(row.figures.periods):
         return ["", "", ""]
     figures = row.figures.periods[index]
     is_pct = row.measure is Measure.PERCENT
-    return [
-        display_figure(figures.target, is_pct),
-        period_actual(row, figures),
-        display_figure(figures.pct_met, True),
-    ]
+    actual: object = period_actual(row, figures)
+    if figures.text is not None:
+        from pmdesk.reports.pdf_document import para, styles
+
+        actual = para(actual, styles().cell)  # a story reads from the left, not aligned as a number
+    return [display_figure(figures.target, is_pct), actual, display_figure(figures.pct_met, True)]
 
 
 def _indicator_text(row: IpttRow) -> str:

@@ -149,7 +149,7 @@ def test_reports_iptt_prints_the_programme_as_on_the_screen(db: Database, tmp_pa
         s.entry.set_value("WASH-01", "1.1", period, "N01", {"SEX": "F"}, value=f)
         s.entry.set_value("WASH-01", "1.1", period, "N02", {"SEX": "M"}, value=m)
     s.entry.set_value("WASH-01", "2.1", "2025Q1", "N01", numerator=3, denominator=8)
-    s.entry.set_value("WASH-01", "3.1", "2025Q2", "N01", text="Girls <b>stay</b> in school")
+    s.entry.set_value("WASH-01", "3.1", "2025Q2", "N01", text="<b>stay</b> & R&D")
     reports = Reports(db.sessions, Actor(db.actor, db.device_uuid))
     path = tmp_path / "out" / "iptt.pdf"
     path.parent.mkdir()
@@ -161,7 +161,7 @@ def test_reports_iptt_prints_the_programme_as_on_the_screen(db: Database, tmp_pa
         assert row.code in text
     assert display_figure(table.rows[0].figures.to_date.actual) in text
     # A qualitative result, literally (pypdf breaks the narrow cell's lines anywhere).
-    assert "Girls<b>stay</b>inschool" in "".join(text.split())
+    assert "Kiberaschool:<b>stay</b>&R&D" in "".join(text.split())
     assert "2025 Q1" in text and "2025 Q2" in text
     # The same, filtered to one result and its children, for a site subtree.
     outcome = next(r for r in table.results if r.code == "O1")
@@ -173,3 +173,30 @@ def test_reports_iptt_prints_the_programme_as_on_the_screen(db: Database, tmp_pa
     shown = {r.code for r in only.rows(table)}
     for row in table.rows:
         assert (f"{row.code} {flat(row.name)}" in text) == (row.code in shown)
+
+
+def test_the_command_line_prints_the_iptt_with_its_filters(
+    capsys: pytest.CaptureFixture[str], demo_file: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    from pmdesk import cli
+
+    path = tmp_path / "iptt.pdf"
+    code = cli.main(["--db", str(demo_file), "iptt", "DEMO-WASH", "--format", "pdf", "-o", str(path)])
+    err = capsys.readouterr().err
+    assert code == 0 and f"wrote {path}" in err
+    whole = " ".join(pages_of(path))
+    assert "DEMO-WASH" in whole and "As shown" not in whole
+    filtered = tmp_path / "off.pdf"
+    argv = ["--db", str(demo_file), "iptt", "DEMO-WASH", "--format", "pdf", "-o", str(filtered)]
+    code = cli.main([*argv, "--status", "off_track,at risk", "--tier", "output"])
+    assert code == 0, capsys.readouterr().err
+    text = " ".join(pages_of(filtered))
+    assert "As shown: status: At risk, Off track · tier: Output" in text
+    assert "1.1.1 Water points constructed" in text  # off track, an output's indicator
+    assert "G.1 Pupils absent" not in text
+    # Refusals in plain words, nothing written.
+    refused = tmp_path / "no.pdf"
+    assert cli.main([*argv[:-1], str(refused), "--status", "late"]) != 0
+    assert "'late' is not a status" in capsys.readouterr().err and not refused.exists()
+    assert cli.main(["--db", str(demo_file), "iptt", "DEMO-WASH", "--format", "pdf"]) != 0
+    assert "name the file with -o FILE" in capsys.readouterr().err
