@@ -646,7 +646,7 @@ class _Canvas:
             facecolor=face,
             edgecolor=edge or face,
             hatch=hatch or None,
-            linewidth=lw_pt * self.dpi / 100,
+            linewidth=lw_pt,  # points: the renderer turns them into pixels at the dpi
             zorder=z,
         )
         if hatch and hatch_colour:
@@ -719,9 +719,9 @@ class _Canvas:
                 transform=self._identity,
                 color=colour,
                 linestyle=style,
-                linewidth=lw_pt * self.dpi / 100,
+                linewidth=lw_pt,
                 marker=marker,
-                markersize=4.5 * self.dpi / 100,
+                markersize=4.5,
                 drawstyle=drawstyle,
                 zorder=z,
             )
@@ -732,7 +732,7 @@ class _Canvas:
         x, y = self.pad, self.pad + self.line_px / 2
         box = self.em * 1.4
         for swatch in swatches:
-            width = box + 4 + self.measure(swatch.words, 0.92)
+            width = box + self.em * 0.4 + self.measure(swatch.words, 0.92)
             if x > self.pad and x + width > self.width - self.pad:
                 x, y = self.pad, y + self.line_px
             top = y - self.em * 0.35
@@ -755,7 +755,7 @@ class _Canvas:
                 self.line([x + box / 2], [y], colour=swatch.colour, style="none", marker="D")
             else:
                 self.line([x + box / 2], [y], colour=swatch.colour, style="none", marker="D")
-            self.text(x + box + 4, y, swatch.words, va="center", size=0.92)
+            self.text(x + box + self.em * 0.4, y, swatch.words, va="center", size=0.92)
             x += width + self.em * 1.2
         return y + self.line_px / 2
 
