@@ -127,12 +127,18 @@ class ChartView(QWidget):
         if self._pixmap is not None and not self._pixmap.isNull():
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawPixmap(self.rect(), self._pixmap)
-            if self.hasFocus() and self._image is not None and 0 <= self._current < len(self._image.regions):
+            if self.hasFocus() and self._image is not None:
                 pen = QPen(self.palette().color(QPalette.ColorRole.Highlight))
                 pen.setWidth(2)
-                pen.setStyle(Qt.PenStyle.DashLine)
-                painter.setPen(pen)
-                painter.drawRect(self.region_rect(self._image.regions[self._current]).adjusted(1, 1, -1, -1))
+                if 0 <= self._current < len(self._image.regions):
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                    painter.setPen(pen)
+                    painter.drawRect(
+                        self.region_rect(self._image.regions[self._current]).adjusted(1, 1, -1, -1)
+                    )
+                else:  # focused, no bar chosen yet: the arrow keys choose one
+                    painter.setPen(pen)
+                    painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
         else:
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(
