@@ -275,3 +275,16 @@ def test_print_opens_the_pdf_of_the_screen_for_printing(
     text = _pdf_text(path)
     assert "Zinder and the sites below it" in text
     assert all(code in text for code in ("1.1", "1.2", "2.1", "2.2", "2.3"))
+
+
+def test_the_status_menu_stays_open_to_tick_several(qtbot: QtBot, loaded: IpttScreen) -> None:
+    menu = loaded.filters.status_menu
+    menu.popup(loaded.mapToGlobal(loaded.rect().center()))
+    qtbot.waitUntil(menu.isVisible)
+    for status in (Status.OFF_TRACK, Status.AT_RISK):
+        menu.setActiveAction(loaded.filters.status_actions[status])
+        qtbot.keyClick(menu, Qt.Key.Key_Space)
+        assert menu.isVisible()  # still open for the next one
+    assert loaded.model.filter.statuses == {Status.OFF_TRACK, Status.AT_RISK}
+    qtbot.keyClick(menu, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not menu.isVisible())

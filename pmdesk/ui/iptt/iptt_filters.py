@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMenu, QToolButton, QWidget
 
 from pmdesk.domain.enums import Status
@@ -23,6 +23,30 @@ if TYPE_CHECKING:
 
 FILTER_TIP = "Show only some indicators: by status, tier or result (Alt+L)"
 MENU_TEXT_LIMIT = 70  # characters of a result's title in the menu (the tooltip has it all)
+
+
+class StayOpenMenu(QMenu):
+    """A menu of check boxes that stays open while they are ticked (several statuses at once);
+    Esc or a click outside closes it."""
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        action = self.activeAction()
+        if action is not None and action.isCheckable() and action.isEnabled() and action.menu() is None:
+            action.trigger()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self.activeAction()
+        if (
+            event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and action is not None
+            and action.isCheckable()
+            and action.isEnabled()
+        ):
+            action.trigger()
+            return
+        super().keyPressEvent(event)
 
 
 class IpttFilterBar(QObject):
@@ -41,14 +65,16 @@ class IpttFilterBar(QObject):
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(parent)
         self.button.setMenu(self.menu)
-        self.status_menu = self.menu.addMenu("&Status")
+        self.status_menu = StayOpenMenu("&Status", self.menu)
+        self.menu.addMenu(self.status_menu)
         self.status_actions: dict[Status, QAction] = {}
         for status in STATUS_ORDER:
             action = self.status_menu.addAction(STATUS_WORDS[status])
             action.setCheckable(True)
             action.triggered.connect(self._on_menu_changed)
             self.status_actions[status] = action
-        self.tier_menu = self.menu.addMenu("&Tier")
+        self.tier_menu = StayOpenMenu("&Tier", self.menu)
+        self.menu.addMenu(self.tier_menu)
         self.result_menu = self.menu.addMenu("&Result")
         self.result_group = QActionGroup(self.result_menu)
         self.result_group.setExclusive(True)
