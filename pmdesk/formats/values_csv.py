@@ -147,11 +147,14 @@ def iter_values_csv(
         raise ValidationError([Problem(f"{name} row 1", header_problem)], source="")
 
     rows: dict[str, CsvValues] = {}
+    # A file names a few option sets a million times: each is read once. Items share them, as
+    # they share nothing else that may change.
+    options_seen: dict[str, tuple[dict[str, str], str | None]] = {}
     count = 0
     try:
         for record in records:
             cells, row_number = record.cells, record.number
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue  # a blank line in a spreadsheet export
             count += 1
             if count > chunk_rows:
@@ -165,8 +168,10 @@ def iter_values_csv(
             if broken:
                 problems.extend(Problem(where, why, column) for column, why in broken)
                 continue
-            fields = {column: restore(cell) for column, cell in zip(header, cells)}
-            item, problem = _item(fields, where)
+            if "'" in "".join(cells):
+                cells = [restore(cell) for cell in cells]
+            fields = dict(zip(header, cells))
+            item, problem = _item(fields, where, options_seen)
             if problem is not None:
                 problems.add(problem)
                 continue
@@ -240,36 +245,45 @@ def _header_problem(header: Sequence[str]) -> str | None:
     )
 
 
-def _item(record: Mapping[str, str], where: str) -> tuple[dict[str, Any], Problem | None]:
+def _item(
+    record: Mapping[str, str],
+    where: str,
+    options_seen: dict[str, tuple[dict[str, str], str | None]] | None = None,
+) -> tuple[dict[str, Any], Problem | None]:
     """A CSV record as a value item (empty cells are absent values)."""
-    options: dict[str, str] = {}
-    raw = record["options"].strip()
-    for part in filter(None, (p.strip() for p in raw.split(";"))):
-        disagg, sep, option = part.partition("=")
-        disagg, option = disagg.strip(), option.strip()
-        if not sep or not disagg or not option or "=" in option:
-            return {}, Problem(
-                where, f"{short(raw)} is not like SEX=F;AGE=U18 (empty for a total)", "options"
-            )
-        if disagg in options:
-            return {}, Problem(where, f"disaggregation '{disagg}' is given twice", "options")
-        options[disagg] = option
-
-    def cell(column: str) -> str | None:
-        text = record.get(column, "")
-        return text if text.strip() else None
-
+    raw = record["options"]
+    found = options_seen.get(raw) if options_seen is not None else None
+    if found is None:
+        found = _options(raw.strip())
+        if options_seen is not None:
+            options_seen[raw] = found
+    options, why = found
+    if why is not None:
+        return {}, Problem(where, why, "options")
+    get = record.get
     item: dict[str, Any] = {
         "indicator": record["indicator"],
         "period": record["period"],
         "site": record["site"],
         "options": options,
-        "value": cell("value"),
-        "numerator": cell("numerator"),
-        "denominator": cell("denominator"),
-        "text": cell("text"),
-        "comment": record.get("comment", ""),
-        "status": cell("status"),
-        "status_reason": cell("status_reason"),
+        "comment": get("comment", ""),
     }
+    for column in ("value", "numerator", "denominator", "text", "status", "status_reason"):
+        text = get(column)
+        # An empty cell is an absent value; a filled one is kept as written.
+        item[column] = text if text and (not text[0].isspace() or text.strip()) else None
     return item, None
+
+
+def _options(raw: str) -> tuple[dict[str, str], str | None]:
+    """The options cell SEX=F;AGE=U18 as {disaggregation: option}, or why it is not like that."""
+    options: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in raw.split(";"))):
+        disagg, sep, option = part.partition("=")
+        disagg, option = disagg.strip(), option.strip()
+        if not sep or not disagg or not option or "=" in option:
+            return {}, f"{short(raw)} is not like SEX=F;AGE=U18 (empty for a total)"
+        if disagg in options:
+            return {}, f"disaggregation '{disagg}' is given twice"
+        options[disagg] = option
+    return options, None

@@ -159,12 +159,14 @@ def check_items(
     sites = catalog.sites
     # A million values name a few dozen periods and option sets, and mostly repeat a few thousand
     # figures: resolve and check each once. A CheckedValue is immutable, so items may share one.
-    # Zeros are left out of the figures: 0 and -0.0 are equal keys but not the same value.
+    # Zeros are left out of the figures: 0 and -0.0 are equal keys but not the same value. A CSV
+    # gives its figures as text: each text is read once ("-0" and "0" are different keys).
     periods: dict[object, tuple[str, str]] = {}
     option_sets: dict[tuple[str, object], tuple[tuple[tuple[str, str], ...] | None, list[str]]] = {}
     # Keyed by whether the indicator allows decimals: 12.5 passes for one indicator, not another.
     numbers_by: dict[bool, dict[object, CheckedValue]] = {False: {}, True: {}}
     ratios_by: dict[bool, dict[tuple[object, object], CheckedValue]] = {False: {}, True: {}}
+    known_statuses: dict[str, ValueStatus | None] = {}
     checked_items: list[CheckedItem] = []
     append = checked_items.append
     total = len(items)
@@ -236,12 +238,21 @@ def check_items(
                     locate(index, name, f"indicator {indicator.code} {_MEASURE_WORDS[measure]}, not '{name}'")
                 )
         raw_status = get("status")
-        has_status, status = (
-            (True, None) if raw_status is None else _status(raw_status, index, locate, problems)
-        )
+        if raw_status is None:
+            has_status, status = True, None
+        elif type(raw_status) is str and raw_status in known_statuses:
+            has_status, status = True, known_statuses[raw_status]
+        else:
+            has_status, status = _status(raw_status, index, locate, problems)
+            if has_status and type(raw_status) is str:
+                known_statuses[raw_status] = status
         figures = (value, numerator, denominator, text)
         checked: CheckedValue | None = None
-        if measure is Measure.NUMBER and value and (type(value) is int or type(value) is float):
+        if (
+            measure is Measure.NUMBER
+            and value
+            and (type(value) is int or type(value) is float or type(value) is str)
+        ):
             numbers = numbers_by[indicator.allows_decimals]
             checked = numbers.get(value)
             if checked is None:
@@ -252,8 +263,8 @@ def check_items(
             measure is Measure.PERCENT
             and numerator
             and denominator
-            and (type(numerator) is int or type(numerator) is float)
-            and (type(denominator) is int or type(denominator) is float)
+            and (type(numerator) is int or type(numerator) is float or type(numerator) is str)
+            and (type(denominator) is int or type(denominator) is float or type(denominator) is str)
         ):
             ratios = ratios_by[indicator.allows_decimals]
             checked = ratios.get((numerator, denominator))

@@ -285,6 +285,75 @@ def import_values(path: Path, package: dict[str, Any]) -> tuple[Took, PeakMemory
         db.close()
 
 
+# Imports from files: each in a child process of its own, so that its peak resident memory is
+# that of the import alone, not of this process holding the whole package in memory.
+FILE_PATHS = {
+    "csv": "ValuesService.import_file .csv",
+    "json": "ValuesService.import_file .json",
+    "file": "PackageService.import_file",
+}
+
+
+def write_import_file(kind: str, folder: Path, package: dict[str, Any]) -> Path:
+    """The file a user would import: a values export (CSV or JSON) or a programme package."""
+    from pmdesk.services.values_io import values_csv
+
+    if kind == "csv":
+        path = folder / "bench-values.csv"
+        path.write_text(values_csv(CODE, package["values"]), encoding="utf-8-sig")
+    elif kind == "json":
+        path = folder / "bench-values.json"
+        with path.open("w", encoding="utf-8") as handle:
+            json.dump({"programme": CODE, "values": package["values"]}, handle, indent=1)
+    else:
+        path = folder / "bench-package.json"
+        with path.open("w", encoding="utf-8") as handle:
+            json.dump(package, handle, indent=1)
+    return path
+
+
+def import_file_in_child(kind: str, db_path: Path, file: Path, definitions: Path) -> dict[str, float]:
+    """Run this script as `--child` to import `file`; its measurements."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(db_path), str(file), str(definitions)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def child(kind: str, db_path: Path, file: Path, definitions: Path) -> int:
+    db = open_database(db_path, actor="bench")
+    try:
+        actor = Actor("bench", db.device_uuid)
+        if kind != "file":
+            PackageService(db.sessions, actor).import_file(definitions)
+        gc.collect()
+        with quiet_gc(), PeakMemory() as memory, clock() as took:
+            if kind == "file":
+                count = PackageService(db.sessions, actor, db.path).import_file(file).counts["values"]
+            else:
+                count = ValuesService(db.sessions, actor, db.path).import_file(file).created
+    finally:
+        db.close()
+    print(
+        json.dumps(
+            {
+                "wall": took.wall,
+                "cpu": took.cpu,
+                "peak": memory.peak,
+                "before": memory.before,
+                "count": count,
+                "size": file.stat().st_size,
+            }
+        )
+    )
+    return 0
+
+
 def data_value_columns(conn: sqlite3.Connection) -> list[str]:
     return [row[1] for row in conn.execute("PRAGMA table_info(data_value)")]
 
@@ -404,7 +473,8 @@ def main() -> int:
     parser.add_argument(
         "--paths",
         default="package,values",
-        help="import paths to time, comma-separated: package, values (default both)",
+        help="import paths to time, comma-separated: package, values (in memory, after parsing), "
+        "csv, json (a values file), file (a package file); default package,values",
     )
     parser.add_argument(
         "--order",
@@ -414,10 +484,14 @@ def main() -> int:
         "(as entered over the years), which is also the order of the rows in the file",
     )
     parser.add_argument("--keep", type=Path, help="build the files in this folder and keep them")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        kind, db_path, file, definitions = args.child
+        return child(kind, Path(db_path), Path(file), Path(definitions))
     paths = [p.strip() for p in args.paths.split(",") if p.strip()]
-    if not paths or any(p not in ("package", "values") for p in paths):
-        parser.error("--paths takes package, values or both")
+    if not paths or any(p not in ("package", "values", *FILE_PATHS) for p in paths):
+        parser.error("--paths takes package, values, csv, json, file (comma-separated)")
 
     print(
         f"machine: {platform.platform()}, {platform.machine()}, {os.cpu_count()} cores; "
@@ -446,8 +520,26 @@ def main() -> int:
         print("\n(a) bulk import (rows/s = values written per second; ratio = service rate ÷ raw rate)")
         imported: Path | None = None
         services: dict[str, Took] = {}
+        definitions = folder / "bench-definitions.json"
+        definitions.write_text(json.dumps({k: v for k, v in package.items() if k != "values"}))
         for name in paths:
             path = folder / f"bench-{name}.sqlite"
+            if name in FILE_PATHS:
+                file = write_import_file(name, folder, package)
+                gc.collect()
+                got = import_file_in_child(name, path, file, definitions)
+                took = Took(got["wall"], got["cpu"])
+                services[name] = took
+                count = int(got["count"])
+                print(
+                    f"  {FILE_PATHS[name]:<30} {count:>10,} values {took.wall:7.2f} s "
+                    f"{count / took.wall:>8,.0f} rows/s (CPU {took.cpu:6.2f} s)   peak RSS "
+                    f"{mb(got['peak'])} of the importing process ({mb(got['before'])} before; "
+                    f"file {mb(got['size'])})"
+                )
+                file.unlink()
+                imported = imported or path
+                continue
             if name == "package":
                 took, memory, count = import_package(path, package)
                 label = "PackageService.import_package"
