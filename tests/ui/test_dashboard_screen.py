@@ -286,3 +286,36 @@ def test_a_failure_is_told_in_words_and_a_period_no_longer_there_falls_back(
     assert screen.error_label.isVisibleTo(screen)
     assert "no programme with code 'NOPE'" in screen.error_label.text()
     assert "Error" not in screen.error_label.text()
+
+
+def test_a_right_click_on_a_bar_offers_the_iptt_and_the_indicators_traceability(
+    qtbot: QtBot, context: UiContext, screen: DashboardScreen
+) -> None:
+    from PySide6.QtGui import QContextMenuEvent
+
+    view = screen.sites_view
+    assert view.image is not None
+    second = view.image.regions[1]
+    centre = view.region_rect(second).center().toPoint()
+    QApplication.sendEvent(
+        view, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, view.mapToGlobal(centre))
+    )
+    menu = screen.menu
+    qtbot.waitUntil(menu.isVisible, timeout=WAIT)
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["Open 2.1 in the IPTT", "Alerts, decisions and actions about 2.1…"]
+    target = navigation_after(qtbot, context, menu.actions()[1].trigger)
+    menu.close()
+    assert target == Navigation("actions", "WASH-T", indicator_code="2.1")
+
+    # By keyboard: an arrow key chooses a bar, the menu key opens the same menu.
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    QApplication.sendEvent(
+        view,
+        QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(0, 0), view.mapToGlobal(QPoint(0, 0))),
+    )
+    qtbot.waitUntil(screen.menu.isVisible, timeout=WAIT)
+    target = navigation_after(qtbot, context, screen.menu.actions()[0].trigger)
+    screen.menu.close()
+    assert target == Navigation("iptt", "WASH-T", site_code="S1", indicator_code="2.1")

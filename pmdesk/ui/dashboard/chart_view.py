@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFocusEvent,
     QHelpEvent,
     QImage,
@@ -30,7 +31,8 @@ class ChartView(QWidget):
     arrives; `render_wanted` asks for one whenever its size or the application font (zoom)
     changes, `region_activated` tells which region was clicked or chosen by keyboard."""
 
-    region_activated = Signal(object)  # ChartRegion
+    region_activated = Signal(object)  # ChartRegion: clicked, or Enter on it
+    region_context = Signal(object)  # ChartRegion: right-clicked, or the menu key on it
     render_wanted = Signal()
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
@@ -44,6 +46,7 @@ class ChartView(QWidget):
         self._message = ""
         self._current = -1  # the region chosen by keyboard
         self._rows = 0  # bars lying one under another: each needs a line of text
+        self.activated_at = QPoint()  # where (on the screen) a menu about the region should open
         self._cap_height()
 
     # -- what it shows ------------------------------------------------------------------------
@@ -116,8 +119,13 @@ class ChartView(QWidget):
         sy = self.height() / self._image.height_px
         return QRectF(region.x * sx, region.y * sy, region.w * sx, region.h * sy)
 
-    def activate(self, region: ChartRegion) -> None:
+    def activate(self, region: ChartRegion, at: QPoint | None = None) -> None:
+        self.activated_at = at if at is not None else self._below(region)
         self.region_activated.emit(region)
+
+    def _below(self, region: ChartRegion) -> QPoint:
+        rect = self.region_rect(region)
+        return self.mapToGlobal(rect.center().toPoint())
 
     # -- Qt overrides -------------------------------------------------------------------------
 
@@ -168,7 +176,7 @@ class ChartView(QWidget):
             if region is not None and self._image is not None:
                 self._current = self._image.regions.index(region)
                 self.update()
-                self.activate(region)
+                self.activate(region, event.globalPosition().toPoint())
                 return
         super().mouseReleaseEvent(event)
 
@@ -195,6 +203,20 @@ class ChartView(QWidget):
             self.activate(regions[self._current])
             return
         super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        regions = self._image.regions if self._image is not None else ()
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            region = self.region_at(event.pos())
+            at = event.globalPos()
+        else:  # the menu key: the bar the arrow keys chose
+            region = regions[self._current] if 0 <= self._current < len(regions) else None
+            at = self._below(region) if region is not None else event.globalPos()
+        if region is None:
+            event.ignore()
+            return
+        self.activated_at = at
+        self.region_context.emit(region)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)

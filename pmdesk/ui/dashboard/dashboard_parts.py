@@ -7,9 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pmdesk.reports.charts import ChartImage
 from pmdesk.reports.dashboard_charts import ChartSize, render_dashboard
@@ -103,6 +111,25 @@ def box(title: QLabel, body: QWidget, parent: QWidget, placeholder: QLabel | Non
         column.addWidget(placeholder)
     title.setBuddy(body)
     return widget
+
+
+def list_table(model: QAbstractItemModel, wide_column: int, parent: QWidget) -> QTableView:
+    """A read-only list whose `wide_column` (a name or title) takes the room left, shortened with
+    '…' (its tooltip says it whole), so the table fits the width without scrolling sideways; Tab
+    leaves it for the next one."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(wide_column, QHeaderView.ResizeMode.Stretch)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    return view
 
 
 MAX_TABLE_ROWS = 8  # a longer list scrolls inside its table

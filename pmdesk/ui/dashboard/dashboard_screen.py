@@ -14,14 +14,12 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFontInfo, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QScrollArea,
@@ -51,6 +49,7 @@ from pmdesk.ui.dashboard.dashboard_parts import (
     draw_charts,
     draw_focus,
     heading,
+    list_table,
     pair,
     show_table,
 )
@@ -164,11 +163,19 @@ class DashboardScreen(Screen):
         }
         for view in self.views.values():
             view.render_wanted.connect(self._schedule_render)
-            view.region_activated.connect(self._on_region_activated)
+            view.region_activated.connect(
+                lambda region, v=view: self._on_region_activated(region, v.activated_at)
+            )
+            view.region_context.connect(
+                lambda region, v=view: self._on_region_context(region, v.activated_at)
+            )
             view.set_message("Loading…")
 
-        self.alerts_view = self._table(self.alerts_model, 0)  # the indicator
-        self.actions_view = self._table(self.actions_model, 1)  # the title
+        self.alerts_view = list_table(self.alerts_model, 0, self)  # the indicator stretches
+        self.actions_view = list_table(self.actions_model, 1, self)  # the title
+        for table in (self.alerts_view, self.actions_view):
+            table.doubleClicked.connect(lambda index, t=table: self._on_row_chosen(t, index))
+            table.installEventFilter(self)
         self.alerts_empty = QLabel("No open alert.", self)
         self.actions_empty = QLabel("No overdue action.", self)
 
@@ -230,25 +237,6 @@ class DashboardScreen(Screen):
         chain += [self.alerts_view, self.actions_view]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
-
-    def _table(self, model: OpenAlertsModel | OverdueActionsModel, wide_column: int) -> QTableView:
-        """A read-only list whose `wide_column` (a name or title) takes the room left, shortened
-        with '…' (its tooltip says it whole), so the table fits the width without scrolling."""
-        view = QTableView(self)
-        view.setModel(model)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setTabKeyNavigation(False)  # Tab leaves the table for the next one
-        view.verticalHeader().hide()
-        view.setWordWrap(False)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(wide_column, QHeaderView.ResizeMode.Stretch)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        view.doubleClicked.connect(lambda index, v=view: self._on_row_chosen(v, index))
-        view.installEventFilter(self)
-        return view
 
     # -- Screen -----------------------------------------------------------------------------
 
@@ -482,14 +470,14 @@ class DashboardScreen(Screen):
 
     # -- going to the evidence ----------------------------------------------------------------
 
-    def _on_region_activated(self, region: object) -> None:
+    def _on_region_activated(self, region: object, at: QPoint | None = None) -> None:
         if not isinstance(region, ChartRegion) or self.programme_code is None:
             return
         key = region.key
         if key.kind == "status" and key.status:
-            self.show_status_menu(Status(key.status))
+            self.show_status_menu(Status(key.status), at)
         elif key.kind == "result" and key.result_code:
-            self.show_result_menu(key.result_code)
+            self.show_result_menu(key.result_code, at)
         elif key.kind == "period" and key.indicator_code:
             self._go(
                 Navigation("iptt", self.programme_code, period=key.period, indicator_code=key.indicator_code)
@@ -503,29 +491,54 @@ class DashboardScreen(Screen):
                 )
             )
 
-    def show_status_menu(self, status: Status) -> QMenu | None:
+    def _on_region_context(self, region: object, at: QPoint) -> None:
+        """A bar of one indicator: the IPTT, or its traceability (the alerts, decisions and
+        actions about it, #7); a status or result: its indicators, as a click does."""
+        if not isinstance(region, ChartRegion) or self.programme_code is None:
+            return
+        key, code = region.key, self.programme_code
+        if key.indicator_code is None:
+            self._on_region_activated(region, at)
+            return
+        indicator = key.indicator_code
+        menu = QMenu(self)
+        iptt = menu.addAction(f"Open {indicator} in the IPTT")
+        iptt.triggered.connect(
+            lambda: self._go(
+                Navigation("iptt", code, site_code=key.site_code, period=key.period, indicator_code=indicator)
+            )
+        )
+        trace = menu.addAction(f"Alerts, decisions and actions about {indicator}…")
+        trace.triggered.connect(lambda: self._go(Navigation("actions", code, indicator_code=indicator)))
+        self.menu = menu
+        menu.popup(at)
+
+    def show_status_menu(self, status: Status, at: QPoint | None = None) -> QMenu | None:
         board = self.board
         tally = next((t for t in board.statuses if t.status is status), None) if board else None
         if tally is None or not tally.indicator_codes:
             return None
+        if at is None:
+            tile = self.tiles[status]
+            at = tile.mapToGlobal(QPoint(0, tile.height()))
         return self._indicator_menu(
-            f"{STATUS_LABELS.get(status.value, status.value)}: open in the IPTT", tally.indicator_codes
+            f"{STATUS_LABELS.get(status.value, status.value)}: open in the IPTT", tally.indicator_codes, at
         )
 
-    def show_result_menu(self, result_code: str) -> QMenu | None:
+    def show_result_menu(self, result_code: str, at: QPoint | None = None) -> QMenu | None:
         board = self.board
         result = next((r for r in board.results if r.result_code == result_code), None) if board else None
         if result is None:
             return None
         return self._indicator_menu(
-            f"{result.result_code} {result.title}: open in the IPTT", result.indicator_codes
+            f"{result.result_code} {result.title}: open in the IPTT",
+            result.indicator_codes,
+            at if at is not None else self.results_view.mapToGlobal(QPoint(0, 0)),
         )
 
-    def _indicator_menu(self, heading: str, codes: tuple[str, ...]) -> QMenu:
-        """A menu of indicators under the mouse (or the focused widget); choosing one opens it in
-        the IPTT. Kept as `self.menu` for tests."""
-        from PySide6.QtGui import QCursor
-
+    def _indicator_menu(self, heading: str, codes: tuple[str, ...], at: QPoint) -> QMenu:
+        """A menu of indicators at `at` (where the click was, or under the bar or tile chosen by
+        keyboard); choosing one opens it in the IPTT. Kept as `self.menu` for tests."""
         assert self.board is not None and self.programme_code is not None
         menu = QMenu(self)
         title = menu.addAction(heading)
@@ -543,7 +556,7 @@ class DashboardScreen(Screen):
             )
             menu.addAction(action)
         self.menu = menu
-        menu.popup(QCursor.pos())
+        menu.popup(at)
         return menu
 
     def _on_row_chosen(self, view: QTableView, index: QModelIndex) -> None:
