@@ -526,6 +526,9 @@ def add_sites(qtbot: QtBot, app: App) -> None:
 def set_targets(qtbot: QtBot, app: App) -> None:
     screen = app.screen(TargetsScreen)
     show_by_keyboard(qtbot, app, screen)
+    qtbot.waitUntil(
+        lambda: not screen.is_busy and screen.model.rowCount() > 0, timeout=WAIT
+    )  # a worker reads
     assert screen.level_combo.currentText() == "Programme level"
     model, view = screen.model, screen.table_view
     assert target_cells(screen) == {cell: "" for cell in TARGETS}
@@ -770,6 +773,7 @@ def test_a_programme_from_nothing_to_an_approved_quarter_survives_reopening(
     sites = again.show(SitesScreen)
     assert sites.site_model.codes() == ["TH", "TH01", "TH02"]
     targets = again.show(TargetsScreen)
+    qtbot.waitUntil(lambda: not targets.is_busy and targets.model.rowCount() > 0, timeout=WAIT)
     assert target_cells(targets) == {
         ("1.1", Q1): "100",
         ("1.1", Q2): "150",

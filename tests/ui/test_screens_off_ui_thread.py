@@ -9,11 +9,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
+from pmdesk.ui.signals import Navigation
+from pmdesk.ui.targets.targets_screen import TargetsScreen
 from tests.ui.programme_factory import Built
 
 
@@ -78,3 +81,65 @@ def test_a_meeting_the_service_refuses_keeps_the_dialog_open(
     assert QApplication.overrideCursor() is None
     dialog.reject()
     qtbot.waitUntil(lambda: screen.dialog is None)
+
+
+def test_the_targets_are_read_on_a_worker(qtbot: QtBot, context: UiContext, small: Built) -> None:
+    threads: list[str] = []
+    for service, method in (
+        (context.services.targets, "list_targets"),
+        (context.services.framework, "list_indicators"),
+        (context.services.programmes, "get"),
+        (context.services.history, "with_history"),
+    ):
+        record_threads(service, method, threads)
+    screen = TargetsScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 700)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.set_programme(small.code)
+        assert screen.is_busy  # asked for, not read yet
+    assert len(threads) == 4 and UI_THREAD not in threads
+    assert screen.model.rowCount() > 0 and screen.stack.currentWidget() is screen.table_view
+    assert screen.title_label.full_text() == f"Targets — {small.name}"
+    # Another level: read on a worker too, and the picker keeps it.
+    threads.clear()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.level_combo.setCurrentIndex(screen.level_combo.findData("S1"))
+    assert threads and UI_THREAD not in threads
+    assert screen.site_code == "S1" and screen.model.site_code == "S1"
+
+
+def test_navigating_to_a_target_waits_for_the_grid(qtbot: QtBot, context: UiContext, small: Built) -> None:
+    screen = TargetsScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 700)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.set_programme(small.code)
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.navigate(
+            Navigation("targets", small.code, site_code="S1", indicator_code="2.3", period="2025Q3")
+        )
+    qtbot.waitUntil(lambda: screen.table_view.currentIndex().isValid())
+    index = screen.table_view.currentIndex()
+    assert screen.site_code == "S1"
+    assert screen.model.indicator_at(index.row()).code == "2.3"  # type: ignore[union-attr]
+    assert screen.model.period_at(index.column()).code == "2025Q3"  # type: ignore[union-attr]
+
+
+def test_a_failed_read_of_the_targets_is_said_in_words(
+    qtbot: QtBot, context: UiContext, small: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("no such column: target.secret_sql")
+
+    monkeypatch.setattr(context.services.targets, "list_targets", broken)
+    screen = TargetsScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.set_programme(small.code)
+    qtbot.waitUntil(lambda: not screen.is_busy, timeout=10_000)
+    assert screen.stack.currentWidget() is screen.empty_label
+    text = screen.empty_label.text()
+    assert "could not be loaded" in text and "RuntimeError" not in text and "secret_sql" not in text

@@ -250,7 +250,8 @@ def targets(qtbot: QtBot, context: UiContext, small: Built) -> Iterator[TargetsS
     screen.show()
     screen.activateWindow()
     qtbot.waitExposed(screen)
-    screen.set_programme(small.code)
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):  # read on a worker
+        screen.set_programme(small.code)
     yield screen
 
 
@@ -277,7 +278,8 @@ def test_a_target_typed_while_another_program_writes_is_kept_and_saved_once_it_i
     assert banner.isVisible() and "1 value you typed is not saved yet" in banner.text
     assert ("1.2", "2025Q1") not in _targets(targets)
     # A change announced elsewhere reloads the grid: the input and its mark stay.
-    targets.context.signals.announce("framework", targets.programme_code)
+    with qtbot.waitSignal(targets.loaded, timeout=10_000):
+        targets.context.signals.announce("framework", targets.programme_code)
     assert _cell(targets, ROW_12, Q1) == "55%" and targets.model.unsaved_at(ROW_12, Q1) is not None
 
     lock.release()  # PMDesk tries again by itself
@@ -309,9 +311,11 @@ def test_a_changed_target_on_a_full_disk_keeps_its_reason_until_it_is_saved(
     assert "Free some space" in banner.text and not targets.unsaved.is_retrying_by_itself
 
     # To a site's targets and back: the input waits, and shows again.
-    targets.level_combo.setCurrentIndex(targets.level_combo.findData("S1"))
+    with qtbot.waitSignal(targets.loaded, timeout=10_000):
+        targets.level_combo.setCurrentIndex(targets.level_combo.findData("S1"))
     assert targets.model.unsaved_at(ROW_11, Q2) is None and banner.isVisible()
-    targets.level_combo.setCurrentIndex(0)
+    with qtbot.waitSignal(targets.loaded, timeout=10_000):
+        targets.level_combo.setCurrentIndex(0)
     assert _cell(targets, ROW_11, Q2) == f"1,{typed[1:]}" and targets.model.unsaved_at(ROW_11, Q2)
 
     disk.free()
@@ -556,7 +560,8 @@ def test_opening_another_database_with_a_target_not_saved_asks_first(
 ) -> None:
     targets = window.screen_named("targets")
     assert isinstance(targets, TargetsScreen)
-    window.show_screen("targets")
+    with qtbot.waitSignal(targets.loaded, timeout=10_000):
+        window.show_screen("targets")
     lock = WriteLock(db_path)
     monkeypatch.setattr(targets_screen, "ask_reason", FakeReason())
     row = targets.model.row_of("1.1")

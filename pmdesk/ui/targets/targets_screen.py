@@ -8,7 +8,7 @@ from collections import deque
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,9 +25,10 @@ from pmdesk.domain.enums import Status
 from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.services.targets import TargetChange
 from pmdesk.ui.iptt.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
-from pmdesk.ui.targets.target_lines import TargetEdit, UnsavedTarget, edit_text, lines_of
+from pmdesk.ui.targets.target_lines import TargetEdit, UnsavedTarget, edit_text
 from pmdesk.ui.targets.targets_clipboard import (
     cells_named,
     copy_text,
@@ -35,6 +36,7 @@ from pmdesk.ui.targets.targets_clipboard import (
     plan_paste,
     values_named,
 )
+from pmdesk.ui.targets.targets_load import TargetsLoad, load_targets
 from pmdesk.ui.targets.targets_table_model import COL_INDICATOR, COL_UNIT, FIRST_PERIOD_COL, TargetsTableModel
 from pmdesk.ui.targets.targets_table_view import TargetsTableView
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
@@ -61,9 +63,17 @@ _SHOWN_PROBLEMS = 8
 class TargetsScreen(Screen):
     title = "Targets"
     name = "targets"
+    loaded = Signal(str)  # the programme whose targets are now on screen
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        # Read off the UI thread (issue #11 §2); only the latest answer is shown.
+        self.loader = Loader(context.workers, "The targets", self)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self.loader.busy_changed.connect(self._on_busy_changed)
+        self._keep_cell: tuple[str, int] | None = None
+        self._pending_navigation: Navigation | None = None
         self.model = TargetsTableModel(self)
         self.model.set_history_lookup(self.services.history.for_entity)
         self._pending: deque[TargetEdit] = deque()
@@ -183,52 +193,65 @@ class TargetsScreen(Screen):
     def set_programme(self, code: str | None) -> None:
         if code != self.programme_code:
             self.message_label.hide()
-            self._fill_levels([], keep=False)
+            self._fill_levels([], None)
         super().set_programme(code)
+
+    @property
+    def is_busy(self) -> bool:
+        """Reading the targets (on a worker)."""
+        return self.loader.is_loading
 
     def refresh(self) -> None:
         code = self.programme_code
         if code is None:
+            self.loader.cancel()
             self.model.clear()
             self.title_label.set_full_text(self.title)
             self._show_empty("Choose a programme to see and set its targets.")
             return
-        current = self._current_cell()
-        try:
-            programme = self.services.programmes.get(code)
-            periods = self.services.programmes.periods(code)
-            sites = self.services.sites.list_sites(code)
-            self._fill_levels([(s.code, s.name, s.depth) for s in sites], keep=True)
-            results = self.services.framework.list_results(code)
-            indicators = self.services.framework.list_indicators(code)
-            targets = self.services.targets.list_targets(code, self.site_code)
-            changed = self.services.history.with_history([t.uuid for t in targets])
-        except PmdeskError as exc:
-            self.model.clear()
-            self._show_empty(str(exc))
+        if not self.loader.is_loading:  # the cell to come back to, as it was before the reads
+            self._keep_cell = self._current_cell()
+        self.loader.load(load_targets, self.services, code, self.site_code, name="targets")
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if busy and not self.model.rowCount():
+            self._show_empty("Reading the targets …")
+
+    def _on_load_failed(self, message: str) -> None:
+        self.model.clear()
+        self._show_empty(message)
+
+    def _on_loaded(self, load: TargetsLoad) -> None:
+        code = load.programme_code
+        if code != self.programme_code:
             return
-        self.title_label.set_full_text(f"Targets — {programme.name}")
+        self._fill_levels(list(load.sites), load.site_code)
+        self.title_label.set_full_text(f"Targets — {load.programme_name}")
         self.model.set_rows(
-            code, lines_of(results, indicators), periods, targets, site_code=self.site_code, changed=changed
+            code, load.lines, load.periods, load.targets, site_code=load.site_code, changed=load.changed
         )
         self._show_unsaved()
-        if not indicators:
+        current, self._keep_cell = self._keep_cell, None
+        if not load.has_indicators:
             self._show_empty(
                 "This programme has no indicators yet.\n"
                 "Add them on the Framework screen; their targets are set here."
             )
-            return
-        self.stack.setCurrentWidget(self.table_view)
-        self._apply_spans()
-        self._fit_columns()
-        self._restore_cell(current)
+        else:
+            self.stack.setCurrentWidget(self.table_view)
+            self._apply_spans()
+            self._fit_columns()
+            self._restore_cell(current)
+        self.loaded.emit(code)
+        pending, self._pending_navigation = self._pending_navigation, None
+        if pending is not None:
+            self.navigate(pending)
 
     def _show_empty(self, text: str) -> None:
         self.empty_label.setText(text)
         self.stack.setCurrentWidget(self.empty_label)
 
-    def _fill_levels(self, sites: list[tuple[str, str, int]], *, keep: bool) -> None:
-        current = self.site_code if keep else None
+    def _fill_levels(self, sites: list[tuple[str, str, int]], current: str | None) -> None:
         combo = self.level_combo
         combo.blockSignals(True)
         combo.clear()
@@ -310,6 +333,9 @@ class TargetsScreen(Screen):
             index = self.level_combo.findData(target.site_code)
             if index >= 0 and index != self.level_combo.currentIndex():
                 self.level_combo.setCurrentIndex(index)  # refreshes
+        if self.loader.is_loading:  # the cell is found once the grid is read
+            self._pending_navigation = target
+            return
         row = self.model.row_of(target.indicator_code) if target.indicator_code else -1
         column = self.model.column_of(target.period) if target.period else -1
         if row >= 0 or column >= 0:
