@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.periods import Period
+from pmdesk.services import value_summary
 from pmdesk.services.lookups import programme_by_code, programme_periods
 from pmdesk.services.sites import SiteInfo, site_tree
 from pmdesk.storage.models import DataValueRow, IndicatorRow
@@ -66,28 +67,26 @@ def state_of(by_status: dict[str, int]) -> ReportState:
 
 
 class CompletenessService:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, use_summary: bool = True) -> None:
+        """`use_summary` False counts the raw values every time (the tests' reference)."""
         self._sessions = sessions
+        self._use_summary = use_summary
 
     def overview(self, programme_code: str) -> Completeness:
-        """Sites × periods with one GROUP BY over the programme's values."""
+        """Sites × periods: the value summary's counts per site, period and status, or, when it is
+        not up to date in this snapshot, one GROUP BY over the programme's values."""
+        if self._use_summary:
+            value_summary.refresh_if_needed(self._sessions)
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
             tree = site_tree(session, programme.id)
             parents = {s.parent_code for s in tree if s.parent_code}
             codes = {s.id: s.code for s in tree}
             counts: dict[tuple[str, str], dict[str, int]] = {}
-            rows = session.execute(
-                select(DataValueRow.site_id, DataValueRow.period, DataValueRow.status, func.count())
-                .where(
-                    DataValueRow.indicator_id.in_(
-                        select(IndicatorRow.id)
-                        .where(IndicatorRow.programme_id == programme.id)
-                        .scalar_subquery()
-                    )
-                )
-                .group_by(DataValueRow.site_id, DataValueRow.period, DataValueRow.status)
-            ).all()
+            if self._use_summary and value_summary.is_fresh(session):
+                rows = value_summary.site_status_counts(session, programme.id)
+            else:
+                rows = _raw_counts(session, programme.id)
             for site_id, period, status, n in rows:
                 counts.setdefault((codes[site_id], period), {})[status] = n
             reporting = tuple(s for s in tree if s.code not in parents or any(k[0] == s.code for k in counts))
@@ -98,3 +97,16 @@ class CompletenessService:
             return Completeness(
                 programme.code, reporting, tuple(programme_periods(session, programme)), cells
             )
+
+
+def _raw_counts(session: Session, programme_id: int) -> list[tuple[int, str, str, int]]:
+    rows = session.execute(
+        select(DataValueRow.site_id, DataValueRow.period, DataValueRow.status, func.count())
+        .where(
+            DataValueRow.indicator_id.in_(
+                select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
+            )
+        )
+        .group_by(DataValueRow.site_id, DataValueRow.period, DataValueRow.status)
+    )
+    return [(site_id, period, status, n) for site_id, period, status, n in rows]

@@ -18,6 +18,7 @@ from pmdesk.domain.iptt import (
     latest_complete_period,
 )
 from pmdesk.domain.iptt_table import IpttRow, IpttTable, ResultInfo
+from pmdesk.services import value_summary
 from pmdesk.services.lookups import (
     indicator_by_code,
     programme_by_code,
@@ -27,6 +28,7 @@ from pmdesk.services.lookups import (
     thresholds_of,
 )
 from pmdesk.services.sites import SiteInfo, site_tree
+from pmdesk.services.value_summary import Sums
 from pmdesk.storage.models import (
     DataValueRow,
     IndicatorRow,
@@ -35,11 +37,14 @@ from pmdesk.storage.models import (
     TargetRow,
     TierRow,
 )
+from pmdesk.storage.summary_models import PROGRAMME_NODE
 
 
 class IpttService:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, use_summary: bool = True) -> None:
+        """`use_summary` False sums the raw values every time (the tests' reference)."""
         self._sessions = sessions
+        self._use_summary = use_summary
 
     def table(
         self,
@@ -54,6 +59,8 @@ class IpttService:
         targets set in that subtree; without, the programme-level targets. Each period of each
         indicator carries how many of the subtree's reporting sites have a value for it.
         """
+        if self._use_summary:
+            value_summary.refresh_if_needed(self._sessions)
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
             periods = programme_periods(session, programme)
@@ -72,14 +79,10 @@ class IpttService:
                 )
             )
             results = _framework_order(session, programme.id)
-            sums, reported = _aggregate(session, programme.id, site_ids, approved_only)
+            sums, reported = self._sums(session, programme.id, site, site_ids, approved_only)
             texts = _texts(session, indicators, site_ids, approved_only)
             targets = _targets(session, indicators, site, site_ids)
             expected = _sites_expected(session, programme.id, site_ids)
-            # Values held by a site with sites below it are summed but do not count as reports.
-            for key, count in _reports_on_parents(session, programme.id, site_ids, approved_only).items():
-                if key in reported:
-                    reported[key] -= count
             # Qualitative results are stories a few sites tell, with no figure or status resting on
             # them: they show their reporting rate but never make a period partial.
             qualitative = {i.id for i in indicators if i.measure == Measure.QUALITATIVE}
@@ -164,6 +167,29 @@ class IpttService:
                 partial_periods,
                 default_as_of,
             )
+
+    def _sums(
+        self,
+        session: Session,
+        programme_id: int,
+        site: SiteRow | None,
+        site_ids: list[int] | None,
+        approved_only: bool,
+    ) -> tuple[dict[tuple[int, str], Sums], dict[tuple[int, str], int]]:
+        """Σ per indicator and period, and the reporting sites: read from the value summary for the
+        programme or a site with sites below it when it is up to date in this snapshot, else (and
+        for a site with none below it, a few thousand values) summed from the values."""
+        if self._use_summary and value_summary.is_fresh(session):
+            if site is None:
+                return value_summary.node_sums(session, programme_id, PROGRAMME_NODE, approved_only)
+            if site.id in _parent_site_ids(session, programme_id):
+                return value_summary.node_sums(session, programme_id, site.id, approved_only)
+        sums, reported = _aggregate(session, programme_id, site_ids, approved_only)
+        # Values held by a site with sites below it are summed but do not count as reports.
+        for key, count in _reports_on_parents(session, programme_id, site_ids, approved_only).items():
+            if key in reported:
+                reported[key] -= count
+        return sums, reported
 
     def by_site(
         self,

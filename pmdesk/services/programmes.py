@@ -357,6 +357,10 @@ def _custom_problems(data: ProgrammeData, periods: Sequence[CustomPeriod]) -> li
 
 
 def _value_count(session: Session, programme_id: int) -> int:
+    """From the value summary when it is up to date in this snapshot, else counted."""
+    counted = value_summary.value_count(session, programme_id)
+    if counted is not None:
+        return counted
     return (
         session.scalar(
             select(func.count())

@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.errors import PmdeskError
+from pmdesk.storage.database import BUSY_TIMEOUT_MS, WRITE_OPTION
 from pmdesk.storage.models import SiteRow
 from pmdesk.storage.summary_models import (
     PROGRAMME_NODE,
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 # A batch touching more cell keys (indicator, period, site) than this marks its programme for a
 # rebuild instead: one GROUP BY over the programme's values beats thousands of keyed refreshes.
 REBUILD_OVER = 5_000
+# How long a reader's refresh waits for another writer (an import) before reading raw values.
+REFRESH_WAIT_MS = 250
 
 CellKey = tuple[int, str, int]  # indicator id, period code, site id
 Sums = tuple[float | None, float | None, float | None]  # Σvalue, Σnumerator, Σdenominator
@@ -76,14 +79,29 @@ def mark_programme(session: Session, programme_id: int) -> None:
 
 def refresh_if_needed(sessions: sessionmaker[Session]) -> None:
     """Fold the marked keys into the summary, in a write transaction of its own, when there are
-    any. A file that cannot be written now (read-only, busy, still being checked) is left as it
-    is: `is_fresh` then says so, and the reader sums the raw values."""
+    any. A file that cannot be written now (read-only, still being checked after opening, or held
+    by another writer for longer than REFRESH_WAIT_MS) is left as it is: `is_fresh` then says so,
+    and the reader sums the raw values rather than wait for an import to end."""
     with sessions() as session:
         if not has_summary(session) or not _is_dirty(session):
             return
+    gate = sessions.kw.get("info", {}).get("write_gate")
+    if gate is not None and (not gate.is_decided or gate.verdict(0) is not None):
+        return
+    engine = sessions.kw["bind"]
     try:
-        with sessions.begin() as session:
-            refresh(session)
+        with engine.connect() as connection:
+            # On the driver's connection: through SQLAlchemy a PRAGMA would begin a transaction.
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute(f"PRAGMA busy_timeout={REFRESH_WAIT_MS}")
+            try:
+                # A write transaction (BEGIN IMMEDIATE, see pmdesk.storage.database._begin).
+                connection.execution_options(**{WRITE_OPTION: True})
+                with Session(connection) as session, session.begin():
+                    refresh(session)
+            finally:
+                driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     except (PmdeskError, OperationalError) as exc:
         log.info("value summary not refreshed (%s); reading the values themselves", exc)
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Connection, event
 
 from pmdesk.domain.errors import ConflictError, NotFoundError, ValidationError
+from pmdesk.services import value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.alert_records import AlertInfo, AlertStatus, TriggerData
 from pmdesk.services.alerts import AlertService
@@ -107,6 +108,8 @@ def test_an_evaluation_writes_only_when_an_alert_changes(
     alerts.save_trigger(P, BELOW_70)
     both(s, Q1, 65)
     both(s, Q2, 60)
+    # The value summary takes in the edits first, in a write of its own (the first read would).
+    value_summary.refresh_if_needed(db.sessions)
     writes: list[str] = []
 
     def count(connection: Connection) -> None:
@@ -141,6 +144,7 @@ def test_an_evaluation_writes_only_when_an_alert_changes(
     assert not alerts.evaluate(P).changed
     assert len(writes) == 1 and "Call the team" in only(alerts).message
     both(s, Q3, 55)
+    value_summary.refresh_if_needed(db.sessions)
     writes.clear()
     assert alerts.evaluate(P).extended == 1
     assert len(writes) == 1

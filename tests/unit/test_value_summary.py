@@ -14,17 +14,22 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.services import value_summary
 from pmdesk.services.actor import Actor
+from pmdesk.services.completeness import CompletenessService
 from pmdesk.services.data_entry import DataEntryService
 from pmdesk.services.framework import FrameworkService
+from pmdesk.services.iptt import IpttService
 from pmdesk.services.packages import PackageService
+from pmdesk.services.programmes import ProgrammeService
 from pmdesk.services.sites import SiteService
 from pmdesk.services.value_summary import REBUILD_OVER
 from pmdesk.services.values_io import ValuesService
 from pmdesk.storage.database import Database, open_database
+from tests.unit.package_fixtures import rich_package
 from tests.unit.test_rules_agree import CODE, QUARTERS, SETTINGS, copies, figures, one_cell, package
 
 Summary = tuple[dict[tuple[Any, ...], tuple[Any, ...]], dict[tuple[Any, ...], int]]
@@ -93,12 +98,33 @@ def stored_summary(path: Path) -> Summary:
     return rollups, counts
 
 
+def refresh(db: Database) -> None:
+    with db.sessions.begin() as session:
+        value_summary.refresh(session)
+
+
 def refreshed(db: Database) -> Summary:
     """Refresh the marked keys, then read the summary back."""
-    value_summary.refresh_if_needed(db.sessions)
+    refresh(db)
     with db.sessions() as session:
         assert value_summary.is_fresh(session)
     return stored_summary(db.path)
+
+
+def assert_reads_agree(db: Database) -> None:
+    """The IPTT (programme, a district, a reporting site; all values and approved ones) and
+    Completeness read from the summary equal the same computed from the raw values."""
+    summary, raw = IpttService(db.sessions), IpttService(db.sessions, use_summary=False)
+    for site in (None, "D", "E", "A"):
+        for approved_only in (False, True):
+            try:
+                expected = raw.table(CODE, site_code=site, approved_only=approved_only)
+            except PmdeskError:  # the site was moved or deleted
+                continue
+            assert summary.table(CODE, site_code=site, approved_only=approved_only) == expected
+    assert CompletenessService(db.sessions).overview(CODE) == CompletenessService(
+        db.sessions, use_summary=False
+    ).overview(CODE)
 
 
 @pytest.fixture
@@ -214,7 +240,7 @@ def apply(db: Database, op: tuple[Any, ...]) -> None:
         elif kind == "delete_site":
             SiteService(db.sessions, actor).delete_site(CODE, op[1])
         elif kind == "refresh":
-            value_summary.refresh_if_needed(db.sessions)
+            refresh(db)
     except PmdeskError:
         pass  # refused as a user would see it: nothing written
 
@@ -286,3 +312,85 @@ def test_after_random_writes_the_refreshed_summary_equals_the_raw_values(
             if op[0] == "refresh":  # every refresh on the way, not only the last one
                 assert stored_summary(db.path) == raw_summary(db.path)
         assert refreshed(db) == raw_summary(db.path)
+        assert_reads_agree(db)
+
+
+# -- readers: refresh first, and never a stale answer ----------------------------------------------
+
+
+def _checked(db: Database) -> Database:
+    gate = db.sessions.kw["info"]["write_gate"]
+    assert gate.verdict(30) is None  # the check made at open has passed: writes may go in
+    return db
+
+
+def test_a_read_refreshes_the_marked_keys_first(rules_db: Database) -> None:
+    db = _checked(rules_db)
+    entry = DataEntryService(db.sessions, Actor(db.actor, db.device_uuid))
+    entry.set_value(CODE, "T", "2025Q1", "A", value=4)
+    entry.set_value(CODE, "T", "2025Q1", "C", value=6)
+    table = IpttService(db.sessions).table(CODE, as_of="2025Q1")
+    with db.sessions() as session:
+        assert value_summary.is_fresh(session)
+    row = next(r for r in table.rows if r.code == "T")
+    assert table == IpttService(db.sessions, use_summary=False).table(CODE, as_of="2025Q1")
+    assert stored_summary(db.path) == raw_summary(db.path)
+    assert row.figures.periods[0].actual == 10
+
+    entry.submit(CODE, "A", "2025Q1", unexplained_confirmed="tester")
+    overview = CompletenessService(db.sessions).overview(CODE)
+    assert overview.cell("A", "2025Q1").by_status == {"submitted": 1}
+    assert overview == CompletenessService(db.sessions, use_summary=False).overview(CODE)
+    assert ProgrammeService(db.sessions, Actor(db.actor, db.device_uuid)).get(CODE).value_count == 2
+
+
+def test_a_read_only_file_with_marked_keys_reads_the_raw_values(rules_db: Database) -> None:
+    db = _checked(rules_db)
+    entry = DataEntryService(db.sessions, Actor(db.actor, db.device_uuid))
+    entry.set_value(CODE, "T", "2025Q1", "A", value=4)
+    refresh(db)
+    entry.set_value(CODE, "T", "2025Q1", "A", value=9)  # marked, not yet refreshed
+    entry.set_value(CODE, "T", "2025Q2", "B", value=3)
+    path = db.path
+    db.close()
+
+    ro = open_database(path, read_only=True)
+    try:
+        with ro.sessions() as session:
+            assert not value_summary.is_fresh(session)
+        table = IpttService(ro.sessions).table(CODE, as_of="2025Q2")
+        assert table == IpttService(ro.sessions, use_summary=False).table(CODE, as_of="2025Q2")
+        t = next(r for r in table.rows if r.code == "T")
+        assert [p.actual for p in t.figures.periods[:2]] == [9, 3]
+        assert CompletenessService(ro.sessions).overview(CODE).cell("B", "2025Q2").values == 1
+        with ro.sessions() as session:
+            assert not value_summary.is_fresh(session)  # nothing written to a read-only file
+    finally:
+        ro.close()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT count(*) FROM value_summary_dirty").fetchone()[0] == 2
+    finally:
+        conn.close()
+
+
+def test_an_up_to_date_summary_spares_the_programme_and_district_iptt_every_value(db: Database) -> None:
+    PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(rich_package())
+    refresh(db)
+    sent: list[str] = []
+
+    def catch(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "FROM data_value" in statement:
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", catch)
+    try:
+        service = IpttService(db.sessions)
+        tables = [service.table("WASH-01", **o) for o in ({}, {"approved_only": True}, {"site_code": "N"})]
+        CompletenessService(db.sessions).overview("WASH-01")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", catch)
+    assert not [s for s in sent if "sum(" in s or "count(" in s], sent
+    raw = IpttService(db.sessions, use_summary=False)
+    assert tables == [raw.table("WASH-01", **o) for o in ({}, {"approved_only": True}, {"site_code": "N"})]
+    assert any(row.figures.lop.actual for row in tables[0].rows)
