@@ -271,6 +271,7 @@ def contents_page(contents: Contents) -> list[Any]:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
+    from pmdesk.reports.donor_report_sections import clip
     from pmdesk.reports.pdf_document import frame_width, markup_text, para, styles
 
     s = styles()
@@ -278,7 +279,7 @@ def contents_page(contents: Contents) -> list[Any]:
     indented = ParagraphStyle("contents_indented", parent=s.cell, leftIndent=14)
     rows = []
     for key, title, level in contents.entries:
-        text = markup_text(title)
+        text = markup_text(clip(title, 300))
         rows.append(
             [
                 # Escaped by markup_text: our own tags only.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pmdesk.domain.meetings import KIND_LABELS, MeetingStatus
+from pmdesk.reports.donor_report_sections import clip
 
 if TYPE_CHECKING:
     from pmdesk.reports.donor_report import Contents
@@ -56,11 +57,11 @@ def alerts(data: DonorReportData, contents: Contents) -> list[Any]:
         rows.append(
             [
                 _date(a.raised_at),
-                f"{a.indicator_code} {a.indicator_name}".strip(),
-                a.site_name or a.site_code or "Programme total",
-                ", ".join(f"{label}: {figure}" for label, figure in zip(a.period_labels, a.figures)),
-                a.message,
-                status,
+                clip(f"{a.indicator_code} {a.indicator_name}".strip(), 300),
+                clip(a.site_name or a.site_code or "Programme total", 200),
+                clip(", ".join(f"{label}: {figure}" for label, figure in zip(a.period_labels, a.figures))),
+                clip(a.message),
+                clip(status),
             ]
         )
     width = frame_width()
@@ -156,7 +157,7 @@ def _actions_table(data: DonorReportData, actions: list[ActionInfo], with_source
             source = a.source.label.lower() if a.source.value != "none" else "no source"
             where = f": {a.meeting_title}" if a.meeting_title else ""
             title += f" ({source}{where})"
-        rows.append([a.code, title, a.owner, _date(a.due), status, progress])
+        rows.append([a.code, clip(title), clip(a.owner, 200), _date(a.due), status, clip(progress)])
     width = frame_width()
     return table(
         ["Action", "Title", "Owner", "Due", "Status", "Latest progress"],
@@ -195,7 +196,14 @@ def learning(data: DonorReportData, contents: Contents) -> list[Any]:
     if not data.feedback:
         return [*story, para(f"No feedback was received from {_window(data)}.", s.body)]
     rows = [
-        [_date(f.received_on), f.source, f.channel, f.summary, f.response, f.status.label]
+        [
+            _date(f.received_on),
+            clip(f.source, 200),
+            clip(f.channel, 200),
+            clip(f.summary),
+            clip(f.response),
+            f.status.label,
+        ]
         for f in data.feedback
     ]
     width = frame_width()

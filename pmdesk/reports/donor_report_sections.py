@@ -17,12 +17,36 @@ from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.reports.iptt_pdf import display_figure, status_words, to_date_actual
 
 if TYPE_CHECKING:
-    from pmdesk.domain.iptt_table import IpttRow
+    from pmdesk.domain.iptt_table import IpttRow, IpttTable
     from pmdesk.reports.donor_report import Contents
     from pmdesk.reports.donor_report_data import DonorReportData
 
 EXPLANATION_MISSING = "Explanation missing"
 MISSING_FILL = "#f6b6c4"  # the off-track tint: a missing explanation stands out, in words too
+
+
+# A table row cannot break across pages: text in a cell is cut to what fits a page in a narrow
+# column (the full text stays in PMDesk; paragraphs outside tables are printed whole).
+CELL_LIMIT = 600
+SHORTENED = " … (shortened)"
+
+
+def clip(text: str, limit: int = CELL_LIMIT) -> str:
+    """`text` for a table cell: whole when short, else its first `limit` characters marked shortened."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rstrip() + SHORTENED
+
+
+def clipped_table(table: IpttTable, limit: int = 300) -> IpttTable:
+    """The IPTT with indicator names and result titles cut for its table cells."""
+    from dataclasses import replace
+
+    return replace(
+        table,
+        rows=tuple(replace(r, name=clip(r.name, limit)) for r in table.rows),
+        results=tuple(replace(r, title=clip(r.title, limit)) for r in table.results),
+    )
 
 
 def _date(value: Any) -> str:
@@ -189,7 +213,7 @@ def _missing_summary(data: DonorReportData) -> list[Any]:
         rows = [
             [
                 r.indicator_code,
-                r.indicator_name,
+                clip(r.indicator_name, 300),
                 STATUS_WORDS.get(r.status, r.status.value) + (" (partial)" if r.partial else ""),
                 display_figure(r.pct_met, True),
                 EXPLANATION_MISSING,
@@ -293,7 +317,7 @@ def iptt(data: DonorReportData, contents: Contents) -> list[Any]:
     s = styles()
     story = heading(contents, "iptt", "Indicator performance tracking table (IPTT)", s.h1)
     story.append(para(scope_line(data.table, len(data.table.rows)), s.small))
-    return story + iptt_tables(data.table) + iptt_notes(data.table)
+    return story + iptt_tables(clipped_table(data.table)) + iptt_notes(data.table)
 
 
 # -- indicators -----------------------------------------------------------------------------------
@@ -326,9 +350,9 @@ def indicators(data: DonorReportData, charts: dict[str, Any], contents: Contents
     required = {r.indicator_code: r for r in data.required}
     for row in data.table.rows:
         result = results.get(row.result_id)
-        block = heading(contents, f"indicator:{row.code}", f"{row.code} {row.name}", s.h2, 1)
+        block = heading(contents, f"indicator:{row.code}", clip(f"{row.code} {row.name}", 500), s.h2, 1)
         if result:
-            block.append(para(f"{result.tier} {result.code}: {result.title}", s.small))
+            block.append(para(clip(f"{result.tier} {result.code}: {result.title}", 300), s.small))
         block += _indicator_figures(data, row)
         chart = charts.get(row.code)
         if chart is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from pmdesk import cli
 from pmdesk.domain.enums import Measure, Status
@@ -29,7 +29,7 @@ from pmdesk.services.packages import PackageService
 from pmdesk.services.variance import VarianceService
 from pmdesk.storage.database import Database, open_database
 from pmdesk.storage.loop_models import AlertRow
-from pmdesk.storage.models import SiteRow
+from pmdesk.storage.models import IndicatorRow, SiteRow
 from tests.unit.loop_builders import lesson, meeting_with_decision, programme_id
 
 CODE = "HOST-1"
@@ -414,3 +414,23 @@ def test_a_report_cancelled_while_laid_out_leaves_the_earlier_file(built: Databa
         )
     assert path.read_bytes() == b"earlier"
     assert any(m.startswith("Drawing the chart of 1.1") for m in seen)
+
+
+def test_texts_longer_than_a_page_are_printed_not_refused(built: Database, tmp_path: Path) -> None:
+    """A table row cannot break across pages: cells are shortened (marked so), paragraphs are whole."""
+    actor = Actor(built.actor, built.device_uuid)
+    long_text = ("Water & <b>soap</b> " * 40 + "\n") * 30
+    LearningService(built.sessions, actor).save_feedback(
+        CODE, FeedbackData("Parents", long_text, received_on=date(2025, 7, 3), response=long_text)
+    )
+    explanation = ("Roads were cut " * 50 + "\n") * 5  # 3,755 characters, under the limit
+    VarianceService(built.sessions, actor).set(CODE, "1.1", "2025Q2", explanation)
+    with built.sessions.begin() as session:
+        session.execute(
+            update(IndicatorRow).where(IndicatorRow.code == "1.2").values(name="Кириллица " * 10000)
+        )
+    report, pages = make(built, tmp_path)
+    whole = flat("\n".join(pages))
+    assert "(shortened)" in whole
+    assert whole.count("Roads were cut") == 250  # outside a table: whole, across a page break
+    assert report.pages < 40
