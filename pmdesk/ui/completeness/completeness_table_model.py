@@ -101,6 +101,9 @@ class CompletenessTableModel(QAbstractTableModel):
         self._filter_period: str | None = None
         self._today = date.today()
         self._locale = display_locale()
+        # A header's reporting rate counts every site of its period; Qt asks for the headers at
+        # each paint, and the columns are sized from them: counted once per overview.
+        self._rates: dict[str, tuple[int, int, float | None]] = {}
 
     # -- content ----------------------------------------------------------------------------
 
@@ -114,6 +117,7 @@ class CompletenessTableModel(QAbstractTableModel):
         names of the districts; `today` tells which periods have ended."""
         self.beginResetModel()
         self._overview = overview
+        self._rates.clear()
         self._all_lines = site_lines(overview.sites, all_sites) if overview is not None else []
         self._today = today or date.today()
         self._locale = display_locale()
@@ -188,22 +192,27 @@ class CompletenessTableModel(QAbstractTableModel):
 
     def reported(self, period: str) -> tuple[int, int]:
         """(sites whose report is submitted or approved, reporting sites) for a period."""
+        done, total, _rate = self._rate_of(period)
+        return done, total
+
+    def _rate_of(self, period: str) -> tuple[int, int, float | None]:
+        """(reported, reporting sites, reporting rate) of a period, counted once per overview."""
         if self._overview is None:
-            return 0, 0
-        overview = self._overview
-        done = sum(
-            1 for line in self._all_lines if overview.cell(line.site.code, period).state in DONE_STATES
-        )
-        return done, len(self._all_lines)
+            return 0, 0, None
+        known = self._rates.get(period)
+        if known is None:
+            overview = self._overview
+            done = sum(
+                1 for line in self._all_lines if overview.cell(line.site.code, period).state in DONE_STATES
+            )
+            known = self._rates[period] = (done, len(self._all_lines), overview.reporting_rate(period))
+        return known
 
     def rate_text(self, period: str) -> str:
         """'8/11 · 73%'; '' when there is no reporting site."""
-        if self._overview is None:
-            return ""
-        rate = self._overview.reporting_rate(period)
+        done, total, rate = self._rate_of(period)
         if rate is None:
             return ""
-        done, total = self.reported(period)
         return f"{format_count(done, self._locale)}/{format_count(total, self._locale)} · {self._pct(rate)}"
 
     def _pct(self, value: float) -> str:
