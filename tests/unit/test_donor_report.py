@@ -389,6 +389,13 @@ def test_the_demo_report(demo_file: Path, tmp_path: Path) -> None:
     assert 10 <= report.pages <= 30
     for code in ("G.1", "1.1.1", "2.1.2", "3.2", "3.1.1"):
         assert code in whole
+    # The IPTT takes several landscape pages, each with its header; every other page is portrait.
+    reader = pypdf.PdfReader(path)
+    landscape = [p for p in reader.pages if p.mediabox.width > p.mediabox.height]
+    assert len(landscape) >= 2
+    for page in landscape:
+        header = flat(page.extract_text())
+        assert "Indicator" in header and "Target" in header and "% met" in header
     # Five indicators are off track or exceeding as of 2026 Q2 and the demo explains none.
     assert "5 indicators are off track or exceeding" in whole
     assert whole.count(EXPLANATION_MISSING) >= 10
