@@ -6,10 +6,9 @@ explanation, alerts, the decisions and actions of the meetings held since, lesso
 
 The data comes from donor_report_data.gather (the services, the IPTT computed once); the sections
 are laid out by donor_report_sections (with the IPTT screen's printed tables, iptt_pdf) and
-donor_report_loop. The report is laid
-out once: the contents' page numbers are PDF forms, placed where each number goes and filled in by
-the last flowable, when every heading has found its page (each heading carries an anchor that notes
-it, and adds it to the PDF's outline).
+donor_report_loop. The report is laid out once: the contents' page numbers are PDF forms, placed
+where each number goes and filled in by the last flowable, when every heading has found its page
+(each heading carries an anchor that notes it, and adds it to the PDF's outline).
 """
 
 from __future__ import annotations

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from pmdesk.domain.periods import Period
-
 if TYPE_CHECKING:
     from pmdesk.domain.iptt_table import IpttTable
+    from pmdesk.domain.periods import Period
     from pmdesk.reports.reporter import ReportSources
     from pmdesk.services.actions import ActionInfo
     from pmdesk.services.alert_records import AlertInfo
