@@ -145,7 +145,7 @@ def _plain_table(rows: list[list[str]], widths: list[float]) -> Any:
 def summary(data: DonorReportData, charts: dict[str, Any], contents: Contents) -> list[Any]:
     from reportlab.platypus import Spacer
 
-    from pmdesk.reports.donor_report import STATUS_CHART, heading
+    from pmdesk.reports.donor_report import ROUNDING_NOTE, STATUS_CHART, heading
     from pmdesk.reports.pdf_document import chart_image, frame_width, para, styles
 
     s = styles()
@@ -186,6 +186,15 @@ def summary(data: DonorReportData, charts: dict[str, Any], contents: Contents) -
     story += _missing_summary(data)
     story += [Spacer(1, 6), *heading(contents, "completeness", "Reporting completeness", s.h2, 1)]
     story += _completeness(data, frame_width())
+    story += [
+        Spacer(1, 8),
+        para(
+            f"{ROUNDING_NOTE} A figure marked '*' rests on a partly reported period (only some of the sites "
+            "expected to report have a value); a period's actual is then followed by '(n/m)', n of m sites. "
+            "See the notes on the figures at the end.",
+            s.note,
+        ),
+    ]
     return story  # the IPTT's landscape page follows
 
 
