@@ -187,11 +187,13 @@ def test_a_hundred_sparklines_paint_well_under_100_ms(qtbot: QtBot) -> None:
     option.rect = QRect(0, 0, 90, 26)
     painter = QPainter(image)
     runs = []
-    for _ in range(3):  # the best of three: the machine is shared, the paint is what is measured
-        started = time.perf_counter()
+    # The UI thread's own CPU time, the best of three: the machine is shared with other work,
+    # and what is measured is the paint.
+    for _ in range(3):
+        started = time.thread_time()
         for row in rows:
             delegate.paint(painter, option, model.index(row, COL_TREND))
-        runs.append(time.perf_counter() - started)
+        runs.append(time.thread_time() - started)
     painter.end()
     elapsed = min(runs)
     assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms for 100 sparklines"
@@ -212,10 +214,10 @@ def test_the_whole_table_of_a_hundred_indicators_paints_under_100_ms(qtbot: QtBo
     view.show()
     qtbot.waitExposed(view)
     runs = []
-    for _ in range(3):
-        started = time.perf_counter()
+    for _ in range(3):  # CPU time of this (the UI) thread, as above
+        started = time.thread_time()
         view.grab()
-        runs.append(time.perf_counter() - started)
+        runs.append(time.thread_time() - started)
     assert min(runs) < 0.1, f"{min(runs) * 1000:.0f} ms"
 
 

@@ -95,8 +95,7 @@ class IpttScreen(Screen):
         self.filters = IpttFilterBar(self)
         self.filters.changed.connect(self._on_rows_filtered)
         self.exports = IpttExportActions(self.context, self, lambda: self.model.table, self.print_request)
-        # Print what is shown, beside the filter that says what that is.
-        band = (self.filters.button, self.exports.pdf_button, self.filters.summary)
+        band = (self.filters.button, self.filters.summary)
         self.pickers = IpttPickers(self, band)
         self.pickers.changed.connect(self._on_filter_changed)
         self.as_of_combo = self.pickers.as_of_combo
@@ -108,14 +107,14 @@ class IpttScreen(Screen):
         self.exporter = self.exports.exporter
         self.excel_button = self.exports.excel_button
         self.csv_button = self.exports.csv_button
-        # Tab: the pickers, the filter, the PDF buttons, the exports, then the legend button.
+        # Tab: the pickers, the filter, the exports (Excel, CSV, PDF), then the legend button.
         order = (
             self.approved_check,
             self.filters.button,
-            self.exports.pdf_button,
             self.filters.clear_button,
             self.excel_button,
             self.csv_button,
+            self.exports.pdf_button,
             self.legend_button,
         )
         for first, second in pairwise(order):
@@ -181,6 +180,7 @@ class IpttScreen(Screen):
         heading.addWidget(self.title_label, 1)
         heading.addWidget(self.excel_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.csv_button, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addWidget(self.exports.pdf_button, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
