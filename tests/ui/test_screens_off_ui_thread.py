@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pmdesk.ui.context import UiContext
+from pmdesk.ui.framework.framework_screen import FrameworkScreen
 from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
 from pmdesk.ui.signals import Navigation
 from pmdesk.ui.targets.targets_screen import TargetsScreen
@@ -143,3 +144,34 @@ def test_a_failed_read_of_the_targets_is_said_in_words(
     assert screen.stack.currentWidget() is screen.empty_label
     text = screen.empty_label.text()
     assert "could not be loaded" in text and "RuntimeError" not in text and "secret_sql" not in text
+
+
+def test_the_framework_is_read_by_the_loading_helper(qtbot: QtBot, context: UiContext, small: Built) -> None:
+    threads: list[str] = []
+    record_threads(context.services.framework, "list_indicators", threads)
+    record_threads(context.services.programmes, "get", threads)
+    screen = FrameworkScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.set_programme(small.code)
+        assert screen.is_busy and screen.loader.is_loading
+    assert len(threads) == 2 and UI_THREAD not in threads
+    assert screen.model.rowCount() > 0 and not screen.is_busy
+
+
+def test_a_failed_read_of_the_framework_is_said_in_words(
+    qtbot: QtBot, context: UiContext, small: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("indicator.secret_column")
+
+    monkeypatch.setattr(context.services.framework, "list_indicators", broken)
+    screen = FrameworkScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.load_failed, timeout=10_000) as failed:
+        screen.set_programme(small.code)
+    message = str(failed.args[0])
+    assert "could not be loaded" in message
+    assert "KeyError" not in message and "secret_column" not in message

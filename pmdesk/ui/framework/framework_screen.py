@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui.framework.framework_editor import FrameworkEditor, FrameworkSnapshot, load_framework
 from pmdesk.ui.framework.framework_form import ErrorBanner, note_label
 from pmdesk.ui.framework.framework_reference_sheet import ReferenceSheetView
@@ -33,10 +32,10 @@ from pmdesk.ui.framework.framework_tree_model import (
     FrameworkTreeModel,
     NodeKey,
 )
+from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.notes_fold import NotesFold
-from pmdesk.ui.workers import Job
 
 if TYPE_CHECKING:
     from pmdesk.services.framework_records import ResultInfo
@@ -54,7 +53,10 @@ class FrameworkScreen(Screen):
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._editor = FrameworkEditor(context, self)
-        self._job: Job | None = None  # the load in progress
+        # The one loading helper (issue #11 §2): off the UI thread, only the latest answer shown.
+        self.loader = Loader(context.workers, "The framework", self)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
         self._pending_key: NodeKey | None = None
         self._collapsed: set[NodeKey] = set()
         self._announcing = False
@@ -201,7 +203,7 @@ class FrameworkScreen(Screen):
     # -- Screen -----------------------------------------------------------------------------
 
     def set_programme(self, code: str | None) -> None:
-        if code == self.programme_code and (self.snapshot is not None or self._job is not None):
+        if code == self.programme_code and (self.snapshot is not None or self.loader.is_loading):
             return  # the shell re-selecting the same programme: nothing to read again
         self.programme_code = code
         self.snapshot = None
@@ -214,10 +216,8 @@ class FrameworkScreen(Screen):
         self.refresh_when_shown()
 
     def refresh(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
         if self.programme_code is None:
+            self.loader.cancel()
             self.snapshot = None
             self.model.set_rows([], [])
             self._update_title()
@@ -227,12 +227,9 @@ class FrameworkScreen(Screen):
         if self.snapshot is None:
             self.sheet.show_message("Loading…", "Reading the framework of the programme.")
         s = self.services
-        job = Job(
+        self.loader.load(
             load_framework, s.framework, s.programmes, s.sites, self.programme_code, name="load framework"
         )
-        job.finished.connect(self._on_loaded)
-        job.failed.connect(self._on_load_failed)
-        self._job = self.context.workers.start(job)
 
     def on_data_changed(self, change: DataChange) -> None:
         if not self._announcing:
@@ -260,12 +257,10 @@ class FrameworkScreen(Screen):
     @property
     def is_busy(self) -> bool:
         """Reading the framework, or deleting many values."""
-        return self._job is not None or self._editor.is_busy
+        return self.loader.is_loading or self._editor.is_busy
 
     def _on_loaded(self, snapshot: FrameworkSnapshot) -> None:
-        if self._job is None or self.sender() is not self._job.signals:
-            return  # an older load, overtaken by a newer one
-        self._job = None
+        # The loader delivers the latest load only.
         if snapshot.programme_code != self.programme_code:
             return
         keep = self._pending_key or self.current_key()
@@ -284,12 +279,12 @@ class FrameworkScreen(Screen):
         self._show_sheet()
         self.loaded.emit(snapshot.programme_code)
 
-    def _on_load_failed(self, error: BaseException) -> None:
-        if self._job is None or self.sender() is not self._job.signals:
-            return
-        self._job = None
-        message = str(error) if isinstance(error, PmdeskError) else f"{type(error).__name__}: {error}"
-        self.banner.show_message(f"The framework could not be read: {message}")
+    def _on_load_failed(self, message: str) -> None:
+        # In words: a refusal says itself; a fault is logged, never shown by its exception's name.
+        said = (
+            message if message.startswith("The framework") else f"The framework could not be read: {message}"
+        )
+        self.banner.show_message(said)
         self.sheet.show_message("Nothing to show", "Use View ▸ Reload to try again.")
         self.load_failed.emit(message)
 
@@ -307,7 +302,7 @@ class FrameworkScreen(Screen):
 
     def select_key(self, key: NodeKey) -> bool:
         """Select the row of `key`; while loading, select it once the framework is read."""
-        if self._job is not None:
+        if self.loader.is_loading:
             self._pending_key = key
             return True
         index = self.model.index_of(key)
