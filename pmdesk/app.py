@@ -136,6 +136,10 @@ def open_services(db_path: Path, opened: list[Database], with_demo: bool = False
     opened.append(database)
     log.info("opened %s (schema up to date, device %s)", database.path, database.device_uuid)
     services = build_services(database)
+    # The screens' modules too, here on the worker: the UI thread then only makes their widgets.
+    from pmdesk.ui.screen_list import screen_kinds
+
+    screen_kinds()
     if with_demo:
         from pmdesk.services.actor import Actor
         from pmdesk.services.demo import DEMO_CODE, DemoService

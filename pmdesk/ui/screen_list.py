@@ -14,6 +14,13 @@ if TYPE_CHECKING:
 
 def build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
     """The sidebar, in the order work flows: set up, enter, check, report."""
+    return [kind(context, parent) for kind in screen_kinds()]
+
+
+def screen_kinds() -> tuple[type[Screen], ...]:
+    """The screens' classes, in sidebar order. Importing their modules is most of the time the
+    window takes to build its screens (some 100 modules): app.py calls this on the worker that
+    opens the database, so that the UI thread only makes the widgets (issue #11 §2 and §5)."""
     from pmdesk.ui.actions.actions_screen import ActionsScreen
     from pmdesk.ui.actions.scorecards_screen import ScorecardsScreen
     from pmdesk.ui.alerts.alerts_screen import AlertsScreen
@@ -29,7 +36,7 @@ def build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
     from pmdesk.ui.sites.sites_screen import SitesScreen
     from pmdesk.ui.targets.targets_screen import TargetsScreen
 
-    kinds = (
+    return (
         ProgrammesScreen,
         FrameworkScreen,
         SitesScreen,
@@ -45,4 +52,3 @@ def build_screens(context: UiContext, parent: QWidget) -> list[Screen]:
         MeetingsScreen,
         ReportsScreen,
     )
-    return [kind(context, parent) for kind in kinds]
