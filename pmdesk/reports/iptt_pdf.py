@@ -48,6 +48,7 @@ LATER_INDICATOR_WIDTH = 150.0  # the indicator column of the tables of earlier p
 FIXED_HEADERS = ("Indicator", "Unit", "Baseline", "LoP target")
 TO_DATE_HEADERS = ("Target", "Actual", "% met", "Status")
 PERIOD_HEADERS = ("Target", "Actual", "% met")
+NAME_LIMIT = 300  # characters of an indicator's name or a result's title (the cell wraps them)
 QUALITATIVE_LIMIT = 40  # characters of a qualitative result printed in its (narrow) cell
 
 
@@ -224,8 +225,14 @@ def _period_cells(row: IpttRow, index: int) -> list[object]:
     return [display_figure(figures.target, is_pct), actual, display_figure(figures.pct_met, True)]
 
 
+def shortened(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, saying so: reportlab cannot break a table row across pages,
+    so a name longer than a page would stop the whole PDF."""
+    return text if len(text) <= limit else text[: limit - 12].rstrip() + "… (shortened)"
+
+
 def _indicator_text(row: IpttRow) -> str:
-    return f"{row.code}  {row.name}"
+    return f"{row.code}  {shortened(row.name, NAME_LIMIT)}"
 
 
 def _build_table(
@@ -279,7 +286,7 @@ def _build_table(
     for line in lines:
         if line.indicator is None:
             depth = line.result.depth if line.result is not None else 0
-            text = result_label(line.result) if line.result is not None else line.group
+            text = shortened(result_label(line.result), NAME_LIMIT) if line.result is not None else line.group
             style = ParagraphStyle(f"result{depth}", parent=s.cell_bold, leftIndent=6 * depth)
             result_rows.append(len(body))
             fills.append((0, len(body), RESULT_SHADES[min(depth, len(RESULT_SHADES) - 1)]))
@@ -292,7 +299,7 @@ def _build_table(
         if with_to_date:
             status = f.to_date.status
             cells += [
-                row.unit or ("%" if is_pct else ""),
+                shortened(row.unit, 40) or ("%" if is_pct else ""),
                 display_figure(row.baseline, is_pct),
                 display_figure(f.lop.target, is_pct),
                 display_figure(f.to_date.target, is_pct),

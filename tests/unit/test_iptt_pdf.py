@@ -200,3 +200,19 @@ def test_the_command_line_prints_the_iptt_with_its_filters(
     assert "'late' is not a status" in capsys.readouterr().err and not refused.exists()
     assert cli.main(["--db", str(demo_file), "iptt", "DEMO-WASH", "--format", "pdf"]) != 0
     assert "name the file with -o FILE" in capsys.readouterr().err
+
+
+def test_a_name_longer_than_a_page_is_shortened_not_refused(tmp_path: Path) -> None:
+    import dataclasses
+
+    table = synthetic_iptt(indicators=3, periods=2)
+    long_row = dataclasses.replace(table.rows[0], name="Ελληνικά " * 900, unit="u" * 500)
+    long_result = dataclasses.replace(table.results[0], title="R&D " * 2000)
+    table = dataclasses.replace(
+        table, rows=(long_row, *table.rows[1:]), results=(long_result, *table.results[1:])
+    )
+    path = tmp_path / "iptt.pdf"
+    write_iptt_pdf(table, path)
+    text = " ".join(pages_of(path))
+    assert "(shortened)" in text and "Ελληνικά Ελληνικά" in text
+    assert all(row.code in text for row in table.rows)
