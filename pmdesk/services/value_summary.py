@@ -28,7 +28,6 @@ from pmdesk.storage.database import BUSY_TIMEOUT_MS, WRITE_OPTION
 from pmdesk.storage.models import SiteRow
 from pmdesk.storage.summary_models import (
     PROGRAMME_NODE,
-    ValueRollupRow,
     ValueSiteStatusRow,
     ValueSummaryDirtyRow,
 )
@@ -36,8 +35,9 @@ from pmdesk.storage.summary_models import (
 log = logging.getLogger(__name__)
 
 # A batch touching more cell keys (indicator, period, site) than this marks its programme for a
-# rebuild instead: one GROUP BY over the programme's values beats thousands of keyed refreshes.
-REBUILD_OVER = 5_000
+# rebuild instead: on the million-value benchmark a keyed refresh costs about 5 ms per cell of
+# distinct indicator and period, the rebuild about 5 s (tests/benchmarks/bench_core.py, part e).
+REBUILD_OVER = 2_000
 # How long a reader's refresh waits for another writer (an import) before reading raw values.
 REFRESH_WAIT_MS = 250
 
@@ -128,20 +128,15 @@ def node_sums(
 ) -> tuple[dict[tuple[int, str], Sums], dict[tuple[int, str], int]]:
     """Per (indicator id, period) of the node's subtree: the sums (only where a figure exists) and
     the number of sites with none below them that reported. Call when `is_fresh`."""
-    rows = session.execute(
-        select(
-            ValueRollupRow.indicator_id,
-            ValueRollupRow.period,
-            ValueRollupRow.n_sites,
-            ValueRollupRow.sum_value,
-            ValueRollupRow.sum_numerator,
-            ValueRollupRow.sum_denominator,
-        ).where(
-            ValueRollupRow.programme_id == programme_id,
-            ValueRollupRow.node_id == node_id,
-            ValueRollupRow.approved_only == int(approved_only),
-        )
-    )
+    # On the driver's cursor, in the session's transaction: thousands of rows, without the cost of
+    # SQLAlchemy's result rows (a third of the read).
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    rows = driver.execute(
+        "SELECT indicator_id, period, n_sites, sum_value, sum_numerator, sum_denominator FROM value_rollup "
+        "WHERE programme_id = ? AND node_id = ? AND approved_only = ?",
+        (programme_id, node_id, int(approved_only)),
+    ).fetchall()
     sums: dict[tuple[int, str], Sums] = {}
     sites: dict[tuple[int, str], int] = {}
     for ind, period, n_sites, total, num, den in rows:
@@ -308,8 +303,10 @@ def _refresh_keys(session: Session, rebuilt: list[int]) -> None:
     )
     session.execute(
         text(
-            "DELETE FROM value_rollup WHERE (programme_id, node_id, indicator_id, period) IN "
-            "(SELECT programme_id, node_id, indicator_id, period FROM temp.vs_nodes)"
+            # The whole primary key, approved_only included, so that each row is found by it.
+            "DELETE FROM value_rollup WHERE (programme_id, node_id, approved_only, indicator_id, period) IN "
+            "(SELECT programme_id, node_id, a, indicator_id, period FROM temp.vs_nodes, "
+            "(SELECT 0 AS a UNION ALL SELECT 1))"
         )
     )
     columns = _ROLLUP_COLUMNS.format(
