@@ -10,14 +10,17 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
+from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.framework.framework_screen import FrameworkScreen
 from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
 from pmdesk.ui.signals import Navigation
 from pmdesk.ui.targets.targets_screen import TargetsScreen
+from pmdesk.ui.targets.targets_table_model import FIRST_PERIOD_COL
 from tests.ui.programme_factory import Built
 
 
@@ -175,3 +178,44 @@ def test_a_failed_read_of_the_framework_is_said_in_words(
     message = str(failed.args[0])
     assert "could not be loaded" in message
     assert "KeyError" not in message and "secret_column" not in message
+
+
+def _bold_width(view: QTableView, text: str) -> int:
+    bold = QFont(view.font())
+    bold.setBold(True)
+    return QFontMetrics(bold).horizontalAdvance(text)
+
+
+def test_the_targets_columns_are_as_wide_as_their_longest_texts(
+    qtbot: QtBot, context: UiContext, small: Built
+) -> None:
+    screen = TargetsScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.set_programme(small.code)
+    model, view = screen.model, screen.table_view
+    for column in range(FIRST_PERIOD_COL, model.columnCount()):
+        texts = model.column_texts(column)
+        cells = [model.index(r, column).data() for r in range(model.rowCount()) if model.indicator_at(r)]
+        assert texts == cells  # the same texts as the cells show, without an index each
+        longest = max((t for t in texts if t), key=len, default="")
+        assert view.columnWidth(column) > _bold_width(view, longest)
+
+
+def test_the_completeness_columns_are_as_wide_as_their_longest_texts(
+    qtbot: QtBot, context: UiContext, small: Built
+) -> None:
+    screen = CompletenessScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    screen.set_programme(small.code)
+    model, view = screen.model, screen.table_view
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and not screen.loader.is_loading, timeout=10_000)
+    for column in range(model.columnCount()):
+        texts = model.column_texts(column)
+        assert texts == [model.index(r, column).data() for r in range(model.rowCount())]
+        longest = max(texts, key=len)
+        assert view.columnWidth(column) > _bold_width(view, longest)

@@ -270,14 +270,10 @@ class CompletenessTableModel(QAbstractTableModel):
         if period is None or self._overview is None:
             return None
         cell = self._overview.cell(line.site.code, period.code)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cell_text(period, cell)
         not_due = self.is_not_due(period, cell)
         style = STATE_STYLES[cell.state]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if not_due:
-                return NOT_DUE_LABEL
-            if cell.state is ReportState.NOT_STARTED:
-                return f"{style.symbol} {style.label}"
-            return f"{style.symbol} {style.label} {format_count(cell.values, self._locale)}"
         if role == STATE_ROLE:
             return cell.state
         if role == SITE_CODE_ROLE:
@@ -293,6 +289,25 @@ class CompletenessTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(line, period, cell, not_due)
         return None
+
+    def _cell_text(self, period: Period, cell: ReportCell) -> str:
+        if self.is_not_due(period, cell):
+            return NOT_DUE_LABEL
+        style = STATE_STYLES[cell.state]
+        if cell.state is ReportState.NOT_STARTED:
+            return f"{style.symbol} {style.label}"
+        return f"{style.symbol} {style.label} {format_count(cell.values, self._locale)}"
+
+    def column_texts(self, column: int) -> list[str]:
+        """The display texts of a column, straight from the overview (no index, no role asked):
+        what widgets/column_fit.py sizes the column from."""
+        if column == COL_SITE:
+            return [line.path for line in self._lines]
+        period = self.period_at(column)
+        overview = self._overview
+        if period is None or overview is None:
+            return []
+        return [self._cell_text(period, overview.cell(line.site.code, period.code)) for line in self._lines]
 
     def _site_data(self, line: SiteLine, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:

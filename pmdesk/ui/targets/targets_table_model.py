@@ -331,6 +331,16 @@ class TargetsTableModel(QAbstractTableModel):
         assert line.indicator is not None
         return self._indicator_data(line.indicator, index.row(), index.column(), role)
 
+    def column_texts(self, column: int) -> list[Any]:
+        """The display texts of a column's indicator rows (the result rows are bands across the
+        grid): what widgets/column_fit.py sizes the column from, without an index per cell."""
+        display = Qt.ItemDataRole.DisplayRole
+        return [
+            self._indicator_data(line.indicator, row, column, display)
+            for row, line in enumerate(self._lines)
+            if line.indicator is not None
+        ]
+
     # -- result header rows -----------------------------------------------------------------
 
     def _result_data(self, result: ResultInfo, column: int, role: int) -> Any:

@@ -38,7 +38,10 @@ def longest_lines(texts: Iterable[object], slack: int = SLACK, most: int = CANDI
 def fit_columns_to_text(view: QTableView, columns: Iterable[int]) -> None:
     """Set each of `columns` as wide as its widest display text (and its header), cells that a
     span covers left out. Every cell is measured bold: a bold total then fits too, and asking
-    each cell for its font as well would double the cost for a few pixels."""
+    each cell for its font as well would double the cost for a few pixels.
+
+    A model with a `column_texts(column)` method gives a column's display texts itself (those of
+    the cells no span covers), from the strings it keeps, instead of a data() call per cell."""
     model = view.model()
     if model is None:
         return
@@ -53,13 +56,18 @@ def fit_columns_to_text(view: QTableView, columns: Iterable[int]) -> None:
     display = Qt.ItemDataRole.DisplayRole
     index = model.index
     data = model.data
+    column_texts = getattr(model, "column_texts", None)
     for column in columns:
         title = str(model.headerData(column, Qt.Orientation.Horizontal, display) or "")
         width = max(header_metrics.horizontalAdvance(line) for line in title.split("\n")) + 2 * padding
-        texts = (
-            data(index(row, column), display)
-            for row in range(rows)
-            if view.columnSpan(row, column) <= 1  # a band across several columns sizes none of them
+        texts: Iterable[object] = (
+            column_texts(column)
+            if callable(column_texts)
+            else (
+                data(index(row, column), display)
+                for row in range(rows)
+                if view.columnSpan(row, column) <= 1  # a band across several columns sizes none of them
+            )
         )
         for line in longest_lines(texts):
             width = max(width, measure.horizontalAdvance(line) + padding)
