@@ -356,16 +356,15 @@ class ValueWriter:
         try:
             done = self._insert(driver, plan, warnings, stamp, progress, total, message)
             changes = self._update(driver, plan, warnings, stamp, now, progress, done, total, message)
-        finally:
-            driver.execute(f"PRAGMA cache_size={int(previous_cache)}")
-        value_summary.mark_changed(
-            session,
-            self._programme.id,
-            itertools.chain(
+            cells = itertools.chain(
                 ((k[0], k[1], k[2]) for k in plan.create_keys),
                 ((k[0], k[1], k[2]) for _, k, _ in plan.replaces),
-            ),
-        )
+            )
+            if value_summary.mark_changed(session, self._programme.id, cells):
+                report(progress, total, total, "Summing the values for the IPTT")
+                value_summary.refresh_in_writer(session)
+        finally:
+            driver.execute(f"PRAGMA cache_size={int(previous_cache)}")
         history_table = cast(Table, HistoryRow.__table__)
         for chunk in _chunks(changes, 50_000):
             session.execute(insert(history_table), chunk)
