@@ -13,8 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.iptt_table import IpttRow, IpttTable
 from pmdesk.ui.context import UiContext
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_table_model import COL_STATUS, UNEXPLAINED
 from pmdesk.ui.iptt.iptt_variance import WHOLE_PROGRAMME_ONLY, IpttVariance, VarianceMarks
-from pmdesk.ui.signals import ChangeKind, DataChange
+from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
 from tests.ui.programme_factory import CODE, Built
 
 # The small programme as of 2025Q2: 2.1 off track (15 %), 2.3 exceeding (123.46 %), 1.1 and 1.2 on track.
@@ -126,3 +128,84 @@ def test_screenshot_of_the_dialog(qtbot: QtBot, context: UiContext, table: IpttT
     assert dialog is not None
     assert dialog.height() <= 600 and dialog.width() <= 1024  # fits the smallest screen
     assert not dialog.grab().isNull()
+
+
+# -- the IPTT screen --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(qtbot: QtBot, context: UiContext, small: Built) -> IpttScreen:
+    screen = IpttScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
+        screen.set_programme(small.code)
+    return screen
+
+
+def _status(screen: IpttScreen, code: str, role: int = Qt.ItemDataRole.DisplayRole) -> str:
+    model = screen.model
+    return str(model.data(model.index(model.indicator_row_of(code), COL_STATUS), role))
+
+
+def test_the_iptt_marks_unexplained_rows_and_explains_the_selected_one(
+    qtbot: QtBot, loaded: IpttScreen
+) -> None:
+    assert loaded.variance.count_label.text() == "2 explanations missing"
+    assert loaded.variance.count_label.isVisible()
+    # (Both rest on a period only one of the two schools reported: partial, and due all the same.)
+    assert _status(loaded, "2.1") == f"Off track · partial (1 of 2 sites) · {UNEXPLAINED}"
+    assert _status(loaded, "2.3") == f"Exceeding · partial (1 of 2 sites) · {UNEXPLAINED}"
+    assert _status(loaded, "1.1") == "On track"
+    assert "No variance explanation for 2025Q2" in _status(loaded, "2.1", Qt.ItemDataRole.ToolTipRole)
+    assert not loaded.explain_button.isEnabled()  # nothing selected yet
+
+    loaded.navigate(Navigation("iptt", CODE, indicator_code="2.1"))
+    assert loaded.explain_button.isEnabled()
+    qtbot.mouseClick(loaded.explain_button, Qt.MouseButton.LeftButton)
+    dialog = loaded.variance.dialog
+    assert dialog is not None and dialog.isVisible() and "2.1" in dialog.windowTitle()
+    qtbot.keyClicks(dialog.text_edit, "The pumps arrived a quarter late.")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    assert _status(loaded, "2.1") == "Off track · partial (1 of 2 sites)"
+    assert "The pumps arrived a quarter late." in _status(loaded, "2.1", Qt.ItemDataRole.ToolTipRole)
+    assert loaded.variance.count_label.text() == "1 explanation missing"
+    assert loaded.status_label.text() == "Saved the variance explanation of 2.1 for 2025Q2"
+    assert not loaded.is_busy  # the figures were not computed again
+
+
+def test_right_click_on_an_indicator_offers_explain_variance(qtbot: QtBot, loaded: IpttScreen) -> None:
+    view = loaded.table_view.frozen_view  # the status column never scrolls
+    index = loaded.model.index(loaded.model.indicator_row_of("2.3"), COL_STATUS)
+    menu = loaded.variance.context_menu(view, view.visualRect(index).center())
+    assert menu is not None
+    assert [(a.text(), a.isEnabled()) for a in menu.actions()] == [("Explain variance…", True)]
+    menu.close()
+    menu.actions()[0].trigger()
+    dialog = loaded.variance.dialog
+    assert dialog is not None and "2.3" in dialog.windowTitle()
+    dialog.reject()
+    result = loaded.model.index(loaded.model.result_rows()[0], COL_STATUS)
+    assert loaded.variance.context_menu(view, view.visualRect(result).center()) is None
+
+
+def test_explanations_written_elsewhere_move_the_marks_without_recomputing(
+    qtbot: QtBot, loaded: IpttScreen, context: UiContext
+) -> None:
+    context.services.variance.set(CODE, "2.3", "2025Q2", "Two schools joined.")
+    context.signals.announce(ChangeKind.EXPLANATIONS, CODE)
+    assert not loaded.is_busy
+    assert loaded.variance.count_label.text() == "1 explanation missing"
+    assert _status(loaded, "2.3") == "Exceeding · partial (1 of 2 sites)"
+
+
+def test_a_sites_iptt_hides_the_count_and_offers_no_explanation(qtbot: QtBot, loaded: IpttScreen) -> None:
+    combo = loaded.site_combo
+    with qtbot.waitSignal(loaded.table_loaded, timeout=10_000):
+        combo.setCurrentIndex(combo.findData("S1"))
+    assert loaded.variance.count_label.isHidden()
+    assert UNEXPLAINED not in _status(loaded, "2.1")
+    loaded.navigate(Navigation("iptt", CODE, indicator_code="2.1"))
+    assert not loaded.explain_button.isEnabled()

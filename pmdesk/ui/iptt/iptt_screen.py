@@ -40,6 +40,7 @@ from pmdesk.ui.iptt.iptt_table_model import (
     TEXT_ON_COLOUR,
     IpttTableModel,
 )
+from pmdesk.ui.iptt.iptt_variance import IpttVariance
 from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import ChangeKind, DataChange, Navigation
@@ -49,7 +50,7 @@ from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
 from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
 
 if TYPE_CHECKING:
-    from pmdesk.services.iptt import IpttTable
+    from pmdesk.services.iptt import IpttRow, IpttTable
     from pmdesk.ui.context import UiContext
 
 # The changes that can move a figure (people, meetings, actions … cannot).
@@ -107,6 +108,13 @@ class IpttScreen(Screen):
         self.exporter = self.exports.exporter
         self.excel_button = self.exports.excel_button
         self.csv_button = self.exports.csv_button
+        # Variance explanations: for the selected indicator, as of the period shown.
+        self.variance = IpttVariance(self.context, self, self._selected_row)
+        self.variance.told.connect(self._tell)
+        self.variance.marks_changed.connect(self.model.set_variance_marks)
+        self.explain_button = self.variance.button  # in the heading, with the other actions
+        # "N explanations missing" in the band of pickers, which wraps rather than widen the screen.
+        self.pickers.layout.addWidget(self.variance.count_label)
         # Tab: the pickers, the filter, the exports (Excel, CSV, PDF), then the legend button.
         order = (
             self.approved_check,
@@ -146,6 +154,12 @@ class IpttScreen(Screen):
         self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table_view.setAlternatingRowColors(False)  # status colours carry the meaning
         self.table_view.doubleClicked.connect(self._on_row_chosen)
+        self.table_view.selectionModel().currentRowChanged.connect(self.variance.update_enabled)
+        for view in (self.table_view, self.table_view.frozen_view):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                lambda position, view=view: self.variance.context_menu(view, position)
+            )
         self.table_view.frozen_view.doubleClicked.connect(self._on_row_chosen)
         # Enter by hand rather than `activated`: styles that activate on a single click would
         # otherwise open the dialog whenever a cell is clicked to read its tooltip.
@@ -173,11 +187,16 @@ class IpttScreen(Screen):
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.hide()  # until there is an outcome to tell
-        self.hint_label = QLabel("Double-click an indicator or press Enter to see its figures by site.", self)
+        self.hint_label = QLabel(
+            "Double-click an indicator or press Enter to see its figures by site; right-click it to "
+            "explain its variance.",
+            self,
+        )
         self.hint_label.setWordWrap(True)
 
         heading = QHBoxLayout()
         heading.addWidget(self.title_label, 1)
+        heading.addWidget(self.explain_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.excel_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.csv_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.exports.pdf_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -235,6 +254,7 @@ class IpttScreen(Screen):
         self.filters.set_table(None)
         self.filters.set_filter(remembered)
         self.model.set_table(None)
+        self.variance.set_table(None)
         self.table_view.clearSpans()
         self.error_label.hide()
         self._tell_nothing()
@@ -254,6 +274,12 @@ class IpttScreen(Screen):
     def on_data_changed(self, change: DataChange) -> None:
         if change.kind in RELEVANT_CHANGES:
             super().on_data_changed(change)
+        elif (
+            change.kind is ChangeKind.EXPLANATIONS
+            and change.concerns(self.programme_code)
+            and not change.made_by(self)
+        ):
+            self.variance.refresh()  # the figures stand; only the marks move
 
     def navigate(self, target: Navigation) -> None:
         """Select the indicator named (after the table has arrived, if it is on its way)."""
@@ -317,6 +343,7 @@ class IpttScreen(Screen):
         self.model.set_table(load.table)
         self.filters.set_table(load.table)
         self.model.set_filter(self.filters.current)  # what still applies to this table
+        self.variance.set_table(load.table)
         self._show_table(load.table)
         self.exports.update()
         pending, self._pending = self._pending, None
@@ -329,6 +356,7 @@ class IpttScreen(Screen):
     def _on_failed(self, message: str) -> None:
         # Figures of an earlier choice under this message would be read as the answer.
         self.model.set_table(None)
+        self.variance.set_table(None)
         self.table_view.clearSpans()
         self.exports.update()
         self.error_label.setText(message)
@@ -448,6 +476,11 @@ class IpttScreen(Screen):
         row = self.model.indicator_row_of(code)
         if row >= 0:
             self._select_row(row)
+
+    def _selected_row(self) -> IpttRow | None:
+        """The indicator row selected; None on a result row or with nothing selected."""
+        line = self.model.line_at(self.table_view.currentIndex().row())
+        return line.indicator if line is not None else None
 
     def _on_row_chosen(self, index: QModelIndex) -> None:
         line = self.model.line_at(index.row())

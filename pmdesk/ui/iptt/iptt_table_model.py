@@ -19,6 +19,7 @@ from pmdesk.ui.iptt.iptt_sparkline import TREND_ROLE, trend_of, trend_tooltip
 if TYPE_CHECKING:
     from pmdesk.domain.iptt import PeriodFigures
     from pmdesk.services.iptt import IpttRow, IpttTable, ResultInfo
+    from pmdesk.ui.iptt.iptt_variance import VarianceMarks
 
 COL_INDICATOR = 0
 COL_TREND = 1  # a sparkline (iptt_sparkline.py)
@@ -70,6 +71,7 @@ FIXED_HEADER_TIPS = (
     "not every site reported",
 )
 PERIOD_PARTS = ("Target", "Actual", "% met")
+UNEXPLAINED = "unexplained"  # the status cell's mark: a variance explanation is due and missing
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class IpttTableModel(QAbstractTableModel):
         self._lines: list[IpttLine] = []
         self._locale = display_locale()
         self._shade_groups = True
+        self._variance: VarianceMarks | None = None  # variance explanations missing or written
 
     # -- content ----------------------------------------------------------------------------
 
@@ -163,6 +166,7 @@ class IpttTableModel(QAbstractTableModel):
         """Show another IPTT (None: empty)."""
         self.beginResetModel()
         self._table = table
+        self._variance = None  # the marks of the table before
         self._lines = lines_of(table, self._filter) if table is not None else []
         self._locale = display_locale()
         # A light tint between period groups only reads well on a light theme.
@@ -189,6 +193,13 @@ class IpttTableModel(QAbstractTableModel):
     @property
     def table(self) -> IpttTable | None:
         return self._table
+
+    def set_variance_marks(self, marks: VarianceMarks | None) -> None:
+        """Which indicators' status cells say that a variance explanation is missing, and what the
+        explanations written say (in the tooltip)."""
+        self._variance = marks
+        if self._lines:
+            self.dataChanged.emit(self.index(0, COL_STATUS), self.index(len(self._lines) - 1, COL_STATUS))
 
     @property
     def thresholds(self) -> Thresholds:
@@ -378,10 +389,12 @@ class IpttTableModel(QAbstractTableModel):
         if column == COL_TO_DATE_PCT:
             return self._num(f.to_date.pct_met, True)
         if column == COL_STATUS:
+            label = STATUS_STYLES[f.to_date.status].label
             if row.measure is not Measure.QUALITATIVE and f.to_date.partial:
-                note = partial_note(f.to_date.sites_reported, f.to_date.sites_expected)
-                return f"{STATUS_STYLES[f.to_date.status].label} · {note}"
-            return STATUS_STYLES[f.to_date.status].label
+                label += f" · {partial_note(f.to_date.sites_reported, f.to_date.sites_expected)}"
+            if self._variance is not None and row.code in self._variance.missing:
+                label += f" · {UNEXPLAINED}"
+            return label
         cell = _period_cell(row, column)
         if cell is None:
             return ""
@@ -429,8 +442,9 @@ class IpttTableModel(QAbstractTableModel):
             status = row.figures.to_date.status
             met = self._num(row.figures.to_date.pct_met, True)
             head = f"{STATUS_STYLES[status].label}" + (f": {met} of the target to date" if met else "")
+            explained = self._variance.tooltip(row.code) if self._variance is not None else None
             return "\n\n".join(
-                filter(None, [head, self._to_date_basis(row), band_explanation(self.thresholds)])
+                filter(None, [head, explained, self._to_date_basis(row), band_explanation(self.thresholds)])
             )
         if column in (COL_TO_DATE_TARGET, COL_TO_DATE_ACTUAL):
             return self._to_date_basis(row)

@@ -20,6 +20,7 @@ from pmdesk.domain.enums import Measure, Status
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.iptt import Thresholds, band_label, partial_note
 from pmdesk.domain.iptt_table import IpttRow
+from pmdesk.domain.periods import PeriodError, parse_period
 from pmdesk.domain.variance import MAX_LENGTH, normalise, requires_explanation
 from pmdesk.services.variance import ExplanationInfo, VarianceService
 from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
@@ -55,7 +56,8 @@ class VarianceDialog(QDialog):
         self._row = row
         self._period = period
         self.saved: ExplanationInfo | None = None
-        self.setWindowTitle(f"Explain variance: {row.code} as of {period}")
+        shown = _period_label(period)
+        self.setWindowTitle(f"Explain variance: {row.code} as of {shown}")
         self.setMinimumWidth(560)
 
         to_date = row.figures.to_date
@@ -81,7 +83,7 @@ class VarianceDialog(QDialog):
             )
         figures = QFormLayout()
         figures.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        figures.addRow("As of:", QLabel(period, self))
+        figures.addRow("As of:", QLabel(shown, self))
         figures.addRow("Target to date:", QLabel(figure(to_date.target, is_pct, unit), self))
         figures.addRow("Actual to date:", QLabel(figure(to_date.actual, is_pct, unit), self))
         figures.addRow("% met:", QLabel(figure(to_date.pct_met, True), self))
@@ -187,3 +189,11 @@ class VarianceDialog(QDialog):
         button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert button is not None
         return button
+
+
+def _period_label(code: str) -> str:
+    """'2026 Q2' for 2026Q2, as the IPTT's as-of picker writes it; a custom period by its code."""
+    try:
+        return parse_period(code).label()
+    except PeriodError:
+        return code
