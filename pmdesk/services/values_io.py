@@ -8,11 +8,12 @@ a replaced value has.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.enums import ImportKind
 from pmdesk.domain.errors import Problem, ValidationError
 from pmdesk.formats.files import Digest, check_size, write_atomically
+from pmdesk.formats.json_stream import TopLevel, UnusualFile, top_level
+from pmdesk.formats.json_stream import value_items as json_value_items
 from pmdesk.formats.problems import (
     REPORT_EVERY,
     Locate,
@@ -48,6 +51,7 @@ from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import ProgrammeRow, utcnow
 
 JSON_KEYS = frozenset({"programme", "values"})
+T = TypeVar("T")
 # Values checked, planned and written at a time: memory stays flat whatever the file's size, and
 # progress and cancel come between chunks. Still one transaction: all of a file, or none of it.
 CHUNK_VALUES = 20_000
@@ -227,7 +231,42 @@ class ValuesService:
                     progress,
                     lambda: ImportedFile(ImportKind.VALUES, path.name, digest.hexdigest()),
                 )
-        data = read_json_file(path, digest=digest)
+        check_size(path, MAX_FILE_BYTES)
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=path.name) from None
+        with handle:
+            try:
+                top = top_level(handle)
+            except UnusualFile:
+                return self._import_json_whole(path, progress)
+            problems = _json_file_problems(_as_parsed(top))
+            if problems:
+                raise ValidationError(problems, source=path.name)
+            assert isinstance(top, TopLevel) and isinstance(top.programme, str)
+            shapes = ProblemList()
+            chunks = (
+                [_json_group(top.programme, chunk, offset, shapes, progress)]
+                for offset, chunk in _batched(json_value_items(handle, digest), CHUNK_VALUES)
+            )
+            try:
+                return self._import(
+                    chunks,
+                    path.name,
+                    (shapes, path.name),
+                    progress,
+                    lambda: ImportedFile(ImportKind.VALUES, path.name, digest.hexdigest()),
+                )
+            except UnusualFile:  # a key given twice in an item: json_safe names it
+                pass
+        return self._import_json_whole(path, progress)
+
+    def _import_json_whole(self, path: Path, progress: ProgressFn | None) -> ValuesImportSummary:
+        """A values JSON read whole by json_safe: for a file the streamed reading found unusual,
+        so that its problems are named as for every JSON import."""
+        digest = hashlib.sha256()
+        data = read_json_file(path, max_bytes=MAX_FILE_BYTES, digest=digest)
         origin = ImportedFile(ImportKind.VALUES, path.name, digest.hexdigest())
         problems = _json_file_problems(data)
         if problems:
@@ -368,6 +407,28 @@ class ValuesService:
         text = self.export_values(programme_code, fmt, progress=progress)
         report(progress, 0, 0, f"Writing {path.name}")
         write_atomically(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+
+
+def _as_parsed(top: object) -> object:
+    """The top level of a values file as json.loads would give it, its values list left empty
+    (_json_file_problems looks at nothing more)."""
+    if not isinstance(top, TopLevel):
+        return top
+    parsed: dict[str, object] = dict.fromkeys(top.keys)
+    if "programme" in parsed:
+        parsed["programme"] = top.programme
+    if "values" in parsed:
+        parsed["values"] = [] if top.values_is_list else top.values
+    return parsed
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[tuple[int, list[T]]]:
+    """(offset of the first, up to `size` items) for the items, in order."""
+    offset = 0
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield offset, chunk
+        offset += len(chunk)
 
 
 def _json_file_problems(data: object) -> list[Problem]:

@@ -5,7 +5,9 @@ still named, and a cell given twice is found across chunks."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +16,12 @@ from typing import Any
 import pytest
 
 from pmdesk.domain.errors import ValidationError
+from pmdesk.formats import json_stream
 from pmdesk.formats.problems import ProblemList
 from pmdesk.formats.values_csv import iter_values_csv
 from pmdesk.services import values_io
 from pmdesk.services.actor import Actor
+from pmdesk.services.import_log import ImportLogService
 from pmdesk.services.packages import PackageService
 from pmdesk.services.values_io import CSV_HEADER, ValuesService
 from pmdesk.storage.backup import backup_dir
@@ -174,3 +178,79 @@ def test_the_csv_reader_hands_on_a_chunk_before_reading_the_rest() -> None:
     assert first[0].rows == list(range(2, 102))
     assert handle.lines <= 103  # the header, the chunk and the row that ended it
     assert sum(len(found.items) for chunk in chunks for found in chunk) == 9_900
+
+
+# -- JSON values files -----------------------------------------------------------------------------
+
+
+def _json(path: Path, items: list[dict[str, Any]], *, bom: bool = False) -> Path:
+    text = json.dumps({"programme": CODE, "values": items}, indent=1)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    return path
+
+
+def test_a_json_file_is_streamed_in_chunks_and_logged_with_its_checksum(
+    wash: Database, tmp_path: Path
+) -> None:
+    path = _json(tmp_path / "v.json", _items(), bom=True)
+    summary = ValuesService(wash.sessions, _actor(wash), wash.path).import_file(path)
+    assert summary.created == SITES
+    entry = ImportLogService(wash.sessions).list_imports(CODE)[0]
+    assert (entry.file_name, entry.created) == ("v.json", SITES)
+    assert entry.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_json_file_problems_in_late_chunks_are_named_by_exact_path(wash: Database, tmp_path: Path) -> None:
+    before = _dump(wash)
+    items = _items()
+    items[23]["period"] = "2031Q9"
+    items[28] = dict(items[3])
+    with pytest.raises(ValidationError) as caught:
+        ValuesService(wash.sessions, _actor(wash)).import_file(_json(tmp_path / "v.json", items))
+    assert [p.location for p in caught.value.problems] == ["$.values[23].period", "$.values[28]"]
+    assert caught.value.source == "v.json"
+    assert _dump(wash) == before
+
+
+def test_a_key_twice_in_a_late_item_is_named_and_nothing_is_written(wash: Database, tmp_path: Path) -> None:
+    before = _dump(wash)
+    path = _json(tmp_path / "v.json", _items())
+    text = path.read_text()
+    # The 28th item (in the sixth chunk) gets its value twice.
+    path.write_text(text.replace('"value": 28', '"value": 28, "value": 2800'))
+    with pytest.raises(ValidationError) as caught:
+        ValuesService(wash.sessions, _actor(wash)).import_file(path)
+    assert [str(p) for p in caught.value.problems] == [
+        "$.values[27].value: the key 'value' is given twice in this object; give each key once"
+    ]
+    assert _dump(wash) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b'{"programme": "WASH-01", "values": [{"value": NaN}]}', "NaN is not a number JSON allows"),
+        (b'{"programme": "WASH-01", "values": [{"value": 1}', "is not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "is not valid JSON"),
+        (b'{"programme": "WASH-01", "values": ["\xff"]}', "is not UTF-8 text"),
+    ],
+    ids=["NaN", "truncated", "deep nesting", "latin-1"],
+)
+def test_hostile_json_files_are_refused_naming_the_file(
+    wash: Database, tmp_path: Path, text: bytes, expected: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(text)
+    with pytest.raises(ValidationError) as caught:
+        ValuesService(wash.sessions, _actor(wash)).import_file(path)
+    assert str(caught.value).startswith("bad.json: ")
+    assert expected in str(caught.value)
+
+
+def test_the_json_reader_hands_on_an_item_before_reading_the_rest(tmp_path: Path) -> None:
+    path = _json(tmp_path / "big.json", _items(20_000))
+    with path.open("rb") as handle:
+        items = json_stream.value_items(handle)
+        assert next(items) == {"indicator": "1.2", "period": "2025Q4", "site": "X0001", "value": 1}
+        assert handle.tell() < path.stat().st_size / 4
+        assert sum(1 for _ in items) == 19_999

@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A values file ({"programme": CODE, "values": [...]}) read without holding it whole.
+
+A million values make a 150 MB file, which json.loads turns into a gigabyte of dicts. Here the
+file is read twice by ijson's C parser, a buffer at a time: once for its top-level object (the
+values are parsed and dropped as they come), once handing the items of `values` on one at a time.
+Anything unusual about the file as a whole (not JSON, not UTF-8, NaN, a key given twice, nesting
+too deep) is left to pmdesk.formats.json_safe, which reads the whole file and names the problem
+and its place exactly as for every other JSON import: only a broken file pays for that.
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import operator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, ClassVar
+
+from pmdesk.formats.files import Digest
+
+
+class UnusualFile(Exception):
+    """The file needs json_safe.load_json to say what is wrong with it (or to read it at all)."""
+
+
+@dataclass
+class TopLevel:
+    """The top-level object of a values file, without its values: the keys in the order given,
+    the programme, and what `values` is (a list, or something else as a JSON value)."""
+
+    keys: list[str] = field(default_factory=list)
+    programme: object = None
+    values_is_list: bool = False
+    values: object = None  # when it is not a list: what it is, for the message
+    twice: bool = False  # a key is given twice
+
+
+class _Sink(dict):  # type: ignore[type-arg]
+    """Every object below the top level while the top level is read: one dict, overwritten."""
+
+    __slots__ = ()
+
+
+class _Top(dict):  # type: ignore[type-arg]
+    __slots__ = ("top",)
+    top: TopLevel
+
+    def __setitem__(self, key: str, value: object) -> None:
+        # No exception raised here: ijson's C builder does not expect one.
+        top: TopLevel = self.top
+        if key in top.keys:
+            top.twice = True
+        top.keys.append(key)
+        if key == "programme":
+            top.programme = value if not isinstance(value, _Sink) else {}
+        elif key == "values":
+            top.values_is_list = type(value) is list
+            if not top.values_is_list:
+                top.values = {} if isinstance(value, _Sink) else value
+
+
+class _Strict(dict):  # type: ignore[type-arg]
+    """A value item as parsed, noting a key given twice (json_safe then names it)."""
+
+    __slots__ = ()
+    twice: ClassVar[list[bool]] = []  # a list per reading: see value_items
+
+    def __setitem__(self, key: str, value: object) -> None:
+        if key in self:
+            self.twice.append(True)  # no exception: ijson's C builder does not expect one
+        dict.__setitem__(self, key, value)
+
+
+class _Reading:
+    """A binary file as ijson reads it: from the start, without a UTF-8 BOM, each byte fed to
+    `digest`."""
+
+    def __init__(self, handle: BinaryIO, digest: Digest | None) -> None:
+        handle.seek(0)
+        start = handle.read(len(codecs.BOM_UTF8))
+        if start == codecs.BOM_UTF8:
+            if digest is not None:
+                digest.update(start)
+        else:
+            handle.seek(0)
+        self._handle = handle
+        self._digest = digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        if self._digest is not None:
+            self._digest.update(data)
+        return data
+
+
+# A values file nests four deep ({values: [{options: {}}]}). ijson names every level's path, so
+# a file nested a hundred thousand deep would take gigabytes; json_safe reads those instead.
+MAX_DEPTH = 32
+_DEPTH_STEP = {
+    "start_map": 1,
+    "start_array": 1,
+    "end_map": -1,
+    "end_array": -1,
+    "map_key": 0,
+    "null": 0,
+    "boolean": 0,
+    "integer": 0,
+    "double": 0,
+    "number": 0,
+    "string": 0,
+}
+
+
+def _too_deep(handle: BinaryIO) -> bool:
+    """Whether the file nests deeper than MAX_DEPTH, found without naming paths (and without a
+    Python step per event: the whole pipeline runs in C)."""
+    import ijson
+
+    events = ijson.basic_parse(_Reading(handle, None), use_float=True)
+    depths = itertools.accumulate(map(_DEPTH_STEP.__getitem__, map(operator.itemgetter(0), events)))
+    # Stops reading at the first level too deep.
+    return any(map(MAX_DEPTH.__lt__, depths))
+
+
+def top_level(handle: BinaryIO) -> object:
+    """The file's top-level value: a TopLevel when it is an object, else the value itself
+    (a list of placeholders for a list). Raises UnusualFile when json_safe must read the file."""
+    import ijson
+
+    top = TopLevel()
+
+    def new_map() -> dict[str, Any]:
+        if not top.keys and not made:
+            made.append(True)
+            first = _Top()
+            first.top = top
+            return first
+        return sink
+
+    made: list[bool] = []
+    sink = _Sink()
+    try:
+        if _too_deep(handle):
+            raise UnusualFile
+        found = list(ijson.items(_Reading(handle, None), "", map_type=new_map, use_float=True))
+    except UnusualFile:
+        raise
+    except Exception:  # ijson's errors (syntax, encoding, NaN, a number too large): any of them
+        raise UnusualFile from None
+    if len(found) != 1 or top.twice:
+        raise UnusualFile
+    value = found[0]
+    return top if isinstance(value, _Top) else value
+
+
+def value_items(handle: BinaryIO, digest: Digest | None = None) -> Iterator[dict[str, Any]]:
+    """The items of the top-level `values` list, one at a time, as plain dicts (the items of a
+    file whose top level `top_level` read). Raises UnusualFile as `top_level` does."""
+    import ijson
+
+    twice: list[bool] = []
+
+    class Strict(_Strict):
+        __slots__ = ()
+
+    Strict.twice = twice
+    try:
+        for item in ijson.items(_Reading(handle, digest), "values.item", map_type=Strict, use_float=True):
+            if twice:
+                raise UnusualFile
+            if type(item) is Strict:
+                item = dict(item)
+                options = item.get("options")
+                if type(options) is Strict:
+                    item["options"] = dict(options)
+            yield item
+    except UnusualFile:
+        raise
+    except Exception:
+        raise UnusualFile from None
