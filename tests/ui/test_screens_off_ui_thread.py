@@ -17,6 +17,8 @@ from pytestqt.qtbot import QtBot
 from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.framework.framework_screen import FrameworkScreen
+from pmdesk.ui.iptt.iptt_screen import IpttScreen
+from pmdesk.ui.iptt.iptt_table_model import COL_TREND, COL_UNIT
 from pmdesk.ui.meetings.meetings_screen import MeetingsScreen
 from pmdesk.ui.signals import Navigation
 from pmdesk.ui.targets.targets_screen import TargetsScreen
@@ -219,3 +221,23 @@ def test_the_completeness_columns_are_as_wide_as_their_longest_texts(
         assert texts == [model.index(r, column).data() for r in range(model.rowCount())]
         longest = max(texts, key=len)
         assert view.columnWidth(column) > _bold_width(view, longest)
+
+
+def test_the_iptt_columns_are_as_wide_as_their_longest_texts(
+    qtbot: QtBot, context: UiContext, small: Built
+) -> None:
+    screen = IpttScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
+        screen.set_programme(small.code)
+    model, view = screen.model, screen.table_view
+    widest = view.fontMetrics().averageCharWidth() * 18  # the screen caps a figure column at this
+    for column in range(COL_UNIT + 1, model.columnCount()):
+        texts = model.column_texts(column)
+        rows = [r for r in range(model.rowCount()) if not model.is_result_row(r)]
+        assert texts == [model.index(r, column).data() for r in rows]  # what the cells show
+        longest = max(texts, key=len)
+        assert view.columnWidth(column) > min(_bold_width(view, longest), widest - 1)
+    assert model.column_texts(COL_TREND) == []  # a drawing, sized from the font

@@ -299,6 +299,14 @@ class IpttTableModel(QAbstractTableModel):
         assert line.indicator is not None
         return self._indicator_data(line.indicator, index.column(), role)
 
+    def column_texts(self, column: int) -> list[str]:
+        """The display texts of a column's indicator rows shown (result rows are bands across the
+        table; the trend column is a drawing): what widgets/column_fit.py sizes the column from,
+        without an index and a role dispatch per cell (issue #11 §2)."""
+        if column == COL_TREND:
+            return []
+        return [self._display(row, column) for row in self.shown_rows()]
+
     # -- result header rows -----------------------------------------------------------------
 
     def _result_data(self, result: ResultInfo, column: int, role: int) -> Any:
