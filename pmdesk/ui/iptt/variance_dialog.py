@@ -4,6 +4,8 @@ of a period, beside the IPTT's figures for it. OK saves; a refusal keeps the dia
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -22,10 +24,12 @@ from pmdesk.domain.iptt import Thresholds, band_label, partial_note
 from pmdesk.domain.iptt_table import IpttRow
 from pmdesk.domain.periods import PeriodError, parse_period
 from pmdesk.domain.variance import MAX_LENGTH, normalise, requires_explanation
-from pmdesk.services.variance import ExplanationInfo, VarianceService
 from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
 from pmdesk.ui.formatting import format_count, format_number, local_datetime
 from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOUR
+
+if TYPE_CHECKING:
+    from pmdesk.services.variance import ExplanationInfo, VarianceService
 
 PLACEHOLDER = (
     "Why is the indicator above or below its target? What caused it, and what is being done about "
