@@ -86,7 +86,7 @@ IPTT_AFTER = {
         "50%",
         "60%",
         "120%",
-        "Exceeding · partial (1 of 2 sites)",
+        "Exceeding · partial (1 of 2 sites) · unexplained",  # a variance explanation is due
         "60%",
         "60%",
     ),  # 30 ÷ 50 = 60 % of 50 %
