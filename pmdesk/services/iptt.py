@@ -449,10 +449,13 @@ def _targets(
     ids = select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
     target = TargetRow.__table__.c
     if site is None or site_ids is None:
-        rows = session.execute(
-            select(target.indicator_id, target.period, target.value).where(
-                target.indicator_id.in_(ids), target.site_id.is_(None)
-            )
+        # On the driver's cursor, in the session's transaction, as the value summary is read.
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        rows = driver.execute(
+            "SELECT indicator_id, period, value FROM target WHERE site_id IS NULL "
+            "AND indicator_id IN (SELECT id FROM indicator WHERE programme_id = ?)",
+            (programme_id,),
         )
         return {(i, p): v for i, p, v in rows}
     # A subtree's target is the sum of the site targets in it; a percentage does not add up, so
