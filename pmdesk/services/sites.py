@@ -133,8 +133,7 @@ class SiteService:
                     "it is kept"
                 )
             self._log(session, row, programme, "deleted", row.name, None)
-            if row.parent_id is not None:  # its parent may now report
-                value_summary.mark_programme(session, programme.id)
+            value_summary.mark_programme(session, programme.id)  # its parent may now report
             session.delete(row)
 
     # -- people -----------------------------------------------------------------------------

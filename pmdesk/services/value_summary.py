@@ -300,8 +300,11 @@ def _refresh_keys(session: Session, rebuilt: list[int]) -> None:
     marked = "d.indicator_id IS NOT NULL" + (f" AND d.programme_id NOT IN ({skipped})" if skipped else "")
     session.execute(
         text(
-            "INSERT INTO temp.vs_nodes SELECT DISTINCT d.programme_id, c.node_id, d.indicator_id, d.period "
-            f"FROM value_summary_dirty d CROSS JOIN temp.vs_closure c ON c.site_id = d.site_id WHERE {marked}"
+            # The programme's node whether or not the site is still there (deleted since).
+            "INSERT INTO temp.vs_nodes SELECT d.programme_id, c.node_id, d.indicator_id, d.period "
+            f"FROM value_summary_dirty d CROSS JOIN temp.vs_closure c ON c.site_id = d.site_id WHERE {marked} "
+            f"UNION SELECT d.programme_id, {PROGRAMME_NODE}, d.indicator_id, d.period "
+            f"FROM value_summary_dirty d WHERE {marked}"
         )
     )
     session.execute(

@@ -176,7 +176,7 @@ def test_a_rebuild_equals_the_raw_values_and_a_keyed_refresh_keeps_it_so(rules_d
 
 # -- random writes: the summary stays equal to the raw values ----------------------------------------
 
-SITES = ("A", "B", "C", "D")
+SITES = ("A", "B", "C", "D", "A1")  # A1 once added
 WRITE = st.fixed_dictionaries(
     {
         "indicator": st.sampled_from(["N", "T", "C", "R", "P"]),
@@ -285,6 +285,17 @@ def _w(indicator: str, site: str, period: str = "2025Q1", value: int = 5, **extr
         ("clear", _w("T", "B")),
         ("refresh",),
         ("bulk", [_w("T", "C", value=9), _w("T", "D", value=2)]),
+    ],
+    rebuild_over=REBUILD_OVER,
+)
+@example(  # a site without parent holding a value, cleared and deleted
+    ops=[
+        ("add_site", None),
+        ("set", _w("T", "A1", value=8)),
+        ("refresh",),
+        ("clear", _w("T", "A1")),
+        ("delete_site", "A1"),
+        ("refresh",),
     ],
     rebuild_over=REBUILD_OVER,
 )
