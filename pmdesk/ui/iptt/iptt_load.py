@@ -4,8 +4,11 @@ it off the UI thread."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from pmdesk.ui.formatting import display_locale
+from pmdesk.ui.iptt.iptt_table_model import figure_texts
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period
@@ -28,6 +31,8 @@ class IpttLoad:
     table: IpttTable
     periods: tuple[Period, ...]  # all reporting periods, for the as-of picker
     sites: tuple[SiteInfo, ...]
+    # The figure columns' longest texts, formatted here rather than on the UI thread (issue #11 §2).
+    figure_texts: dict[int, list[str]] = field(default_factory=dict)
 
 
 def load_iptt(
@@ -42,4 +47,4 @@ def load_iptt(
     )
     periods = tuple(programmes.periods(request.programme_code))
     site_list = tuple(sites.list_sites(request.programme_code))
-    return IpttLoad(request, table, periods, site_list)
+    return IpttLoad(request, table, periods, site_list, figure_texts(table, display_locale()))

@@ -112,9 +112,9 @@ class IpttScreen(Screen):
         self.variance = IpttVariance(self.context, self, self._selected_row)
         self.variance.told.connect(self._tell)
         self.variance.marks_changed.connect(self.model.set_variance_marks)
-        self.explain_button = self.variance.button  # in the heading, with the other actions
-        # "N explanations missing" in the band of pickers, which wraps rather than widen the screen.
-        self.pickers.layout.addWidget(self.variance.count_label)
+        self.explain_button = self.variance.button
+        # In the band of pickers, which wraps rather than squeeze the title or widen the screen.
+        self.pickers.layout.addWidget(self.explain_button)
         # Tab: the pickers, the filter, the exports (Excel, CSV, PDF), then the legend button.
         order = (
             self.approved_check,
@@ -173,6 +173,10 @@ class IpttScreen(Screen):
         self.stack.addWidget(self.empty_label)
 
         self.legend = IpttLegend(self)
+        # "N explanations missing" after the status chips: it counts the status cells marked unexplained.
+        legend_chips = self.legend.layout()
+        assert legend_chips is not None
+        legend_chips.addWidget(self.variance.count_label)
         self._legend_chips = self.legend.chips
 
         self.partial_label = QLabel(
@@ -196,7 +200,6 @@ class IpttScreen(Screen):
 
         heading = QHBoxLayout()
         heading.addWidget(self.title_label, 1)
-        heading.addWidget(self.explain_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.excel_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.csv_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.exports.pdf_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -231,6 +234,7 @@ class IpttScreen(Screen):
         self.title_label.setFont(title)
         # Widgets with a style sheet do not pick up a new application font by themselves.
         self.legend.apply_font()
+        self.variance.count_label.setFont(self.font())
         self.error_label.setFont(self.font())
 
     # -- public -----------------------------------------------------------------------------
@@ -341,6 +345,7 @@ class IpttScreen(Screen):
         self.pickers.fill(load)
         current = self.model.line_at(self.table_view.currentIndex().row())
         self.model.set_table(load.table)
+        self.model.set_figure_texts(load.figure_texts)  # formatted by the load job
         self.filters.set_table(load.table)
         self.model.set_filter(self.filters.current)  # what still applies to this table
         self.variance.set_table(load.table)

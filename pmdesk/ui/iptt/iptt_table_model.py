@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
@@ -15,6 +15,7 @@ from pmdesk.domain.iptt_filter import IpttFilter, results_shown
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.ui.formatting import display_locale, format_number
 from pmdesk.ui.iptt.iptt_sparkline import TREND_ROLE, trend_of, trend_tooltip
+from pmdesk.ui.widgets.column_fit import longest_lines
 
 if TYPE_CHECKING:
     from pmdesk.domain.iptt import PeriodFigures
@@ -159,6 +160,7 @@ class IpttTableModel(QAbstractTableModel):
         self._locale = display_locale()
         self._shade_groups = True
         self._variance: VarianceMarks | None = None  # variance explanations missing or written
+        self._figure_texts: dict[int, list[str]] = {}  # set_figure_texts
 
     # -- content ----------------------------------------------------------------------------
 
@@ -169,6 +171,7 @@ class IpttTableModel(QAbstractTableModel):
         self._variance = None  # the marks of the table before
         self._lines = lines_of(table, self._filter) if table is not None else []
         self._locale = display_locale()
+        self._figure_texts = {}
         # A light tint between period groups only reads well on a light theme.
         self._shade_groups = QGuiApplication.palette().base().color().lightness() > 128
         self.endResetModel()
@@ -305,7 +308,14 @@ class IpttTableModel(QAbstractTableModel):
         without an index and a role dispatch per cell (issue #11 §2)."""
         if column == COL_TREND:
             return []
+        if column in self._figure_texts:
+            return self._figure_texts[column]
         return [self._display(row, column) for row in self.shown_rows()]
+
+    def set_figure_texts(self, texts: dict[int, list[str]]) -> None:
+        """The figure columns' longest texts, formatted off the UI thread (figure_texts) for the
+        table just set: column_texts gives them instead of formatting every cell again."""
+        self._figure_texts = dict(texts)
 
     # -- result header rows -----------------------------------------------------------------
 
@@ -376,47 +386,8 @@ class IpttTableModel(QAbstractTableModel):
         return format_number(value, percent=percent, locale=self._locale)
 
     def _display(self, row: IpttRow, column: int) -> str:
-        is_pct = row.measure is Measure.PERCENT
-        f = row.figures
-        if column == COL_INDICATOR:
-            return f"{row.code}  {row.name}"
-        if column == COL_UNIT:
-            return row.unit or ("%" if is_pct else "")
-        if column == COL_BASELINE:
-            return self._num(row.baseline, is_pct)
-        if column == COL_LOP_TARGET:
-            return self._num(f.lop.target, is_pct)
-        if column == COL_LOP_ACTUAL:
-            return self._num(f.lop.actual, is_pct)
-        if column == COL_LOP_PCT:
-            return self._num(f.lop.pct_met, True)
-        if column == COL_TO_DATE_TARGET:
-            return self._num(f.to_date.target, is_pct)
-        if column == COL_TO_DATE_ACTUAL:
-            return self._num(f.to_date.actual, is_pct)
-        if column == COL_TO_DATE_PCT:
-            return self._num(f.to_date.pct_met, True)
-        if column == COL_STATUS:
-            label = STATUS_STYLES[f.to_date.status].label
-            if row.measure is not Measure.QUALITATIVE and f.to_date.partial:
-                label += f" · {partial_note(f.to_date.sites_reported, f.to_date.sites_expected)}"
-            if self._variance is not None and row.code in self._variance.missing:
-                label += f" · {UNEXPLAINED}"
-            return label
-        cell = _period_cell(row, column)
-        if cell is None:
-            return ""
-        figures, part = cell
-        if part == PERIOD_TARGET:
-            return self._num(figures.target, is_pct)
-        if part == PERIOD_ACTUAL:
-            if figures.text is not None:
-                return _first_line(figures.text)
-            shown = self._num(figures.actual, is_pct)
-            if shown and figures.is_partial:
-                shown += f" ({figures.sites_reported}/{figures.sites_expected})"
-            return shown
-        return self._num(figures.pct_met, True)
+        unexplained = self._variance is not None and row.code in self._variance.missing
+        return display_text(row, column, self._locale, unexplained=unexplained)
 
     def _status(self, row: IpttRow, column: int) -> Status | None:
         """The status a cell is coloured by, if it is a status-coloured cell."""
@@ -509,6 +480,71 @@ def _sites_line(figures: PeriodFigures, qualitative: bool = False) -> str | None
         missing = figures.sites_expected - figures.sites_reported
         return f"{rate} (partial: {missing} site{'' if missing == 1 else 's'} with no value yet)"
     return rate
+
+
+def display_text(row: IpttRow, column: int, locale: QLocale, *, unexplained: bool = False) -> str:
+    """What a cell of an indicator row shows. A plain function of the row: the load job formats
+    the figures' texts with it off the UI thread (figure_texts); `unexplained`: the status says
+    a variance explanation is missing."""
+
+    is_pct = row.measure is Measure.PERCENT
+    f = row.figures
+    if column == COL_INDICATOR:
+        return f"{row.code}  {row.name}"
+    if column == COL_UNIT:
+        return row.unit or ("%" if is_pct else "")
+    if column == COL_BASELINE:
+        return format_number(row.baseline, percent=is_pct, locale=locale)
+    if column == COL_LOP_TARGET:
+        return format_number(f.lop.target, percent=is_pct, locale=locale)
+    if column == COL_LOP_ACTUAL:
+        return format_number(f.lop.actual, percent=is_pct, locale=locale)
+    if column == COL_LOP_PCT:
+        return format_number(f.lop.pct_met, percent=True, locale=locale)
+    if column == COL_TO_DATE_TARGET:
+        return format_number(f.to_date.target, percent=is_pct, locale=locale)
+    if column == COL_TO_DATE_ACTUAL:
+        return format_number(f.to_date.actual, percent=is_pct, locale=locale)
+    if column == COL_TO_DATE_PCT:
+        return format_number(f.to_date.pct_met, percent=True, locale=locale)
+    if column == COL_STATUS:
+        label = STATUS_STYLES[f.to_date.status].label
+        if row.measure is not Measure.QUALITATIVE and f.to_date.partial:
+            label += f" · {partial_note(f.to_date.sites_reported, f.to_date.sites_expected)}"
+        if unexplained:
+            label += f" · {UNEXPLAINED}"
+        return label
+    cell = _period_cell(row, column)
+    if cell is None:
+        return ""
+    figures, part = cell
+    if part == PERIOD_TARGET:
+        return format_number(figures.target, percent=is_pct, locale=locale)
+    if part == PERIOD_ACTUAL:
+        if figures.text is not None:
+            return _first_line(figures.text)
+        shown = format_number(figures.actual, percent=is_pct, locale=locale)
+        if shown and figures.is_partial:
+            shown += f" ({figures.sites_reported}/{figures.sites_expected})"
+        return shown
+    return format_number(figures.pct_met, percent=True, locale=locale)
+
+
+# Sized from every indicator's texts, not only the filtered ones: a filter does not make the
+# columns jump. The status column is left out: its text follows the variance marks.
+_PRECOMPUTED_SKIPPED = (COL_INDICATOR, COL_TREND, COL_STATUS)
+
+
+def figure_texts(table: IpttTable, locale: QLocale) -> dict[int, list[str]]:
+    """The longest display texts of each figure column (widgets/column_fit.py measures them),
+    formatted on the load job's thread: some 10,000 numbers on a programme of 150 indicators,
+    which the UI thread formatted at every load (issue #11 §2)."""
+    columns = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * len(table.periods)
+    return {
+        column: longest_lines(display_text(row, column, locale) for row in table.rows)
+        for column in range(columns)
+        if column not in _PRECOMPUTED_SKIPPED
+    }
 
 
 def _period_cell(row: IpttRow, column: int) -> tuple[PeriodFigures, int] | None:
