@@ -213,6 +213,11 @@ class ValueWriter:
         )
         self._plan: _Plan | None = None
         self._existing: dict[CellKey, _Existing] = {}
+        # A streamed import applies chunk after chunk: it sets `defer_refresh` and rebuilds the
+        # value summary once at the end when `summary_marked` says a chunk marked the programme
+        # (rebuilding after every chunk would sum the programme fifty times).
+        self.defer_refresh = False
+        self.summary_marked = False
 
     @property
     def has_changes(self) -> bool:
@@ -360,7 +365,9 @@ class ValueWriter:
                 ((k[0], k[1], k[2]) for k in plan.create_keys),
                 ((k[0], k[1], k[2]) for _, k, _ in plan.replaces),
             )
-            if value_summary.mark_changed(session, self._programme.id, cells):
+            marked = value_summary.mark_changed(session, self._programme.id, cells)
+            self.summary_marked = self.summary_marked or marked
+            if marked and not self.defer_refresh:
                 report(progress, total, total, "Summing the values for the IPTT")
                 value_summary.refresh_in_writer(session)
         finally:

@@ -39,6 +39,7 @@ from pmdesk.formats.values_csv import (  # noqa: F401 (CSV_HEADER, EXPORT_HEADER
     iter_values_csv,
     values_csv,
 )
+from pmdesk.services import value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.batch_check import Catalog, CheckedItem, check_items, value_label
 from pmdesk.services.cells import CellResolver
@@ -344,6 +345,9 @@ class ValuesService:
                 raise ValidationError(problems.final(), source=source)
             seen.close()
             written = [t for t in targets.values() if t is not None]
+            if any(t.writer.summary_marked for t in written):
+                report(progress, 0, 0, "Summing the values for the IPTT")
+                value_summary.refresh_in_writer(session)
             imported = origin()
             if imported is not None:
                 # One log row per programme the file wrote into, each with that programme's counts.
@@ -372,6 +376,7 @@ class ValuesService:
             return None
         resolver = CellResolver(session, programme)
         writer = ValueWriter(session, self._actor, programme, resolver)
+        writer.defer_refresh = True  # once, after the last chunk
         return _Target(programme, Catalog.from_resolver(resolver), writer)
 
     # -- export ---------------------------------------------------------------------------------
