@@ -19,7 +19,7 @@ from pmdesk.domain.errors import ValidationError
 from pmdesk.formats import json_stream
 from pmdesk.formats.problems import ProblemList
 from pmdesk.formats.values_csv import iter_values_csv
-from pmdesk.services import values_io
+from pmdesk.services import value_summary, values_io
 from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import ImportLogService
 from pmdesk.services.packages import PackageService
@@ -254,3 +254,22 @@ def test_the_json_reader_hands_on_an_item_before_reading_the_rest(tmp_path: Path
         assert next(items) == {"indicator": "1.2", "period": "2025Q4", "site": "X0001", "value": 1}
         assert handle.tell() < path.stat().st_size / 4
         assert sum(1 for _ in items) == 19_999
+
+
+def test_the_value_summary_is_rebuilt_once_after_the_last_chunk(
+    wash: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.test_value_summary import raw_summary, stored_summary
+
+    monkeypatch.setattr(value_summary, "REBUILD_OVER", 2)  # every chunk marks the programme
+    rebuilds: list[int] = []
+    refresh_in_writer = value_summary.refresh_in_writer
+
+    def counted(session: Any) -> None:
+        rebuilds.append(1)
+        refresh_in_writer(session)
+
+    monkeypatch.setattr(value_summary, "refresh_in_writer", counted)
+    ValuesService(wash.sessions, _actor(wash)).import_file(_csv(tmp_path / "v.csv", _rows()))
+    assert rebuilds == [1]
+    assert stored_summary(wash.path) == raw_summary(wash.path)
