@@ -12,10 +12,9 @@ from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QPushButton, QWidget
 
-from pmdesk.domain.enums import Status
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.iptt_table import IpttRow, IpttTable
-from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, TEXT_ON_COLOUR
 from pmdesk.ui.iptt.variance_dialog import VarianceDialog
 from pmdesk.ui.signals import ChangeKind
 
@@ -127,10 +126,10 @@ class IpttVariance(QObject):
         count = len(self.marks.missing)
         if count:
             self.count_label.setText(f"{count} explanation{'' if count == 1 else 's'} missing")
-            style = STATUS_STYLES[Status.AT_RISK]  # a warning's tint
+            # Outlined, not filled: beside the legend's status chips it must not read as a status.
             self.count_label.setStyleSheet(
-                f"QLabel {{ background: {style.background}; color: {TEXT_ON_COLOUR};"
-                " padding: 2px 8px; border-radius: 3px; }"
+                f"QLabel {{ color: {TEXT_ON_COLOUR}; border: 1px solid {MUTED_TEXT};"
+                " padding: 1px 8px; border-radius: 3px; font-weight: bold; }"
             )
         else:
             self.count_label.setText("Every variance explained")
