@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pmdesk.services.variance import ExplanationInfo
     from pmdesk.ui.context import UiContext
 
-EXPLAIN_TEXT = "Explain &variance…"
+EXPLAIN_TEXT = "Expla&in variance…"  # Alt+V is the View menu
 WHOLE_PROGRAMME_ONLY = (
     "Variance explanations are written for the whole programme's figures: choose the whole "
     "programme in Site to write one."
