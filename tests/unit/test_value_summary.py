@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,7 @@ def assert_reads_agree(db: Database) -> None:
 
 
 @pytest.fixture
-def rules_db(tmp_path: Path) -> Database:
+def rules_db(tmp_path: Path) -> Iterator[Database]:
     db = open_database(tmp_path / "rules.sqlite")
     PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(package())
     yield db
