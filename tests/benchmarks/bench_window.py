@@ -71,12 +71,14 @@ def measure(path: Path) -> dict[str, float]:
     from pmdesk.app import application, build_services
     from pmdesk.storage.database import open_database
     from pmdesk.ui.main_window import MainWindow
+    from pmdesk.ui.screen_list import screen_kinds
     from pmdesk.ui.signals import AppSignals
     from pmdesk.ui.workers import Workers
 
     application()
     db = open_database(path)
     services = build_services(db)
+    screen_kinds()  # as the app's job that opens the database does, off the UI thread
     code = services.programmes.list_programmes()[0].code
     started = time.perf_counter()
     services.iptt.table(code)
