@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
@@ -60,6 +60,8 @@ def test_a_review_meeting_proposes_its_agenda_on_a_worker(
     dialog.buttons.accepted.emit()
     assert dialog.is_saving  # the form waits, Cancel too, while the agenda is proposed
     assert not dialog.buttons.isEnabled() and not dialog.title_edit.isEnabled()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.text() == "Proposing the agenda …"  # what the wait is for
     dialog.reject()  # Esc while saving: ignored
     assert dialog.isVisible()
     qtbot.waitUntil(lambda: screen.dialog is None, timeout=10_000)
@@ -85,6 +87,7 @@ def test_a_meeting_the_service_refuses_keeps_the_dialog_open(
     assert dialog.isVisible() and screen.dialog is dialog
     assert dialog.error_label.isVisibleTo(dialog) and "title" in dialog.error_label.text().casefold()
     assert dialog.buttons.isEnabled() and dialog.title_edit.isEnabled()
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "Create meeting"
     assert QApplication.overrideCursor() is None
     dialog.reject()
     qtbot.waitUntil(lambda: screen.dialog is None)

@@ -53,6 +53,7 @@ class MeetingDialog(QDialog):
         # the IPTT of the programme, some 0.3 s on a million values (issue #11 §2).
         self._workers = workers
         self.job: Job | None = None
+        self._ok_text = ""
         self._people = {p.name.casefold(): p for p in people}
         meeting = detail.meeting if detail else None
         self.kind = QComboBox(self)
@@ -227,9 +228,15 @@ class MeetingDialog(QDialog):
     def _set_saving(self, saving: bool) -> None:
         for widget in (*self.form_widgets, self.buttons):
             widget.setEnabled(not saving)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if saving:
+            # Said on the button the user just pressed: what the wait is for.
+            self._ok_text = ok.text()
+            proposing = self.proposal_note.isVisible() and self.kind.currentData() == MeetingKind.REVIEW.value
+            ok.setText("Proposing the agenda …" if proposing else "Saving …")
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         else:
+            ok.setText(self._ok_text)
             self.job = None
             QGuiApplication.restoreOverrideCursor()
 
