@@ -203,7 +203,8 @@ class ValuesService:
         shapes = ProblemList()
 
         def chunks() -> Iterator[list[_Group]]:
-            for start in range(0, len(items), CHUNK_VALUES):
+            # One chunk at least: an empty list still names its programme, which must exist.
+            for start in range(0, max(1, len(items)), CHUNK_VALUES):
                 chunk = items[start : start + CHUNK_VALUES]
                 yield [_json_group(programme_code, chunk, start, shapes, progress)]
 
@@ -428,12 +429,17 @@ def _as_parsed(top: object) -> object:
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[tuple[int, list[T]]]:
-    """(offset of the first, up to `size` items) for the items, in order."""
+    """(offset of the first, up to `size` items) for the items, in order; one empty chunk for
+    no items (an empty list still names its programme, which must exist)."""
     offset = 0
     iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
+    chunk = list(itertools.islice(iterator, size))
+    while True:
         yield offset, chunk
         offset += len(chunk)
+        chunk = list(itertools.islice(iterator, size))
+        if not chunk:
+            return
 
 
 def _json_file_problems(data: object) -> list[Problem]:

@@ -273,3 +273,16 @@ def test_the_value_summary_is_rebuilt_once_after_the_last_chunk(
     ValuesService(wash.sessions, _actor(wash)).import_file(_csv(tmp_path / "v.csv", _rows()))
     assert rebuilds == [1]
     assert stored_summary(wash.path) == raw_summary(wash.path)
+
+
+def test_an_empty_list_of_values_still_names_a_programme_that_must_exist(
+    wash: Database, tmp_path: Path
+) -> None:
+    service = ValuesService(wash.sessions, _actor(wash))
+    path = tmp_path / "none.json"
+    path.write_text(json.dumps({"programme": "NOPE", "values": []}), encoding="utf-8")
+    for run in (lambda: service.import_file(path), lambda: service.import_items("NOPE", [])):
+        with pytest.raises(ValidationError, match="there is no programme 'NOPE'"):
+            run()
+    path.write_text(json.dumps({"programme": CODE, "values": []}), encoding="utf-8")
+    assert service.import_file(path).created == 0
