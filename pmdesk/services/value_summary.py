@@ -190,7 +190,13 @@ def refresh(session: Session) -> None:
         .where(ValueSummaryDirtyRow.indicator_id.is_(None))
         .distinct()
     )
-    rebuilt = sorted(p for (p,) in marks)
+    # Many small batches without a read between them add up: past REBUILD_OVER keys, a rebuild.
+    crowded = session.execute(
+        select(ValueSummaryDirtyRow.programme_id)
+        .group_by(ValueSummaryDirtyRow.programme_id)
+        .having(func.count() > REBUILD_OVER)
+    )
+    rebuilt = sorted({p for (p,) in marks} | {p for (p,) in crowded})
     _load_closure(session)
     for programme_id in rebuilt:
         _rebuild(session, programme_id)
