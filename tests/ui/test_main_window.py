@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from pmdesk.services.lookups import combo_id_for, programme_by_code, site_by_code
+from pmdesk.services.value_summary import mark_changed
 from pmdesk.storage.database import Database, open_database
 from pmdesk.storage.models import DataValueRow, IndicatorRow
 from pmdesk.ui.context import Services
@@ -298,15 +299,18 @@ def test_a_data_change_refreshes_the_iptt_and_the_list(
     with db.sessions.begin() as session:
         programme = programme_by_code(session, small.code)
         indicator = session.query(IndicatorRow).filter_by(programme_id=programme.id, code="1.1").one()
+        site_id = site_by_code(session, programme, "ZR").id
         session.add(
             DataValueRow(
                 indicator_id=indicator.id,
                 period="2025Q2",
-                site_id=site_by_code(session, programme, "ZR").id,
+                site_id=site_id,
                 combo_id=combo_id_for(session, []),
                 value=200.0,
             )
         )
+        # As every writer of values does in its transaction (another process, a bundle, …).
+        mark_changed(session, programme.id, [(indicator.id, "2025Q2", site_id)])
     with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
         signals.announce("values", small.code)
     assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "2,000"
