@@ -104,7 +104,7 @@ def take_screenshots(
             wait_until_idle(workers)
             entry_site = _first_reporting_site(services, DEMO_CODE)
             latest = services.iptt.table(DEMO_CODE).as_of
-            # The Dashboard comes after the IPTT's pictures (07a, 07b) and Reports is 10-reports, with
+            # The Dashboard comes after the IPTT's pictures (07a, 07b) and Reports is 13-reports (after the twelve numbered screens), with
             # a report made: the others keep their numbers.
             numbered = [s for s in window.screens if s.name not in ("dashboard", "reports")]
             for number, screen in enumerate(numbered, start=1):
@@ -183,7 +183,7 @@ def _reports_extra(window: MainWindow, workers: Workers, out: Path, folder: Path
     screen.open_file = lambda _path: True
     screen.create_report()
     wait_until_idle(workers)
-    return [save(window, out / "10-reports.png")]
+    return [save(window, out / "13-reports.png")]
 
 
 def _first_reporting_site(services: Services, programme_code: str) -> str | None:
