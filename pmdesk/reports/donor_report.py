@@ -270,8 +270,7 @@ def contents_page(contents: Contents) -> list[Any]:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
-    from pmdesk.reports.donor_report_sections import clip
-    from pmdesk.reports.pdf_document import frame_width, markup_text, para, styles
+    from pmdesk.reports.pdf_document import clip, frame_width, markup_text, para, styles
 
     s = styles()
     number = s.cell.fontSize * 1.25

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pmdesk.domain.meetings import KIND_LABELS, MeetingStatus
-from pmdesk.reports.donor_report_sections import clip
+from pmdesk.reports.pdf_document import clip
 
 if TYPE_CHECKING:
     from pmdesk.reports.donor_report import Contents

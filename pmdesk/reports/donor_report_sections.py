@@ -15,6 +15,7 @@ from pmdesk.domain.iptt import bands_line, partial_note
 from pmdesk.domain.status_look import STATUS_ORDER, STATUS_TINTS, STATUS_WORDS
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.reports.iptt_pdf import display_figure, status_words, to_date_actual
+from pmdesk.reports.pdf_document import clip
 
 if TYPE_CHECKING:
     from pmdesk.domain.iptt_table import IpttRow, IpttTable
@@ -23,19 +24,6 @@ if TYPE_CHECKING:
 
 EXPLANATION_MISSING = "Explanation missing"
 MISSING_FILL = "#f6b6c4"  # the off-track tint: a missing explanation stands out, in words too
-
-
-# A table row cannot break across pages: text in a cell is cut to what fits a page in a narrow
-# column (the full text stays in PMDesk; paragraphs outside tables are printed whole).
-CELL_LIMIT = 600
-SHORTENED = " … (shortened)"
-
-
-def clip(text: str, limit: int = CELL_LIMIT) -> str:
-    """`text` for a table cell: whole when short, else its first `limit` characters marked shortened."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rstrip() + SHORTENED
 
 
 def clipped_table(table: IpttTable, limit: int = 300) -> IpttTable:
@@ -120,10 +108,10 @@ def _plain_table(rows: list[list[str]], widths: list[float]) -> Any:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
-    from pmdesk.reports.pdf_document import para, styles
+    from pmdesk.reports.pdf_document import cell, para, styles
 
     s = styles()
-    data = [[para(label, s.small, markup="b"), para(value, s.body)] for label, value in rows]
+    data = [[para(label, s.small, markup="b"), cell(value, s.body)] for label, value in rows]
     result = Table(data, colWidths=widths, hAlign="LEFT")
     result.setStyle(
         TableStyle(

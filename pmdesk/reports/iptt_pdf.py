@@ -225,14 +225,10 @@ def _period_cells(row: IpttRow, index: int) -> list[object]:
     return [display_figure(figures.target, is_pct), actual, display_figure(figures.pct_met, True)]
 
 
-def shortened(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, saying so: reportlab cannot break a table row across pages,
-    so a name longer than a page would stop the whole PDF."""
-    return text if len(text) <= limit else text[: limit - 12].rstrip() + "… (shortened)"
-
-
 def _indicator_text(row: IpttRow) -> str:
-    return f"{row.code}  {shortened(row.name, NAME_LIMIT)}"
+    from pmdesk.reports.pdf_document import clip
+
+    return f"{row.code}  {clip(row.name, NAME_LIMIT)}"
 
 
 def _build_table(
@@ -249,7 +245,7 @@ def _build_table(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import TableStyle
 
-    from pmdesk.reports.pdf_document import para, styles
+    from pmdesk.reports.pdf_document import cell, clip, styles
     from pmdesk.reports.pdf_document import table as make_table
 
     s = styles()
@@ -286,11 +282,11 @@ def _build_table(
     for line in lines:
         if line.indicator is None:
             depth = line.result.depth if line.result is not None else 0
-            text = shortened(result_label(line.result), NAME_LIMIT) if line.result is not None else line.group
+            text = result_label(line.result) if line.result is not None else line.group
             style = ParagraphStyle(f"result{depth}", parent=s.cell_bold, leftIndent=6 * depth)
             result_rows.append(len(body))
             fills.append((0, len(body), RESULT_SHADES[min(depth, len(RESULT_SHADES) - 1)]))
-            body.append([para(text, style)] + [""] * (columns - 1))
+            body.append([cell(text, style, limit=NAME_LIMIT)] + [""] * (columns - 1))
             continue
         row = line.indicator
         is_pct = row.measure is Measure.PERCENT
@@ -299,7 +295,7 @@ def _build_table(
         if with_to_date:
             status = f.to_date.status
             cells += [
-                shortened(row.unit, 40) or ("%" if is_pct else ""),
+                clip(row.unit, 40) or ("%" if is_pct else ""),
                 display_figure(row.baseline, is_pct),
                 display_figure(f.lop.target, is_pct),
                 display_figure(f.to_date.target, is_pct),

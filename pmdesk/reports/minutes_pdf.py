@@ -232,7 +232,7 @@ def _facts_table(facts: list[tuple[str, str]], width: float) -> Any:
 
     s = pdf.styles()
     result = Table(
-        [[pdf.para(label, s.small, markup="b"), pdf.para(value, s.small)] for label, value in facts],
+        [[pdf.para(label, s.small, markup="b"), pdf.cell(value, s.small)] for label, value in facts],
         colWidths=[80, width - 80],
         hAlign="LEFT",
     )

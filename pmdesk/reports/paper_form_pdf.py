@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 BOXES_PER_LINE = 6  # option columns side by side; more wrap onto the next line of boxes
 LABEL_WIDTH = 130.0
+NAME_LIMIT = 400  # characters of an indicator's name in the label column (a row cannot break)
 BOX_HEIGHT = 24.0
 TEXT_HEIGHT = 64.0  # the box of a qualitative indicator
 BOX_LINE = "#4a4a4a"
@@ -193,7 +194,7 @@ def _field(label: str, value: str) -> Any:
     s = pdf.styles()
     from reportlab.platypus import Paragraph
 
-    return Paragraph(f"<b>{markup_text(label)}:</b> {markup_text(value)}", s.body)
+    return Paragraph(f"<b>{markup_text(label)}:</b> {markup_text(pdf.clip(value))}", s.body)
 
 
 def _indicator_label(indicator: GridIndicator) -> Any:
@@ -206,12 +207,13 @@ def _indicator_label(indicator: GridIndicator) -> Any:
         {Measure.NUMBER: "number", Measure.PERCENT: "percent", Measure.QUALITATIVE: "text"}[indicator.measure]
     ]
     if indicator.unit and indicator.measure is not Measure.PERCENT:
-        details.append(indicator.unit)
+        details.append(pdf.clip(indicator.unit, 100))
     if indicator.target is not None and indicator.measure is not Measure.QUALITATIVE:
         suffix = " %" if indicator.measure is Measure.PERCENT else ""
         details.append(f"target {display_number(indicator.target)}{suffix}")
     return Paragraph(
-        f"<b>{markup_text(indicator.code)}</b> {markup_text(indicator.name)}<br/>"
+        # a table row cannot break across pages: the name is cut to what the label column holds
+        f"<b>{markup_text(indicator.code)}</b> {markup_text(pdf.clip(indicator.name, NAME_LIMIT))}<br/>"
         f'<font size="7" color="{pdf.MUTED}">{markup_text(" · ".join(details))}</font>',
         s.cell,
     )
@@ -278,7 +280,8 @@ def _indicator_block(
         for line_no, line in enumerate(lines):
             header_row = len(rows)
             label = _indicator_label(indicator) if line_no == 0 else Paragraph("", s.cell)
-            rows.append([label, *(pdf.para(c.label, s.cell_header) for c in line)])
+            limit = pdf.cell_limit(box_width)
+            rows.append([label, *(pdf.cell(c.label, s.cell_header, limit=limit) for c in line)])
             rows[-1] += [""] * (BOXES_PER_LINE + 1 - len(rows[-1]))
             commands.append(
                 ("LINEBELOW", (1, header_row), (len(line), header_row), 0.5, colors.HexColor(BOX_LINE))

@@ -155,6 +155,35 @@ def para(value: object, style: Any, *, markup: str = "") -> Any:
     return Paragraph(text, style)
 
 
+# A table row cannot break across pages: text in a cell is cut to what fits a page in a narrow
+# column, and marked so (the full text stays in PMDesk; paragraphs outside tables split across pages
+# and are printed whole).
+CELL_LIMIT = 600
+SHORTENED = " … (shortened)"
+# About the characters a cell of one point of width holds on one page, words wrapping with room to
+# spare (8-point condensed text: ~4.6 points a character, 40 lines of a landscape page, half filled).
+_CHARACTERS_PER_POINT = 4.0
+
+
+def clip(value: object, limit: int = CELL_LIMIT) -> str:
+    """A user value for a table cell: whole when short, else its first `limit` characters marked
+    shortened."""
+    text = "" if value is None else str(value)
+    if len(text) <= limit:
+        return text
+    return text[:limit].rstrip() + SHORTENED
+
+
+def cell(value: object, style: Any = None, *, limit: int = CELL_LIMIT, markup: str = "") -> Any:
+    """A table cell (Paragraph) of a user value, clipped to `limit` characters (see clip)."""
+    return para(clip(value, limit), style if style is not None else styles().cell, markup=markup)
+
+
+def cell_limit(width: float) -> int:
+    """The characters a cell `width` points wide may hold without growing taller than a page."""
+    return max(40, min(CELL_LIMIT, int(_CHARACTERS_PER_POINT * (width - 6))))
+
+
 def table(
     header: Sequence[object],
     rows: Sequence[Sequence[object]],
@@ -167,7 +196,8 @@ def table(
 ) -> Any:
     """A table whose cells wrap inside their column (nothing runs over) and whose header repeats on
     every page. `header` is one row, or `header_rows` rows given as a sequence of rows; cells that are
-    already flowables are kept, everything else is printed literally. `right` lists the columns
+    already flowables are kept, everything else is printed literally and clipped to what its column
+    holds on one page (see cell_limit). `right` lists the columns
     aligned right (numbers); `fills` are (column, row, colour) backgrounds of body cells, row 0 being
     the first body row."""
     from reportlab.lib import colors
@@ -177,13 +207,16 @@ def table(
     lines: Sequence[Any] = [header] if header_rows == 1 else header
     header_lines = [list(line) for line in lines]
 
-    def cell(value: object, column: int, style: Any) -> Any:
+    limits = [cell_limit(w) for w in widths]
+
+    def make_cell(value: object, column: int, style: Any) -> Any:
         if isinstance(value, Flowable):
             return value
-        return para(value, s.cell_right if column in right and style is s.cell else style)
+        limit = limits[column] if column < len(limits) else CELL_LIMIT
+        return para(clip(value, limit), s.cell_right if column in right and style is s.cell else style)
 
-    data = [[cell(v, c, s.cell_header) for c, v in enumerate(line)] for line in header_lines]
-    data += [[cell(v, c, s.cell) for c, v in enumerate(row)] for row in rows]
+    data = [[make_cell(v, c, s.cell_header) for c, v in enumerate(line)] for line in header_lines]
+    data += [[make_cell(v, c, s.cell) for c, v in enumerate(row)] for row in rows]
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor(HEADER_FILL)),
@@ -374,6 +407,15 @@ def _fit(text: str, room: float, canvas: Any) -> str:
     size = 7.5
     if canvas.stringWidth(text, FONT, size) <= room:
         return text
-    while text and canvas.stringWidth(text + "…", FONT, size) > room:
-        text = text[:-1]
-    return text + "…"
+    # No character is narrower than a point at this size: the rest could never fit. Then the longest
+    # start that fits, by halving (a character at a time measured a 20,000-character name 20,000
+    # times on every page: minutes for one PDF).
+    text = text[: int(room) + 1]
+    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high + 1] + "…" does not, or high is all
+    while low < high:
+        middle = (low + high + 1) // 2
+        if canvas.stringWidth(text[:middle] + "…", FONT, size) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 NOT_SET = "not set"
 PERIODS_PER_TABLE = 8  # target columns side by side on a portrait page
+FIELD_LIMIT = 2_000  # characters of one field of a sheet (a wide column): a row cannot break across pages
 
 MEASURE_TEXT = {
     Measure.NUMBER: "Number",
@@ -298,7 +299,8 @@ def indicator_sheet(
         for name in names:
             value = fields[name]
             style = s.note if value == NOT_SET else s.small
-            rows.append([pdf.para(name, s.cell_bold), pdf.para(value, style)])
+            # A row cannot break across pages: a field longer than a page is cut, marked so.
+            rows.append([pdf.para(name, s.cell_bold), pdf.cell(value, style, limit=FIELD_LIMIT)])
     sheet = Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT", repeatRows=0)
     sheet.setStyle(TableStyle(commands))
     story.append(sheet)
@@ -348,7 +350,7 @@ def _figure_table(header: list[str], body: list[list[str]], widths: list[float])
     data: list[list[Any]] = [
         [pdf.para(cell, s.cell_header if n == 0 else right) for n, cell in enumerate(header)]
     ]
-    data += [[pdf.para(row[0], s.cell), *row[1:]] for row in body]
+    data += [[pdf.cell(row[0], s.cell, limit=pdf.cell_limit(widths[0])), *row[1:]] for row in body]
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONT", (1, 1), (-1, -1), pdf.FONT_NARROW, 8),
