@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pmdesk.domain.iptt import partial_note
-from pmdesk.reports.charts import (
-    STATUS_LABELS,
+from pmdesk.reports.chart_palette import STATUS_LABELS
+from pmdesk.reports.chart_types import (
     ChartImage,
     RateBar,
     ResultBar,
@@ -17,6 +17,8 @@ from pmdesk.reports.charts import (
     StatusCount,
     TrendPoint,
     TrendSeries,
+)
+from pmdesk.reports.charts import (
     indicator_trend_chart,
     reporting_rate_chart,
     result_achievement_chart,

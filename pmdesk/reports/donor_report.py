@@ -195,7 +195,8 @@ def _status_chart(data: DonorReportData) -> Any:
 
     from pmdesk.domain.enums import Measure
     from pmdesk.domain.status_look import STATUS_ORDER, STATUS_WORDS
-    from pmdesk.reports.charts import StatusCount, status_counts_chart
+    from pmdesk.reports.chart_types import StatusCount
+    from pmdesk.reports.charts import status_counts_chart
 
     rows = [r for r in data.table.rows if r.measure is not Measure.QUALITATIVE]
     counts = Counter(r.figures.to_date.status for r in rows)
@@ -212,7 +213,7 @@ def trend_series(data: DonorReportData, row: Any) -> Any:
     """The chart's input from an IPTT row: target and actual of each period shown."""
     from pmdesk.domain.enums import Measure
     from pmdesk.domain.iptt import partial_note
-    from pmdesk.reports.charts import TrendPoint, TrendSeries
+    from pmdesk.reports.chart_types import TrendPoint, TrendSeries
 
     points = tuple(
         TrendPoint(

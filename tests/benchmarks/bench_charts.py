@@ -27,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("MPLBACKEND", "Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from pmdesk.reports.charts import (
+from pmdesk.reports.chart_types import (
     ChartImage,
     RateBar,
     ResultBar,
@@ -35,6 +35,8 @@ from pmdesk.reports.charts import (
     StatusCount,
     TrendPoint,
     TrendSeries,
+)
+from pmdesk.reports.charts import (
     indicator_trend_chart,
     reporting_rate_chart,
     result_achievement_chart,

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import Status
-from pmdesk.reports import charts
-from pmdesk.reports.charts import ChartRegion
+from pmdesk.reports import chart_canvas
+from pmdesk.reports.chart_types import ChartRegion
 from pmdesk.services.actions import ActionData
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import UiContext
@@ -85,13 +85,13 @@ def test_charts_are_drawn_on_worker_threads_only(
     qtbot: QtBot, context: UiContext, small: Built, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[threading.Thread] = []
-    original = charts._Canvas.__init__
+    original = chart_canvas.Canvas.__init__
 
-    def spy(self: charts._Canvas, *args: object) -> None:
+    def spy(self: chart_canvas.Canvas, *args: object) -> None:
         threads.append(threading.current_thread())
         original(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(charts._Canvas, "__init__", spy)
+    monkeypatch.setattr(chart_canvas.Canvas, "__init__", spy)
     open_screen(qtbot, context, small.code)
     assert len(threads) >= 5
     assert threading.main_thread() not in threads

@@ -15,8 +15,8 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from pmdesk.reports.charts import (
-    ACTUAL_COLOUR,
+from pmdesk.reports.chart_palette import ACTUAL_COLOUR
+from pmdesk.reports.chart_types import (
     ChartImage,
     ChartKey,
     RateBar,
@@ -25,6 +25,8 @@ from pmdesk.reports.charts import (
     StatusCount,
     TrendPoint,
     TrendSeries,
+)
+from pmdesk.reports.charts import (
     indicator_trend_chart,
     reporting_rate_chart,
     result_achievement_chart,
@@ -136,7 +138,7 @@ def test_hostile_and_non_latin_names_draw(kind: str, name: str) -> None:
 def test_the_chart_font_has_a_glyph_for_every_letter_of_those_names() -> None:
     from matplotlib.ft2font import FT2Font
 
-    from pmdesk.reports.charts import FONT_FILE, FONT_ITALIC_FILE
+    from pmdesk.reports.chart_palette import FONT_FILE, FONT_ITALIC_FILE
     from pmdesk.resources import resource_path
 
     for file in (FONT_FILE, FONT_ITALIC_FILE):

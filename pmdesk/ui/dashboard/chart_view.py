@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from pmdesk.reports.charts import ChartImage, ChartRegion
+from pmdesk.reports.chart_types import ChartImage, ChartRegion
 
 MIN_HEIGHT_LINES = 13  # lines of the application font: room for a legend, five bars and labels
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.reports.charts import ChartImage
+from pmdesk.reports.chart_types import ChartImage
 from pmdesk.reports.dashboard_charts import ChartSize, render_dashboard
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.enums import Status
 from pmdesk.domain.iptt import partial_note
-from pmdesk.reports.charts import FONT_PT, STATUS_LABELS, ChartRegion
+from pmdesk.reports.chart_palette import FONT_PT, STATUS_LABELS
+from pmdesk.reports.chart_types import ChartRegion
 from pmdesk.reports.dashboard_charts import (
     REPORTING,
     RESULTS,
