@@ -56,7 +56,7 @@ def bands_line(thresholds: Thresholds) -> str:
     return " · ".join(band_label(s, thresholds) for s in BAND_NAMES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorSpec:
     measure: Measure
     direction: Direction
@@ -72,7 +72,7 @@ class IndicatorSpec:
         return self.cumulation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodInput:
     """What was reported for one period, already summed over sites and option combos."""
 
@@ -85,6 +85,9 @@ class PeriodInput:
     # None when unknown, which counts as completely reported.
     sites_reported: int | None = None
     sites_expected: int | None = None
+
+
+_EMPTY = PeriodInput()
 
 
 def is_partly_reported(reported: int | None, expected: int | None) -> bool:
@@ -127,7 +130,7 @@ def latest_complete_period(
     return with_data[-1] if with_data else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodFigures:
     period: str
     target: float | None
@@ -142,14 +145,14 @@ class PeriodFigures:
         return is_partly_reported(self.sites_reported, self.sites_expected)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figures:
     target: float | None
     actual: float | None
     pct_met: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToDateFigures:
     target: float | None
     actual: float | None
@@ -164,7 +167,7 @@ class ToDateFigures:
     period: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorFigures:
     periods: tuple[PeriodFigures, ...]
     lop: Figures
@@ -263,29 +266,30 @@ def compute_indicator(
     if as_of is not None and as_of not in periods:
         raise ValueError(f"as-of period {as_of!r} is not a reporting period")
     cut = len(periods) if as_of is None else periods.index(as_of) + 1
-    empty = PeriodInput()
-    all_targets = [inputs.get(p, empty).target for p in periods]
+    # Each period's input looked up once: this runs for every indicator of every IPTT.
+    empty = _EMPTY
+    get = inputs.get
+    all_inputs = [get(p, empty) for p in periods]
+    all_targets = [i.target for i in all_inputs]
     shown = periods[:cut]
+    shown_inputs = all_inputs[:cut]
     targets = all_targets[:cut]
 
     if spec.measure is Measure.QUALITATIVE:
         rows = tuple(
             PeriodFigures(
-                p,
-                t,
-                None,
-                None,
-                "\n".join(inputs.get(p, empty).texts) or None,
-                inputs.get(p, empty).sites_reported,
-                inputs.get(p, empty).sites_expected,
+                p, i.target, None, None, "\n".join(i.texts) or None, i.sites_reported, i.sites_expected
             )
-            for p, t in zip(shown, targets)
+            for p, i in zip(shown, shown_inputs)
         )
         none = Figures(None, None, None)
         return IndicatorFigures(rows, none, ToDateFigures(None, None, None, None, Status.NO_TARGET))
 
-    raw = [raw_period_actual(spec.measure, inputs.get(p, empty)) for p in shown]
-    counts = [(inputs.get(p, empty).sites_reported, inputs.get(p, empty).sites_expected) for p in shown]
+    if spec.measure is Measure.NUMBER:
+        raw = [i.total for i in shown_inputs]
+    else:
+        raw = [raw_period_actual(spec.measure, i) for i in shown_inputs]
+    counts = [(i.sites_reported, i.sites_expected) for i in shown_inputs]
     cumulation = spec.effective_cumulation
     rests_on: int | None = None  # index of the period the to-date figures rest on (running totals)
     partial_at: int | None = None  # index of the partly reported period they rest on, if any
@@ -332,8 +336,9 @@ def compute_indicator(
         lop_target = spec.lop_target if spec.lop_target is not None else _last(all_targets)
         lop_actual = actual_to_date
 
+    direction = spec.direction
     rows = tuple(
-        PeriodFigures(p, t, a, pct_met(a, t, spec.direction), None, r, e)
+        PeriodFigures(p, t, a, pct_met(a, t, direction), None, r, e)
         for p, t, a, (r, e) in zip(shown, targets, period_actuals, counts)
     )
     lop = Figures(lop_target, lop_actual, pct_met(lop_actual, lop_target, spec.direction))
@@ -354,6 +359,8 @@ def compute_indicator(
 
 def _last_partial(counts: Sequence[tuple[int | None, int | None]]) -> int | None:
     for index in range(len(counts) - 1, -1, -1):
-        if is_partly_reported(*counts[index]):
+        reported, expected = counts[index]
+        # is_partly_reported, inline: this runs for every period of every indicator.
+        if reported is not None and expected is not None and 0 < reported < expected:
             return index
     return None

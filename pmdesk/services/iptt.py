@@ -35,7 +35,6 @@ from pmdesk.storage.models import (
     ResultRow,
     SiteRow,
     TargetRow,
-    TierRow,
 )
 from pmdesk.storage.summary_models import PROGRAMME_NODE
 
@@ -71,30 +70,44 @@ class IpttService:
                 site = site_by_code(session, programme, site_code)
                 site_ids = subtree_site_ids(session, programme.id, site.id)
 
-            indicators = list(
-                session.scalars(
-                    select(IndicatorRow)
-                    .where(IndicatorRow.programme_id == programme.id)
-                    .order_by(IndicatorRow.sort_order, IndicatorRow.id)
+            # The indicators' columns as plain rows: ORM rows and their attributes cost more than
+            # the figures of 150 indicators.
+            ind = IndicatorRow.__table__.c
+            indicators = session.execute(
+                select(
+                    ind.id,
+                    ind.code,
+                    ind.name,
+                    ind.result_id,
+                    ind.measure,
+                    ind.direction,
+                    ind.cumulation,
+                    ind.unit,
+                    ind.baseline_value,
+                    ind.lop_target,
+                    ind.sort_order,
                 )
-            )
+                .where(ind.programme_id == programme.id)
+                .order_by(ind.sort_order, ind.id)
+            ).all()
             results = _framework_order(session, programme.id)
             sums, reported = self._sums(session, programme.id, site, site_ids, approved_only)
-            texts = _texts(session, indicators, site_ids, approved_only)
-            targets = _targets(session, programme.id, indicators, site, site_ids)
-            expected = _sites_expected(session, programme.id, site_ids)
             # Qualitative results are stories a few sites tell, with no figure or status resting on
             # them: they show their reporting rate but never make a period partial.
             qualitative = {i.id for i in indicators if i.measure == Measure.QUALITATIVE}
+            percent = {i.id for i in indicators if i.measure == Measure.PERCENT}
+            texts = _texts(session, sorted(qualitative), site_ids, approved_only)
+            targets = _targets(session, programme.id, percent, site, site_ids)
+            expected = _sites_expected(session, programme.id, site_ids)
             by_period: dict[str, list[tuple[int, int]]] = defaultdict(list)
             for (ind_id, period), count in reported.items():
                 if ind_id not in qualitative:
                     by_period[period].append((count, expected))
-            partial_periods = {
-                p: max(r for r, e in counts if is_partly_reported(r, e))
-                for p, counts in by_period.items()
-                if any(is_partly_reported(r, e) for r, e in counts)
-            }
+            partial_periods: dict[str, int] = {}
+            for p, counts in by_period.items():
+                partly = [r for r, e in counts if is_partly_reported(r, e)]
+                if partly:
+                    partial_periods[p] = max(partly)
             default_as_of = latest_complete_period(codes, by_period)
             if default_as_of is None and (sums or texts):
                 # Values only on sites with sites below them: the latest period with data.
@@ -112,20 +125,33 @@ class IpttService:
                 )
             thresholds = thresholds_of(programme)
             order = {r.id: i for i, r in enumerate(results)}
-            indicators.sort(key=lambda i: (order.get(i.result_id, len(order)), i.sort_order, i.id))
+            indicators = sorted(
+                indicators, key=lambda i: (order.get(i.result_id, len(order)), i.sort_order, i.id)
+            )
             result_codes = {r.id: r.code for r in results}
             rows = []
-            for ind in indicators:
-                measure = Measure(ind.measure)
+            for (
+                ind_id,
+                ind_code,
+                ind_name,
+                result_id,
+                measure_value,
+                direction,
+                cumulation,
+                unit,
+                baseline,
+                lop_target,
+                _,
+            ) in indicators:
+                measure = Measure(measure_value)
                 spec = IndicatorSpec(
                     measure,
-                    Direction(ind.direction),
-                    Cumulation(ind.cumulation),
-                    ind.baseline_value,
-                    ind.lop_target if site is None else None,
+                    Direction(direction),
+                    Cumulation(cumulation),
+                    baseline,
+                    lop_target if site is None else None,
                 )
                 inputs: dict[str, PeriodInput] = {}
-                ind_id = ind.id  # an ORM attribute: read once, not per period
                 for code in codes:
                     key = (ind_id, code)
                     agg = sums.get(key)
@@ -138,16 +164,16 @@ class IpttService:
                 figures = compute_indicator(spec, codes, inputs, as_of, thresholds)
                 rows.append(
                     IpttRow(
-                        ind.id,
-                        ind.code,
-                        ind.name,
-                        ind.result_id,
-                        result_codes.get(ind.result_id, ""),
+                        ind_id,
+                        ind_code,
+                        ind_name,
+                        result_id,
+                        result_codes.get(result_id, ""),
                         measure,
                         spec.direction,
                         spec.cumulation,
-                        ind.unit,
-                        ind.baseline_value,
+                        unit,
+                        baseline,
                         figures,
                     )
                 )
@@ -283,30 +309,31 @@ class IpttService:
 
 
 def _framework_order(session: Session, programme_id: int) -> list[ResultInfo]:
-    tiers = dict(
-        session.execute(select(TierRow.id, TierRow.name).where(TierRow.programme_id == programme_id)).all()
-    )
-    rows = list(
-        session.scalars(
-            select(ResultRow)
-            .where(ResultRow.programme_id == programme_id)
-            .order_by(ResultRow.sort_order, ResultRow.id)
-        )
-    )
-    children: dict[int | None, list[ResultRow]] = defaultdict(list)
-    ids = {r.id for r in rows}
+    # One plain statement on the driver's cursor, in the session's transaction: read on every
+    # IPTT, where two ORM reads cost more than the results themselves. A tier of another
+    # programme is no tier ("").
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    rows: list[tuple[int, str, str, str, int | None]] = driver.execute(
+        "SELECT result.id, result.code, result.title, coalesce(tier.name, ''), result.parent_id "
+        "FROM result LEFT JOIN tier ON tier.id = result.tier_id AND tier.programme_id = ? "
+        "WHERE result.programme_id = ? ORDER BY result.sort_order, result.id",
+        (programme_id, programme_id),
+    ).fetchall()
+    children: dict[int | None, list[tuple[int, str, str, str, int | None]]] = defaultdict(list)
+    ids = {r[0] for r in rows}
     for r in rows:
-        children[r.parent_id if r.parent_id in ids else None].append(r)
+        children[r[4] if r[4] in ids else None].append(r)
     ordered: list[ResultInfo] = []
     seen: set[int] = set()
 
     def walk(parent: int | None, depth: int) -> None:
-        for r in children.get(parent, ()):
-            if r.id in seen:
+        for result_id, code, title, tier, parent_id in children.get(parent, ()):
+            if result_id in seen:
                 continue
-            seen.add(r.id)
-            ordered.append(ResultInfo(r.id, r.code, r.title, tiers.get(r.tier_id, ""), r.parent_id, depth))
-            walk(r.id, depth + 1)
+            seen.add(result_id)
+            ordered.append(ResultInfo(result_id, code, title, tier, parent_id, depth))
+            walk(result_id, depth + 1)
 
     walk(None, 0)
     return ordered
@@ -385,10 +412,17 @@ def _parent_site_ids(session: Session, programme_id: int) -> set[int]:
 
 def _sites_expected(session: Session, programme_id: int, site_ids: list[int] | None) -> int:
     """The sites expected to report: those with no site below them (as on the Completeness screen)."""
-    parents = _parent_site_ids(session, programme_id)
     if site_ids is None:
-        all_ids = session.scalars(select(SiteRow.id).where(SiteRow.programme_id == programme_id))
-        return sum(1 for site_id in all_ids if site_id not in parents)
+        # One count on the driver's cursor, in the session's transaction (read on every IPTT).
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        row = driver.execute(
+            "SELECT count(*) FROM site WHERE programme_id = ? AND id NOT IN "
+            "(SELECT parent_id FROM site WHERE programme_id = ? AND parent_id IS NOT NULL)",
+            (programme_id, programme_id),
+        ).fetchone()
+        return int(row[0])
+    parents = _parent_site_ids(session, programme_id)
     return sum(1 for site_id in site_ids if site_id not in parents)
 
 
@@ -414,9 +448,9 @@ def _reports_on_parents(
 
 
 def _texts(
-    session: Session, indicators: list[IndicatorRow], site_ids: list[int] | None, approved_only: bool
+    session: Session, qualitative: list[int], site_ids: list[int] | None, approved_only: bool
 ) -> dict[tuple[int, str], list[str]]:
-    qualitative = [i.id for i in indicators if i.measure == Measure.QUALITATIVE]
+    """The texts of the qualitative indicators `qualitative` (ids), per indicator and period."""
     if not qualitative:
         return {}
     stmt = (
@@ -440,7 +474,7 @@ def _texts(
 def _targets(
     session: Session,
     programme_id: int,
-    indicators: list[IndicatorRow],
+    percent: set[int],
     site: SiteRow | None,
     site_ids: list[int] | None,
 ) -> dict[tuple[int, str], float]:
@@ -459,8 +493,7 @@ def _targets(
         )
         return {(i, p): v for i, p, v in rows}
     # A subtree's target is the sum of the site targets in it; a percentage does not add up, so
-    # a percent indicator only has a target where one is set on the chosen site itself.
-    percent = {i.id for i in indicators if i.measure == Measure.PERCENT}
+    # a percent indicator only has a target where one is set on the chosen site itself (`percent`).
     out: dict[tuple[int, str], float] = {}
     site_rows = session.execute(
         select(target.indicator_id, target.period, target.site_id, target.value).where(
