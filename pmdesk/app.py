@@ -273,7 +273,7 @@ class DatabaseOpener:
             # The first time this database is opened here, ask who is working: not when this run
             # names the person (PMDESK_PERSON), nor on a file that cannot keep the answer.
             if not database.person_name and config.person_override() is None:
-                self._window.person_button.choose(first_time=True)
+                self._window.status_bar.person_button.choose(first_time=True)
             return
         self._window.show_read_only(str(refusal))
         if isinstance(refusal, DatabaseDamagedError):

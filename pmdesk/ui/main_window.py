@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The shell: sidebar of screens, current programme, menus, status bar, window state and zoom."""
+"""The shell: sidebar of screens, current programme, menus, window state and zoom; its status bar
+is window_status_bar.py, where the window was is window_geometry.py."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -30,16 +31,15 @@ from pmdesk.ui.alerts.alert_watcher import AlertWatcher
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.files.database_commands import DatabaseCommands, remember_database
 from pmdesk.ui.files.file_actions import FileActions
-from pmdesk.ui.formatting import counted
 from pmdesk.ui.programmes.programme_list_model import COL_NAME, ProgrammeListModel
 from pmdesk.ui.screen_list import build_screens
 from pmdesk.ui.shell_menus import ShellMenus, make_action
 from pmdesk.ui.signals import AppSignals, DataChange, Navigation
-from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.find_bar import FindBar
 from pmdesk.ui.widgets.welcome_page import WelcomePage
+from pmdesk.ui.window_geometry import restore_geometry, save_geometry
+from pmdesk.ui.window_status_bar import WindowStatusBar
 from pmdesk.ui.workers import Job, Workers
-from pmdesk.ui.working_person_dialog import WorkingPersonButton
 from pmdesk.ui.zoom import DEFAULT_ZOOM, ZOOM_SETTING, ZOOM_STEPS, saved_zoom, zoomed
 
 if TYPE_CHECKING:
@@ -48,8 +48,6 @@ if TYPE_CHECKING:
     from pmdesk.ui.iptt.iptt_screen import IpttScreen
     from pmdesk.ui.screens.base import Screen
 
-_GEOMETRY = "window/geometry"
-_STATE = "window/state"
 _PROGRAMME = "view/programme"
 _SCREEN = "view/screen"
 _SIDEBAR = "view/sidebar"
@@ -104,7 +102,8 @@ class MainWindow(QMainWindow):
         self._build_central()
         self.menus = ShellMenus(self)
         self._update_programme_actions()
-        self._build_status_bar()
+        self.status_bar = WindowStatusBar(self)
+        self.status_bar.show_database(database_path)
         signals.data_changed.connect(self._on_data_changed)
         signals.navigation_requested.connect(self._on_navigation_requested)
         self._restore_state()
@@ -178,30 +177,6 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
 
-    def _build_status_bar(self) -> None:
-        self.programme_status = QLabel("", self)
-        # Shortened in the middle to the room it has: a long path never widens the window.
-        self.database_status = ElidedLabel("", self)
-        self.database_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.zoom_status = QLabel("", self)
-        self.zoom_status.hide()
-        self.read_only_status = QLabel("", self)
-        self.read_only_status.setStyleSheet("QLabel { color: #a40000; font-weight: bold; }")
-        self.read_only_status.hide()
-        self.person_button = WorkingPersonButton(self)
-        self.person_button.person_chosen.connect(
-            lambda name: self._show_message(f"Changes are now recorded as {name}")
-        )
-        self.statusBar().addWidget(self.programme_status)
-        self.statusBar().addPermanentWidget(self.person_button)
-        self.statusBar().addPermanentWidget(self.database_status, 1)
-        # A gap, so that "Zoom 150%" does not run into the end of the path.
-        for label in (self.zoom_status, self.read_only_status):
-            label.setContentsMargins(label.fontMetrics().horizontalAdvance("  "), 0, 0, 0)
-        self.statusBar().addPermanentWidget(self.zoom_status)
-        self.statusBar().addPermanentWidget(self.read_only_status)
-        self._show_database_path()
-
     # -- services and screens -----------------------------------------------------------------
 
     def attach(self, services: Services) -> None:
@@ -209,7 +184,7 @@ class MainWindow(QMainWindow):
         self._services = services
         context = UiContext(services, self._signals, self._workers)
         self.files.context = context
-        self.person_button.set_service(services.person)
+        self.status_bar.person_button.set_service(services.person)
         # Evaluates triggers whenever values change, whichever screen is on view (DESIGN.md §4).
         self.alert_watcher = AlertWatcher(context, self)
         for screen in build_screens(context, self):
@@ -310,7 +285,7 @@ class MainWindow(QMainWindow):
         self._early_model = model
         self.stack.setCurrentWidget(self.screens_label)
         self.pages.setCurrentWidget(self.workspace)
-        self.programme_status.setText("Opening the database …")
+        self.status_bar.show_programme_text("Opening the database …")
         self.programmes_listed_early.emit(len(headlines))
 
     def _end_early_list(self) -> None:
@@ -339,7 +314,7 @@ class MainWindow(QMainWindow):
         self.programme_combo.blockSignals(False)
         if not rows:
             self.pages.setCurrentWidget(self.welcome)
-            self.programme_status.setText("No programme yet")
+            self.status_bar.show_programme_text("No programme yet")
             self._set_programme(None)
         else:
             self.pages.setCurrentWidget(self.workspace)
@@ -397,13 +372,7 @@ class MainWindow(QMainWindow):
     def _update_programme_status(self) -> None:
         code = self._programme_code
         programme = self.programme_model.programme_at(self.programme_model.row_of(code)) if code else None
-        if programme is None:
-            self.programme_status.setText("")
-            return
-        self.programme_status.setText(
-            f"{programme.code} — {counted(programme.indicator_count, 'indicator')} · "
-            f"{counted(programme.site_count, 'site')} · {counted(programme.value_count, 'data value')}"
-        )
+        self.status_bar.show_programme(programme)
 
     def _update_programme_actions(self) -> None:
         has = self._programme_code is not None
@@ -449,13 +418,10 @@ class MainWindow(QMainWindow):
 
     def show_read_only(self, reason: str) -> None:
         """Say, for as long as this database is open, that nothing can be saved into it, and why."""
-        self.read_only_status.setText("Read-only")
-        self.read_only_status.setToolTip(reason)
-        self.read_only_status.show()
-        self._show_message(reason)
+        self.status_bar.show_read_only(reason)
 
     def show_status_message(self, text: str) -> None:
-        self._show_message(text)
+        self.status_bar.show_message(text)
 
     def detach(self, new_path: Path) -> None:
         """Forget the screens of the database being closed; the app opens `new_path` next."""
@@ -473,14 +439,14 @@ class MainWindow(QMainWindow):
         self.nav.clear()
         self._services = None
         self.files.context = None
-        self.person_button.set_service(None)
+        self.status_bar.person_button.set_service(None)
         self._programme_code = None
         self._end_early_list()
         self.programme_model.set_rows([])
         self._database_path = new_path
-        self.read_only_status.hide()
+        self.status_bar.hide_read_only()
         self.setWindowTitle(f"PMDesk — {new_path.name}")
-        self._show_database_path()
+        self.status_bar.show_database(new_path)
         self.opening_label.setText(f"Opening {new_path} …")
         self.pages.setCurrentWidget(self.opening_label)
 
@@ -539,35 +505,15 @@ class MainWindow(QMainWindow):
         self._zoom = step
         # The application font, not this window's: dialogs and menus grow for a projector too.
         QApplication.setFont(zoomed(self._base_font, step))
-        self._show_zoom()
-
-    def _show_zoom(self) -> None:
-        self.zoom_status.setText(f"Zoom {ZOOM_STEPS[self._zoom]:.0%}")
-        self.zoom_status.setVisible(self._zoom != DEFAULT_ZOOM)
+        self.status_bar.show_zoom(step)
 
     # -- window state -----------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = self._settings.value(_GEOMETRY)
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self._default_geometry()
-        state = self._settings.value(_STATE)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        restore_geometry(self, self._settings)
         self.menus.sidebar_action.setChecked(bool(self._settings.value(_SIDEBAR, True, type=bool)))
         self.toggle_sidebar()
-        self._show_zoom()  # the zoom itself was applied before the window was made
-
-    def _default_geometry(self) -> None:
-        screen = QGuiApplication.primaryScreen()
-        available = screen.availableGeometry() if screen is not None else None
-        if available is None:
-            self.resize(1200, 760)
-            return
-        width = min(1280, int(available.width() * 0.9))
-        height = min(820, int(available.height() * 0.9))
-        self.resize(width, height)
-        self.move(available.center().x() - width // 2, available.center().y() - height // 2)
+        self.status_bar.show_zoom(self._zoom)  # the zoom itself was applied before the window was made
 
     def toggle_sidebar(self) -> None:
         shown = self.menus.sidebar_action.isChecked()
@@ -577,8 +523,7 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(shown)
 
     def save_state(self) -> None:
-        self._settings.setValue(_GEOMETRY, self.saveGeometry())
-        self._settings.setValue(_STATE, self.saveState())
+        save_geometry(self, self._settings)
         self._settings.setValue(ZOOM_SETTING, self._zoom)
         self._settings.setValue(_SIDEBAR, self.menus.sidebar_action.isChecked())
         if self._programme_code:
@@ -633,11 +578,8 @@ class MainWindow(QMainWindow):
         widest = max((metrics.horizontalAdvance(s.title) for s in self.screens), default=80)
         self.nav.setFixedWidth(widest + 44)
 
-    def _show_database_path(self) -> None:
-        self.database_status.set_full_text(f"Database: {self._database_path}")
-
     def _show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 10_000)
+        self.status_bar.show_message(text)
 
     # -- help -------------------------------------------------------------------------------
 

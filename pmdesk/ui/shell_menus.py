@@ -89,7 +89,7 @@ class ShellMenus:
         self.person_action = make_action(
             window,
             "&Who is working…",
-            lambda: window.person_button.choose(),
+            lambda: window.status_bar.person_button.choose(),
             tip="Choose the person whose name History records on your changes",
         )
         self.quit_action = make_action(window, "&Quit", window.close, "Ctrl+Q")

@@ -69,7 +69,7 @@ def test_the_picker_lists_the_programmes_before_the_screens_exist(
     # The services' list replaces the early one, and the choice stands.
     assert window.current_programme_code() == small.code
     assert [combo.itemText(i) for i in range(combo.count())] == [small.name]
-    assert window.programme_status.text().startswith(small.code)
+    assert window.status_bar.programme_label.text().startswith(small.code)
     assert window.stack.currentWidget() is window.current_screen()
 
 

@@ -736,7 +736,7 @@ def test_a_programme_from_nothing_to_an_approved_quarter_survives_reopening(
     assert window.pages.currentWidget() is window.workspace
     assert window.programme_combo.currentText() == NAME
     assert window.current_screen() is again.screen(IpttScreen)  # where the user left off
-    assert "2 indicators · 3 sites · 3 data values" in window.programme_status.text()
+    assert "2 indicators · 3 sites · 3 data values" in window.status_bar.programme_label.text()
 
     # Through the services: everything as it was.
     services = again.services

@@ -164,13 +164,13 @@ def test_zoom_shortcuts_scale_the_application_font(
     base = QApplication.font().pointSizeF()
     qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.font().pointSizeF() == pytest.approx(base * 1.1)
-    assert window.zoom_status.text() == "Zoom 110%"
+    assert window.status_bar.zoom_label.text() == "Zoom 110%"
     qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.font().pointSizeF() == pytest.approx(base * 0.9)
     qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.font().pointSizeF() == pytest.approx(base)
-    assert window.zoom_status.isHidden()
+    assert window.status_bar.zoom_label.isHidden()
 
 
 def test_zoom_reaches_the_sidebar_and_the_screens(
@@ -314,7 +314,7 @@ def test_a_data_change_refreshes_the_iptt_and_the_list(
     with qtbot.waitSignal(screen.table_loaded, timeout=10_000):
         signals.announce("values", small.code)
     assert figure(screen, "1.1", COL_TO_DATE_ACTUAL) == "2,000"
-    qtbot.waitUntil(lambda: "12 data values" in window.programme_status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "12 data values" in window.status_bar.programme_label.text(), timeout=10_000)
 
 
 def test_window_state_is_saved_and_restored(
@@ -331,7 +331,7 @@ def test_window_state_is_saved_and_restored(
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (640, 480)
     assert second.zoom_factor == 1.1
-    assert second.zoom_status.text() == "Zoom 110%" and not second.zoom_status.isHidden()
+    assert second.status_bar.zoom_label.text() == "Zoom 110%" and not second.status_bar.zoom_label.isHidden()
 
 
 def test_a_saved_zoom_reaches_every_widget_of_the_next_start(

@@ -182,12 +182,14 @@ def test_a_file_found_damaged_after_opening_is_read_only_and_a_backup_is_offered
     monkeypatch.setattr(pmdesk.services.backups, "latest_verified_backup", search)
     desk = desk_factory(office)
     desk.open(office)
-    qtbot.waitUntil(lambda: desk.window.read_only_status.isVisible() and bool(answers.asked), timeout=15_000)
+    qtbot.waitUntil(
+        lambda: desk.window.status_bar.read_only_label.isVisible() and bool(answers.asked), timeout=15_000
+    )
     assert threads and threading.main_thread().name not in threads
     asked = answers.asked
     assert "damaged" in asked[0] and "newest sound backup" in asked[0]
-    assert desk.window.read_only_status.text() == "Read-only"
-    assert "damaged" in desk.window.read_only_status.toolTip()
+    assert desk.window.status_bar.read_only_label.text() == "Read-only"
+    assert "damaged" in desk.window.status_bar.read_only_label.toolTip()
 
 
 def test_an_unreadable_file_offers_its_backup_at_start(

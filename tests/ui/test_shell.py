@@ -83,7 +83,7 @@ def test_the_view_menu_shows_each_screen_title_whole_and_the_status_bar_counts_i
     shown = [action.iconText() for action in window.menus.screen_actions]  # the text as the menu shows it
     assert shown == [s.title for s in window.screens]
     assert "Framework & indicators" in shown
-    status = window.programme_status.text()
+    status = window.status_bar.programme_label.text()
     assert "5 indicators" in status and "4 sites" in status
 
 
@@ -94,10 +94,12 @@ def test_the_zoom_figure_keeps_apart_from_the_database_path(
     loaded(qtbot, window, 1)
     window.zoom_in()
     window.zoom_in()
-    qtbot.waitUntil(lambda: window.zoom_status.isVisible())
-    path_ends = window.database_status.geometry().right()
-    zoom_text_starts = window.zoom_status.geometry().left() + window.zoom_status.contentsRect().left()
-    assert zoom_text_starts - path_ends >= window.zoom_status.fontMetrics().horizontalAdvance("  ")
+    qtbot.waitUntil(lambda: window.status_bar.zoom_label.isVisible())
+    path_ends = window.status_bar.database_label.geometry().right()
+    zoom_text_starts = (
+        window.status_bar.zoom_label.geometry().left() + window.status_bar.zoom_label.contentsRect().left()
+    )
+    assert zoom_text_starts - path_ends >= window.status_bar.zoom_label.fontMetrics().horizontalAdvance("  ")
     window.reset_zoom()
 
 
@@ -134,7 +136,7 @@ def test_the_programme_picker_sets_every_screens_programme(
     window.programme_combo.setCurrentIndex(window.programme_model.row_of(other))
     assert window.current_programme_code() == other
     assert {s.programme_code for s in window.screens} == {other}
-    assert other in window.programme_status.text()
+    assert other in window.status_bar.programme_label.text()
 
 
 def test_navigation_requests_switch_programme_and_screen(

@@ -89,14 +89,14 @@ def test_the_first_open_asks_who_is_working_and_the_answer_is_kept(
     assert dialog.ok_button.text() == "Work as Amina Yusuf"
     QTest.keyClick(dialog.people_list, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert desk.window.person_button.text() == "Working as Amina Yusuf"
+    assert desk.window.status_bar.person_button.text() == "Working as Amina Yusuf"
     assert desk.window.services is not None
     assert desk.window.services.person.name == "Amina Yusuf"
     desk.close()
 
     again = desks(small_file)
     again.open(small_file)
-    assert again.window.person_button.text() == "Working as Amina Yusuf"
+    assert again.window.status_bar.person_button.text() == "Working as Amina Yusuf"
     qtbot.wait(300)  # the check of the file has had time to finish: nobody is asked again
     assert not [d for d in again.window.findChildren(WorkingPersonDialog) if d.isVisible()]
 
@@ -126,8 +126,8 @@ def test_a_run_that_names_the_person_asks_nobody(
     monkeypatch.setenv("PMDESK_PERSON", "Kiosk  user")
     desk = desks(small_file)
     desk.open(small_file)
-    qtbot.waitUntil(lambda: desk.window.person_button.isVisible())
-    assert desk.window.person_button.text() == "Working as Kiosk user"
+    qtbot.waitUntil(lambda: desk.window.status_bar.person_button.isVisible())
+    assert desk.window.status_bar.person_button.text() == "Working as Kiosk user"
     qtbot.wait(300)
     assert not [d for d in desk.window.findChildren(WorkingPersonDialog) if d.isVisible()]
 
@@ -143,7 +143,7 @@ def test_file_menu_changes_who_is_working(
     dialog.name_edit.selectAll()
     QTest.keyClicks(dialog.name_edit, "Grace Wanjiru")
     QTest.keyClick(dialog.name_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: desk.window.person_button.text() == "Working as Grace Wanjiru")
+    qtbot.waitUntil(lambda: desk.window.status_bar.person_button.text() == "Working as Grace Wanjiru")
     assert "Changes are now recorded as Grace Wanjiru" in desk.window.statusBar().currentMessage()
 
 
