@@ -36,11 +36,11 @@ from pmdesk.ui.targets.targets_clipboard import (
     plan_paste,
     values_named,
 )
+from pmdesk.ui.targets.targets_grid_layout import fit_target_columns, span_result_rows
 from pmdesk.ui.targets.targets_load import TargetsLoad, load_targets
-from pmdesk.ui.targets.targets_table_model import COL_INDICATOR, COL_UNIT, FIRST_PERIOD_COL, TargetsTableModel
+from pmdesk.ui.targets.targets_table_model import FIRST_PERIOD_COL, TargetsTableModel
 from pmdesk.ui.targets.targets_table_view import TargetsTableView
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
-from pmdesk.ui.widgets.column_fit import fit_columns_to_text
 from pmdesk.ui.widgets.elided_label import ElidedLabel
 from pmdesk.ui.widgets.notes_fold import NotesFold, lines_per_row
 from pmdesk.ui.widgets.reason_dialog import ask_reason
@@ -264,40 +264,14 @@ class TargetsScreen(Screen):
         combo.blockSignals(False)
 
     def _apply_spans(self) -> None:
-        view = self.table_view
-        view.clearSpans()
-        columns = self.model.columnCount()
-        for row in self.model.result_rows():
-            # The heading lives in the frozen column; the span makes the rest one shaded band.
-            view.setSpan(row, 1, 1, columns - 1)
+        span_result_rows(self.table_view, self.model)
 
     def _fit_columns(self) -> None:
         view = self.table_view
-        metrics = view.fontMetrics()
-        chars = metrics.averageCharWidth()
-        view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("0000"))
-        fit_columns_to_text(view, range(1, self.model.columnCount()))  # the indicator column: below
-        # Room for ~40 characters of an indicator name, never more than a third of a small
-        # screen; longer names wrap onto more lines.
-        view.setColumnWidth(
-            COL_INDICATOR, min(chars * 40 + 16, max(view.viewport().width() // 3, chars * 24))
-        )
-        view.setColumnWidth(COL_UNIT, min(view.columnWidth(COL_UNIT), chars * 14))
-        for column in range(FIRST_PERIOD_COL, self.model.columnCount()):
-            # Wide enough to type a six-figure target without the editor scrolling.
-            view.setColumnWidth(column, max(view.columnWidth(column), chars * 10))
-        # Spare width (a wide window) goes to the indicator names first: fewer wrapped lines,
-        # more indicators on screen.
-        used = sum(view.columnWidth(c) for c in range(self.model.columnCount()))
-        # Less the vertical scroll bar, which appears once the rows are sized.
-        spare = view.viewport().width() - used - view.verticalScrollBar().sizeHint().width() - 2
-        if spare > 0:
-            widest = chars * 64 + 16
-            current = view.columnWidth(COL_INDICATOR)
-            view.setColumnWidth(COL_INDICATOR, max(current, min(current + spare, widest)))
+        fit_target_columns(view, self.model)
         # The title band and the header take about five lines of text.
         self._row_lines = lines_per_row(self, 5)
-        view.fit_rows(padding=metrics.height() // 3, max_lines=self._row_lines)
+        view.fit_rows(padding=view.fontMetrics().height() // 3, max_lines=self._row_lines)
         self.notes.update_soon()
 
     def _current_cell(self) -> tuple[str, int] | None:
