@@ -27,17 +27,13 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from pmdesk.domain.enums import Measure, ValueStatus
-from pmdesk.domain.iptt import ratio_percent
-from pmdesk.domain.value_checks import MIN_HISTORY_FOR_OUTLIERS
+from pmdesk.domain.enums import ValueStatus
 from pmdesk.domain.value_rules import (
     is_locked,
-    judged_on_site_total,
     locked_message,
     mix_clash,
     mix_message,
     status_after_change,
-    value_warnings,
 )
 from pmdesk.formats.problems import (
     Locate,
@@ -54,6 +50,7 @@ from pmdesk.services.batch_check import (
 )
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.lookups import combo_key
+from pmdesk.services.value_batch_warnings import batch_warnings
 from pmdesk.storage.models import (
     DataValueRow,
     DisaggregationRow,
@@ -66,8 +63,6 @@ from pmdesk.storage.models import (
     utcnow,
 )
 
-# A cell's series holds the value itself and its history: no fewer than this to flag an outlier.
-MIN_SERIES = MIN_HISTORY_FOR_OUTLIERS + 1
 # Rows per bulk statement: memory stays flat and progress is reported between statements.
 WRITE_CHUNK = 10_000
 # SQLite's page cache while a batch is written, in KiB (PRAGMA cache_size takes it negated). The
@@ -93,7 +88,7 @@ CellKey = tuple[int, str, int, str]
 
 
 @dataclass(slots=True)
-class _Existing:
+class StoredValue:
     id: int
     uuid: str
     value: float | None
@@ -110,7 +105,7 @@ class _Existing:
 class _Plan:
     creates: list[CheckedItem] = field(default_factory=list)
     create_keys: list[CellKey] = field(default_factory=list)  # one per item of `creates`
-    replaces: list[tuple[CheckedItem, CellKey, _Existing]] = field(default_factory=list)
+    replaces: list[tuple[CheckedItem, CellKey, StoredValue]] = field(default_factory=list)
     unchanged: int = 0
 
 
@@ -212,7 +207,7 @@ class ValueWriter:
             session.execute(select(OptionComboRow.key, OptionComboRow.id)).all()
         )
         self._plan: _Plan | None = None
-        self._existing: dict[CellKey, _Existing] = {}
+        self._existing: dict[CellKey, StoredValue] = {}
         # A streamed import applies chunk after chunk: it sets `defer_refresh` and rebuilds the
         # value summary once at the end when `summary_marked` says a chunk marked the programme
         # (rebuilding after every chunk would sum the programme fifty times).
@@ -327,7 +322,7 @@ class ValueWriter:
                 if site not in site_ids:
                     continue
                 key = (ind, period, site, combo_keys.get(combo, ""))
-                self._existing[key] = _Existing(row_id, row_uuid, *figures)
+                self._existing[key] = StoredValue(row_id, row_uuid, *figures)
 
     def apply(self, progress: ProgressFn | None = None, *, at: datetime | None = None) -> BatchCounts:
         """Write the planned batch; call only when `plan` found no problems.
@@ -537,66 +532,9 @@ class ValueWriter:
         keys = plan.create_keys + [key for _, key, _ in plan.replaces]
         if not items:
             return {}
-        # Every cell's figures over its periods, and every place's total, as they will be after
-        # the write: the stored values the batch leaves, then the batch's (a cell appears at most
-        # once per period in it). A list per cell, not a dict by period: a million values make a
-        # quarter of a million cells.
         replaced = {key for _, key, _ in plan.replaces}
-        cells: dict[tuple[int, int, str], list[float]] = {}
-        totals: dict[tuple[int, str, int], float] = defaultdict(float)
-        for key, old in self._existing.items():
-            if key in replaced:
-                continue
-            comparable = ratio_percent(old.numerator, old.denominator) if old.value is None else old.value
-            if comparable is not None:
-                cells.setdefault((key[0], key[2], key[3]), []).append(comparable)
-            if old.value is not None:
-                totals[key[:3]] += old.value
-        number, percent = Measure.NUMBER, Measure.PERCENT
-        # Per item: its comparable figure and its cell's figures, in the order of `items`.
-        figures: list[float | None] = []
-        series_of: list[list[float]] = []
-        for item, key in zip(items, keys):
-            # What the warnings look at: the number, or the percentage.
-            c = item.checked
-            measure = item.measure
-            if measure is number:
-                comparable = c.value
-            elif measure is percent:
-                comparable = ratio_percent(c.numerator, c.denominator)
-            else:
-                comparable = None
-            cell = (key[0], key[2], key[3])
-            series = cells.get(cell)
-            if series is None:
-                series = cells[cell] = []
-            if comparable is not None:
-                series.append(comparable)
-            figures.append(comparable)
-            series_of.append(series)
-            if c.value is not None:
-                totals[key[:3]] += c.value
-        # Sorted once per cell, for all of its periods (is_outlier_in_series).
-        for series in cells.values():
-            if len(series) >= MIN_SERIES:
-                series.sort()
         programme_targets, site_targets = self._targets({key[0] for key in keys})
-        out: dict[int, str] = {}
-        for item, key, comparable, series in zip(items, keys, figures, series_of):
-            if comparable is None:
-                continue
-            target = site_targets.get(key[:3]) if site_targets else None
-            if target is None:
-                target = programme_targets.get(key[:2])
-            found = value_warnings(
-                comparable,
-                target,
-                series=series,
-                site_total=totals[key[:3]] if judged_on_site_total(item.measure, not item.options) else None,
-            )
-            if found:
-                out[item.index] = ",".join(found)
-        return out
+        return batch_warnings(items, keys, self._existing, replaced, programme_targets, site_targets)
 
     def _targets(
         self, indicator_ids: Iterable[int]
