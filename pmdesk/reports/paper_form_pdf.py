@@ -17,8 +17,8 @@ from pmdesk.reports import pdf_document as pdf
 
 if TYPE_CHECKING:
     from pmdesk.reports.reporter import ReportFile, ReportSources
-    from pmdesk.services.data_entry import ValueInfo
     from pmdesk.services.entry_grid import ComboInfo, EntryGrid, GridIndicator
+    from pmdesk.services.value_info import ValueInfo
 
 BOXES_PER_LINE = 6  # option columns side by side; more wrap onto the next line of boxes
 LABEL_WIDTH = 130.0

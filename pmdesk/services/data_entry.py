@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,7 +12,7 @@ from pmdesk.domain.approval import approval_refusal
 from pmdesk.domain.enums import Measure, ValueStatus
 from pmdesk.domain.errors import LockedError, Problem, ValidationError
 from pmdesk.domain.iptt import ratio_percent
-from pmdesk.domain.value_checks import WARNING_TEXT, check_blocking
+from pmdesk.domain.value_checks import check_blocking
 from pmdesk.domain.value_rules import (
     is_locked,
     judged_on_site_total,
@@ -28,83 +26,12 @@ from pmdesk.services import history, value_summary
 from pmdesk.services.actor import Actor
 from pmdesk.services.cells import Cell, CellError, CellResolver
 from pmdesk.services.lookups import combo_id_for, programme_by_code
+from pmdesk.services.value_info import UnexplainedWarnings, ValueInfo, value_info
 from pmdesk.storage.models import DataValueRow, TargetRow, utcnow
-
-
-@dataclass(frozen=True)
-class ValueInfo:
-    uuid: str
-    indicator_code: str
-    period: str
-    site_code: str
-    options: dict[str, str]
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    text: str | None
-    comment: str
-    warnings: tuple[str, ...]
-    status: ValueStatus
-    status_reason: str
-    entered_by: str
-    entered_at: datetime
-    submitted_by: str = ""  # who last submitted it ("" if never, or not known)
-
-    @property
-    def is_flagged(self) -> bool:
-        """A warning nobody has commented on yet."""
-        return bool(self.warnings) and not self.comment.strip()
-
-    @property
-    def is_locked(self) -> bool:
-        return is_locked(self.status)
-
-
-class UnexplainedWarnings(ValidationError):
-    """Submit refused: values carry warnings nobody has commented on (DESIGN.md §5)."""
-
-    def __init__(self, values: Sequence[ValueInfo]) -> None:
-        self.values = list(values)
-        super().__init__(
-            [
-                Problem(warning_label(v), "has a warning without a comment: " + warning_text(v))
-                for v in self.values
-            ]
-        )
-
-
-def warning_label(info: ValueInfo) -> str:
-    options = " · ".join(info.options.values())
-    return f"{info.indicator_code} · {options}" if options else info.indicator_code
-
-
-def warning_text(info: ValueInfo) -> str:
-    return "; ".join(WARNING_TEXT.get(w, w) for w in info.warnings)
 
 
 def value_label(cell: Cell) -> str:
     return f"{cell.indicator.code} · {cell.site_code} · {cell.period}"
-
-
-def value_info(row: DataValueRow, resolver: CellResolver) -> ValueInfo:
-    return ValueInfo(
-        row.uuid,
-        resolver.indicator_codes[row.indicator_id],
-        row.period,
-        resolver.site_codes[row.site_id],
-        resolver.options_of_combo(row.combo_id),
-        row.value,
-        row.numerator,
-        row.denominator,
-        row.text,
-        row.comment,
-        tuple(filter(None, row.warnings.split(","))),
-        ValueStatus(row.status),
-        row.status_reason,
-        row.entered_by,
-        row.entered_at,
-        row.submitted_by,
-    )
 
 
 def _shown(row: DataValueRow) -> object:

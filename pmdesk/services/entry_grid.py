@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.domain.enums import Direction, Measure
 from pmdesk.domain.errors import NotFoundError
 from pmdesk.services.cells import CellResolver, IndicatorFacts
-from pmdesk.services.data_entry import ValueInfo, value_info
 from pmdesk.services.iptt import ResultInfo, _framework_order
 from pmdesk.services.lookups import MissingComboError, combo_id_for, programme_by_code
+from pmdesk.services.value_info import ValueInfo, value_info
 from pmdesk.storage.models import (
     DataValueRow,
     DisaggregationRow,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QPushButton,
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import ValueStatus
-from pmdesk.services.data_entry import ValueInfo
+from pmdesk.services.value_info import ValueInfo
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.entry import entry_dialogs

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from pmdesk.domain.enums import Frequency, ValueStatus
 from pmdesk.domain.errors import ConflictError, LockedError, ValidationError
-from pmdesk.services.data_entry import UnexplainedWarnings
 from pmdesk.services.framework_records import IndicatorData, ResultData
 from pmdesk.services.history import HistoryService
 from pmdesk.services.programmes import ProgrammeData
+from pmdesk.services.value_info import UnexplainedWarnings
 from pmdesk.storage.database import Database
 from pmdesk.storage.models import DataValueRow, HistoryRow
 from tests.unit.builders import services, small_programme

@@ -12,7 +12,8 @@ from PySide6.QtGui import QUndoCommand
 from pmdesk.domain.errors import PmdeskError
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import DataEntryService, ValueInfo
+    from pmdesk.services.data_entry import DataEntryService
+    from pmdesk.services.value_info import ValueInfo
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ from pmdesk.ui.entry.entry_writes import (
 from pmdesk.ui.unsaved import PendingWrite, PendingWrites
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import DataEntryService, ValueInfo
+    from pmdesk.services.data_entry import DataEntryService
+    from pmdesk.services.value_info import ValueInfo
     from pmdesk.ui.entry.entry_rows import EntryRow
 
 

@@ -18,10 +18,10 @@ from pmdesk.ui.entry.entry_style import STATUS_TEXT
 from pmdesk.ui.formatting import format_number, local_datetime
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import ValueInfo
     from pmdesk.services.entry_grid import EntryGrid
     from pmdesk.services.history import HistoryService
     from pmdesk.services.import_log import ImportLogEntry
+    from pmdesk.services.value_info import ValueInfo
     from pmdesk.ui.entry.entry_cells import UnsavedInput
     from pmdesk.ui.entry.entry_rows import EntryRow
 

@@ -12,9 +12,9 @@ from pmdesk.domain.iptt import ratio_percent
 from pmdesk.domain.value_rules import is_locked, mix_clash
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import ValueInfo
     from pmdesk.services.entry_grid import ComboInfo, EntryGrid, GridIndicator
     from pmdesk.services.iptt import ResultInfo
+    from pmdesk.services.value_info import ValueInfo
 
 # Why a cell cannot take a value, in the words the tooltip and the message bar use.
 TOTAL_HELD = (

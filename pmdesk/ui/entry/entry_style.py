@@ -13,8 +13,8 @@ from pmdesk.domain.value_checks import WARNING_OUTLIER, WARNING_OVER_TARGET, WAR
 from pmdesk.ui.formatting import format_number
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import ValueInfo
     from pmdesk.services.entry_grid import GridIndicator
+    from pmdesk.services.value_info import ValueInfo
 
 HEADERS = (
     "Indicator",

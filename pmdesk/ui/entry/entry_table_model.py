@@ -48,8 +48,8 @@ from pmdesk.ui.entry.entry_style import (
 )
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import ValueInfo
     from pmdesk.services.entry_grid import EntryGrid, GridIndicator
+    from pmdesk.services.value_info import ValueInfo
 
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from pmdesk.domain.enums import ValueStatus
 from pmdesk.domain.errors import PmdeskError, StorageError
-from pmdesk.services.data_entry import warning_label, warning_text
+from pmdesk.services.value_info import warning_label, warning_text
 from pmdesk.ui.entry import entry_dialogs
 from pmdesk.ui.unsaved import storage_failure_text
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import DataEntryService, ValueInfo
+    from pmdesk.services.data_entry import DataEntryService
+    from pmdesk.services.value_info import ValueInfo
     from pmdesk.ui.entry.entry_writes import GridPlace
 
 

@@ -30,7 +30,7 @@ from pmdesk.ui.formatting import display_locale
 from pmdesk.ui.unsaved import PendingWrite
 
 if TYPE_CHECKING:
-    from pmdesk.services.data_entry import ValueInfo
+    from pmdesk.services.value_info import ValueInfo
     from pmdesk.ui.entry.entry_rows import EntryRow
 
 MAX_PASTE_CELLS = 20_000  # a whole sheet pasted by mistake is refused rather than half-written
