@@ -195,18 +195,26 @@ def measure(path: Path, runs: int) -> None:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
+
+    def settle() -> None:  # the grid is read on a worker: until it is shown
+        while screen.is_busy:
+            app.processEvents()
+
     screen.set_programme(CODE)
+    settle()
     periods = ("2025Q2", PERIOD)
     turn = iter(range(1_000_000))
 
     def open_place() -> None:  # alternate periods, so that every run really loads a grid
         screen.place_bar.select(SITE, periods[next(turn) % 2])
         screen._load_grid()
+        settle()
 
     open_ms = median_ms(open_place, runs)
     paint_ms = median_ms(lambda: screen.grab(), runs)
     screen.place_bar.select(SITE, PERIOD)
     screen._load_grid()
+    settle()
     row = next(r for r in range(screen.model.rowCount()) if screen.model.is_editable(r, COL_VALUE))
     values = iter(range(100, 1_000_000))
     save_ms = median_ms(lambda: screen.editing.commit(row, COL_VALUE, str(next(values))), runs)

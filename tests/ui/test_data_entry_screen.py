@@ -33,6 +33,7 @@ from pmdesk.ui.entry.entry_history_model import COL_CHANGE, COL_WHO
 from pmdesk.ui.entry.entry_rows import LOCKED, TOTAL_HELD
 from pmdesk.ui.entry.entry_style import ERROR_COLOUR
 from pmdesk.ui.signals import DataChange, Navigation
+from tests.ui.entry_waiting import wait_for_grid
 from tests.unit.builders import small_programme
 
 P = "WASH-01"
@@ -76,9 +77,14 @@ class Harness:
         assert editor is not self.view, "typing did not open an editor"
         QTest.keyClicks(editor, text[1:])
         QTest.keyClick(editor, end)
+        wait_for_grid(self.screen)  # an undo elsewhere or a workflow step reads a grid
+
+    def wait(self) -> None:
+        wait_for_grid(self.screen)
 
     def key(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
         QTest.keyClick(focused(), key, modifiers)
+        wait_for_grid(self.screen)  # another period, an undo elsewhere … read on a worker
 
     def button_key(self, qtbot: QtBot, key: Qt.Key) -> None:
         """Alt+letter of a button: Qt clicks it after a short animation."""
@@ -89,6 +95,7 @@ class Harness:
         )
         with qtbot.waitSignal(button.clicked, timeout=2000):
             QTest.keyClick(focused(), key, ALT)
+        wait_for_grid(self.screen)
 
     def text(self, row: int, column: int, role: int = Qt.ItemDataRole.DisplayRole) -> str:
         model = self.screen.model
@@ -119,6 +126,7 @@ def harness(qtbot: QtBot, db: Database, context: UiContext) -> Iterator[Harness]
     site.setCurrentIndex(site.findData("N01"))
     period = screen.place_bar.period_combo
     period.setCurrentIndex(period.findData("2025Q1"))
+    wait_for_grid(screen)  # read on a worker
     assert screen.model.grid is not None and screen.model.grid.period == "2025Q1"
     screen.view.setFocus()
     yield h
@@ -387,6 +395,7 @@ def test_reopen_with_a_reason_makes_cells_editable(
     services.entry.submit(P, "N01", "2025Q1")
     services.entry.approve(P, "N01", "2025Q1")
     harness.screen.refresh()
+    harness.wait()
     asked: list[str] = []
 
     def reason(parent: object, title: str, message: str, ok: str) -> str:
@@ -514,6 +523,7 @@ def test_undo_of_a_change_in_another_period_goes_back_there(harness: Harness) ->
 
 def test_navigate_selects_the_site_period_and_indicator(harness: Harness) -> None:
     harness.screen.navigate(Navigation("entry", P, site_code="N02", period="2025Q3", indicator_code="2.1"))
+    harness.wait()  # the indicator is found once its grid is read
     grid = harness.screen.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("N02", "2025Q3")
     assert harness.current() == (RATIO, COL_NUMERATOR)
@@ -526,6 +536,7 @@ def test_changes_made_elsewhere_are_read_again(harness: Harness) -> None:
     harness.go(MALE)
     harness.context.services.entry.set_value(P, "1.1", "2025Q1", "N01", {"SEX": "F"}, value=21)
     harness.context.signals.announce("values", P)
+    harness.wait()
     assert harness.text(FEMALE, COL_VALUE) == "21"
     assert harness.current() == (MALE, COL_VALUE)
 
@@ -570,6 +581,7 @@ def test_an_undo_that_is_no_longer_possible_says_why(harness: Harness) -> None:
     services.entry.submit(P, "N01", "2025Q1")
     services.entry.approve(P, "N01", "2025Q1")
     harness.screen.refresh()
+    harness.wait()
     harness.go(MALE)
     harness.key(Qt.Key.Key_Z, CTRL)
     message = harness.screen.message_label.text()
@@ -599,6 +611,7 @@ def test_a_programme_without_sites_says_what_to_do(harness: Harness, qtbot: QtBo
         harness.screen.empty_button.click()
     assert requested.args == [Navigation("sites", "EMPTY-1")]
     harness.screen.set_programme(P)  # back: the same site and period as before
+    harness.wait()
     grid = harness.screen.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("N01", "2025Q1")
 
@@ -628,10 +641,12 @@ def test_the_site_and_period_are_picked_with_the_keyboard(harness: Harness) -> N
     site = harness.screen.place_bar.site_combo
     assert focused() is site
     QTest.keyClick(site, Qt.Key.Key_Down)
+    harness.wait()
     grid = harness.screen.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("N02", "2025Q1")
     harness.key(Qt.Key.Key_P, ALT)  # &Period:
     QTest.keyClick(focused(), Qt.Key.Key_Down)
+    harness.wait()
     grid = harness.screen.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("N02", "2025Q2")
     assert harness.screen.heading.text() == "Mathare school · 2025 Q2"
@@ -643,6 +658,7 @@ def test_a_typed_denominator_stays_through_reloads_and_period_changes(harness: H
     harness.type("4")
     assert harness.text(RATIO, COL_DENOMINATOR) == "4"
     harness.context.signals.announce("values", P)  # a change made elsewhere: the grid is read again
+    harness.wait()
     assert harness.text(RATIO, COL_DENOMINATOR) == "4"
     harness.key(Qt.Key.Key_Right, ALT)  # to 2025 Q2 and back
     assert harness.text(RATIO, COL_DENOMINATOR) == ""
@@ -683,5 +699,6 @@ def test_the_status_line_does_not_carry_over_to_another_site_or_period(harness: 
     assert harness.screen.status_label.text().startswith("Saved ")
     site = harness.screen.place_bar.site_combo
     site.setCurrentIndex(site.findData("N02"))  # another site
+    harness.wait()
     assert harness.screen.model.grid is not None and harness.screen.model.grid.site_code == "N02"
     assert harness.screen.status_label.text() == START_HINT

@@ -61,6 +61,7 @@ from pmdesk.ui.sites.site_dialog import SiteDialog
 from pmdesk.ui.sites.sites_screen import SitesScreen
 from pmdesk.ui.targets.targets_screen import TargetsScreen
 from pmdesk.ui.workers import Workers
+from tests.ui.entry_waiting import wait_for_grid
 
 S = TypeVar("S", bound=Screen)
 
@@ -591,6 +592,7 @@ def enter_values(qtbot: QtBot, app: App) -> DataEntryScreen:
     press(focused(), Qt.Key.Key_P, ALT)
     assert focused() is bar.period_combo
     QTest.keyClick(bar.period_combo, Qt.Key.Key_Home)
+    wait_for_grid(screen)  # read on a worker
     grid = screen.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("TH02", Q1)
     assert screen.heading.text() == "Madaoua school · 2026 Q1"
@@ -630,6 +632,7 @@ def submit_and_approve(qtbot: QtBot, app: App, screen: DataEntryScreen) -> None:
     assert workflow.submit_button.isEnabled() and not workflow.approve_button.isEnabled()
     screen.view.setFocus()
     press_mnemonic(qtbot, screen, Qt.Key.Key_S)  # &Submit
+    wait_for_grid(screen)
     assert {v[3] for v in stored_values(app.services).values()} == {ValueStatus.SUBMITTED}
     assert screen.status_label.text() == "Submitted 3 values of Madaoua school · 2026 Q1"
 
@@ -647,6 +650,7 @@ def submit_and_approve(qtbot: QtBot, app: App, screen: DataEntryScreen) -> None:
     modal = when_modal(qtbot, QMessageBox, approve)
     press_mnemonic(qtbot, screen, Qt.Key.Key_A)  # &Approve…
     modal.check()
+    wait_for_grid(screen)
     assert asked and asked[0].startswith("Approve 3 values of Madaoua school · 2026 Q1?")
     assert stored_values(app.services) == EXPECTED_VALUES
     rows = entry_rows(screen)
@@ -783,6 +787,7 @@ def test_a_programme_from_nothing_to_an_approved_quarter_survives_reopening(
     entry = again.screen(DataEntryScreen)
     again.signals.navigate(Navigation("entry", CODE, site_code="TH02", period=Q1))
     assert window.current_screen() is entry
+    wait_for_grid(entry)
     grid = entry.model.grid
     assert grid is not None and (grid.site_code, grid.period) == ("TH02", Q1)
     rows = entry_rows(entry)

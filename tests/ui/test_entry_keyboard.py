@@ -22,6 +22,7 @@ from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Workers
 from tests.ui.conftest import make_services
+from tests.ui.entry_waiting import wait_for_grid
 from tests.unit.builders import small_programme
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -71,6 +72,7 @@ def window(
 def entry_screen(window: MainWindow) -> DataEntryScreen:
     screen = window.screen_named("entry")
     assert isinstance(screen, DataEntryScreen)
+    wait_for_grid(screen)  # read on a worker
     return screen
 
 
@@ -105,6 +107,7 @@ def test_a_quarter_is_entered_from_ctrl_5_with_digits_enter_and_tab_only(window:
 
 def test_ctrl_5_goes_to_the_first_empty_cell(window: MainWindow) -> None:
     QTest.keyClick(window, Qt.Key.Key_5, CTRL)
+    entry_screen(window)
     keys = Keyboard()
     keys.type("7")
     keys.type("12")
@@ -150,6 +153,7 @@ def test_another_site_starts_at_the_top(qtbot: QtBot, window: MainWindow) -> Non
     assert scrolled > 0
     combo = screen.place_bar.site_combo
     combo.setCurrentIndex(combo.findData("N02"))
+    wait_for_grid(screen)
     assert screen.model.grid is not None and screen.place_bar.site_code == "N02"
     # The first empty cell, from the top (scrolled at most to show the rows below it).
     assert view.currentIndex().row() == 1

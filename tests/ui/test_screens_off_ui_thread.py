@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.ui.completeness.completeness_screen import CompletenessScreen
 from pmdesk.ui.context import UiContext
+from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
 from pmdesk.ui.framework.framework_screen import FrameworkScreen
 from pmdesk.ui.iptt import iptt_load
 from pmdesk.ui.iptt.iptt_screen import IpttScreen
@@ -251,3 +252,49 @@ def test_the_iptt_columns_are_as_wide_as_their_longest_texts_formatted_on_a_work
         assert longest in candidates
         assert view.columnWidth(column) > min(_bold_width(view, longest), widest - 1)
     assert model.column_texts(COL_TREND) == []  # a drawing, sized from the font
+
+
+def test_the_data_entry_grid_is_read_on_a_worker(qtbot: QtBot, context: UiContext, small: Built) -> None:
+    threads: list[str] = []
+    record_threads(context.services.entry_grid, "grid", threads)
+    screen = DataEntryScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.set_programme(small.code)
+        assert screen.is_busy and screen.model.grid is None  # asked for, not read yet
+    assert threads and UI_THREAD not in threads
+    assert screen.model.grid is not None and screen.model.rowCount() > 0
+    assert screen.stack.currentWidget() is screen.splitter
+    # Another site and period, and an indicator in it: found once its grid is read.
+    threads.clear()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.navigate(
+            Navigation("entry", small.code, site_code="S1", period="2025Q3", indicator_code="2.3")
+        )
+        assert screen.is_busy
+    assert threads and UI_THREAD not in threads
+    grid = screen.model.grid
+    assert grid is not None and (grid.site_code, grid.period) == ("S1", "2025Q3")
+    first = screen.model.first_row_of("2.3")
+    row = screen.view.currentIndex().row()
+    entry = screen.model.row_at(first)
+    assert first >= 0 and entry is not None and first <= row < first + max(entry.span, 1)
+
+
+def test_a_failed_read_of_the_data_entry_grid_is_said_in_words(
+    qtbot: QtBot, context: UiContext, small: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("no such column: data_value.secret_sql")
+
+    monkeypatch.setattr(context.services.entry_grid, "grid", broken)
+    screen = DataEntryScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.set_programme(small.code)
+    text = screen.message_label.text()
+    assert screen.message_label.isVisibleTo(screen) and screen.model.grid is None
+    assert "could not be loaded" in text and "RuntimeError" not in text and "secret_sql" not in text

@@ -36,6 +36,7 @@ from pmdesk.ui.targets import targets_screen
 from pmdesk.ui.targets.targets_screen import TargetsScreen
 from pmdesk.ui.unsaved import UnsavedChoice
 from pmdesk.ui.workers import Workers
+from tests.ui.entry_waiting import wait_for_grid
 from tests.ui.programme_factory import CODE as P_TARGETS
 from tests.ui.programme_factory import Built
 from tests.ui.storage_failures import FullDisk, WriteLock
@@ -84,6 +85,7 @@ def harness(qtbot: QtBot, db: Database, context: UiContext) -> Iterator[Harness]
     screen.set_programme(P)
     for combo, code in ((screen.place_bar.site_combo, "N01"), (screen.place_bar.period_combo, "2025Q1")):
         combo.setCurrentIndex(combo.findData(code))
+    wait_for_grid(screen)  # read on a worker
     assert screen.model.grid is not None and screen.model.grid.period == "2025Q1"
     screen.view.setFocus()
     yield Harness(window, screen, context)
@@ -134,9 +136,11 @@ def test_a_value_typed_while_another_program_writes_is_kept_and_saved_once_it_is
     # A change announced elsewhere reloads the grid: the input and its mark stay, whether the
     # grid can be read again (after the lock) or not (during it).
     harness.context.signals.announce("values", None)
+    harness.wait()
     assert harness.text(FEMALE, COL_VALUE) == "12" and harness.text(FEMALE, COL_STATUS) == "Not saved"
     lock.release()  # PMDesk tries again by itself
     harness.context.signals.announce("values", None)
+    harness.wait()
     assert screen.model.grid is not None and female(harness) is None
     assert harness.text(FEMALE, COL_VALUE) == "12" and harness.text(FEMALE, COL_STATUS) == "Not saved"
 
@@ -172,9 +176,11 @@ def test_a_value_typed_on_a_full_disk_is_kept_until_space_is_freed_and_retry_is_
 
     # To another period and back: the input waits, and shows again.
     screen.place_bar.next_period()
+    harness.wait()
     assert screen.model.grid is not None and screen.model.grid.period == "2025Q2"
     assert harness.text(FEMALE, COL_VALUE) == "" and banner.isVisible()
     screen.place_bar.previous_period()
+    harness.wait()
     assert harness.text(FEMALE, COL_VALUE) == typed and harness.text(FEMALE, COL_STATUS) == "Not saved"
 
     qtbot.mouseClick(banner.retry_button, Qt.MouseButton.LeftButton)  # the disk is still full
@@ -432,6 +438,7 @@ def test_a_return_reason_is_asked_again_with_what_was_typed_while_the_database_i
     harness.type("12")
     harness.context.services.entry.submit(P, "N01", "2025Q1")
     harness.screen.refresh()
+    harness.wait()
     lock = WriteLock(db_path)
     asked: list[tuple[str, str]] = []
 
@@ -511,6 +518,7 @@ def entry_screen(window: MainWindow) -> DataEntryScreen:
     place = screen.place_bar
     for combo, code in ((place.site_combo, "N01"), (place.period_combo, "2025Q1")):
         combo.setCurrentIndex(combo.findData(code))
+    wait_for_grid(screen)
     return screen
 
 

@@ -21,6 +21,7 @@ from pmdesk.ui.context import UiContext
 from pmdesk.ui.entry import entry_dialogs
 from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
 from pmdesk.ui.working_person_dialog import WorkingPersonDialog
+from tests.ui.entry_waiting import wait_for_grid
 from tests.ui.programme_factory import build_small_programme
 from tests.ui.test_restore_backup import Desk
 from tests.unit.builders import small_programme
@@ -162,6 +163,7 @@ def entry_screen(qtbot: QtBot, db: Database, context: UiContext) -> Iterator[Dat
     site.setCurrentIndex(site.findData("N01"))
     period = screen.place_bar.period_combo
     period.setCurrentIndex(period.findData("2025Q1"))
+    wait_for_grid(screen)  # read on a worker
     yield screen
     screen.editing.stack.clear()
 
@@ -175,10 +177,12 @@ def test_approve_says_at_once_that_the_submitter_may_not_approve(
     services.entry.set_value(P, "1.1", "2025Q1", "N01", {"SEX": "F"}, value=12)
     services.entry.submit(P, "N01", "2025Q1")
     entry_screen.refresh()
+    wait_for_grid(entry_screen)
     asked: list[str] = []
     monkeypatch.setattr(entry_dialogs, "confirm", lambda _p, _t, text, *_a, **_k: asked.append(text) or True)
 
     entry_screen.workflow.approve_button.click()
+    wait_for_grid(entry_screen)
     assert asked == []  # refused before asking, not after the user said yes
     assert "you (Amina Yusuf) submitted this value" in entry_screen.message_label.text()
     assert services.entry.values_for(P, "N01", "2025Q1")[0].status is ValueStatus.SUBMITTED

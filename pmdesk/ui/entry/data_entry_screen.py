@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +35,7 @@ from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from pmdesk.ui.entry.entry_table_view import EntryTableView
 from pmdesk.ui.entry.entry_workflow import EntryWorkflowBar
 from pmdesk.ui.entry.entry_writes import GridPlace, PasteResult
+from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
@@ -41,19 +43,40 @@ from pmdesk.ui.widgets.notes_fold import NotesFold
 from pmdesk.ui.widgets.unsaved_banner import UnsavedBanner
 
 if TYPE_CHECKING:
+    from pmdesk.services.entry_grid import EntryGrid, EntryGridService
     from pmdesk.ui.context import UiContext
     from pmdesk.ui.entry.entry_commands import CellRef
+    from pmdesk.ui.entry.entry_table_view import CursorMemo
 
 
 START_HINT = "Type to enter a value · Enter saves and moves down · Tab moves right · Ctrl+Z undoes"
 
 
+def read_grid(service: EntryGridService, code: str, site: str, period: str) -> EntryGrid | PmdeskError:
+    """The load job, on a pool thread: a refusal comes back as the answer, for the screen to say
+    (a grid that could not be read again stays as it was)."""
+    try:
+        return service.grid(code, site, period)
+    except PmdeskError as exc:
+        return exc
+
+
 class DataEntryScreen(Screen):
     title = "Data entry"
     name = "entry"
+    loaded = Signal()  # the grid asked for last is read (and shown, or its failure said)
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        # The grid is read off the UI thread (issue #11 §2); only the latest answer is shown.
+        self.loader = Loader(context.workers, "The values", self)
+        self.loader.loaded.connect(self._on_grid_read)
+        self.loader.failed.connect(self._on_grid_failed)
+        # (programme, site, period, cursor memo, new place?, other site?) of the read under way
+        self._request: tuple[str, str, str, CursorMemo | None, bool, bool] | None = None
+        self._writes = 0  # values written from this screen: one during a read makes it read again
+        self._writes_at_request = 0
+        self._after_load: list[Callable[[], None]] = []  # what waits for the grid (navigation)
         self.model = EntryTableModel(self)
         self.editing = EntryEditing(self.services.entry, self.model, self)
         self.paster = EntryPaster(self.editing, context.workers, self)
@@ -250,13 +273,32 @@ class DataEntryScreen(Screen):
         if target.site_code or target.period:
             self.place_bar.select(target.site_code, target.period)
             self._load_grid(keep_cursor=False)
-        if target.indicator_code:
-            row = self.model.first_row_of(target.indicator_code)
-            if row >= 0:
-                self.view.select_first_input(row)
+        indicator = target.indicator_code
+        if indicator:
+            self._when_loaded(lambda: self._select_indicator(indicator))
         self.view.setFocus()
 
+    def _select_indicator(self, code: str) -> None:
+        row = self.model.first_row_of(code)
+        if row >= 0:
+            self.view.select_first_input(row)
+
+    @property
+    def is_busy(self) -> bool:
+        """Reading the grid (on a worker)."""
+        return self.loader.is_loading
+
+    def _when_loaded(self, action: Callable[[], None]) -> None:
+        """Now, or once the grid under way is read (a cell is found in the grid it is in)."""
+        if self.loader.is_loading:
+            self._after_load.append(action)
+        else:
+            action()
+
     def focus_first(self) -> None:
+        self._when_loaded(self._focus_first)  # the first empty cell of the grid being read
+
+    def _focus_first(self) -> None:
         if self.stack.currentWidget() is not self.splitter:
             if self.empty_button.isVisible():
                 self.empty_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -329,14 +371,54 @@ class DataEntryScreen(Screen):
         is_new_place = before != GridPlace(code, site, period)
         is_other_site = before is None or (before.programme_code, before.site_code) != (code, site)
         memo = self.view.cursor_memo() if keep_cursor and not is_other_site else None
+        if memo is not None and self._request is not None and self.loader.is_loading:
+            memo = self._request[3]  # the cursor as it was before the reads
         self.view.commit_open_editor()
         if is_new_place:
             # What was saved in the last grid is no news in this one (issue #7 §2).
             self.status_label.setText(START_HINT)
             self._note_kept_halves()
-        try:
-            grid = self.services.entry_grid.grid(code, site, period)
-        except PmdeskError as exc:
+        self._request = (code, site, period, memo, is_new_place, is_other_site)
+        self._read(code, site, period)
+
+    def _read(self, code: str, site: str, period: str) -> None:
+        self._writes_at_request = self._writes
+        self.loader.load(read_grid, self.services.entry_grid, code, site, period, name="entry grid")
+
+    def _on_grid_failed(self, message: str) -> None:
+        self._request = None
+        self.model.set_rows(None)
+        self.editing.place = None
+        self._show_message(message)
+        self._after_load.clear()
+        self.loaded.emit()
+
+    def _on_grid_read(self, result: EntryGrid | PmdeskError) -> None:
+        if self._request is not None and self._writes != self._writes_at_request:
+            # A value was saved in the grid on screen while this one was read: it may not show it.
+            self._read(*self._request[:3])
+            return
+        request, self._request = self._request, None
+        waiting, self._after_load = self._after_load, []
+        if request is not None and request[0] == self.programme_code:
+            self.view.commit_open_editor()  # typed while the grid was read: saved where it was typed
+            self._show_grid(result, *request)
+            for action in waiting:
+                action()
+        self.loaded.emit()
+
+    def _show_grid(
+        self,
+        result: EntryGrid | PmdeskError,
+        code: str,
+        site: str,
+        period: str,
+        memo: CursorMemo | None,
+        is_new_place: bool,
+        is_other_site: bool,
+    ) -> None:
+        if isinstance(result, PmdeskError):
+            exc = result
             if isinstance(exc, StorageError) and self._is_shown(code, site, period):
                 # Reading again failed (another program holds the database): the grid stays as
                 # it was, with any input not saved yet, rather than going blank.
@@ -346,6 +428,7 @@ class DataEntryScreen(Screen):
             self.editing.place = None
             self._show_message(str(exc))
             return
+        grid = result
         self.model.set_rows(grid)
         self.editing.place = GridPlace(code, site, period)
         self.editing.show_unsaved()  # input typed here before, still not saved
@@ -385,6 +468,9 @@ class DataEntryScreen(Screen):
             self.status_label.setText(f"{where}, kept: " + "; ".join(notes))
 
     def _show_empty(self, text: str, button: str, target: str) -> None:
+        self.loader.cancel()
+        self._request = None
+        self._after_load.clear()
         self._note_kept_halves()
         self.model.set_rows(None)
         self.editing.place = None
@@ -490,6 +576,7 @@ class DataEntryScreen(Screen):
         self._show_message(text)
 
     def _on_written(self) -> None:
+        self._writes += 1
         self._announce_code = self.programme_code
         self._announce_timer.start()
 
@@ -498,15 +585,15 @@ class DataEntryScreen(Screen):
         self.context.signals.announce("values", code, origin=self)
 
     def _on_workflow_moved(self, text: str) -> None:
+        self._on_written()  # before the read, which then shows it
         self._load_grid()
         self.status_label.setText(text)
-        self._on_written()
         self.view.setFocus()
 
     def _on_cell_elsewhere(self, ref: CellRef) -> None:
         self.place_bar.select(ref.site_code, ref.period)
         self._load_grid(keep_cursor=False)
-        self._on_cell_touched(ref)
+        self._when_loaded(lambda: self._on_cell_touched(ref))
 
     def _on_cell_touched(self, ref: CellRef) -> None:
         row = self.model.row_of(ref.key)

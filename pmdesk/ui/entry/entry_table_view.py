@@ -8,7 +8,7 @@ redo; Ctrl+V pastes a block, Ctrl+C copies the cell.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -60,6 +60,7 @@ NARROWEST_CHARS = {COL_INDICATOR: 15, COL_WARNINGS: 10, COL_CELL: 16}
 COMMENT_CHARS = 10
 CONTEXT_ROWS = 2  # rows kept in view below the current one
 MAX_LABEL_LINES = 2  # an option label or an indicator name wraps over at most this many lines
+HEIGHTS_DELAY_MS = 30  # row heights are fitted again once a run of resizes has paused
 CursorMemo = tuple[tuple[int, int] | None, int, int]  # (cell key, row, column)
 
 _OWN_KEYS = (
@@ -94,6 +95,11 @@ class EntryTableView(FrozenColumnTableView):
         self._fitting = False  # our own column resizing, not the user's
         self._user_widths = False  # the user resized a column: keep their widths
         self.horizontalHeader().sectionResized.connect(self._on_column_resized)
+        # Row heights are fitted once per load, and again (once) after resizes and zooms: every
+        # fit measures the grid's labels, so the many resizes of a first show must not each do it.
+        self._heights_key: tuple[object, ...] | None = None  # what the last fit was made for
+        self._heights_timer = QTimer(self, singleShot=True, interval=HEIGHTS_DELAY_MS)
+        self._heights_timer.timeout.connect(self._fit_row_heights_if_changed)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -120,7 +126,7 @@ class EntryTableView(FrozenColumnTableView):
             self.fit_widths()
         else:
             self._fit_cell_column()
-            self.fit_row_heights()
+        self.fit_row_heights()  # new rows: now, once
 
     def fit_widths(self) -> None:
         """Widths for the current font and width (again after View ▸ Zoom): every column in
@@ -148,32 +154,53 @@ class EntryTableView(FrozenColumnTableView):
             self._fitting = False
         self._widths_set = True
         self.horizontalScrollBar().setValue(0)
-        self.fit_row_heights()
+        self._heights_timer.start()  # once the resizing pauses, and only if the widths changed
 
     def fit_row_heights(self) -> None:
         """Rows tall enough for their labels to wrap, not be cut ("Female · 18 a…", issue #7 §2):
         an option label over up to MAX_LABEL_LINES lines, an indicator's name over its rows, the
         last of them taller when they are too few. Measured from the text and the font alone, so
-        a grid of 800 rows still lays out at once."""
+        a grid of 800 rows still lays out at once; only a text wider than its column is wrapped
+        to be measured, and each different text once."""
+        self._heights_timer.stop()
         model = self.entry_model()
         if model is None:
+            self._heights_key = None
             return
         base = self.verticalHeader().defaultSectionSize()
+        cell_width = self.columnWidth(COL_CELL)
+        name_width = self.columnWidth(COL_INDICATOR)
+        self._heights_key = (
+            id(model.grid),
+            model.rowCount(),
+            base,
+            self.font().key(),
+            cell_width,
+            name_width,
+        )
         font = QFont(self.font())
         font.setBold(True)  # names and totals may be bold: a bold measure fits both
         metrics = QFontMetrics(font)
         line = metrics.lineSpacing()
         margin = metrics.averageCharWidth() + 8  # the cell's margins and grid line
+        measured: dict[tuple[str, int], int] = {}
 
         def lines(text: object, width: int) -> int:
             if not text:
                 return 1
-            flags = int(Qt.TextFlag.TextWordWrap)
-            rect = metrics.boundingRect(0, 0, max(width - margin, 1), 1_000_000, flags, str(text))
-            return max(1, min(MAX_LABEL_LINES, -(-rect.height() // line)))
+            key = (str(text), width)
+            found = measured.get(key)
+            if found is None:
+                room = max(width - margin, 1)
+                if metrics.horizontalAdvance(key[0]) <= room:
+                    found = 1  # fits on one line: nothing to wrap
+                else:
+                    flags = int(Qt.TextFlag.TextWordWrap)
+                    rect = metrics.boundingRect(0, 0, room, 1_000_000, flags, key[0])
+                    found = max(1, min(MAX_LABEL_LINES, -(-rect.height() // line)))
+                measured[key] = found
+            return found
 
-        cell_width = self.columnWidth(COL_CELL)
-        name_width = self.columnWidth(COL_INDICATOR)
         display = Qt.ItemDataRole.DisplayRole
         heights: list[int] = []
         for row in range(model.rowCount()):
@@ -197,6 +224,19 @@ class EntryTableView(FrozenColumnTableView):
         for row, height in enumerate(heights):
             if self.rowHeight(row) != height:
                 self.setRowHeight(row, height)
+
+    def _fit_row_heights_if_changed(self) -> None:
+        model = self.entry_model()
+        key = (
+            id(model.grid) if model is not None else None,
+            model.rowCount() if model is not None else 0,
+            self.verticalHeader().defaultSectionSize(),
+            self.font().key(),
+            self.columnWidth(COL_CELL),
+            self.columnWidth(COL_INDICATOR),
+        )
+        if key != self._heights_key:
+            self.fit_row_heights()
 
     def reset_widths(self) -> None:
         """Forget the user's column widths (after View ▸ Zoom, say) and fit again."""
