@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.ui.workers import Job, Workers
@@ -70,17 +71,24 @@ class Loader(QObject):
         self._busy_timer.stop()
         self._set_busy(False)
 
+    def _is_current(self, job: Job) -> bool:
+        """Whether `job`'s answer is still wanted. A cancelled job's answer may already have been
+        queued, and a screen may be deleted (its database closed, a backup restored) while a load
+        it started is still running: that loader is gone, and so is its answer's use."""
+        if not isValid(self):
+            job.cancel()
+            return False
+        return job is self._job and not job.is_cancelled
+
     def _on_finished(self, job: Job, result: object) -> None:
-        # A cancelled job's answer may already have been queued: the window cancels every job
-        # before it deletes the screens of a database it closes, and this loader may be gone.
-        if job is not self._job or job.is_cancelled:
+        if not self._is_current(job):
             return
         self._job = None
         self.cancel()
         self.loaded.emit(result)
 
     def _on_failed(self, job: Job, error: BaseException) -> None:
-        if job is not self._job or job.is_cancelled:
+        if not self._is_current(job):
             return
         self._job = None
         self.cancel()

@@ -96,3 +96,21 @@ def test_an_answer_queued_before_the_window_cancelled_every_job_is_dropped(
     loader.deleteLater()
     qtbot.wait(100)  # with the guard missing, the queued answer reached a deleted timer and raised
     assert heard == []
+
+
+def test_an_answer_reaching_a_deleted_loader_is_dropped(qtbot: QtBot, workers: Workers) -> None:
+    """A screen deleted while its load still runs (a backup restored, say): its answer arrives
+    after the loader is gone and must change nothing."""
+    release = threading.Event()
+    loader = Loader(workers, "The table")
+
+    def slow() -> str:
+        release.wait(5)
+        return "answer"
+
+    loader.load(slow)
+    loader.deleteLater()
+    qtbot.wait(50)  # deleted now; its Python wrapper lives on in the job's connection
+    release.set()
+    workers.wait(5_000)
+    qtbot.wait(100)  # with the check missing, the answer reached a deleted timer and raised
