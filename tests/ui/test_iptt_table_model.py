@@ -28,11 +28,10 @@ from pmdesk.ui.iptt.iptt_table_model import (
     PERIOD_ACTUAL,
     PERIOD_PCT,
     PERIOD_TARGET,
-    RESULT_SHADES,
     STATUS_ROLE,
-    STATUS_STYLES,
     IpttTableModel,
 )
+from pmdesk.ui.iptt.status_style import RESULT_SHADES, STATUS_STYLES
 from tests.ui.programme_factory import Built
 
 DISPLAY = Qt.ItemDataRole.DisplayRole

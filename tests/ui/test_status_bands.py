@@ -15,7 +15,8 @@ from pmdesk.formats.iptt_text import iptt_text
 from pmdesk.formats.iptt_workbook import IPTT_SHEET, write_iptt_workbook
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.iptt.iptt_screen import IpttScreen
-from pmdesk.ui.iptt.iptt_table_model import COL_STATUS, IpttTableModel, band_explanation
+from pmdesk.ui.iptt.iptt_table_model import COL_STATUS, IpttTableModel
+from pmdesk.ui.iptt.status_style import band_explanation
 from pmdesk.ui.programmes.programme_dialog import band_sentence
 from tests.ui.test_iptt_table_model import _synthetic
 

@@ -56,7 +56,7 @@ from pmdesk.ui.dashboard.dashboard_parts import (
 )
 from pmdesk.ui.dashboard.status_tiles import StatusTiles
 from pmdesk.ui.formatting import counted
-from pmdesk.ui.iptt.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.status_style import STATUS_STYLES, TEXT_ON_COLOUR
 from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import Navigation

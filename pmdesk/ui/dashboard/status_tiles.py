@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from pmdesk.domain.enums import Status
 from pmdesk.services.dashboard import STATUS_ORDER
 from pmdesk.ui.formatting import counted
-from pmdesk.ui.iptt.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.status_style import STATUS_STYLES, TEXT_ON_COLOUR
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from pmdesk.domain.enums import Status
 from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label
-from pmdesk.ui.iptt.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR, band_explanation
+from pmdesk.ui.iptt.status_style import STATUS_STYLES, TEXT_ON_COLOUR, band_explanation
 from pmdesk.ui.widgets.flow_layout import FlowLayout
 
 LEGEND_STATUSES = (Status.EXCEEDING, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA)

@@ -31,16 +31,9 @@ from pmdesk.ui.iptt.iptt_pdf_job import IpttPrintRequest
 from pmdesk.ui.iptt.iptt_pickers import WHOLE_PROGRAMME, IpttPickers
 from pmdesk.ui.iptt.iptt_site_dialog import IpttSiteDialog
 from pmdesk.ui.iptt.iptt_sparkline import SparklineDelegate
-from pmdesk.ui.iptt.iptt_table_model import (
-    COL_INDICATOR,
-    COL_STATUS,
-    COL_TREND,
-    COL_UNIT,
-    STATUS_STYLES,
-    TEXT_ON_COLOUR,
-    IpttTableModel,
-)
+from pmdesk.ui.iptt.iptt_table_model import COL_INDICATOR, COL_STATUS, COL_TREND, COL_UNIT, IpttTableModel
 from pmdesk.ui.iptt.iptt_variance import IpttVariance
+from pmdesk.ui.iptt.status_style import STATUS_STYLES, TEXT_ON_COLOUR
 from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import ChangeKind, DataChange, Navigation

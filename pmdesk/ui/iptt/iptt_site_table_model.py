@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor, QFont
 from pmdesk.domain.enums import Direction, Measure, Status
 from pmdesk.domain.iptt import Thresholds, partial_note, status_of
 from pmdesk.ui.formatting import display_locale, format_number
-from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, STATUS_ROLE, STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.iptt_table_model import STATUS_ROLE
+from pmdesk.ui.iptt.status_style import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOUR
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period

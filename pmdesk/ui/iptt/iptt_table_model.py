@@ -10,11 +10,19 @@ from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersisten
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
-from pmdesk.domain.iptt import BAND_NAMES, Thresholds, band_label, partial_note, status_of
+from pmdesk.domain.iptt import Thresholds, partial_note, status_of
 from pmdesk.domain.iptt_filter import IpttFilter, results_shown
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.ui.formatting import display_locale, format_number
 from pmdesk.ui.iptt.iptt_sparkline import TREND_ROLE, trend_of, trend_tooltip
+from pmdesk.ui.iptt.status_style import (
+    MUTED_TEXT,
+    PERIOD_GROUP_SHADE,
+    RESULT_SHADES,
+    STATUS_STYLES,
+    TEXT_ON_COLOUR,
+    band_explanation,
+)
 from pmdesk.ui.widgets.column_fit import longest_lines
 
 if TYPE_CHECKING:
@@ -75,28 +83,6 @@ PERIOD_PARTS = ("Target", "Actual", "% met")
 UNEXPLAINED = "unexplained"  # the status cell's mark: a variance explanation is due and missing
 
 
-@dataclass(frozen=True)
-class StatusStyle:
-    label: str
-    background: str | None  # light tints, so that dark text stays readable on every screen
-
-
-# Hues after the Okabe–Ito palette (told apart with the common colour-vision deficiencies) and
-# always paired with the status text, so colour is never the only cue.
-STATUS_STYLES: dict[Status, StatusStyle] = {
-    Status.EXCEEDING: StatusStyle("Exceeding", "#b3d7f2"),
-    Status.ON_TRACK: StatusStyle("On track", "#bfe6cf"),
-    Status.AT_RISK: StatusStyle("At risk", "#fbe09a"),
-    Status.OFF_TRACK: StatusStyle("Off track", "#f6b6c4"),
-    Status.NO_TARGET: StatusStyle("No target", None),
-    Status.NO_DATA: StatusStyle("No data", "#dedede"),
-}
-TEXT_ON_COLOUR = "#1a1a1a"
-MUTED_TEXT = "#5a5a5a"
-# Result header rows: darker for the top of the framework.
-RESULT_SHADES = ("#cfd9e6", "#dde5ef", "#e9eef5")
-PERIOD_GROUP_SHADE = "#f3f5f8"  # every other period, so its three columns read as one group
-
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
@@ -108,18 +94,6 @@ _CUMULATION_WORDS = {
 }
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def band_explanation(thresholds: Thresholds) -> str:
-    """The status bands in words, for tooltips and legends."""
-    bands = "".join(f"  {band_label(status, thresholds)}\n" for status in BAND_NAMES)
-    return (
-        "Status compares the actual to date with the target to date (% met):\n"
-        f"{bands}"
-        "  No target: no target to date, or it is 0\n"
-        "  No data: a target, but no actual yet\n"
-        "For decreasing indicators % met is target ÷ actual, so the bands read the same way."
-    )
 
 
 @dataclass(frozen=True)

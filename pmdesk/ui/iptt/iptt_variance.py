@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QPushButton, QWi
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.domain.iptt_table import IpttRow, IpttTable
-from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.status_style import MUTED_TEXT, TEXT_ON_COLOUR
 from pmdesk.ui.iptt.variance_dialog import VarianceDialog
 from pmdesk.ui.signals import ChangeKind
 

@@ -26,7 +26,7 @@ from pmdesk.domain.periods import PeriodError, parse_period
 from pmdesk.domain.variance import MAX_LENGTH, normalise, requires_explanation
 from pmdesk.ui.form_errors import ERROR_STYLE, failure_html
 from pmdesk.ui.formatting import format_count, format_number, local_datetime
-from pmdesk.ui.iptt.iptt_table_model import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.status_style import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOUR
 
 if TYPE_CHECKING:
     from pmdesk.services.variance import ExplanationInfo, VarianceService

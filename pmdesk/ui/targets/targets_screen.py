@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.enums import Status
 from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.services.targets import TargetChange
-from pmdesk.ui.iptt.iptt_table_model import STATUS_STYLES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.status_style import STATUS_STYLES, TEXT_ON_COLOUR
 from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation

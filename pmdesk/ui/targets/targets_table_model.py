@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from pmdesk.domain.enums import ChangeReason, Cumulation, Direction
 from pmdesk.domain.iptt import IndicatorSpec, PeriodInput, compute_indicator
 from pmdesk.ui.formatting import display_locale, format_number
-from pmdesk.ui.iptt.iptt_table_model import RESULT_SHADES, TEXT_ON_COLOUR
+from pmdesk.ui.iptt.status_style import RESULT_SHADES, TEXT_ON_COLOUR
 from pmdesk.ui.targets.target_lines import (
     TargetEdit,
     TargetIndicator,
