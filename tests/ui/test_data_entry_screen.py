@@ -18,7 +18,7 @@ from pmdesk.services.value_info import ValueInfo
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.entry import entry_dialogs
-from pmdesk.ui.entry.data_entry_screen import START_HINT, DataEntryScreen
+from pmdesk.ui.entry.data_entry_screen import DataEntryScreen
 from pmdesk.ui.entry.entry_cells import (
     COL_CELL,
     COL_COMMENT,
@@ -31,6 +31,7 @@ from pmdesk.ui.entry.entry_cells import (
 )
 from pmdesk.ui.entry.entry_history_model import COL_CHANGE, COL_WHO
 from pmdesk.ui.entry.entry_rows import LOCKED, TOTAL_HELD
+from pmdesk.ui.entry.entry_screen_layout import START_HINT
 from pmdesk.ui.entry.entry_style import ERROR_COLOUR
 from pmdesk.ui.signals import DataChange, Navigation
 from tests.ui.entry_waiting import wait_for_grid

@@ -7,17 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,16 +22,17 @@ from pmdesk.domain.errors import PmdeskError, StorageError
 from pmdesk.ui.entry import entry_dialogs
 from pmdesk.ui.entry.entry_cells import COL_COMMENT, COL_VALUE
 from pmdesk.ui.entry.entry_editing import EntryEditing
+from pmdesk.ui.entry.entry_grid_reads import EntryGridReads, GridRequest
 from pmdesk.ui.entry.entry_history_panel import EntryHistoryPanel
 from pmdesk.ui.entry.entry_paste import EntryPaster
 from pmdesk.ui.entry.entry_place_bar import EntryPlaceBar
 from pmdesk.ui.entry.entry_rows import RowKind
-from pmdesk.ui.entry.entry_style import ERROR_COLOUR, TEXT_ON_COLOUR, warning_text
+from pmdesk.ui.entry.entry_screen_layout import START_HINT, apply_fonts, build_layout
+from pmdesk.ui.entry.entry_style import warning_text
 from pmdesk.ui.entry.entry_table_model import EntryTableModel
 from pmdesk.ui.entry.entry_table_view import EntryTableView
 from pmdesk.ui.entry.entry_workflow import EntryWorkflowBar
 from pmdesk.ui.entry.entry_writes import GridPlace, PasteResult
-from pmdesk.ui.loading import Loader
 from pmdesk.ui.screens.base import Screen
 from pmdesk.ui.signals import DataChange, Navigation
 from pmdesk.ui.widgets.elided_label import ElidedLabel
@@ -43,40 +40,41 @@ from pmdesk.ui.widgets.notes_fold import NotesFold
 from pmdesk.ui.widgets.unsaved_banner import UnsavedBanner
 
 if TYPE_CHECKING:
-    from pmdesk.services.entry_grid import EntryGrid, EntryGridService
+    from pmdesk.services.entry_grid import EntryGrid
     from pmdesk.ui.context import UiContext
     from pmdesk.ui.entry.entry_commands import CellRef
-    from pmdesk.ui.entry.entry_table_view import CursorMemo
-
-
-START_HINT = "Type to enter a value · Enter saves and moves down · Tab moves right · Ctrl+Z undoes"
-
-
-def read_grid(service: EntryGridService, code: str, site: str, period: str) -> EntryGrid | PmdeskError:
-    """The load job, on a pool thread: a refusal comes back as the answer, for the screen to say
-    (a grid that could not be read again stays as it was)."""
-    try:
-        return service.grid(code, site, period)
-    except PmdeskError as exc:
-        return exc
 
 
 class DataEntryScreen(Screen):
     title = "Data entry"
     name = "entry"
     loaded = Signal()  # the grid asked for last is read (and shown, or its failure said)
+    # Made by entry_screen_layout.build_layout:
+    heading: QLabel
+    summary_label: ElidedLabel
+    place_bar: EntryPlaceBar
+    workflow: EntryWorkflowBar
+    comment_button: QPushButton
+    history_button: QToolButton
+    message_label: QLabel
+    unsaved_banner: UnsavedBanner
+    view: EntryTableView
+    history_panel: EntryHistoryPanel
+    splitter: QSplitter
+    empty_label: QLabel
+    empty_button: QPushButton
+    empty_page: QWidget
+    stack: QStackedWidget
+    status_label: QLabel
+    controls: QWidget
+    heading_fold: NotesFold
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         # The grid is read off the UI thread (issue #11 §2); only the latest answer is shown.
-        self.loader = Loader(context.workers, "The values", self)
-        self.loader.loaded.connect(self._on_grid_read)
-        self.loader.failed.connect(self._on_grid_failed)
-        # (programme, site, period, cursor memo, new place?, other site?) of the read under way
-        self._request: tuple[str, str, str, CursorMemo | None, bool, bool] | None = None
-        self._writes = 0  # values written from this screen: one during a read makes it read again
-        self._writes_at_request = 0
-        self._after_load: list[Callable[[], None]] = []  # what waits for the grid (navigation)
+        self.reads = EntryGridReads(context.workers, self)
+        self.reads.answered.connect(self._on_grid_read)
+        self.reads.failed.connect(self._on_grid_failed)
         self.model = EntryTableModel(self)
         self.editing = EntryEditing(self.services.entry, self.model, self)
         self.paster = EntryPaster(self.editing, context.workers, self)
@@ -85,105 +83,14 @@ class DataEntryScreen(Screen):
         self._panel_placed = False
         self._announce_timer = QTimer(self, singleShot=True, interval=0)
         self._announce_timer.timeout.connect(self._announce)
+        self._empty_target = ""  # the screen the button under the empty message opens
         self._build()
         self._connect()
 
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.heading = QLabel("", self)
-        self.summary_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
-        self.place_bar = EntryPlaceBar(self)
-        self.workflow = EntryWorkflowBar(self.services.entry, self)
-        self.comment_button = QPushButton("&Comment…", self)
-        self.comment_button.setToolTip(
-            "Comment on the selected value (Ctrl+M); a comment clears its warning flag"
-        )
-        self.history_button = QToolButton(self)
-        self.history_button.setText("Histor&y")
-        self.history_button.setCheckable(True)
-        self.history_button.setChecked(True)
-        self.history_button.setToolTip("Show or hide the selected cell's details and history")
-        tools = QHBoxLayout()
-        tools.setContentsMargins(0, 0, 0, 0)
-        tools.addWidget(self.workflow)
-        tools.addSpacing(12)
-        tools.addWidget(self.comment_button)
-        tools.addSpacing(12)
-        tools.addWidget(self.summary_label, 1)  # beside the buttons: the heading folds away
-        tools.addWidget(self.history_button)
-
-        self.message_label = QLabel("", self)
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.setStyleSheet(
-            f"background: {ERROR_COLOUR}; color: {TEXT_ON_COLOUR}; padding: 5px; border-radius: 3px;"
-        )
-        self.message_label.setAccessibleName("Problem")
-        self.message_label.hide()
-        self.unsaved_banner = UnsavedBanner(self.editing.unsaved, self)
-        self.unsaved_banner.install_shortcut(self)
-
-        self.view = EntryTableView(self)
-        self.view.setModel(self.model)
-        self.view.undo_stack = self.editing.stack
-        self.view.verticalHeader().hide()
-        for header in (self.view.verticalHeader(), self.view.frozen_view.verticalHeader()):
-            # One height for every row: nothing to measure, so 800 rows lay out at once.
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setWordWrap(False)  # but option labels wrap (the delegate) and so do names
-        self.view.setAccessibleName("Values of the selected site and period")
-        self.history_panel = EntryHistoryPanel(self.services.history, self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.view)
-        self.splitter.addWidget(self.history_panel)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
-        self.splitter.setChildrenCollapsible(False)
-
-        self.empty_label = QLabel("", self)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_button = QPushButton("", self)
-        self._empty_target = ""
-        empty = QWidget(self)
-        empty_layout = QVBoxLayout(empty)
-        empty_layout.addStretch(1)
-        empty_layout.addWidget(self.empty_label)
-        empty_layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        empty_layout.addStretch(2)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.splitter)
-        self.stack.addWidget(empty)
-        self._empty_page = empty
-
-        self.status_label = QLabel(START_HINT, self)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.status_label.setWordWrap(True)  # read whole on a small screen or at a large zoom
-        self.status_label.setAccessibleName("Last saved")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 4)
-        layout.setSpacing(4)
-        self.controls = QWidget(self)
-        controls = QVBoxLayout(self.controls)
-        controls.setContentsMargins(0, 0, 0, 0)
-        controls.setSpacing(4)
-        controls.addWidget(self.place_bar)
-        controls.addLayout(tools)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.controls)
-        layout.addWidget(self.stack, 1)
-        # Under the grid, beside the status line: a message or the unsaved-values banner that
-        # comes and goes does not move the rows the user is typing in (issue #7 §2).
-        layout.addWidget(self.unsaved_banner)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.status_label)
-        # On a short screen the heading goes: the pickers say the same, and the rows need the room.
-        self.heading_fold = NotesFold(self, self.view, (self.heading,), None)
-        self._apply_fonts()
-
+        build_layout(self)
         self.previous_action = self._action("Previous period", ("Alt+Left", "Ctrl+PgUp"), self._on_previous)
         self.next_action = self._action("Next period", ("Alt+Right", "Ctrl+PgDown"), self._on_next)
         self.comment_action = self._action("Comment…", ("Ctrl+M",), self._on_comment)
@@ -196,18 +103,6 @@ class DataEntryScreen(Screen):
         action.triggered.connect(slot)
         self.addAction(action)
         return action
-
-    def _apply_fonts(self) -> None:
-        heading = QFont(self.font())
-        heading.setBold(True)
-        if heading.pointSizeF() > 0:
-            heading.setPointSizeF(heading.pointSizeF() * 1.2)
-        self.heading.setFont(heading)
-        self.message_label.setFont(self.font())  # a widget with a style sheet misses font changes
-        metrics = self.view.fontMetrics()
-        height = metrics.height() + max(8, metrics.height() // 2)
-        for header in (self.view.verticalHeader(), self.view.frozen_view.verticalHeader()):
-            header.setDefaultSectionSize(height)
 
     def _connect(self) -> None:
         self.place_bar.place_changed.connect(self._on_place_changed)
@@ -275,7 +170,7 @@ class DataEntryScreen(Screen):
             self._load_grid(keep_cursor=False)
         indicator = target.indicator_code
         if indicator:
-            self._when_loaded(lambda: self._select_indicator(indicator))
+            self.reads.when_loaded(lambda: self._select_indicator(indicator))
         self.view.setFocus()
 
     def _select_indicator(self, code: str) -> None:
@@ -286,17 +181,10 @@ class DataEntryScreen(Screen):
     @property
     def is_busy(self) -> bool:
         """Reading the grid (on a worker)."""
-        return self.loader.is_loading
-
-    def _when_loaded(self, action: Callable[[], None]) -> None:
-        """Now, or once the grid under way is read (a cell is found in the grid it is in)."""
-        if self.loader.is_loading:
-            self._after_load.append(action)
-        else:
-            action()
+        return self.reads.is_loading
 
     def focus_first(self) -> None:
-        self._when_loaded(self._focus_first)  # the first empty cell of the grid being read
+        self.reads.when_loaded(self._focus_first)  # the first empty cell of the grid being read
 
     def _focus_first(self) -> None:
         if self.stack.currentWidget() is not self.splitter:
@@ -371,52 +259,35 @@ class DataEntryScreen(Screen):
         is_new_place = before != GridPlace(code, site, period)
         is_other_site = before is None or (before.programme_code, before.site_code) != (code, site)
         memo = self.view.cursor_memo() if keep_cursor and not is_other_site else None
-        if memo is not None and self._request is not None and self.loader.is_loading:
-            memo = self._request[3]  # the cursor as it was before the reads
+        pending = self.reads.pending
+        if memo is not None and pending is not None:
+            memo = pending.memo  # the cursor as it was before the reads
         self.view.commit_open_editor()
         if is_new_place:
             # What was saved in the last grid is no news in this one (issue #7 §2).
             self.status_label.setText(START_HINT)
             self._note_kept_halves()
-        self._request = (code, site, period, memo, is_new_place, is_other_site)
-        self._read(code, site, period)
-
-    def _read(self, code: str, site: str, period: str) -> None:
-        self._writes_at_request = self._writes
-        self.loader.load(read_grid, self.services.entry_grid, code, site, period, name="entry grid")
+        request = GridRequest(code, site, period, memo, is_new_place, is_other_site)
+        self.reads.read(self.services.entry_grid, request)
 
     def _on_grid_failed(self, message: str) -> None:
-        self._request = None
         self.model.set_rows(None)
         self.editing.place = None
         self._show_message(message)
-        self._after_load.clear()
         self.loaded.emit()
 
-    def _on_grid_read(self, result: EntryGrid | PmdeskError) -> None:
-        if self._request is not None and self._writes != self._writes_at_request:
-            # A value was saved in the grid on screen while this one was read: it may not show it.
-            self._read(*self._request[:3])
-            return
-        request, self._request = self._request, None
-        waiting, self._after_load = self._after_load, []
-        if request is not None and request[0] == self.programme_code:
+    def _on_grid_read(
+        self, result: EntryGrid | PmdeskError, request: GridRequest | None, waiting: list[Callable[[], None]]
+    ) -> None:
+        if request is not None and request.code == self.programme_code:
             self.view.commit_open_editor()  # typed while the grid was read: saved where it was typed
-            self._show_grid(result, *request)
+            self._show_grid(result, request)
             for action in waiting:
                 action()
         self.loaded.emit()
 
-    def _show_grid(
-        self,
-        result: EntryGrid | PmdeskError,
-        code: str,
-        site: str,
-        period: str,
-        memo: CursorMemo | None,
-        is_new_place: bool,
-        is_other_site: bool,
-    ) -> None:
+    def _show_grid(self, result: EntryGrid | PmdeskError, request: GridRequest) -> None:
+        code, site, period = request.code, request.site, request.period
         if isinstance(result, PmdeskError):
             exc = result
             if isinstance(exc, StorageError) and self._is_shown(code, site, period):
@@ -449,13 +320,13 @@ class DataEntryScreen(Screen):
         self.heading.setText(f"{grid.site_name} · {grid.period_label}")
         self.workflow.place = self.editing.place
         self.workflow.place_label = f"{grid.site_name} · {grid.period_label}"
-        if is_new_place:
+        if request.is_new_place:
             self.view.verticalScrollBar().setValue(0)
-        first_empty = self.view.first_empty_input() if is_other_site else None
+        first_empty = self.view.first_empty_input() if request.is_other_site else None
         if first_empty is not None:
             self.view.move_to(*first_empty)
         else:
-            self.view.restore_cursor(memo)
+            self.view.restore_cursor(request.memo)
 
     def _is_shown(self, code: str, site: str, period: str) -> bool:
         return self.model.grid is not None and self.editing.place == GridPlace(code, site, period)
@@ -468,9 +339,7 @@ class DataEntryScreen(Screen):
             self.status_label.setText(f"{where}, kept: " + "; ".join(notes))
 
     def _show_empty(self, text: str, button: str, target: str) -> None:
-        self.loader.cancel()
-        self._request = None
-        self._after_load.clear()
+        self.reads.cancel()
         self._note_kept_halves()
         self.model.set_rows(None)
         self.editing.place = None
@@ -480,7 +349,7 @@ class DataEntryScreen(Screen):
         self.empty_button.setText(button)
         self.empty_button.setVisible(bool(button))
         self._empty_target = target
-        self.stack.setCurrentWidget(self._empty_page)
+        self.stack.setCurrentWidget(self.empty_page)
         self.controls.hide()  # nothing to pick or submit: the message and its button say what to do
         self.workflow.set_counts({})
         self.workflow.place = None
@@ -576,7 +445,7 @@ class DataEntryScreen(Screen):
         self._show_message(text)
 
     def _on_written(self) -> None:
-        self._writes += 1
+        self.reads.note_write()
         self._announce_code = self.programme_code
         self._announce_timer.start()
 
@@ -593,7 +462,7 @@ class DataEntryScreen(Screen):
     def _on_cell_elsewhere(self, ref: CellRef) -> None:
         self.place_bar.select(ref.site_code, ref.period)
         self._load_grid(keep_cursor=False)
-        self._when_loaded(lambda: self._on_cell_touched(ref))
+        self.reads.when_loaded(lambda: self._on_cell_touched(ref))
 
     def _on_cell_touched(self, ref: CellRef) -> None:
         row = self.model.row_of(ref.key)
@@ -676,5 +545,5 @@ class DataEntryScreen(Screen):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self._apply_fonts()
+            apply_fonts(self)
             self.view.reset_widths()
