@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 
 DEFAULT_GROUP = ","
 DEFAULT_DECIMAL = "."
@@ -111,3 +112,25 @@ def _whole_digits(whole: str, groups: frozenset[str] | set[str], shown: str, fie
 def _ascii(digits: str) -> str:
     """Digits of any script as ASCII digits (float() would take them, int() too; this is explicit)."""
     return "".join(str(unicodedata.decimal(c)) for c in digits)
+
+
+def figure_text(value: float | None, write: Callable[[float, int], str], *, percent: bool = False) -> str:
+    """A figure as every place shows it (rounding happens only when displaying, DESIGN §3): '' for
+    no figure, ∞ for an infinite one, otherwise `write(rounded, decimals)` of the value rounded to at
+    most two decimals, without trailing zeros and never '-0', and '%' after a percentage. `write`
+    only spells the number (the screen's locale, or the PDF's thousands separators)."""
+    if value is None or math.isnan(value):
+        return ""
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    rounded = round(value, 2)
+    if rounded == 0:
+        rounded = 0.0  # no "-0"
+    if math.isclose(rounded, round(rounded), abs_tol=1e-9):
+        decimals = 0
+    elif math.isclose(rounded * 10, round(rounded * 10), abs_tol=1e-7):
+        decimals = 1
+    else:
+        decimals = 2
+    text = write(rounded, decimals)
+    return f"{text}%" if percent else text

@@ -18,7 +18,6 @@ reportlab is imported lazily (through pdf_document); user text is printed litera
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pmdesk.domain.enums import Measure, Status
 from pmdesk.domain.iptt import bands_line, partial_note
 from pmdesk.domain.iptt_filter import IpttFilter, result_label, results_shown
+from pmdesk.domain.numbers import figure_text
 from pmdesk.domain.status_look import STATUS_TINTS, STATUS_WORDS
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 
@@ -57,22 +57,8 @@ QUALITATIVE_LIMIT = 40  # characters of a qualitative result printed in its (nar
 
 def display_figure(value: float | None, percent: bool = False) -> str:
     """'' for no figure; otherwise at most 2 decimals, no trailing zeros, thousands separated and
-    '%' for a percentage: what the IPTT screen shows in English."""
-    if value is None or math.isnan(value):
-        return ""
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    rounded = round(value, 2)
-    if rounded == 0:
-        rounded = 0.0  # no "-0"
-    if math.isclose(rounded, round(rounded), abs_tol=1e-9):
-        decimals = 0
-    elif math.isclose(rounded * 10, round(rounded * 10), abs_tol=1e-7):
-        decimals = 1
-    else:
-        decimals = 2
-    text = f"{rounded:,.{decimals}f}"
-    return f"{text}%" if percent else text
+    '%' for a percentage: what the IPTT screen shows in English (domain.numbers.figure_text)."""
+    return figure_text(value, lambda number, decimals: f"{number:,.{decimals}f}", percent=percent)
 
 
 def status_words(row: IpttRow) -> str:

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QLocale
+
+from pmdesk.domain.numbers import figure_text
 
 
 def display_locale() -> QLocale:
@@ -19,22 +20,10 @@ def display_locale() -> QLocale:
 
 
 def format_number(value: float | None, *, percent: bool = False, locale: QLocale | None = None) -> str:
-    """'' for no figure; otherwise the value rounded to at most 2 decimals, without trailing zeros."""
-    if value is None or math.isnan(value):
-        return ""
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    rounded = round(value, 2)
-    if rounded == 0:
-        rounded = 0.0  # no "-0"
-    if math.isclose(rounded, round(rounded), abs_tol=1e-9):
-        decimals = 0
-    elif math.isclose(rounded * 10, round(rounded * 10), abs_tol=1e-7):
-        decimals = 1
-    else:
-        decimals = 2
-    text = (locale or display_locale()).toString(rounded, "f", decimals)
-    return f"{text}%" if percent else text
+    """'' for no figure; otherwise the value rounded to at most 2 decimals, without trailing zeros,
+    written in the locale (domain.numbers.figure_text holds the rule)."""
+    shown = locale or display_locale()
+    return figure_text(value, lambda number, decimals: shown.toString(number, "f", decimals), percent=percent)
 
 
 def format_count(value: int, locale: QLocale | None = None) -> str:

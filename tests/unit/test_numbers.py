@@ -87,3 +87,25 @@ def test_refusal_names_the_field() -> None:
 
 def test_plausibility_limit_is_ten_to_the_twelfth() -> None:
     assert PLAUSIBLE_LIMIT == 1e12
+
+
+@pytest.mark.parametrize(
+    ("value", "percent", "shown"),
+    [
+        (None, False, ""),
+        (float("nan"), False, ""),
+        (float("inf"), False, "∞"),
+        (float("-inf"), False, "−∞"),
+        (1200.0, False, "1200|0"),
+        (12.5, False, "12.5|1"),
+        (12.345, False, "12.35|2"),
+        (12.3049, True, "12.3|1%"),
+        (-0.001, False, "0|0"),  # never '-0'
+        (2.999, False, "3|0"),
+    ],
+)
+def test_one_rule_rounds_every_figure_shown(value: float | None, percent: bool, shown: str) -> None:
+    """The screen (its locale) and the PDFs (thousands separators) only spell what this decides."""
+    from pmdesk.domain.numbers import figure_text
+
+    assert figure_text(value, lambda number, decimals: f"{number:g}|{decimals}", percent=percent) == shown
