@@ -52,7 +52,7 @@ def test_the_minutes_pdf_is_written_in_a_worker_and_opened(
     screen = make_screen(qtbot, context, small.code)
     assert screen.pdf_button.isEnabled() and screen.pdf_button.text() == "Minutes &PDF…"
     screen.pdf_button.click()
-    assert asked and Path(asked[0]).name == f"{small.code} minutes 2025-07-10 Q2 review b.pdf"
+    assert asked and Path(asked[0]).name == f"{small.code} minutes 2025-07-10 Q2 review -b-.pdf"
     assert not screen.pdf_button.isEnabled()  # one at a time
     qtbot.waitUntil(lambda: bool(opened), timeout=20000)
     written = tmp_path / "chosen.pdf"

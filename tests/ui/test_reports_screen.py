@@ -23,16 +23,15 @@ from pmdesk.services.meetings import MeetingData
 from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.report_files import UNEXPECTED, safe_file_name, with_suffix
 from pmdesk.ui.reports.report_kinds import (
     KINDS,
     Option,
     ReportKind,
     ReportRequest,
     available_kinds,
-    safe_file_name,
-    with_suffix,
 )
-from pmdesk.ui.reports.reports_screen import FOLDER_SETTING, UNEXPECTED, ReportsScreen
+from pmdesk.ui.reports.reports_screen import FOLDER_SETTING, ReportsScreen
 from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Workers
 from tests.ui.programme_factory import Built

@@ -6,7 +6,6 @@ printed from the viewer: PMDesk does not drive printers itself."""
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,11 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.report_files import open_with_system_viewer as open_file  # tests replace it
+from pmdesk.ui.report_files import pages_text, safe_file_name, with_suffix, write_failure
 from pmdesk.ui.widgets.job_progress import JobProgress, run_with_progress
 
 if TYPE_CHECKING:
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
     from pmdesk.reports.pdf_document import Progress
     from pmdesk.reports.reporter import ReportFile
     from pmdesk.ui.context import UiContext
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 @dataclass(frozen=True)
@@ -47,30 +44,16 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> str:
     return chosen
 
 
-def open_file(path: Path) -> bool:
-    """Open `path` with the system viewer (tests replace this)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
 def suggested_name(request: IpttPrintRequest) -> str:
     """'WASH-01 IPTT 2026Q2 N01 filtered.pdf', safe on every system."""
     parts = [request.programme_code, "IPTT", request.as_of or "", request.site_code or ""]
     if request.shown.is_active:
         parts.append("filtered")
-    name = " ".join(_UNSAFE.sub(" ", " ".join(p for p in parts if p)).split())[:120].rstrip(" .")
-    return f"{name}.pdf"
+    return safe_file_name(" ".join(p for p in parts if p)) + ".pdf"
 
 
 def failure_text(error: BaseException, path: Path) -> str:
-    if isinstance(error, PmdeskError):
-        return f"The IPTT could not be printed: {error}"
-    if isinstance(error, OSError):
-        reason = (error.strerror or "it could not be written").rstrip(".")
-        return (
-            f"The IPTT could not be written to {path}: {reason}. Is the file open in another "
-            "program, or the folder read-only? Close it or choose another place."
-        )
-    return "The IPTT could not be written because of an unexpected problem; the details are in the log file."
+    return f"The IPTT could not be written. {write_failure(error, path)}"
 
 
 class IpttPdf(QObject):
@@ -99,9 +82,7 @@ class IpttPdf(QObject):
         chosen = ask_pdf_path(self._widget, str(Path(self._folder) / suggested_name(request)))
         if not chosen:
             return False
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
+        path = with_suffix(Path(chosen), "pdf")
         self._folder = str(path.parent)
         self.write(request, path, printing=False)
         return True
@@ -133,7 +114,7 @@ class IpttPdf(QObject):
 
     def _on_finished(self, report: ReportFile) -> None:
         self.last_written = report
-        pages = f"{report.pages} page{'' if report.pages == 1 else 's'}"
+        pages = pages_text(report.pages)
         opened = open_file(report.path)
         if self._printing:
             if opened:

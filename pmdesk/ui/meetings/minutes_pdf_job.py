@@ -4,23 +4,20 @@ progress dialog, then opens the file with the system's PDF viewer."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.report_files import open_with_system_viewer as open_file  # tests replace it
+from pmdesk.ui.report_files import pages_text, safe_file_name, with_suffix, write_failure
 from pmdesk.ui.widgets.job_progress import JobProgress, run_with_progress
 
 if TYPE_CHECKING:
     from pmdesk.reports.reporter import ReportFile
     from pmdesk.services.meetings import MeetingSummary
     from pmdesk.ui.context import UiContext
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def ask_pdf_path(parent: QWidget, suggested: str) -> str:
@@ -29,29 +26,16 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> str:
     return chosen
 
 
-def open_file(path: Path) -> bool:
-    """Open `path` with the system viewer (tests replace this)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
 def suggested_name(meeting: MeetingSummary) -> str:
     """'DEMO-WASH minutes 2026-10-27 2026 Q2 quarterly review.pdf', safe on every system."""
-    title = " ".join(_UNSAFE.sub(" ", meeting.title).split())[:80].rstrip(" .")
-    return f"{meeting.programme_code} minutes {meeting.held_on.isoformat()} {title}".strip() + ".pdf"
+    return (
+        safe_file_name(f"{meeting.programme_code} minutes {meeting.held_on.isoformat()} {meeting.title}")
+        + ".pdf"
+    )
 
 
 def failure_text(error: BaseException, path: Path) -> str:
-    if isinstance(error, PmdeskError):
-        return f"The minutes could not be written: {error}"
-    if isinstance(error, OSError):
-        reason = (error.strerror or "it could not be written").rstrip(".")
-        return (
-            f"The minutes could not be written to {path}: {reason}. Is the file open in another "
-            "program, or the folder read-only? Close it or choose another place."
-        )
-    return (
-        "The minutes could not be written because of an unexpected problem; the details are in the log file."
-    )
+    return f"The minutes could not be written. {write_failure(error, path)}"
 
 
 class MinutesPdf(QObject):
@@ -79,9 +63,7 @@ class MinutesPdf(QObject):
         chosen = ask_pdf_path(self._widget, str(Path(self._folder) / suggested_name(meeting)))
         if not chosen:
             return False
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
+        path = with_suffix(Path(chosen), "pdf")
         self._folder = str(path.parent)
         self.write(meeting, path)
         return True
@@ -102,7 +84,7 @@ class MinutesPdf(QObject):
 
     def _on_finished(self, report: ReportFile) -> None:
         self.last_written = report
-        pages = f"{report.pages} page{'' if report.pages == 1 else 's'}"
+        pages = pages_text(report.pages)
         if open_file(report.path):
             self.said.emit(f"Minutes saved to {report.path} ({pages}) and opened.", False)
         else:

@@ -6,7 +6,6 @@ A kind whose `Reports` method is not there is not offered, so adding one is one 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmdesk.domain.errors import PmdeskError
 from pmdesk.reports.reporter import ReportFile
+from pmdesk.ui.report_files import safe_file_name
 
 if TYPE_CHECKING:
     from pmdesk.domain.periods import Period
@@ -102,19 +102,6 @@ class ReportKind:
     @property
     def file_filter(self) -> str:
         return "Excel workbook (*.xlsx)" if self.suffix == "xlsx" else "PDF document (*.pdf)"
-
-
-def safe_file_name(name: str) -> str:
-    """`name` without the characters Windows refuses in a file name, nor a leading or trailing dot
-    or space."""
-    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", name)
-    return re.sub(r"\s+", " ", cleaned).strip(" .") or "report"
-
-
-def with_suffix(path: Path, suffix: str) -> Path:
-    """The path the user typed, with the kind's extension added if it was left out."""
-    ending = f".{suffix}"
-    return path if path.suffix.lower() == ending else path.with_name(path.name + ending)
 
 
 # -- the calls: each runs on a pool thread ------------------------------------------------------

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.errors import PmdeskError
+from pmdesk.ui.report_files import UNEXPECTED, open_with_system_viewer, with_suffix, write_failure
 from pmdesk.ui.reports.kind_list import KindList
 from pmdesk.ui.reports.report_kinds import (
     Option,
@@ -32,7 +33,6 @@ from pmdesk.ui.reports.report_kinds import (
     ReportRequest,
     available_kinds,
     load_choices,
-    with_suffix,
 )
 from pmdesk.ui.reports.report_options import ReportOptions
 from pmdesk.ui.screens.base import Screen
@@ -45,8 +45,6 @@ if TYPE_CHECKING:
     from pmdesk.ui.signals import DataChange
 
 FOLDER_SETTING = "reports/folder"  # the last folder a report was saved in
-UNEXPECTED = "An unexpected problem stopped it. Details are in the log file."
-
 SaveAsker = Callable[[QWidget, str, str, str], str]  # parent, title, suggested path, filter → path or ""
 Opener = Callable[[Path], bool]
 
@@ -54,23 +52,6 @@ Opener = Callable[[Path], bool]
 def ask_save_path(parent: QWidget, title: str, suggested: str, file_filter: str) -> str:
     chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
     return chosen
-
-
-def open_with_system_viewer(path: Path) -> bool:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def failure_message(error: BaseException, path: Path) -> str:
-    """What the user reads when a report could not be made: never an exception's name."""
-    if isinstance(error, PmdeskError):
-        return str(error)
-    if isinstance(error, OSError):
-        reason = (error.strerror or "it could not be written").rstrip(".")
-        return (
-            f"{path.name} could not be saved in {path.parent}: {reason}. Is the folder there, and may "
-            "you write in it? Is the file open in another program? Choose another place, or close it."
-        )
-    return UNEXPECTED
 
 
 class ReportsScreen(Screen):
@@ -390,7 +371,7 @@ class ReportsScreen(Screen):
     def _on_failed(self, error: BaseException) -> None:
         self._delivered = True
         path = self._path or Path("report")
-        self.result_label.setText(f"The report was not made. {failure_message(error, path)}")
+        self.result_label.setText(f"The report was not made. {write_failure(error, path)}")
 
     def _on_ended(self) -> None:
         job, self._job = self._job, None
