@@ -5,6 +5,7 @@ latest answer shown, a value written during a read reads again, and what waits f
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,13 +21,20 @@ if TYPE_CHECKING:
     from pmdesk.ui.workers import Workers
 
 
+# A grid read records the option combinations it shows for the first time, so it may write. A
+# replaced read is not stopped (only its answer is dropped): without this lock it and the read
+# that replaced it would both wait on SQLite's write lock, and the later one could give up.
+_ONE_READ_AT_A_TIME = threading.Lock()
+
+
 def read_grid(service: EntryGridService, code: str, site: str, period: str) -> EntryGrid | PmdeskError:
     """The load job, on a pool thread: a refusal comes back as the answer, for the screen to say
     (a grid that could not be read again stays as it was)."""
-    try:
-        return service.grid(code, site, period)
-    except PmdeskError as exc:
-        return exc
+    with _ONE_READ_AT_A_TIME:
+        try:
+            return service.grid(code, site, period)
+        except PmdeskError as exc:
+            return exc
 
 
 @dataclass(frozen=True)
