@@ -13,18 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from pmdesk.ui.report_files import OneReportAtATime, pages_text, safe_file_name, write_failure
 from pmdesk.ui.report_files import open_with_system_viewer as open_file  # tests replace it
-from pmdesk.ui.report_files import pages_text, safe_file_name, with_suffix, write_failure
-from pmdesk.ui.widgets.job_progress import JobProgress, run_with_progress
 
 if TYPE_CHECKING:
     from pmdesk.domain.iptt_filter import IpttFilter
     from pmdesk.reports.pdf_document import Progress
     from pmdesk.reports.reporter import ReportFile
-    from pmdesk.ui.context import UiContext
 
 
 @dataclass(frozen=True)
@@ -56,34 +53,18 @@ def failure_text(error: BaseException, path: Path) -> str:
     return f"The IPTT could not be written. {write_failure(error, path)}"
 
 
-class IpttPdf(QObject):
-    """One PDF at a time; `said` carries what the screen tells the user (message, is an error)."""
+class IpttPdf(OneReportAtATime):
+    """One PDF of the IPTT at a time: saved where the user says, or opened to print."""
 
-    said = Signal(str, bool)
-    running_changed = Signal(bool)
-
-    def __init__(self, context: UiContext, widget: QWidget) -> None:
-        super().__init__(widget)
-        self._context = context
-        self._widget = widget
-        self._folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        self._printing = False
-        self.progress: JobProgress | None = None
-        self.last_written: ReportFile | None = None
-
-    @property
-    def is_running(self) -> bool:
-        return self.progress is not None
+    _printing = False
 
     def ask_and_save(self, request: IpttPrintRequest) -> bool:
         """Save as PDF…: False when a job is running or the user cancelled the file dialog."""
         if self.is_running:
             return False
-        chosen = ask_pdf_path(self._widget, str(Path(self._folder) / suggested_name(request)))
-        if not chosen:
+        path = self._choose_path(ask_pdf_path, suggested_name(request))
+        if path is None:
             return False
-        path = with_suffix(Path(chosen), "pdf")
-        self._folder = str(path.parent)
         self.write(request, path, printing=False)
         return True
 
@@ -98,22 +79,17 @@ class IpttPdf(QObject):
 
     def write(self, request: IpttPrintRequest, path: Path, printing: bool = False) -> None:
         self._printing = printing
-        self.progress = run_with_progress(
-            self._widget,
-            self._context.workers,
+        self._run(
             _write,
             self._context.services.reports.iptt,
             request,
             path,
             title="Preparing the IPTT for printing" if printing else f"Saving the IPTT as {path.name}",
-            on_finished=self._on_finished,
-            on_failed=lambda error: self._on_failed(error, path),
+            path=path,
+            failure=failure_text,
         )
-        self.progress.job.signals.ended.connect(self._on_ended)
-        self.running_changed.emit(True)
 
-    def _on_finished(self, report: ReportFile) -> None:
-        self.last_written = report
+    def _written(self, report: ReportFile) -> None:
         pages = pages_text(report.pages)
         opened = open_file(report.path)
         if self._printing:
@@ -131,13 +107,6 @@ class IpttPdf(QObject):
             self.said.emit(
                 f"Saved the IPTT to {report.path} ({pages}); no PDF viewer could open it here.", False
             )
-
-    def _on_failed(self, error: BaseException, path: Path) -> None:
-        self.said.emit(failure_text(error, path), True)
-
-    def _on_ended(self) -> None:
-        self.progress = None
-        self.running_changed.emit(False)
 
 
 def _write(
