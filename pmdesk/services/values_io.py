@@ -8,14 +8,12 @@ a replaced value has.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import ImportKind
@@ -29,33 +27,29 @@ from pmdesk.formats.problems import (
     ProblemList,
     ProgressFn,
     describe,
-    json_locator,
     report,
 )
-from pmdesk.formats.value_items import code_problem, value_items_problems
+from pmdesk.formats.value_items import code_problem
 from pmdesk.formats.values_csv import (  # noqa: F401 (CSV_HEADER, EXPORT_HEADER re-exported)
     CSV_HEADER,
     EXPORT_HEADER,
     iter_values_csv,
     values_csv,
 )
-from pmdesk.services import value_summary
+from pmdesk.services import value_chunks
 from pmdesk.services.actor import Actor
-from pmdesk.services.batch_check import Catalog, CheckedItem, check_items, value_label
-from pmdesk.services.cells import CellResolver
 from pmdesk.services.import_log import ImportedFile, record_import
-from pmdesk.services.lookups import did_you_mean_programme, programme_by_code
+from pmdesk.services.lookups import programme_by_code
 from pmdesk.services.package_export import value_items
 from pmdesk.services.packages import MAX_FILE_BYTES, read_json_file
-from pmdesk.services.value_batch import ValueWriter
+from pmdesk.services.value_chunks import ChunkedImport, ValueGroup, batched, json_group
 from pmdesk.storage.backup import backup_database
-from pmdesk.storage.models import ProgrammeRow, utcnow
+from pmdesk.storage.models import utcnow
 
 JSON_KEYS = frozenset({"programme", "values"})
-T = TypeVar("T")
-# Values checked, planned and written at a time: memory stays flat whatever the file's size, and
-# progress and cancel come between chunks. Still one transaction: all of a file, or none of it.
-CHUNK_VALUES = 20_000
+# Values checked, planned and written at a time (value_chunks): memory stays flat whatever the
+# file's size, and progress and cancel come between chunks. Still one transaction.
+CHUNK_VALUES = value_chunks.CHUNK_VALUES
 
 
 @dataclass(frozen=True)
@@ -64,108 +58,6 @@ class ValuesImportSummary:
     replaced: int
     unchanged: int
     warnings: int  # created or replaced values that carry a warning
-
-
-@dataclass(frozen=True)
-class _Group:
-    """Values of one programme from a file (all of them, or one chunk), and how to name where
-    each came from."""
-
-    programme_code: str
-    items: Sequence[Mapping[str, Any]]
-    locate: Locate
-    where: Problem  # where to report a programme that does not exist
-    # Per item, the number its place in the file is named by (its CSV row, its index in
-    # $.values), and that number as a location ("values.csv row 7", "$.values[7]").
-    numbers: Sequence[int]
-    place: Callable[[int], str]
-
-
-@dataclass
-class _Target:
-    """A programme a file writes into, and what has been written into it so far."""
-
-    programme: ProgrammeRow
-    catalog: Catalog
-    writer: ValueWriter
-    created: int = 0
-    replaced: int = 0
-    unchanged: int = 0
-    warnings: int = 0
-
-
-class _CellsSeen:
-    """The cells given so far in a streamed import, to find one given twice in different chunks.
-
-    Each cell is packed into one integer (dense numbers for its indicator, site, period and
-    options) in a temporary table of the import's own connection, with the number of the place
-    that gave it first: a million cells cost SQLite a few MB of its temporary file, not Python
-    a hundred MB of dictionary. The table goes with the transaction.
-    """
-
-    _WIDTH = 16  # bits per dense number; a programme has far fewer indicators, sites, …
-
-    def __init__(self, session: Session) -> None:
-        driver = session.connection().connection.driver_connection
-        assert driver is not None
-        self._driver = driver
-        driver.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS pmdesk_import_cell "
-            "(cell INTEGER PRIMARY KEY, at INTEGER NOT NULL)"
-        )
-        driver.execute("DELETE FROM temp.pmdesk_import_cell")
-        self._numbers: tuple[dict[object, int], ...] = ({}, {}, {}, {})
-
-    def _number(self, part: int, thing: object) -> int:
-        numbers = self._numbers[part]
-        found = numbers.get(thing)
-        if found is None:
-            found = numbers[thing] = len(numbers)
-            if found >= 1 << (self._WIDTH - (part == 0)):
-                raise ValidationError("names too many different cells to be imported at once")
-        return found
-
-    def first_time(self, group: _Group, items: Sequence[CheckedItem], problems: ProblemList) -> None:
-        """Add a problem for each item whose cell an earlier chunk gave, and remember the rest."""
-        if not items:
-            return
-        width = self._WIDTH
-        number = self._number
-        code = group.programme_code
-        keys = [
-            (
-                (
-                    (number(0, (code, item.indicator)) << width | number(1, (code, item.site))) << width
-                    | number(2, item.period)
-                )
-                << width
-            )
-            | number(3, item.options)
-            for item in items
-        ]
-        earlier = dict(
-            self._driver.execute(
-                "SELECT c.cell, c.at FROM json_each(?) AS j "
-                "JOIN temp.pmdesk_import_cell AS c ON c.cell = j.value",
-                (json.dumps(keys),),
-            ).fetchall()
-        )
-        if earlier:
-            for item, key in zip(items, keys):
-                at = earlier.get(key)
-                if at is not None:
-                    label = value_label(item.indicator, item.site, item.period, item.options)
-                    problems.add(
-                        group.locate(item.index, "", f"{label} is given twice (also at {group.place(at)})")
-                    )
-        numbers = group.numbers
-        self._driver.executemany(
-            "INSERT OR IGNORE INTO temp.pmdesk_import_cell VALUES (?, ?)",
-            zip(keys, (numbers[item.index] for item in items)),
-        )
-
-    def close(self) -> None:
-        self._driver.execute("DROP TABLE IF EXISTS temp.pmdesk_import_cell")
 
 
 class ValuesService:
@@ -202,11 +94,11 @@ class ValuesService:
         """
         shapes = ProblemList()
 
-        def chunks() -> Iterator[list[_Group]]:
+        def chunks() -> Iterator[list[ValueGroup]]:
             # One chunk at least: an empty list still names its programme, which must exist.
             for start in range(0, max(1, len(items)), CHUNK_VALUES):
                 chunk = items[start : start + CHUNK_VALUES]
-                yield [_json_group(programme_code, chunk, start, shapes, progress)]
+                yield [json_group(programme_code, chunk, start, shapes, progress)]
 
         return self._import(chunks(), source, (shapes, source), progress, lambda: origin)
 
@@ -249,8 +141,8 @@ class ValuesService:
             assert isinstance(top, TopLevel) and isinstance(top.programme, str)
             shapes = ProblemList()
             chunks = (
-                [_json_group(top.programme, chunk, offset, shapes, progress)]
-                for offset, chunk in _batched(json_value_items(handle, digest), CHUNK_VALUES)
+                [json_group(top.programme, chunk, offset, shapes, progress)]
+                for offset, chunk in batched(json_value_items(handle, digest), CHUNK_VALUES)
             )
             try:
                 return self._import(
@@ -280,79 +172,51 @@ class ValuesService:
 
     def _import(
         self,
-        chunks: Iterable[list[_Group]],
+        chunks: Iterable[list[ValueGroup]],
         source: str,
         checked_form: tuple[ProblemList, str],
         progress: ProgressFn | None = None,
         origin: Callable[[], ImportedFile | None] = lambda: None,
     ) -> ValuesImportSummary:
-        """Check, plan and write `chunks` one after the other, in one transaction.
+        """Check, plan and write `chunks` one after the other, in one transaction
+        (value_chunks.ChunkedImport).
 
         `checked_form` is where the problems of the file's form (CSV cells, JSON shapes) are
-        collected as the chunks are read, and the source they are reported under: once it holds any, only the form is checked any further and those problems
-        alone are reported, as when a whole file was read before anything else. Any other
-        problem stops the writing but not the checking, so every problem of the file is named;
-        then the transaction rolls back and nothing stays written.
+        collected as the chunks are read, and the source they are reported under: once it holds
+        any, those problems alone are reported. Any other problem stops the writing but not the
+        checking, so every problem of the file is named; then the transaction rolls back and
+        nothing stays written.
         """
         form, form_source = checked_form
-        problems = ProblemList()
-        targets: dict[str, _Target | None] = {}
-        missing: dict[str, tuple[Problem, int]] = {}  # programme code → (first place, values)
-        backed_up = self._database_path is None
+        database_path = self._database_path
+
+        def backup() -> None:
+            assert database_path is not None
+            backup_database(database_path, reason="before-import")
+
         at = utcnow()
         with self._sessions.begin() as session:
-            seen = _CellsSeen(session)
+            run = ChunkedImport(
+                session,
+                self._actor,
+                form,
+                progress=progress,
+                at=at,
+                backup=backup if database_path is not None else None,
+            )
             for chunk in chunks:
-                for group in chunk:
-                    code = group.programme_code
-                    if code not in targets:
-                        targets[code] = self._target(session, code)
-                    target = targets[code]
-                    if target is None:
-                        where, count = missing.get(code, (group.where, 0))
-                        missing[code] = (where, count + len(group.items))
-                        continue
-                    if form:
-                        continue  # only the file's form is reported now
-                    checked = check_items(target.catalog, group.items, group.locate, problems, progress)
-                    seen.first_time(group, checked, problems)
-                    if problems or missing:
-                        continue  # nothing more is written; the rest is only checked
-                    writer = target.writer
-                    report(progress, 0, 0, f"Comparing with the values of {code}")
-                    writer.plan(checked, group.locate, problems)
-                    if problems:
-                        continue
-                    if not backed_up and writer.has_changes:
-                        # Before the first write of the transaction: the copy is of the file as
-                        # it was.
-                        report(progress, 0, 0, "Backing up the database")
-                        assert self._database_path is not None
-                        backup_database(self._database_path, reason="before-import")
-                        backed_up = True
-                    counts = writer.apply(progress, at=at)
-                    target.created += counts.created
-                    target.replaced += counts.replaced
-                    target.unchanged += counts.unchanged
-                    target.warnings += counts.warnings
+                run.add(chunk)
             if form:
                 raise ValidationError(form.final(), source=form_source)
-            for code, (where, count) in missing.items():
-                message = f"there is no programme '{code}'" + did_you_mean_programme(session, code)
-                if count > 1:
-                    message += f" ({count} values name it)"
-                problems.add(Problem(where.location, message, where.field))
-            if problems:
-                raise ValidationError(problems.final(), source=source)
-            seen.close()
-            written = [t for t in targets.values() if t is not None]
-            if any(t.writer.summary_marked for t in written):
-                report(progress, 0, 0, "Summing the values for the IPTT")
-                value_summary.refresh_in_writer(session)
+            run.name_missing()
+            if run.problems:
+                raise ValidationError(run.problems.final(), source=source)
+            written = run.finish()
             imported = origin()
             if imported is not None:
                 # One log row per programme the file wrote into, each with that programme's counts.
                 for t in written:
+                    assert t.programme is not None
                     record_import(
                         session,
                         self._actor,
@@ -370,15 +234,6 @@ class ValuesService:
             sum(t.unchanged for t in written),
             sum(t.warnings for t in written),
         )
-
-    def _target(self, session: Session, code: str) -> _Target | None:
-        programme = session.scalars(select(ProgrammeRow).where(ProgrammeRow.code == code)).first()
-        if programme is None:
-            return None
-        resolver = CellResolver(session, programme)
-        writer = ValueWriter(session, self._actor, programme, resolver)
-        writer.defer_refresh = True  # once, after the last chunk
-        return _Target(programme, Catalog.from_resolver(resolver), writer)
 
     # -- export ---------------------------------------------------------------------------------
 
@@ -428,20 +283,6 @@ def _as_parsed(top: object) -> object:
     return parsed
 
 
-def _batched(items: Iterable[T], size: int) -> Iterator[tuple[int, list[T]]]:
-    """(offset of the first, up to `size` items) for the items, in order; one empty chunk for
-    no items (an empty list still names its programme, which must exist)."""
-    offset = 0
-    iterator = iter(items)
-    chunk = list(itertools.islice(iterator, size))
-    while True:
-        yield offset, chunk
-        offset += len(chunk)
-        chunk = list(itertools.islice(iterator, size))
-        if not chunk:
-            return
-
-
 def _json_file_problems(data: object) -> list[Problem]:
     if not isinstance(data, dict):
         return [
@@ -460,14 +301,14 @@ def _json_file_problems(data: object) -> list[Problem]:
 
 def _csv_chunks(
     handle: BinaryIO, name: str, form: ProblemList, digest: Digest | None = None
-) -> Iterator[list[_Group]]:
+) -> Iterator[list[ValueGroup]]:
     """The rows of a values CSV, CHUNK_VALUES at a time, grouped by programme within a chunk;
     problems of the file's form go to `form`; ValidationError for a file that is not a values
     CSV (encoding, header). `digest` is fed the file's bytes."""
     place = f"{name} row {{}}".format
     for chunk in iter_values_csv(handle, name, form, CHUNK_VALUES, digest):
         yield [
-            _Group(
+            ValueGroup(
                 found.programme_code,
                 found.items,
                 _row_locator(name, found.rows),
@@ -477,31 +318,6 @@ def _csv_chunks(
             )
             for found in chunk
         ]
-
-
-def _json_group(
-    programme_code: str,
-    items: Sequence[Mapping[str, Any]],
-    offset: int,
-    shapes: ProblemList,
-    progress: ProgressFn | None,
-) -> _Group:
-    """The values `items`, found at $.values[offset] onwards, as a group; their shape problems
-    (JSON types, unknown fields) go to `shapes`."""
-    base = json_locator("$.values")
-
-    def locate(index: int, field_name: str, message: str) -> Problem:
-        return base(index + offset, field_name, message)
-
-    value_items_problems(items, locate, shapes, progress)
-    return _Group(
-        programme_code,
-        items,
-        locate,
-        Problem("$.programme", ""),
-        range(offset, offset + len(items)),
-        "$.values[{}]".format,
-    )
 
 
 def _row_locator(name: str, numbers: Sequence[int]) -> Locate:
