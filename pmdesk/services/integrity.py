@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from pmdesk.domain.enums import Measure
 from pmdesk.domain.errors import DatabaseDamagedError
 from pmdesk.domain.periods import CustomPeriod, PeriodError, parse_period
+from pmdesk.services import value_summary
+from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import (
     Base,
     CustomPeriodRow,
@@ -24,6 +27,10 @@ from pmdesk.storage.models import (
     TargetRow,
     TierRow,
 )
+from pmdesk.storage.summary_models import PROGRAMME_NODE
+
+# done, total, message: a GUI job's progress (raises to cancel), or nothing.
+Progress = Callable[[int, int, str], None]
 
 # A broken import can produce a million identical problems; the first few say what is wrong.
 MAX_PROBLEMS_PER_CHECK = 50
@@ -45,16 +52,34 @@ class IntegrityReport:
     ok: bool
     problems: tuple[str, ...]
     counts: dict[str, int]
+    # Codes of the programmes whose value summary differs from their values: what
+    # `repair_summary` sums again (the problems above name them too).
+    stale_summaries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummaryRepair:
+    """What `IntegrityService.repair_summary` did, and the check made after it."""
+
+    rebuilt: tuple[str, ...]  # codes of the programmes whose summary was summed again
+    backup: Path | None  # the verified copy made before it
+    report: IntegrityReport
+
+
+REPAIR_HINT = "run 'pmdesk check --repair' (or File ▸ Check database…) to sum the values again"
 
 
 class IntegrityService:
-    """Runs SQLite's own checks and the domain's consistency rules over the whole file."""
+    """Runs SQLite's own checks and the domain's consistency rules over the whole file, and
+    repairs the one kind of problem that is only derived data: the value summary."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], database_path: Path | None = None) -> None:
         self._sessions = sessions
+        self._database_path = database_path  # where the backup before a repair is made from
 
-    def check(self) -> IntegrityReport:
+    def check(self, progress: Progress | None = None) -> IntegrityReport:
         """Check everything in one read transaction (a consistent snapshot); changes nothing."""
+        report = progress or _no_progress
         checks: tuple[Callable[[Session], Iterable[str]], ...] = (
             _sqlite_integrity,
             _foreign_keys,
@@ -73,6 +98,11 @@ class IntegrityService:
         problems: list[str] = []
         # Autobegun: a read transaction, which runs beside the window and on a read-only file.
         with self._sessions() as session:
+            programmes = session.execute(
+                select(ProgrammeRow.id, ProgrammeRow.code).order_by(ProgrammeRow.code)
+            ).all()
+            steps = 2 + len(programmes)
+            report(0, steps, "Checking the file for damage")
             try:
                 problems.extend(_capped(_sqlite_integrity(session)))
             except DatabaseDamagedError:
@@ -84,13 +114,110 @@ class IntegrityService:
                     "latest backup (File ▸ Restore backup…, or 'pmdesk restore')."
                 )
                 return IntegrityReport(ok=False, problems=tuple(problems), counts={})
+            report(1, steps, "Checking the data")
             for check in checks[1:]:
                 problems.extend(_capped(check(session)))
+            stale: list[str] = []
+            for done, (programme_id, code) in enumerate(programmes, start=2):
+                report(done, steps, f"Comparing the sums of {code} with its values")
+                for difference in value_summary.compare_with_values(session, [programme_id]):
+                    stale.append(code)
+                    problems.append(_summary_problem(session, code, difference))
+            report(steps, steps, "Counting")
             counts = {
                 model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
                 for model in COUNTED_TABLES
             }
-        return IntegrityReport(ok=not problems, problems=tuple(problems), counts=counts)
+        return IntegrityReport(
+            ok=not problems, problems=tuple(problems), counts=counts, stale_summaries=tuple(stale)
+        )
+
+    def repair_summary(
+        self, programme_codes: Iterable[str], progress: Progress | None = None
+    ) -> SummaryRepair:
+        """Sum the values of these programmes again into their value summary, in one write
+        transaction after a verified backup, then check the file again. Only the summary (derived
+        data) is written; the values are read, never changed."""
+        report = progress or _no_progress
+        wanted = sorted(set(programme_codes))
+        backup: Path | None = None
+        rebuilt: tuple[str, ...] = ()
+        if wanted:
+            with self._sessions.begin() as session:
+                found = session.execute(
+                    select(ProgrammeRow.id, ProgrammeRow.code)
+                    .where(ProgrammeRow.code.in_(wanted))
+                    .order_by(ProgrammeRow.code)
+                ).all()
+                if found:
+                    if self._database_path is not None:
+                        # Inside the write transaction, so the copy is of the file as it was.
+                        report(0, 3, "Backing up the database")
+                        backup = backup_database(self._database_path, reason="before-summary-repair")
+                    report(1, 3, "Summing the values again")
+                    value_summary.rebuild_programmes(session, [programme_id for programme_id, _ in found])
+                    rebuilt = tuple(code for _, code in found)
+        report(2, 3, "Checking the database again")
+        return SummaryRepair(rebuilt=rebuilt, backup=backup, report=self.check())
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    pass
+
+
+def _summary_problem(session: Session, code: str, difference: value_summary.SummaryDifference) -> str:
+    sites = {
+        site_id: (site_code, name, parent_id)
+        for site_id, site_code, name, parent_id in session.execute(
+            select(SiteRow.id, SiteRow.code, SiteRow.name, SiteRow.parent_id)
+        )
+    }
+    indicators = dict(
+        session.execute(
+            select(IndicatorRow.id, IndicatorRow.code).where(
+                IndicatorRow.id.in_([ind for ind, _, _ in difference.cell_examples])
+            )
+        ).all()
+    )
+
+    def depth(node: int) -> int:
+        seen: set[int] = set()
+        while node in sites and node not in seen:
+            seen.add(node)
+            node = sites[node][2] or PROGRAMME_NODE
+        return len(seen)
+
+    def place(site_id: int) -> str:
+        if site_id not in sites:
+            return f"a deleted site (id {site_id})"
+        site_code, name, _ = sites[site_id]
+        return f"{name} ({site_code})" if name and name != site_code else site_code
+
+    parts = []
+    if difference.cells:
+        examples = []
+        for indicator_id, period, nodes in difference.cell_examples:
+            deepest = max(nodes, key=depth)
+            where = "for the whole programme" if deepest == PROGRAMME_NODE else f"at {place(deepest)}"
+            examples.append(f"indicator {indicators.get(indicator_id, indicator_id)} in {period} {where}")
+        more = " …" if difference.cells > len(examples) else ""
+        parts.append(
+            f"the totals the IPTT reads differ from the values for {_count(difference.cells, 'cell')} "
+            f"({'; '.join(examples)}{more})"
+        )
+    if difference.site_periods:
+        examples = [f"{place(site_id)} in {period}" for site_id, period in difference.site_examples]
+        more = " …" if difference.site_periods > len(examples) else ""
+        parts.append(
+            "the value counts Completeness reads differ for "
+            f"{_count(difference.site_periods, 'site and period', 'sites and periods')} "
+            f"({'; '.join(examples)}{more})"
+        )
+    return f"Programme {code}: {', and '.join(parts)}; {REPAIR_HINT}."
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
 
 
 def _capped(problems: Iterable[str]) -> Iterator[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import OperationalError
@@ -92,7 +93,7 @@ def refresh_if_needed(sessions: sessionmaker[Session]) -> None:
     by another writer for longer than REFRESH_WAIT_MS) is left as it is: `is_fresh` then says so,
     and the reader sums the raw values rather than wait for an import to end."""
     with sessions() as session:
-        if not has_summary(session) or not _is_dirty(session):
+        if _summary_state(session) != _DIRTY:
             return
     gate = sessions.kw.get("info", {}).get("write_gate")
     if gate is not None and (not gate.is_decided or gate.verdict(0) is not None):
@@ -117,19 +118,29 @@ def refresh_if_needed(sessions: sessionmaker[Session]) -> None:
 
 def has_summary(session: Session) -> bool:
     """Whether the file has the summary's tables (a read-only file of an older version has not)."""
-    found = session.scalar(
-        text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'value_summary_dirty'")
-    )
-    return bool(found)
+    return _summary_state(session) != _NO_SUMMARY
 
 
 def is_fresh(session: Session) -> bool:
     """Whether the summary answers exactly in this session's snapshot: no key waits for a refresh."""
-    return has_summary(session) and not _is_dirty(session)
+    return _summary_state(session) == _FRESH
 
 
-def _is_dirty(session: Session) -> bool:
-    return session.scalar(select(ValueSummaryDirtyRow.id).limit(1)) is not None
+_NO_SUMMARY, _FRESH, _DIRTY = 0, 1, 2
+
+
+def _summary_state(session: Session) -> int:
+    # One statement on the driver's cursor, in the session's transaction: every IPTT, Completeness
+    # and count asks, and through the ORM the two questions cost more than the summary's answer.
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    (exists,) = driver.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'value_summary_dirty'"
+    ).fetchone()
+    if not exists:
+        return _NO_SUMMARY
+    dirty = driver.execute("SELECT 1 FROM value_summary_dirty LIMIT 1").fetchone()
+    return _DIRTY if dirty else _FRESH
 
 
 def node_sums(
@@ -210,6 +221,168 @@ def rebuild_all(session: Session) -> None:
     refresh(session)
 
 
+def rebuild_programmes(session: Session, programme_ids: Iterable[int]) -> None:
+    """Rebuild these programmes' summary from their values, in the caller's write transaction (the
+    repair of a summary the check found differing from the values); the values are only read."""
+    for programme_id in programme_ids:
+        mark_programme(session, programme_id)
+    refresh(session)
+
+
+# -- check -----------------------------------------------------------------------------------------
+
+# Sums kept and sums made again add the same figures in another order: they may differ in the
+# last bits of a float, never by this much (relative, and absolute near zero).
+_SUM_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class SummaryDifference:
+    """Where a programme's summary differs from its values summed again. Cells still marked for
+    a refresh are left out: the next reader folds them in, as designed."""
+
+    programme_id: int
+    cells: int  # (indicator, period) pairs whose sums or counts differ at one node or more
+    # The first few of them: indicator id, period and the nodes where they differ (PROGRAMME_NODE
+    # is the whole programme, any other a site with sites below it).
+    cell_examples: tuple[tuple[int, str, tuple[int, ...]], ...]
+    site_periods: int  # (site, period) pairs whose value counts per status differ (Completeness)
+    site_examples: tuple[tuple[int, str], ...]
+
+
+def compare_with_values(
+    session: Session, programme_ids: Iterable[int], examples: int = 3
+) -> list[SummaryDifference]:
+    """Each programme's summary against a fresh aggregation of its values: the rebuild's own
+    (`_aggregate`) into temporary tables, which a read-only file allows too. Writes nothing in
+    the file; about as long as a rebuild (a few seconds for a million values)."""
+    if not has_summary(session):
+        return []
+    # A file opened for reading only is opened so by SQLite (mode=ro), and also has query_only
+    # on, which refuses the temporary tables too: off while they are filled, the file itself
+    # still cannot be written.
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    query_only = driver.execute("PRAGMA query_only").fetchone()[0]
+    if query_only:
+        driver.execute("PRAGMA query_only=OFF")
+    try:
+        return _compare(session, programme_ids, examples)
+    finally:
+        if query_only:
+            driver.execute("PRAGMA query_only=ON")
+
+
+def _compare(session: Session, programme_ids: Iterable[int], examples: int) -> list[SummaryDifference]:
+    _load_closure(session)
+    session.execute(
+        text(
+            "CREATE TEMP TABLE IF NOT EXISTS vs_check_rollup (programme_id INTEGER, node_id INTEGER, "
+            "approved_only INTEGER, indicator_id INTEGER, period TEXT, n_sites INTEGER, n_values INTEGER, "
+            "sum_value REAL, sum_numerator REAL, sum_denominator REAL, "
+            "PRIMARY KEY (programme_id, node_id, approved_only, indicator_id, period))"
+        )
+    )
+    session.execute(
+        text(
+            "CREATE TEMP TABLE IF NOT EXISTS vs_check_status (programme_id INTEGER, site_id INTEGER, "
+            "period TEXT, status TEXT, n_values INTEGER, PRIMARY KEY (programme_id, site_id, period, status))"
+        )
+    )
+    differences = []
+    try:
+        for programme_id in programme_ids:
+            wholly_marked = session.scalar(
+                select(ValueSummaryDirtyRow.id)
+                .where(
+                    ValueSummaryDirtyRow.programme_id == programme_id,
+                    ValueSummaryDirtyRow.indicator_id.is_(None),
+                )
+                .limit(1)
+            )
+            if wholly_marked is not None:
+                continue  # the next reader rebuilds it all
+            session.execute(text("DELETE FROM temp.vs_check_rollup"))
+            session.execute(text("DELETE FROM temp.vs_check_status"))
+            _aggregate(session, programme_id, "temp.vs_check_rollup", "temp.vs_check_status")
+            difference = _differences(session, programme_id, examples)
+            if difference is not None:
+                differences.append(difference)
+    finally:
+        session.execute(text("DELETE FROM temp.vs_check_rollup"))
+        session.execute(text("DELETE FROM temp.vs_check_status"))
+    return differences
+
+
+def _differs(column: str) -> str:
+    a, b = f"f.{column}", f"s.{column}"
+    return (
+        f"(({a} IS NULL) != ({b} IS NULL) OR abs({a} - {b}) > {_SUM_TOLERANCE} * max(abs({a}), abs({b}), 1))"
+    )
+
+
+_ROLLUP_KEY = (
+    "s.node_id = f.node_id AND s.approved_only = f.approved_only AND s.indicator_id = f.indicator_id "
+    "AND s.period = f.period"
+)
+_STATUS_KEY = "s.site_id = f.site_id AND s.period = f.period AND s.status = f.status"
+
+
+def _differences(session: Session, programme_id: int, examples: int) -> SummaryDifference | None:
+    p = {"p": programme_id}
+    # A join rather than EXCEPT: sums are compared within _SUM_TOLERANCE, not bit for bit.
+    cells = session.execute(
+        text(
+            "SELECT DISTINCT indicator_id, period, node_id FROM ("
+            "SELECT f.indicator_id, f.period, f.node_id FROM temp.vs_check_rollup f "
+            f"LEFT JOIN value_rollup s ON s.programme_id = :p AND {_ROLLUP_KEY} "
+            "WHERE s.programme_id IS NULL OR s.n_sites != f.n_sites OR s.n_values != f.n_values "
+            f"OR {_differs('sum_value')} OR {_differs('sum_numerator')} OR {_differs('sum_denominator')} "
+            "UNION ALL SELECT s.indicator_id, s.period, s.node_id FROM value_rollup s "
+            f"LEFT JOIN temp.vs_check_rollup f ON f.programme_id = :p AND {_ROLLUP_KEY} "
+            "WHERE s.programme_id = :p AND f.programme_id IS NULL) x "
+            "ORDER BY indicator_id, period, node_id"
+        ),
+        p,
+    ).all()
+    sites = session.execute(
+        text(
+            "SELECT DISTINCT site_id, period FROM ("
+            "SELECT f.site_id, f.period FROM temp.vs_check_status f "
+            f"LEFT JOIN value_site_status s ON s.programme_id = :p AND {_STATUS_KEY} "
+            "WHERE s.programme_id IS NULL OR s.n_values != f.n_values "
+            "UNION ALL SELECT s.site_id, s.period FROM value_site_status s "
+            f"LEFT JOIN temp.vs_check_status f ON f.programme_id = :p AND {_STATUS_KEY} "
+            "WHERE s.programme_id = :p AND f.programme_id IS NULL) x "
+            "ORDER BY period, site_id"
+        ),
+        p,
+    ).all()
+    marked = session.execute(
+        select(
+            ValueSummaryDirtyRow.indicator_id, ValueSummaryDirtyRow.period, ValueSummaryDirtyRow.site_id
+        ).where(ValueSummaryDirtyRow.programme_id == programme_id)
+    ).all()
+    marked_cells = {(ind, period) for ind, period, _ in marked}
+    marked_sites = {(site, period) for _, period, site in marked}
+    sites = [(site, period) for site, period in sites if (site, period) not in marked_sites]
+    nodes: dict[tuple[int, str], list[int]] = {}
+    for indicator_id, period, node_id in cells:
+        if (indicator_id, period) not in marked_cells:
+            nodes.setdefault((indicator_id, period), []).append(node_id)
+    if not nodes and not sites:
+        return None
+    return SummaryDifference(
+        programme_id=programme_id,
+        cells=len(nodes),
+        cell_examples=tuple(
+            (ind, period, tuple(ids)) for (ind, period), ids in list(nodes.items())[:examples]
+        ),
+        site_periods=len(sites),
+        site_examples=tuple((site, period) for site, period in sites[:examples]),
+    )
+
+
 def _load_closure(session: Session) -> None:
     """temp.vs_closure: each site with every node whose subtree holds it (itself when it has sites
     below it, its ancestors that have, and the programme), and whether it has no site below it."""
@@ -243,11 +416,19 @@ _ROLLUP_COLUMNS = "count(DISTINCT CASE WHEN c.is_leaf THEN {site} END), {n}, sum
 
 
 def _rebuild(session: Session, programme_id: int) -> None:
-    """The programme's rows again from its values: one GROUP BY (through ix_data_value_iptt, which
-    holds every column it reads) into a temporary table, then the rollups and counts from that."""
+    """The programme's rows again from its values."""
     p = {"p": programme_id}
     session.execute(text("DELETE FROM value_rollup WHERE programme_id = :p"), p)
     session.execute(text("DELETE FROM value_site_status WHERE programme_id = :p"), p)
+    _aggregate(session, programme_id, "value_rollup", "value_site_status")
+
+
+def _aggregate(session: Session, programme_id: int, rollup: str, site_status: str) -> None:
+    """The programme's summary rows summed from its values into `rollup` and `site_status` (the
+    summary's tables, or temporary ones of their columns: the check compares those with the
+    summary): one GROUP BY (through ix_data_value_iptt, which holds every column it reads) into a
+    temporary table, then the rollups and counts from that. Needs temp.vs_closure loaded."""
+    p = {"p": programme_id}
     session.execute(
         text(
             "CREATE TEMP TABLE IF NOT EXISTS vs_leaf (indicator_id INTEGER, period TEXT, site_id INTEGER, "
@@ -268,7 +449,7 @@ def _rebuild(session: Session, programme_id: int) -> None:
     for approved, where in ((0, ""), (1, "WHERE l.status = 'approved'")):
         session.execute(
             text(
-                "INSERT INTO value_rollup (programme_id, node_id, approved_only, indicator_id, period, "
+                f"INSERT INTO {rollup} (programme_id, node_id, approved_only, indicator_id, period, "
                 "n_sites, n_values, sum_value, sum_numerator, sum_denominator) "
                 f"SELECT :p, c.node_id, {approved}, l.indicator_id, l.period, {columns} "
                 f"FROM temp.vs_leaf l CROSS JOIN temp.vs_closure c ON c.site_id = l.site_id {where} "
@@ -278,7 +459,7 @@ def _rebuild(session: Session, programme_id: int) -> None:
         )
     session.execute(
         text(
-            "INSERT INTO value_site_status (programme_id, site_id, period, status, n_values) "
+            f"INSERT INTO {site_status} (programme_id, site_id, period, status, n_values) "
             "SELECT :p, site_id, period, status, sum(n) FROM temp.vs_leaf GROUP BY site_id, period, status"
         ),
         p,

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
+from pmdesk.services import value_summary
 from pmdesk.services.integrity import MAX_PROBLEMS_PER_CHECK, IntegrityReport, IntegrityService
 from pmdesk.storage.database import Database
 from pmdesk.storage.models import (
@@ -121,6 +122,8 @@ def ids(db: Database) -> Ids:
             ]
         )
         session.flush()
+        # As PMDesk's writers keep it: the value summary sums these values.
+        value_summary.rebuild_all(session)
         return Ids(
             programmes={"P1": p1.id, "P2": p2.id},
             results={"R1": r1.id, "R1.1": r11.id, "R2": r2.id},
@@ -194,8 +197,12 @@ def test_a_broken_reference_is_reported(db: Database, ids: Ids) -> None:
     raw.execute("UPDATE data_value SET indicator_id = 999 WHERE period = 'BASELINE'")
     raw.commit()
     raw.close()
-    problem = _only_problem(db)
+    report = _check(db)
+    problem, summary = report.problems
     assert "data_value" in problem and "indicator_id" in problem and "indicator 999" in problem
+    # Written behind PMDesk's back, the value left programme P1's sums too.
+    assert summary.startswith("Programme P1: the totals the IPTT reads differ from the values")
+    assert report.stale_summaries == ("P1",)
 
 
 def _set(db: Database, model: type, row_id: int, **values: object) -> None:
@@ -204,6 +211,8 @@ def _set(db: Database, model: type, row_id: int, **values: object) -> None:
         assert row is not None
         for name, value in values.items():
             setattr(row, name, value)
+        session.flush()
+        value_summary.rebuild_all(session)  # a moved site moves its values' sums, as in PMDesk
 
 
 def _add_value(db: Database, ids: Ids, indicator: str, site: str, period: str, **values: object) -> None:
@@ -217,6 +226,8 @@ def _add_value(db: Database, ids: Ids, indicator: str, site: str, period: str, *
                 **values,
             )
         )
+        session.flush()
+        value_summary.rebuild_all(session)
 
 
 @pytest.mark.parametrize("period", ["2026Q5", "202613", "MIDLINE", "2026Q1 "])
@@ -353,6 +364,8 @@ def test_a_flood_of_one_problem_is_summarised(db: Database, ids: Ids) -> None:
             )
             for i in range(MAX_PROBLEMS_PER_CHECK + 7)
         )
+        session.flush()
+        value_summary.rebuild_all(session)
     report = _check(db)
     assert len(report.problems) == MAX_PROBLEMS_PER_CHECK + 1
     assert report.problems[-1] == "… and 7 more problems like the one above."
