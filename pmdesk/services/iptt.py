@@ -4,20 +4,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pmdesk.domain.enums import Cumulation, Direction, Measure
+from pmdesk.domain.enums import Cumulation, Direction, Frequency, Measure
 from pmdesk.domain.errors import NotFoundError
 from pmdesk.domain.iptt import (
     IndicatorSpec,
     PeriodInput,
+    Thresholds,
     compute_indicator,
     is_partly_reported,
     latest_complete_period,
 )
 from pmdesk.domain.iptt_table import IpttRow, IpttTable, ResultInfo
+from pmdesk.domain.periods import CustomPeriod, Period, reporting_periods
 from pmdesk.services import value_summary
 from pmdesk.services.lookups import (
     indicator_by_code,
@@ -61,41 +65,32 @@ class IpttService:
         if self._use_summary:
             value_summary.refresh_if_needed(self._sessions)
         with self._sessions() as session:
-            programme = programme_by_code(session, programme_code)
-            periods = programme_periods(session, programme)
+            programme = _programme(session, programme_code)
+            periods = programme.periods
             codes = [p.code for p in periods]
             site: SiteRow | None = None
             site_ids: list[int] | None = None
             if site_code:
-                site = site_by_code(session, programme, site_code)
+                site = site_by_code(session, programme_by_code(session, programme_code), site_code)
                 site_ids = subtree_site_ids(session, programme.id, site.id)
 
-            # The indicators' columns as plain rows: ORM rows and their attributes cost more than
-            # the figures of 150 indicators.
-            ind = IndicatorRow.__table__.c
-            indicators = session.execute(
-                select(
-                    ind.id,
-                    ind.code,
-                    ind.name,
-                    ind.result_id,
-                    ind.measure,
-                    ind.direction,
-                    ind.cumulation,
-                    ind.unit,
-                    ind.baseline_value,
-                    ind.lop_target,
-                    ind.sort_order,
-                )
-                .where(ind.programme_id == programme.id)
-                .order_by(ind.sort_order, ind.id)
-            ).all()
+            # The indicators' columns as plain rows on the driver's cursor, in the session's
+            # transaction: ORM rows, and even SQLAlchemy's result rows, cost more than the figures
+            # of 150 indicators.
+            driver = session.connection().connection.driver_connection
+            assert driver is not None
+            indicators = driver.execute(
+                "SELECT id, code, name, result_id, measure, direction, cumulation, unit, "
+                "baseline_value, lop_target, sort_order FROM indicator WHERE programme_id = ? "
+                "ORDER BY sort_order, id",
+                (programme.id,),
+            ).fetchall()
             results = _framework_order(session, programme.id)
             sums, reported = self._sums(session, programme.id, site, site_ids, approved_only)
             # Qualitative results are stories a few sites tell, with no figure or status resting on
             # them: they show their reporting rate but never make a period partial.
-            qualitative = {i.id for i in indicators if i.measure == Measure.QUALITATIVE}
-            percent = {i.id for i in indicators if i.measure == Measure.PERCENT}
+            qualitative = {i[0] for i in indicators if i[4] == Measure.QUALITATIVE}
+            percent = {i[0] for i in indicators if i[4] == Measure.PERCENT}
             texts = _texts(session, sorted(qualitative), site_ids, approved_only)
             targets = _targets(session, programme.id, percent, site, site_ids)
             expected = _sites_expected(session, programme.id, site_ids)
@@ -123,10 +118,11 @@ class IpttService:
                     if codes
                     else f"{programme.code} has no reporting periods"
                 )
-            thresholds = thresholds_of(programme)
+            thresholds = programme.thresholds
             order = {r.id: i for i, r in enumerate(results)}
             indicators = sorted(
-                indicators, key=lambda i: (order.get(i.result_id, len(order)), i.sort_order, i.id)
+                indicators,
+                key=lambda i: (order.get(i[3], len(order)), i[10], i[0]),  # result, order, id
             )
             result_codes = {r.id: r.code for r in results}
             rows = []
@@ -308,6 +304,44 @@ class IpttService:
             return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Programme:
+    """What the IPTT needs of its programme."""
+
+    id: int
+    code: str
+    name: str
+    periods: list[Period]
+    thresholds: Thresholds
+
+
+def _programme(session: Session, code: str) -> _Programme:
+    """The programme with this code, read with two plain statements on the driver's cursor (in the
+    session's transaction): on every IPTT, the ORM's row and its custom periods cost more than the
+    value summary's answer. The periods are the domain's (reporting_periods), as everywhere."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    row = driver.execute(
+        'SELECT id, code, name, frequency, start, "end", fiscal_year_start_month, threshold_exceeding, '
+        "threshold_on_track, threshold_at_risk FROM programme WHERE code = ?",
+        (code,),
+    ).fetchone()
+    if row is None:
+        programme_by_code(session, code)  # raises NotFoundError, with its "did you mean"
+        raise AssertionError("unreachable")
+    pid, code, name, frequency, start, end, fiscal_month, exceeding, on_track, at_risk = row
+    custom = [
+        CustomPeriod(c, date.fromisoformat(s), date.fromisoformat(e))
+        for c, s, e in driver.execute(
+            'SELECT code, start, "end" FROM custom_period WHERE programme_id = ?', (pid,)
+        )
+    ]
+    periods = reporting_periods(
+        Frequency(frequency), date.fromisoformat(start), date.fromisoformat(end), fiscal_month, custom
+    )
+    return _Programme(pid, code, name, periods, Thresholds(exceeding, on_track, at_risk))
+
+
 def _framework_order(session: Session, programme_id: int) -> list[ResultInfo]:
     # One plain statement on the driver's cursor, in the session's transaction: read on every
     # IPTT, where two ORM reads cost more than the results themselves. A tier of another
@@ -480,8 +514,6 @@ def _targets(
 ) -> dict[tuple[int, str], float]:
     # The programme's indicators as a subquery, and the table's columns rather than the ORM's: a
     # list of 150 ids and ORM rows cost more than reading the 3,000 targets.
-    ids = select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
-    target = TargetRow.__table__.c
     if site is None or site_ids is None:
         # On the driver's cursor, in the session's transaction, as the value summary is read.
         driver = session.connection().connection.driver_connection
@@ -494,6 +526,8 @@ def _targets(
         return {(i, p): v for i, p, v in rows}
     # A subtree's target is the sum of the site targets in it; a percentage does not add up, so
     # a percent indicator only has a target where one is set on the chosen site itself (`percent`).
+    ids = select(IndicatorRow.id).where(IndicatorRow.programme_id == programme_id).scalar_subquery()
+    target = TargetRow.__table__.c
     out: dict[tuple[int, str], float] = {}
     site_rows = session.execute(
         select(target.indicator_id, target.period, target.site_id, target.value).where(
