@@ -20,14 +20,20 @@ from pmdesk.domain.errors import PmdeskError
 # Services and storage are imported inside the commands: the GUI path should load only what the
 # window needs (DESIGN.md §9, start-up close to an empty Qt window).
 if TYPE_CHECKING:
-    pass
+    from pmdesk.services.integrity import IntegrityReport
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     from pmdesk.services.integrity import IntegrityService
 
+    if getattr(args, "repair", False):
+        return _check_and_repair(ctx)
     with ctx.database(write=False) as db:
         report = IntegrityService(db.sessions).check()
+    return _print_report(report, ctx)
+
+
+def _print_report(report: IntegrityReport, ctx: Context) -> int:
     counts = ", ".join(f"{table}: {n}" for table, n in report.counts.items())
     if report.ok:
         print(f"{ctx.db_path}: ok ({counts})")
@@ -37,6 +43,33 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     where = f" ({counts})" if counts else ""
     note(f"{PROG}: error: {ctx.db_path} has {len(report.problems)} integrity problems{where}")
     return EXIT_FAILURE
+
+
+def _check_and_repair(ctx: Context) -> int:
+    """check --repair: sum the values again for the programmes whose value summary differs from
+    them (derived data only; a verified backup first), then check again."""
+    from pmdesk.services.integrity import IntegrityService
+
+    with ctx.database(write=True) as db:
+        service = IntegrityService(db.sessions, db.path)
+        report = service.check()
+        if not report.stale_summaries:
+            if not report.ok:
+                note(
+                    f"{PROG}: --repair sums the values again where the totals differ from them; none do. "
+                    "The problems below need a backup (pmdesk restore) or a correction by hand."
+                )
+            return _print_report(report, ctx)
+        repair = service.repair_summary(report.stale_summaries)
+    if repair.backup is not None:
+        print(f"Backed up {ctx.db_path} to {repair.backup} (integrity verified).")
+    print(
+        "Summed the values again for "
+        f"{', '.join(repair.rebuilt)}: the IPTT, Completeness and the value counts read them now. "
+        "No value was changed."
+    )
+    print("Checked again:")
+    return _print_report(repair.report, ctx)
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:

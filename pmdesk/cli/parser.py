@@ -218,7 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_explain_command(commands, command)
     add_document_commands(commands, command)
     add_report_command(commands, command)
-    command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
+    check = command(commands, "check", cmd_check, "check the database for damage and inconsistent data")
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help="sum the values again where the totals the IPTT reads differ from them "
+        "(after a verified backup; values are never changed)",
+    )
     backup = command(commands, "backup", cmd_backup, "write a verified copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
     backup.add_argument("--force", action="store_true", help="replace FILE if it already exists")

@@ -280,13 +280,13 @@ def _compare(session: Session, programme_ids: Iterable[int], examples: int) -> l
             "CREATE TEMP TABLE IF NOT EXISTS vs_check_rollup (programme_id INTEGER, node_id INTEGER, "
             "approved_only INTEGER, indicator_id INTEGER, period TEXT, n_sites INTEGER, n_values INTEGER, "
             "sum_value REAL, sum_numerator REAL, sum_denominator REAL, "
-            "PRIMARY KEY (programme_id, node_id, approved_only, indicator_id, period))"
+            "PRIMARY KEY (programme_id, node_id, approved_only, indicator_id, period)) WITHOUT ROWID"
         )
     )
     session.execute(
         text(
             "CREATE TEMP TABLE IF NOT EXISTS vs_check_status (programme_id INTEGER, site_id INTEGER, "
-            "period TEXT, status TEXT, n_values INTEGER, PRIMARY KEY (programme_id, site_id, period, status))"
+            "period TEXT, status TEXT, n_values INTEGER, PRIMARY KEY (programme_id, site_id, period, status)) WITHOUT ROWID"
         )
     )
     differences = []
