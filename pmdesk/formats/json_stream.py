@@ -180,3 +180,87 @@ def value_items(handle: BinaryIO, digest: Digest | None = None) -> Iterator[dict
         raise
     except Exception:
         raise UnusualFile from None
+
+
+class _Definition(dict):  # type: ignore[type-arg]
+    """An object of a package's definitions as parsed, noting a key given twice."""
+
+    __slots__ = ()
+    twice: ClassVar[list[bool]] = []  # a list per reading: see package_definitions
+
+    def __setitem__(self, key: str, value: object) -> None:
+        if key in self:
+            self.twice.append(True)  # no exception: ijson's C builder does not expect one
+        dict.__setitem__(self, key, value)
+
+
+class _ValuesSink(dict):  # type: ignore[type-arg]
+    """Every object inside a package's `values` list while its definitions are read."""
+
+    __slots__ = ()
+
+
+def package_definitions(handle: BinaryIO) -> object:
+    """A programme package's top-level value as json.loads gives it, except that a `values` list
+    is left empty: its definitions, small whatever the number of values, which `value_items`
+    then hands on one at a time. Raises UnusualFile as `top_level` does (a key given twice
+    anywhere in the definitions too)."""
+    import ijson
+
+    twice: list[bool] = []
+
+    class Definition(_Definition):
+        __slots__ = ()
+
+    Definition.twice = twice
+
+    class Top(Definition):
+        __slots__ = ()
+
+        def __setitem__(self, key: str, value: object) -> None:
+            # ijson's builder attaches a list or object to its parent when it opens, so every
+            # object opened between `values: [` and the next top-level key is a value item. The
+            # object of a key that follows the list opens before the key is set: a sink, made
+            # the key's own object here (ijson fills it from now on).
+            if value is sinks[0]:
+                sinks[0] = _ValuesSink()
+                value.clear()
+                value.__class__ = Definition
+            state[0] = key == "values" and type(value) is list
+            Definition.__setitem__(self, key, value)
+
+    state = [False]  # inside the values list
+    tops: list[Top] = []
+    sinks = [_ValuesSink()]  # one object for every value item, overwritten
+
+    def new_map() -> dict[str, Any]:
+        if not tops:
+            tops.append(Top())
+            return tops[0]
+        if state[0]:
+            return sinks[0]
+        return Definition()
+
+    try:
+        if _too_deep(handle):
+            raise UnusualFile
+        found = list(ijson.items(_Reading(handle, None), "", map_type=new_map, use_float=True))
+    except UnusualFile:
+        raise
+    except Exception:  # ijson's errors (syntax, encoding, NaN, a number too large): any of them
+        raise UnusualFile from None
+    if len(found) != 1 or twice:
+        raise UnusualFile
+    value = found[0]
+    if isinstance(value, Top) and type(value.get("values")) is list:
+        dict.__setitem__(value, "values", [])
+    return _plain(value)
+
+
+def _plain(value: object) -> object:
+    """Parsed JSON with plain dicts, as json.loads gives it."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

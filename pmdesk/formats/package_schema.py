@@ -187,9 +187,19 @@ def _huge_numbers(value: object, path: str) -> Iterable[Problem]:
 
 def schema_problems(data: object, progress: ProgressFn | None = None) -> list[Problem]:
     """Every way `data` departs from programme.schema.json (`progress`: see formats/problems.ProgressFn)."""
-    problems = ProblemList()
     if not isinstance(data, dict):
         return [Problem("$", f"must be an object, not {describe(data)}")]
+    problems = definition_problems(data)
+    values = data.get("values")
+    if isinstance(values, list):
+        value_items_problems(values, json_locator("$.values"), problems, progress)
+    return problems.final()
+
+
+def definition_problems(data: Mapping[str, Any]) -> ProblemList:
+    """schema_problems of a package object but for the items of its values, which a streamed
+    import checks a chunk at a time (value_items_problems)."""
+    problems = ProblemList()
     skeleton = _skeleton(data)
     errors = sorted(_validator().iter_errors(skeleton), key=lambda e: [str(p) for p in e.absolute_path])
     problems.extend(_schema_problem(e) for e in errors)
@@ -201,10 +211,7 @@ def schema_problems(data: object, progress: ProgressFn | None = None) -> list[Pr
             if isinstance(targets, list):
                 for j, target in enumerate(targets):
                     problems.extend(target_item_problems(target, f"$.indicators[{i}].targets[{j}]"))
-    values = data.get("values")
-    if isinstance(values, list):
-        value_items_problems(values, json_locator("$.values"), problems, progress)
-    return problems.final()
+    return problems
 
 
 def framework_is_misshapen(data: Mapping[str, Any]) -> bool:
@@ -214,12 +221,3 @@ def framework_is_misshapen(data: Mapping[str, Any]) -> bool:
     return next(_validator().iter_errors(skeleton), None) is not None or any(
         True for _ in _huge_numbers(skeleton, "$")
     )
-
-
-def without_values_if_misshapen(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    values = data.get("values")
-    if not isinstance(values, list) or not values:
-        return data
-    found = ProblemList()
-    value_items_problems(values, json_locator("$.values"), found)
-    return {**data, "values": []} if found else data

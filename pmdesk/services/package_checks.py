@@ -4,7 +4,7 @@ trees without loops, and the rules of the set-up and value services (pmdesk.doma
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -39,22 +39,39 @@ class PackageChecker:
     Runs on a package that passed the schema, so shapes and types can be trusted.
     """
 
-    def __init__(self, data: Mapping[str, Any], progress: ProgressFn | None = None) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        progress: ProgressFn | None = None,
+        *,
+        fractional: frozenset[str] | None = None,
+    ) -> None:
         self.data = data
         self.progress = progress
         self.problems = ProblemList()
         self.periods: tuple[str, ...] | None = None
         self.custom: dict[str, CustomPeriod] = {}
+        if fractional is not None:
+            self.__dict__["fractional"] = fractional
 
     @cached_property
     def fractional(self) -> frozenset[str]:
-        """fractional_indicators of the package, found once for every indicator."""
+        """fractional_indicators of the package, found once for every indicator; or, given to
+        the checker, the indicators checked as allowing decimals (see undecided_indicators)."""
         return fractional_indicators(self.data)
 
     def add(self, path: str, message: str) -> None:
         self.problems.add(Problem(path, message))
 
     def run(self) -> list[CheckedItem]:
+        """check_definitions, then the package's values against them."""
+        catalog = self.check_definitions()
+        return check_items(
+            catalog, self.data.get("values", []), json_locator("$.values"), self.problems, self.progress
+        )
+
+    def check_definitions(self) -> Catalog:
+        """Check everything but the values; what the values may then refer to."""
         programme = self.data["programme"]
         code = programme["code"]
         start = self._date(programme["start"], "$.programme.start")
@@ -99,10 +116,7 @@ class PackageChecker:
         indicators = self._indicators(results, disaggregations, people, set(sites))
         self._triggers(indicators, results)
         self._blank_names()
-        catalog = Catalog(code, self.periods, self.custom, indicators, frozenset(sites), disaggregations)
-        return check_items(
-            catalog, self.data.get("values", []), json_locator("$.values"), self.problems, self.progress
-        )
+        return Catalog(code, self.periods, self.custom, indicators, frozenset(sites), disaggregations)
 
     def _blank_names(self) -> None:
         # The schema asks for at least one character; a name of spaces would be stored empty.
@@ -340,11 +354,31 @@ def allows_decimals(indicator: Mapping[str, Any], fractional: Set[str]) -> bool:
 def fractional_indicators(package: Mapping[str, Any]) -> frozenset[str]:
     """The codes of the indicators whose values in the package have a fraction: one pass over the
     values, however many indicators ask (and none when every indicator says allows_decimals)."""
-    indicators = package.get("indicators", [])
-    if all(isinstance(ind, Mapping) and "allows_decimals" in ind for ind in indicators):
+    if not undecided_indicators(package):
         return frozenset()
     found: set[str] = set()
-    for value in package.get("values", []):
+    add_fractional(package.get("values", []), found)
+    return frozenset(found)
+
+
+def undecided_indicators(package: Mapping[str, Any]) -> frozenset[str]:
+    """The codes of the indicators that do not say whether they allow decimals (a package
+    written before the field existed), whose flag its values decide (fractional_indicators).
+
+    Checking their values as allowing decimals finds the same problems as checking them with
+    the flag decided: an indicator with a fraction among its values allows decimals, and one
+    without has no fraction to refuse. So a streamed import checks its values before it has
+    seen them all, and decides the flags after the last."""
+    return frozenset(
+        ind["code"]
+        for ind in package.get("indicators", [])
+        if isinstance(ind, Mapping) and "allows_decimals" not in ind and isinstance(ind.get("code"), str)
+    )
+
+
+def add_fractional(values: Iterable[object], found: set[str]) -> None:
+    """Add to `found` the indicator codes of the `values` (items of a package) with a fraction."""
+    for value in values:
         if not isinstance(value, Mapping):
             continue
         code = value.get("indicator")
@@ -359,4 +393,3 @@ def fractional_indicators(package: Mapping[str, Any]) -> frozenset[str]:
             ):
                 found.add(code)
                 break
-    return frozenset(found)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,29 +21,40 @@ from pmdesk.domain.periods import (
     CustomPeriod,
     parse_period,
 )
-from pmdesk.formats.files import read_limited, write_atomically
+from pmdesk.formats.files import check_size, read_limited, write_atomically
 from pmdesk.formats.json_safe import load_json
+from pmdesk.formats.json_stream import UnusualFile, package_definitions
+from pmdesk.formats.json_stream import value_items as json_value_items
 from pmdesk.formats.package_schema import (
+    definition_problems,
     framework_is_misshapen,
     schema_problems,
-    without_values_if_misshapen,
 )
-from pmdesk.formats.problems import ProblemList, ProgressFn, json_locator, report
+from pmdesk.formats.problems import ProblemList, ProgressFn, report
 from pmdesk.formats.value_items import json_number
 from pmdesk.services.actor import Actor
 from pmdesk.services.import_log import Digest, ImportedFile, counts_text, record_import
 from pmdesk.services.lookups import programme_by_code
 from pmdesk.services.package_checks import (
     PackageChecker,
+    add_fractional,
     allows_decimals,
     thresholds_of_package,
+    undecided_indicators,
 )
 from pmdesk.services.package_export import PackageExporter
 from pmdesk.services.package_loop import LoopWriter
 from pmdesk.services.package_loop_checks import LOOP_KINDS, LoopChecker
 from pmdesk.services.package_variance import SECTION as EXPLANATIONS
 from pmdesk.services.package_variance import check_explanations, write_explanations
-from pmdesk.services.value_batch import ValueWriter
+from pmdesk.services.value_chunks import (
+    CHUNK_VALUES,
+    ChunkedImport,
+    ImportTarget,
+    batched,
+    deferred_writer,
+    json_group,
+)
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import (
     CustomPeriodRow,
@@ -117,9 +128,34 @@ class PackageService:
         self._database_path = database_path
 
     def import_file(self, path: Path, *, progress: ProgressFn | None = None) -> PackageSummary:
-        """Create the programme of a package file; ValidationError (naming the file) if refused."""
+        """Create the programme of a package file; ValidationError (naming the file) if refused.
+
+        The file is read without holding its values (pmdesk.formats.json_stream): its
+        definitions first, then the values a chunk at a time. A file that is unusual as JSON (not
+        UTF-8, a key given twice, NaN, nesting too deep) is read whole by json_safe instead, which
+        names the problem and its place.
+        """
         path = Path(path)
         report(progress, 0, 0, f"Reading {path.name}")
+        check_size(path, MAX_FILE_BYTES)
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=path.name) from None
+        with handle:
+            digest = hashlib.sha256()
+            try:
+                package = package_definitions(handle)
+                chunks = batched(json_value_items(handle, digest), CHUNK_VALUES)
+                return self._import(
+                    package,
+                    chunks,
+                    path.name,
+                    progress,
+                    lambda: ImportedFile(ImportKind.PACKAGE, path.name, digest.hexdigest()),
+                )
+            except UnusualFile:
+                pass
         digest = hashlib.sha256()
         data = read_json_file(path, digest=digest)
         origin = ImportedFile(ImportKind.PACKAGE, path.name, digest.hexdigest())
@@ -135,8 +171,8 @@ class PackageService:
     ) -> PackageSummary:
         """Create a programme from a parsed package, in one transaction.
 
-        Every problem is collected first (JSON path and message) and raised together as one
-        ValidationError; nothing is written then. A programme whose code exists is refused:
+        Every problem is collected (JSON path and message) and raised together as one
+        ValidationError; nothing stays written then. A programme whose code exists is refused:
         importing creates. With a database path, a verified backup is made before writing.
 
         `progress(done, total, message)` is called at each phase and every few thousand values,
@@ -146,55 +182,98 @@ class PackageService:
         `origin`, the file the package was read from, goes to the import log in the same
         transaction.
         """
-        problems = schema_problems(data, progress)
-        if problems and (not isinstance(data, dict) or framework_is_misshapen(data)):
-            raise ValidationError(problems, source=source)
-        assert isinstance(data, dict)  # schema_problems refused anything else
-        # Only targets or values may be misshapen here. The rest is checked for meaning too, so
-        # one run reports every problem; the checker skips misshapen targets, and values' meaning
-        # is checked only when every value is well formed.
-        is_sound = not problems
-        checker = PackageChecker(data if is_sound else without_values_if_misshapen(data), progress)
-        checker.problems.extend(problems)
-        values = checker.run()
-        LoopChecker(data, checker.problems).run()
-        check_explanations(data, checker.periods, checker.custom, checker.problems)
-        code = data["programme"]["code"]
+        if isinstance(data, dict) and isinstance(data.get("values"), list):
+            values: list[Any] = data["values"]
+            package: object = {**data, "values": []}
+            size = CHUNK_VALUES
+            chunks: Iterable[tuple[int, list[Any]]] = (
+                (start, values[start : start + size]) for start in range(0, len(values), size)
+            )
+        else:
+            package, chunks = data, ()
+        return self._import(package, chunks, source, progress, lambda: origin)
+
+    def _import(
+        self,
+        package: object,
+        chunks: Iterable[tuple[int, list[Any]]],
+        source: str,
+        progress: ProgressFn | None,
+        origin: Callable[[], ImportedFile | None],
+    ) -> PackageSummary:
+        """Import a package whose `values` list is left empty: its items come as `chunks`
+        ((offset in $.values, items)), checked and written through value_chunks like any
+        values import, in the transaction that writes the definitions."""
+        if not isinstance(package, dict):
+            raise ValidationError(schema_problems(package), source=source)
+        shapes = definition_problems(package)
+        if shapes and framework_is_misshapen(package):
+            # The meaning cannot be checked: the shapes alone are reported, the values' too.
+            for offset, items in chunks:
+                json_group("", items, offset, shapes, progress)
+            raise ValidationError(shapes.final(), source=source)
+        # Only targets may be misshapen here. The rest is checked for meaning too, so one run
+        # reports every problem; the checker skips misshapen targets, and values' meaning is
+        # checked only while every value is well formed.
+        undecided = undecided_indicators(package)
+        checker = PackageChecker(package, progress, fractional=undecided)
+        catalog = checker.check_definitions()
+        meaning = checker.problems
+        LoopChecker(package, meaning).run()
+        check_explanations(package, checker.periods, checker.custom, meaning)
+        code = package["programme"]["code"]
+        at = utcnow()
         with self._sessions.begin() as session:
             if session.scalar(select(ProgrammeRow.id).where(ProgrammeRow.code == code)) is not None:
                 checker.add(
                     "$.programme.code", f"programme {code} already exists (importing creates a programme)"
                 )
-            if checker.problems:
-                raise ValidationError(checker.problems.final(), source=source)
-            if self._database_path is not None:
-                report(progress, 0, 0, "Backing up the database")
-                backup_database(self._database_path, reason="before-import")
-            report(progress, 0, 0, f"Creating programme {code}")
-            writer = _PackageWriter(session, self._actor, data, checker.custom, checker.fractional)
-            counts = writer.write()
-            counts.update(LoopWriter(session, self._actor, data, writer.programme, source).write())
-            counts[EXPLANATIONS] = write_explanations(
-                session, self._actor, data, writer.programme, checker.custom, source
-            )
-            value_writer = ValueWriter(session, self._actor, writer.programme)
-            leftovers = ProblemList()
-            value_writer.plan(values, json_locator("$.values"), leftovers, is_new=True)
-            if leftovers:  # cannot happen for a new programme; never write half a package
-                raise ValidationError(leftovers.final(), source=source)
-            at = utcnow()
-            batch = value_writer.apply(progress, at=at)
-            counts["values"] = batch.created
-            if origin is not None:
+            writer: _PackageWriter | None = None
+            counts = dict.fromkeys(KINDS, 0)
+            if not shapes and not meaning:
+                if self._database_path is not None:
+                    report(progress, 0, 0, "Backing up the database")
+                    backup_database(self._database_path, reason="before-import")
+                report(progress, 0, 0, f"Creating programme {code}")
+                writer = _PackageWriter(session, self._actor, package, checker.custom, frozenset())
+                counts = writer.write()
+                counts.update(LoopWriter(session, self._actor, package, writer.programme, source).write())
+                counts[EXPLANATIONS] = write_explanations(
+                    session, self._actor, package, writer.programme, checker.custom, source
+                )
+                target = ImportTarget(
+                    writer.programme, catalog, deferred_writer(session, self._actor, writer.programme)
+                )
+            else:  # the values are only checked, so that every problem is named at once
+                target = ImportTarget(None, catalog, None)
+            value_shapes = ProblemList()
+            run = ChunkedImport(session, self._actor, value_shapes, progress=progress, at=at)
+            run.targets[code] = target
+            fractional: set[str] = set()
+            for offset, items in chunks:
+                if undecided:
+                    add_fractional(items, fractional)
+                run.add([json_group(code, items, offset, value_shapes, progress)])
+            found = _merged(shapes, value_shapes, meaning, ProblemList() if value_shapes else run.problems)
+            if found:
+                raise ValidationError(found.final(), source=source)
+            assert writer is not None
+            run.finish()
+            # A package from before `allows_decimals`: its values decide (package_checks).
+            for code_ in sorted(undecided & fractional):
+                writer.indicators[code_].allows_decimals = True
+            counts["values"] = target.created
+            imported = origin()
+            if imported is not None:
                 definitions = counts_text({k: n for k, n in counts.items() if k != "values"})
                 record_import(
                     session,
                     self._actor,
-                    origin,
+                    imported,
                     writer.programme,
                     at,
-                    created=batch.created,
-                    warnings=batch.warnings,
+                    created=target.created,
+                    warnings=target.warnings,
                     detail=definitions,
                 )
             session.add(
@@ -210,7 +289,7 @@ class PackageService:
                     new=f"imported from {source}",
                 )
             )
-        return PackageSummary(code, counts, batch.warnings)
+        return PackageSummary(code, counts, target.warnings)
 
     def export_package(
         self, programme_code: str, include_values: bool = True, *, progress: ProgressFn | None = None
@@ -252,6 +331,7 @@ class _PackageWriter:
         self.custom = custom
         self.fractional = fractional  # package_checks.fractional_indicators
         self.programme = ProgrammeRow()
+        self.indicators: dict[str, IndicatorRow] = {}  # by code, once written
 
     def write(self) -> dict[str, int]:
         session, data = self.session, self.data
@@ -330,7 +410,7 @@ class _PackageWriter:
         session.flush()
         counts["people"] = len(people)
 
-        indicators: dict[str, IndicatorRow] = {}
+        indicators = self.indicators
         for order, item in enumerate(data.get("indicators", [])):
             baseline = item.get("baseline") or {}
             responsible = item.get("responsible")
@@ -431,3 +511,12 @@ def _threshold_text(value: object) -> str:
 
 def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _merged(*lists: ProblemList) -> ProblemList:
+    """The problems of every list, in one (each list's count of problems left out kept)."""
+    out = ProblemList()
+    for problems in lists:
+        out.extend(problems.items)
+        out.dropped += problems.dropped
+    return out
