@@ -130,6 +130,39 @@ def latest_complete_period(
     return with_data[-1] if with_data else None
 
 
+@dataclass(frozen=True)
+class PeriodReporting:
+    """How far one period is reported by the rule of §3a, over the indicators with values in it
+    (an indicator nobody reported is not partial, as in `latest_complete_period`)."""
+
+    indicators: int  # with a value from at least one site
+    complete: int  # of which every site expected to report has a value
+    reported: int  # Σ over those indicators of the sites with a value
+    expected: int  # Σ over those indicators of the sites expected to report
+
+    @property
+    def rate(self) -> float | None:
+        """Share (in %) of the expected values present; None when no indicator has values."""
+        return 100.0 * self.reported / self.expected if self.expected else None
+
+    @property
+    def is_complete(self) -> bool:
+        """The period has values and no indicator is partly reported (the IPTT's complete period)."""
+        return self.indicators > 0 and self.complete == self.indicators
+
+
+def period_reporting(counts: Sequence[tuple[int | None, int | None]]) -> PeriodReporting:
+    """`counts`: (sites reported, sites expected) of each indicator that counts towards partial
+    reporting (not the qualitative ones) in one period, as `PeriodFigures` carry them."""
+    with_data = [(r, e) for r, e in counts if r]
+    return PeriodReporting(
+        len(with_data),
+        sum(1 for r, e in with_data if not is_partly_reported(r, e)),
+        sum(r or 0 for r, _ in with_data),
+        sum(max(e or 0, r or 0) for r, e in with_data),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodFigures:
     period: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure
-from pmdesk.domain.iptt import IndicatorFigures, Thresholds
+from pmdesk.domain.iptt import IndicatorFigures, PeriodReporting, Thresholds, period_reporting
 from pmdesk.domain.periods import Period
 
 
@@ -57,3 +57,15 @@ class IpttTable:
 
     def rows_of(self, result_id: int) -> list[IpttRow]:
         return [r for r in self.rows if r.result_id == result_id]
+
+    def reporting(self, period: str) -> PeriodReporting:
+        """How far a period shown is reported by the rule of §3a (values present, whatever their
+        status), over the indicators that can make it partial: every one but the qualitative."""
+        counts = []
+        for row in self.rows:
+            if row.measure is Measure.QUALITATIVE:
+                continue
+            figures = next((p for p in row.figures.periods if p.period == period), None)
+            if figures is not None:
+                counts.append((figures.sites_reported, figures.sites_expected))
+        return period_reporting(counts)

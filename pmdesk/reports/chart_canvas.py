@@ -34,7 +34,7 @@ _FONTS: dict[tuple[float, bool], Any] = {}
 
 @dataclass(frozen=True)
 class Swatch:
-    shape: str  # 'bar', 'partial', 'target' (dashed line and diamond), 'diamond'
+    shape: str  # 'bar', 'partial', 'target' (dashed line and diamond), 'diamond', 'dots' (line and dot)
     colour: str
     words: str
 
@@ -266,6 +266,9 @@ class Canvas:
             elif swatch.shape == "target":
                 self.line([x, x + box], [y, y], colour=swatch.colour, style="--", lw_pt=1.4)
                 self.line([x + box / 2], [y], colour=swatch.colour, style="none", marker="D")
+            elif swatch.shape == "dots":
+                self.line([x, x + box], [y, y], colour=swatch.colour, lw_pt=1.6)
+                self.line([x + box / 2], [y], colour=swatch.colour, style="none", marker="o")
             else:
                 self.line([x + box / 2], [y], colour=swatch.colour, style="none", marker="D")
             self.text(x + box + self.em * 0.4, y, swatch.words, va="center", size=0.92)

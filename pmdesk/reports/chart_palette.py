@@ -33,6 +33,7 @@ STATUS_LABELS = {
 }
 ACTUAL_COLOUR = "#0072B2"  # Okabe–Ito blue
 TARGET_COLOUR = "#000000"
+SUBMITTED_COLOUR = "#CC79A7"  # Okabe–Ito reddish purple: no status has it
 EDGE_COLOUR = "#1a1a1a"
 TEXT_COLOUR = "#1a1a1a"
 MUTED_COLOUR = "#5a5a5a"

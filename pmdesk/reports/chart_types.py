@@ -71,13 +71,25 @@ class SiteBar:
 
 @dataclass(frozen=True)
 class RateBar:
-    """The share of reporting sites whose report for a period is in (submitted or approved)."""
+    """A period's reporting: the bar is the share of the expected values present (the IPTT's rule,
+    DESIGN.md §3a: `reported` of `expected` over its `indicators` with values, `complete` of them
+    from every site); `submitted`, when given, the share of reporting sites whose report is
+    submitted or approved (`submitted_sites` of `sites`), drawn as a line over the bars."""
 
     period: str
     label: str
-    rate: float | None  # in %; None: no reporting site
+    rate: float | None  # in %; None: no site expected to report
     reported: int
     expected: int
+    indicators: int = 0
+    complete: int = 0
+    submitted: float | None = None  # in %; None: not shown
+    submitted_sites: int = 0
+    sites: int = 0
+
+    @property
+    def is_partial(self) -> bool:
+        return self.complete < self.indicators
 
 
 # -- what comes out -----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from pmdesk.reports.chart_palette import (
     STATUS_COLOURS,
     STATUS_HATCHES,
     STATUS_LABELS,
+    SUBMITTED_COLOUR,
     TARGET_COLOUR,
     TEXT_COLOUR,
 )
@@ -186,15 +187,30 @@ def status_counts_chart(
 def reporting_rate_chart(
     rates: Sequence[RateBar], width_px: int, height_px: int, dpi: float = 100.0
 ) -> ChartImage:
-    """The reporting rate per period: a bar per period on a 0–100 % axis with its figure over it
-    (thinned like the labels when periods are many) and a dashed line at 100 %. Regions: each
-    period's column and label, keyed `ChartKey("period", period=…)`."""
+    """The reporting rate per period on a 0–100 % axis with a dashed line at 100 %: a bar per
+    period for the values present (the IPTT's rule, DESIGN.md §3a), its figure over it (thinned
+    like the labels when periods are many), white and hatched when an indicator is partly reported;
+    and, when given, the reports submitted or approved as a line with a dot per period. A legend
+    names both. Regions: each period's column and label, keyed `ChartKey("period", period=…)`."""
     with RENDER_LOCK:
         cv = Canvas(width_px, height_px, dpi)
         if not rates:
             return cv.empty("No reporting periods yet")
+        has_partial = any(r.rate is not None and r.is_partial for r in rates)
+        has_submitted = any(r.submitted is not None for r in rates)
+        legend = [Swatch("bar", ACTUAL_COLOUR, VALUES_PRESENT_LABEL)]
+        if has_partial:
+            legend.append(Swatch("partial", ACTUAL_COLOUR, "some indicators " + PARTIAL_LABEL))
+        if has_submitted:
+            legend.append(Swatch("dots", SUBMITTED_COLOUR, SUBMITTED_LABEL))
         frame = column_frame(
-            cv, [r.label for r in rates], [100.0], True, headroom_lines=1.2, fixed_ticks=(0, 25, 50, 75, 100)
+            cv,
+            [r.label for r in rates],
+            [100.0],
+            True,
+            legend=legend,
+            headroom_lines=1.2,
+            fixed_ticks=(0, 25, 50, 75, 100),
         )
         y0 = frame.y(0.0)
         cv.line(
@@ -204,7 +220,20 @@ def reporting_rate_chart(
             left, right = frame.bar(i)
             if r.rate is not None:
                 top = frame.y(max(r.rate, 0.0))
-                cv.rect(left, top, right - left, y0 - top, face=ACTUAL_COLOUR)
+                if r.is_partial:
+                    cv.rect(
+                        left,
+                        top,
+                        right - left,
+                        y0 - top,
+                        face="#ffffff",
+                        edge=ACTUAL_COLOUR,
+                        hatch=PARTIAL_HATCH,
+                        hatch_colour=ACTUAL_COLOUR,
+                        lw_pt=1.2,
+                    )
+                else:
+                    cv.rect(left, top, right - left, y0 - top, face=ACTUAL_COLOUR)
                 if i % frame.step == 0:
                     cv.text(
                         frame.centre(i),
@@ -214,13 +243,39 @@ def reporting_rate_chart(
                         va="bottom",
                         size=0.9,
                     )
-            tip = f"{r.label}: " + (
-                f"{r.reported} of {r.expected} sites' reports in ({number_text(r.rate, True)})"
-                if r.rate is not None
-                else "no reporting site"
-            )
-            cv.region_column(frame, i, ChartKey("period", period=r.period), tip)
+            cv.region_column(frame, i, ChartKey("period", period=r.period), rate_tip(r))
+        if has_submitted:
+            xs = [frame.centre(i) for i in range(len(rates))]
+            ys = [frame.y(r.submitted) if r.submitted is not None else math.nan for r in rates]
+            cv.line(xs, ys, colour=SUBMITTED_COLOUR, lw_pt=1.6, z=4)
+            cv.line(xs, ys, colour=SUBMITTED_COLOUR, style="none", marker="o", z=5)
         return cv.finish()
+
+
+VALUES_PRESENT_LABEL = "Values present (as the IPTT counts)"
+SUBMITTED_LABEL = "Reports submitted or approved"
+
+
+def rate_tip(r: RateBar) -> str:
+    """A period of the reporting chart in words: both rates and what they count."""
+    if r.rate is None:
+        return f"{r.label}: no site is expected to report"
+    if not r.indicators:
+        words = f"{r.label}: no values yet"
+    else:
+        words = (
+            f"{r.label}: values present {number_text(r.rate, True)} — {r.reported} of {r.expected} "
+            f"expected ({r.indicators} indicator{'' if r.indicators == 1 else 's'} with data × the "
+            "sites expected to report), "
+        )
+        partly = r.indicators - r.complete
+        words += f"{partly} {PARTIAL_LABEL}" if partly else "every site reported"
+    if r.submitted is not None:
+        words += (
+            f"; reports submitted or approved: {r.submitted_sites} of {r.sites} "
+            f"site{'' if r.sites == 1 else 's'} ({number_text(r.submitted, True)})"
+        )
+    return words
 
 
 def result_achievement_chart(

@@ -89,7 +89,21 @@ def site_bars(comparison: SiteComparison) -> list[SiteBar]:
 
 
 def rate_bars(board: Dashboard) -> list[RateBar]:
-    return [RateBar(r.period, r.label, r.rate, r.reported, r.expected) for r in board.reporting]
+    return [
+        RateBar(
+            r.period,
+            r.label,
+            r.rate,
+            r.reported,
+            r.expected,
+            r.indicators,
+            r.complete,
+            r.submitted_rate,
+            r.submitted,
+            r.sites,
+        )
+        for r in board.reporting
+    ]
 
 
 def render_dashboard(

@@ -231,7 +231,9 @@ def _missing_summary(data: DonorReportData) -> list[Any]:
 
 
 def _completeness(data: DonorReportData, width: float) -> list[Any]:
-    """Per period up to the as-of: reports by state and the reporting rate (submitted or approved)."""
+    """Per period up to the as-of: reports by state, the share submitted or approved, and the values
+    present as the IPTT and the Dashboard count them (DESIGN.md §3a), so that the two never differ
+    unexplained."""
     from reportlab.platypus import Spacer
 
     from pmdesk.reports.pdf_document import para, styles
@@ -261,23 +263,30 @@ def _completeness(data: DonorReportData, width: float) -> list[Any]:
         tally = Counter(overview.cell(site.code, code).state for site in overview.sites)
         rate = overview.reporting_rate(code)
         partial = data.table.partial_periods.get(code)
+        present = data.table.reporting(code)
+        values = "no values"
+        if present.rate is not None:
+            values = display_figure(present.rate, True) + " · "
+            values += partial_note(partial, data.table.sites_expected) if partial is not None else "complete"
         rows.append(
             [
                 data.period_label(code),
                 *(str(tally.get(state, 0)) for state in states),
                 "-" if rate is None else display_figure(rate, True),
-                partial_note(partial, data.table.sites_expected) if partial is not None else "complete",
+                values,
             ]
         )
     story = [
         para(
-            f"Reports of the {len(overview.sites)} sites expected to report, by state of their values; the "
-            "reporting rate counts reports submitted or approved. The last column says whether every site "
-            "reported every indicator with figures (the IPTT's complete periods).",
+            f"Reports of the {len(overview.sites)} sites expected to report, by state of their values, and "
+            "the share submitted or approved. The last column counts the values present whatever their "
+            "status, as the IPTT and the dashboard do: the share of the values expected from every site "
+            "for each indicator with figures, and whether the period is complete (every site reported "
+            "every such indicator) or partly reported.",
             s.small,
         ),
         figures_table(
-            ["Period", *(words[x] for x in states), "Reporting rate", "Indicators' reporting"],
+            ["Period", *(words[x] for x in states), "Submitted or approved", "Values present"],
             rows,
             [58, 50, 56, 40, 50, 56, 60, width - 370],
             right=[1, 2, 3, 4, 5, 6],

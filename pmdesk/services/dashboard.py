@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A programme's dashboard as of a period (issue #10 §1): indicators counted by status (partly
 reported ones counted as such), each indicator's target and actual over the periods, % met by
-result, one indicator across sites, the reporting rate per period, open alerts and overdue
-actions. Every figure comes from the services that own it (the IPTT, Completeness, alerts,
-actions): nothing here computes an actual or a status of its own."""
+result, one indicator across sites, the reporting rate per period (values present, as the IPTT
+counts them, beside reports submitted or approved), open alerts and overdue actions. Every figure
+comes from the services that own it (the IPTT, Completeness, alerts, actions): nothing here
+computes an actual or a status of its own."""
 
 from __future__ import annotations
 
@@ -114,13 +115,26 @@ class SiteComparison:
 
 @dataclass(frozen=True)
 class PeriodRate:
-    """The share of reporting sites whose report for the period is submitted or approved."""
+    """How far a period is reported, in the two senses a user meets: values present, the rule the
+    IPTT uses for its complete periods (DESIGN.md §3a: a value from every site expected to report,
+    whatever its status), and reports submitted or approved, as the Completeness screen counts
+    them. The two are shown side by side so that they never contradict each other silently."""
 
     period: str
     label: str
-    rate: float | None  # %; None when no site reports
-    reported: int
-    expected: int
+    rate: float | None  # % of the expected values present; None when no site is expected to report
+    reported: int  # values present: Σ over the period's indicators with values of their sites with one
+    expected: int  # Σ over the same indicators of the sites expected to report
+    indicators: int  # indicators (not qualitative) with values in the period
+    complete: int  # of which every site expected to report has a value
+    submitted_rate: float | None  # % of reporting sites whose report is submitted or approved
+    submitted: int  # reporting sites whose report is submitted or approved
+    sites: int  # reporting sites
+
+    @property
+    def is_partial(self) -> bool:
+        """Some indicator is partly reported: not a complete period for the IPTT."""
+        return self.complete < self.indicators
 
 
 @dataclass(frozen=True)
@@ -190,16 +204,7 @@ class DashboardService:
         focus = indicator_code if indicator_code in known else _default_focus(indicators)
         sites = self.site_comparison(programme_code, focus, table.as_of) if focus else None
         completeness = self._completeness.overview(programme_code)
-        reporting = tuple(
-            PeriodRate(
-                p.code,
-                p.label(),
-                completeness.reporting_rate(p.code),
-                _reports_in(completeness, p.code),
-                len(completeness.sites),
-            )
-            for p in table.periods
-        )
+        reporting = tuple(_period_rate(table, completeness, p) for p in table.periods)
         return Dashboard(
             table.programme_code,
             table.programme_name,
@@ -326,10 +331,27 @@ def _results(table: IpttTable, indicators: tuple[IndicatorTrend, ...]) -> tuple[
     return tuple(out)
 
 
-def _reports_in(completeness: Completeness, period: str) -> int:
-    """The reporting sites whose report for `period` is in (as Completeness.reporting_rate counts)."""
-    return sum(
+def _period_rate(table: IpttTable, completeness: Completeness, period: Period) -> PeriodRate:
+    """A period's values present, from the IPTT's figures (its reporting counts read from the value
+    summary: nothing recounted), beside its reports submitted or approved, from Completeness."""
+    share = table.reporting(period.code)
+    rate = share.rate
+    if rate is None and table.sites_expected:
+        rate = 0.0  # sites are expected and none reported anything
+    submitted = sum(
         1
         for s in completeness.sites
-        if completeness.cell(s.code, period).state in (ReportState.SUBMITTED, ReportState.APPROVED)
+        if completeness.cell(s.code, period.code).state in (ReportState.SUBMITTED, ReportState.APPROVED)
+    )
+    return PeriodRate(
+        period.code,
+        period.label(),
+        rate,
+        share.reported,
+        share.expected,
+        share.indicators,
+        share.complete,
+        completeness.reporting_rate(period.code),
+        submitted,
+        len(completeness.sites),
     )

@@ -98,7 +98,10 @@ def test_sites_by_periods_with_states_and_rates(
     assert model.headerData(Q1, Qt.Orientation.Horizontal) == "2025 Q1\n1/2 · 50%"
     assert model.headerData(Q2, Qt.Orientation.Horizontal) == "2025 Q2\n1/2 · 50%"
     subtitle = screen.subtitle_label.text()
-    assert "2 reporting sites" in subtitle and "latest ended period 2025 Q2: 1 of 2 reported" in subtitle
+    assert (
+        "2 reporting sites" in subtitle
+        and "latest ended period 2025 Q2: 1 of 2 submitted or approved" in subtitle
+    )
     # The cursor starts on the latest period that has ended: the one reports are due for.
     assert screen.table_view.currentIndex().column() == Q2
     assert screen.stack.currentWidget() is screen.table_view

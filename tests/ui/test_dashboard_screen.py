@@ -153,6 +153,42 @@ def test_a_click_on_a_period_of_the_reporting_rate_opens_completeness(
     assert target == Navigation("completeness", "WASH-T", period="2025Q1")
 
 
+def test_the_reporting_rate_says_values_present_beside_reports_submitted(
+    qtbot: QtBot, context: UiContext, screen: DashboardScreen
+) -> None:
+    """The chart's heading and legend name both counts, and a period's tip gives both: the small
+    programme's values are drafts, present for the IPTT but not submitted."""
+    from PySide6.QtGui import QContextMenuEvent
+
+    from pmdesk.reports.charts import SUBMITTED_LABEL, VALUES_PRESENT_LABEL
+
+    assert (
+        screen.reporting_title.text() == "Reporting rate: values present, and reports submitted or approved"
+    )
+    assert "whatever the value's status" in screen.reporting_title.toolTip()
+    assert VALUES_PRESENT_LABEL == "Values present (as the IPTT counts)"
+    assert SUBMITTED_LABEL == "Reports submitted or approved"
+    view = screen.reporting_view
+    assert view.image is not None
+    q1 = view.image.regions[0]
+    assert q1.tip == (
+        "2025 Q1: values present 66.67% — 4 of 6 expected (3 indicators with data × the sites "
+        "expected to report), 2 partly reported; reports submitted or approved: 0 of 2 sites (0%)"
+    )
+    centre = view.region_rect(q1).center().toPoint()
+    QApplication.sendEvent(
+        view, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, view.mapToGlobal(centre))
+    )
+    qtbot.waitUntil(screen.menu.isVisible, timeout=WAIT)
+    assert [a.text() for a in screen.menu.actions()] == [
+        "Reports of 2025 Q1 (Completeness)",
+        "The IPTT as of 2025 Q1",
+    ]
+    target = navigation_after(qtbot, context, screen.menu.actions()[1].trigger)
+    screen.menu.close()
+    assert target == Navigation("iptt", "WASH-T", period="2025Q1")
+
+
 def test_keyboard_reaches_a_chart_bar_and_enter_opens_it(
     qtbot: QtBot, context: UiContext, screen: DashboardScreen
 ) -> None:

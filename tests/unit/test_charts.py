@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from pmdesk.reports.chart_palette import ACTUAL_COLOUR
+from pmdesk.reports.chart_palette import ACTUAL_COLOUR, SUBMITTED_COLOUR
 from pmdesk.reports.chart_types import (
     ChartImage,
     ChartKey,
@@ -109,7 +109,14 @@ CHARTS: dict[str, Callable[[str, int, int, float], ChartImage]] = {
         dpi,
     ),
     "rate": lambda name, w, h, dpi: reporting_rate_chart(
-        [RateBar("2025Q1", name, 50.0, 1, 2), RateBar("2025Q2", "2025 Q2", None, 0, 0)], w, h, dpi
+        [
+            RateBar("2025Q1", name, 50.0, 1, 2, 1, 0, 0.0, 0, 2),
+            RateBar("2025Q2", "2025 Q2", None, 0, 0),
+            RateBar("2025Q3", "2025 Q3", 100.0, 2, 2, 1, 1, 50.0, 1, 2),
+        ],
+        w,
+        h,
+        dpi,
     ),
 }
 
@@ -204,6 +211,35 @@ def test_the_legend_names_partly_reported_periods_only_when_there_are_some() -> 
     without = decoded(indicator_trend_chart(series(), 600, 300, 100))
     legend_band = (0, 0, 600, 22)
     assert with_partial.crop(legend_band).tobytes() != without.crop(legend_band).tobytes()
+
+
+def test_the_reporting_rate_draws_values_present_as_bars_and_submitted_reports_as_a_line() -> None:
+    complete = RateBar("2025Q1", "2025 Q1", 100.0, 4, 4, 2, 2, 0.0, 0, 2)
+    partly = RateBar("2025Q2", "2025 Q2", 50.0, 1, 2, 1, 0, 0.0, 0, 2)
+    image = reporting_rate_chart([complete, partly], 400, 300, 100)
+    assert _bar_colours(image, 0) == {_rgb(ACTUAL_COLOUR)}  # every site reported: solid
+    assert (255, 255, 255) in _bar_colours(image, 1)  # an indicator partly reported: hatched
+    assert [r.tip for r in image.regions] == [
+        "2025 Q1: values present 100% — 4 of 4 expected (2 indicators with data × the sites expected "
+        "to report), every site reported; reports submitted or approved: 0 of 2 sites (0%)",
+        "2025 Q2: values present 50% — 1 of 2 expected (1 indicator with data × the sites expected "
+        "to report), 1 partly reported; reports submitted or approved: 0 of 2 sites (0%)",
+    ]
+    # The line of submitted reports and its legend entry are drawn only when given.
+    alone = reporting_rate_chart(
+        [RateBar("2025Q1", "2025 Q1", 100.0, 4, 4, 2, 2), RateBar("2025Q2", "2025 Q2", 50.0, 1, 2, 1, 0)],
+        400,
+        300,
+        100,
+    )
+    legend_band = (0, 0, 400, 60)  # three rows of legend at this width
+    assert decoded(image).crop(legend_band).tobytes() != decoded(alone).crop(legend_band).tobytes()
+    assert _rgb(SUBMITTED_COLOUR) in _colours(image)
+    assert _rgb(SUBMITTED_COLOUR) not in _colours(alone)
+
+
+def _colours(image: ChartImage) -> set[tuple[int, int, int]]:
+    return {colour for _, colour in decoded(image).getcolors(maxcolors=1 << 20) or ()}
 
 
 def test_status_bars_are_keyed_by_status_and_reach_under_their_labels() -> None:

@@ -139,12 +139,45 @@ def test_site_comparison_alone(dashboard: DashboardService) -> None:
     ]
 
 
-def test_reporting_rate_per_period_is_the_completeness_services(dashboard: DashboardService) -> None:
+def test_reporting_rate_per_period_is_the_iptts_values_present_beside_reports_submitted(
+    dashboard: DashboardService,
+) -> None:
     board = dashboard.overview(P, "2025Q2")
-    assert [(r.period, r.rate, r.reported, r.expected) for r in board.reporting] == [
-        ("2025Q1", 100.0, 2, 2),
-        ("2025Q2", 0.0, 0, 2),  # Kibera's Q2 value is a draft: not in yet
+    rates = [
+        (r.period, r.rate, r.reported, r.expected, r.indicators, r.complete, r.is_partial)
+        for r in board.reporting
     ]
+    assert rates == [
+        ("2025Q1", 100.0, 4, 4, 2, 2, False),  # 1.1 and 2.1 from both schools (3.1 is qualitative)
+        ("2025Q2", 50.0, 1, 2, 1, 0, True),  # 1.1 from Kibera only: partial, as the IPTT says
+    ]
+    # Completeness's count, labelled apart: Kibera's Q2 value is a draft, so not in yet.
+    submitted = [(r.period, r.submitted_rate, r.submitted, r.sites) for r in board.reporting]
+    assert submitted == [("2025Q1", 100.0, 2, 2), ("2025Q2", 0.0, 0, 2)]
+
+
+def test_draft_values_from_every_site_are_reported_but_not_submitted(db: Database) -> None:
+    """The Dashboard and the IPTT agree on what "reported" means: a period where every site has
+    values, all of them drafts, is complete (100 % values present, the IPTT's default as-of) and
+    0 % submitted or approved, the two said apart."""
+    s = small_programme(db, "DRAFTS")
+    for site in ("N01", "N02"):
+        s.entry.set_value("DRAFTS", "1.1", "2025Q1", site, F, value=10)
+        s.entry.set_value("DRAFTS", "2.1", "2025Q1", site, numerator=1, denominator=2)
+    actor = Actor(db.actor, db.device_uuid)
+    service = DashboardService(
+        s.iptt,
+        CompletenessService(db.sessions),
+        AlertService(db.sessions, actor),
+        ActionService(db.sessions, actor),
+        s.programmes,
+    )
+    board = service.overview("DRAFTS")
+    assert board.as_of == board.default_as_of == "2025Q1"
+    (q1,) = board.reporting
+    assert (q1.rate, q1.reported, q1.expected, q1.is_partial) == (100.0, 4, 4, False)
+    assert (q1.submitted_rate, q1.submitted, q1.sites) == (0.0, 0, 2)
+    assert s.iptt.table("DRAFTS").reporting("2025Q1").is_complete
 
 
 def test_open_alerts_and_overdue_actions(db: Database, dashboard: DashboardService) -> None:

@@ -399,6 +399,10 @@ def test_the_demo_report(demo_file: Path, tmp_path: Path) -> None:
     # Five indicators are off track or exceeding as of 2026 Q2 and the demo explains none.
     assert "5 indicators are off track or exceeding" in whole
     assert whole.count(EXPLANATION_MISSING) >= 10
+    # 2026 Q2's values are drafts: present from every site (the IPTT's complete period), none
+    # submitted; the completeness table says both, each under its own name.
+    assert "Submitted or approved Values present" in whole
+    assert "2026 Q2 0 0 11 0 0 0% 100% · complete" in whole
 
 
 class Stop(Exception):

@@ -15,6 +15,7 @@ from pmdesk.domain.iptt import (
     is_completely_reported,
     is_partly_reported,
     latest_complete_period,
+    period_reporting,
 )
 
 QUARTERS = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
@@ -127,3 +128,21 @@ class TestSums:
         }
         to_date = compute_indicator(spec(), QUARTERS, inputs, "2026Q2").to_date
         assert to_date.partial is False
+
+
+def test_a_periods_reporting_counts_the_indicators_with_values_as_the_default_as_of_does() -> None:
+    """The rate the Dashboard shows is 100 % exactly when `latest_complete_period` takes the
+    period as complete: indicators nobody reported do not count, unknown counts are complete."""
+    full = period_reporting([(11, 11), (11, 11), (0, 11), (None, None)])
+    assert (full.indicators, full.complete, full.reported, full.expected) == (2, 2, 22, 22)
+    assert full.rate == 100.0 and full.is_complete
+    assert latest_complete_period(["2026Q1"], {"2026Q1": [(11, 11), (11, 11), (0, 11)]}) == "2026Q1"
+
+    partly = period_reporting([(11, 11), (1, 11)])
+    assert (partly.indicators, partly.complete, partly.reported, partly.expected) == (2, 1, 12, 22)
+    assert partly.rate == pytest.approx(100 * 12 / 22) and not partly.is_complete
+
+    nobody = period_reporting([(0, 11), (None, 11)])
+    assert (nobody.indicators, nobody.rate, nobody.is_complete) == (0, None, False)
+    unknown = period_reporting([(3, None)])
+    assert (unknown.rate, unknown.is_complete) == (100.0, True)

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Reporting completeness: who has reported for which period, and who still has to (as DHIS2 shows it)."""
+"""Reporting completeness: whose report for which period is submitted or approved, and who still has
+to send it (as DHIS2 shows it). The IPTT and the Dashboard's values present count any value."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from pmdesk.services.sites import SiteInfo, SiteService
     from pmdesk.ui.context import UiContext
 
-TITLE = "Reporting completeness"
+TITLE = "Reporting completeness: reports submitted or approved"
 ALL_SITES = "All reporting sites"
 ERROR_BACKGROUND = "#f6b6c4"
 CURSOR_COLOUR = "#3a3a3a"
@@ -362,7 +363,7 @@ class CompletenessScreen(Screen):
         if ended and overview.sites:
             last = ended[-1]
             done, total = self.model.reported(last.code)
-            parts.append(f"latest ended period {last.label()}: {done} of {total} reported")
+            parts.append(f"latest ended period {last.label()}: {done} of {total} submitted or approved")
         return " · ".join(parts)
 
     def _apply_filter(self) -> None:

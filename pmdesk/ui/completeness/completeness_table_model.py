@@ -247,13 +247,15 @@ class CompletenessTableModel(QAbstractTableModel):
             if period is None:
                 return (
                     "Reporting sites (those with no site below them), after their district.\n"
-                    "The second header line of each period is its reporting rate."
+                    "The second header line of each period is its reporting rate: the share of sites\n"
+                    "whose report is submitted or approved. Drafts are not counted here, though the\n"
+                    "IPTT and the Dashboard's values present count every value entered."
                 )
             done, total = self.reported(period.code)
             tip = (
                 f"{period.label()} ({period.start:%d %b %Y} – {period.end:%d %b %Y})\n"
                 f"Reporting rate: {done} of {total} reporting sites have submitted or approved "
-                f"their report ({self.rate_text(period.code).split(' · ')[-1]})."
+                f"their report ({self.rate_text(period.code).split(' · ')[-1]}); drafts are not counted."
             )
             if not self.has_ended(period):
                 tip += "\nThis period has not ended yet."

@@ -4,6 +4,7 @@ is built from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -73,6 +75,28 @@ def draw_focus(
     sites = service.site_comparison(board.programme_code, focus, board.as_of)
     images = render_dashboard(board, sizes, dpi, focus, sites)
     return FocusDrawn(serial, sites, images, decoded(images))
+
+
+REPORTING_TITLE = "Reporting rate: values present, and reports submitted or approved"
+#: What the reporting rate chart shows: its heading's tooltip.
+REPORTING_HELP = (
+    "Bars: the values present, as the IPTT counts them — a period is complete when every site "
+    "expected to report has a value for each indicator with data, whatever the value's status. "
+    "Hatched bars: some indicators are partly reported.\n"
+    "Line: the sites whose report for the period is submitted or approved, as on the Completeness "
+    "screen. Drafts count as present but not as submitted.\n"
+    "Click a period to see its reports on the Completeness screen; right-click for the IPTT."
+)
+
+
+def period_menu(
+    parent: QWidget, label: str, on_reports: Callable[[], None], on_iptt: Callable[[], None]
+) -> QMenu:
+    """A period of the reporting rate: its reports (Completeness) or the IPTT as of it."""
+    menu = QMenu(parent)
+    menu.addAction(f"Reports of {label} (Completeness)").triggered.connect(on_reports)
+    menu.addAction(f"The IPTT as of {label}").triggered.connect(on_iptt)
+    return menu
 
 
 def pair(first: QWidget, second: QWidget, parent: QWidget) -> QWidget:

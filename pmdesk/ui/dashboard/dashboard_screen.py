@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Dashboard of a programme (issue #10 §1): as of a period, the indicators by status as tiles
 and a chart, % met by result, one indicator's target and actual over time and across sites, the
-reporting rate per period, open alerts and overdue actions.
+reporting rate per period (values present, beside reports submitted), open alerts and overdue actions.
 
 Figures load on a worker (DashboardService, through the Loader); the charts are drawn on another
 (pmdesk/reports, matplotlib off-screen) at the size and zoom they are shown at, again whenever a
@@ -43,6 +43,8 @@ from pmdesk.reports.dashboard_charts import (
 from pmdesk.ui.dashboard.chart_view import ChartView
 from pmdesk.ui.dashboard.dashboard_models import OpenAlertsModel, OverdueActionsModel
 from pmdesk.ui.dashboard.dashboard_parts import (
+    REPORTING_HELP,
+    REPORTING_TITLE,
     ChartsDrawn,
     FocusDrawn,
     bold,
@@ -52,6 +54,7 @@ from pmdesk.ui.dashboard.dashboard_parts import (
     heading,
     list_table,
     pair,
+    period_menu,
     show_table,
 )
 from pmdesk.ui.dashboard.status_tiles import StatusTiles
@@ -202,15 +205,9 @@ class DashboardScreen(Screen):
             box(heading("% met by result (its own indicators)", content), self.results_view, content), 0, 1
         )
         grid.addWidget(box(self.trend_title, self.trend_view, content), 1, 0)
-        grid.addWidget(
-            box(
-                heading("Reporting rate: sites' reports in (submitted or approved)", content),
-                self.reporting_view,
-                content,
-            ),
-            1,
-            1,
-        )
+        self.reporting_title = heading(REPORTING_TITLE, content)
+        self.reporting_title.set_full_text(REPORTING_TITLE, f"{REPORTING_TITLE}.\n{REPORTING_HELP}")
+        grid.addWidget(box(self.reporting_title, self.reporting_view, content), 1, 1)
         # The whole width: a programme may have dozens of sites, each a line with its name.
         grid.addWidget(box(self.sites_title, self.sites_view, content), 2, 0, 1, 2)
         grid.addWidget(box(self.alerts_title, self.alerts_view, content, self.alerts_empty), 3, 0, 1, 2)
@@ -498,6 +495,9 @@ class DashboardScreen(Screen):
         if not isinstance(region, ChartRegion) or self.programme_code is None:
             return
         key, code = region.key, self.programme_code
+        if key.kind == "period" and key.indicator_code is None and key.period:
+            self._period_menu(key.period, at)
+            return
         if key.indicator_code is None:
             self._on_region_activated(region, at)
             return
@@ -513,6 +513,16 @@ class DashboardScreen(Screen):
         trace.triggered.connect(lambda: self._go(Navigation("actions", code, indicator_code=indicator)))
         self.menu = menu
         menu.popup(at)
+
+    def _period_menu(self, period: str, at: QPoint) -> None:
+        code, label = self.programme_code, self.board.period_label(period) if self.board else period
+        self.menu = period_menu(
+            self,
+            label,
+            lambda: self._go(Navigation("completeness", code, period=period)),
+            lambda: self._go(Navigation("iptt", code, period=period)),
+        )
+        self.menu.popup(at)
 
     def show_status_menu(self, status: Status, at: QPoint | None = None) -> QMenu | None:
         board = self.board
