@@ -18,8 +18,9 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -50,7 +51,7 @@ from pmdesk.services.batch_check import (
 )
 from pmdesk.services.cells import CellResolver
 from pmdesk.services.lookups import combo_key
-from pmdesk.services.value_batch_warnings import batch_warnings
+from pmdesk.services.value_batch_warnings import batch_warnings, stored_figure
 from pmdesk.storage.models import (
     DataValueRow,
     DisaggregationRow,
@@ -70,6 +71,10 @@ WRITE_CHUNK = 10_000
 # rows go in about twice as fast. Restored afterwards.
 BULK_CACHE_KIB = 65_536
 
+
+# Cells whose series a writer keeps between batches (a few hundred bytes each); past this it
+# forgets them all and reads them again as batches need them.
+MAX_KEPT_CELLS = 400_000
 
 # -- writing --------------------------------------------------------------------------------------
 
@@ -208,6 +213,10 @@ class ValueWriter:
         )
         self._plan: _Plan | None = None
         self._existing: dict[CellKey, StoredValue] = {}
+        # Each cell's figures over all periods (what the outlier warning compares against), as
+        # stored after the batches written so far: a streamed import, whatever its order, reads
+        # each cell's history once rather than again for every chunk.
+        self._series: dict[Hashable, array[float]] = {}
         # A streamed import applies chunk after chunk: it sets `defer_refresh` and rebuilds the
         # value summary once at the end when `summary_marked` says a chunk marked the programme
         # (rebuilding after every chunk would sum the programme fifty times).
@@ -290,14 +299,17 @@ class ValueWriter:
                 plan.replaces.append((item, key, old))
 
     def _load_existing(self, keys: Sequence[CellKey]) -> None:
-        """Every stored value of the batch's indicators at the batch's sites (all periods, for the
-        outlier history and the site totals)."""
-        indicator_ids = sorted({k[0] for k in keys})
-        site_ids = {k[2] for k in keys}
+        """Every stored value at the batch's places (indicator, period, site), whatever its
+        option combo: the values it may replace or clash with, and the site totals."""
+        places = {k[:3] for k in keys}
+        indicator_ids = sorted({k[0] for k in places})
+        periods = sorted({k[1] for k in places})
+        site_ids = sorted({k[2] for k in places})
         combo_keys = {v: k for k, v in self._combos.items()}
-        # Filtered by indicator in SQL, and by site in SQL only when the batch touches few sites:
-        # a batch can touch more sites than SQLite accepts bound parameters.
-        few_sites = sorted(site_ids) if len(site_ids) <= 500 else None
+        # Narrowed in SQL to every combination of the places' indicators, periods and sites (the
+        # unique index seeks each), then to the places themselves. A batch can name more of
+        # each than SQLite accepts bound parameters: indicators go 500 at a time, periods and
+        # sites are narrowed in Python when there are many.
         for chunk in _chunks(indicator_ids, 500):
             stmt = select(
                 DataValueRow.id,
@@ -315,14 +327,53 @@ class ValueWriter:
                 DataValueRow.status_reason,
                 DataValueRow.submitted_by,
             ).where(DataValueRow.indicator_id.in_(chunk))
-            if few_sites is not None:
-                stmt = stmt.where(DataValueRow.site_id.in_(few_sites))
+            if len(periods) <= 500:
+                stmt = stmt.where(DataValueRow.period.in_(periods))
+            if len(site_ids) <= 500:
+                stmt = stmt.where(DataValueRow.site_id.in_(site_ids))
             rows = self._session.execute(stmt).all()
             for row_id, row_uuid, ind, period, site, combo, *figures in rows:
-                if site not in site_ids:
+                if (ind, period, site) not in places:
                     continue
                 key = (ind, period, site, combo_keys.get(combo, ""))
                 self._existing[key] = StoredValue(row_id, row_uuid, *figures)
+
+    def _cell(self, key: CellKey) -> Hashable:
+        """A cell over all its periods (indicator, site, option combo), as the series are kept:
+        one integer where the ids fit, which costs a fraction of a tuple."""
+        return _cell_number(key[0], key[2], self._combos[key[3]])
+
+    def _series_of(self, cells: Set[Hashable]) -> dict[Hashable, list[float]]:
+        """{cell: its stored figures over all periods}, each a new list: from the writer's memory
+        of the cells seen by earlier batches, the others read from the database."""
+        kept = self._series
+        if len(kept) + len(cells) > MAX_KEPT_CELLS:
+            kept.clear()  # read again as needed: what the database holds is what counts
+        missing = {cell for cell in cells if cell not in kept}
+        if missing:
+            found: dict[Hashable, list[float]] = {cell: [] for cell in missing}
+            indicator_ids = sorted({_cell_parts(cell)[0] for cell in missing})
+            site_ids = sorted({_cell_parts(cell)[1] for cell in missing})
+            for chunk in _chunks(indicator_ids, 500):
+                stmt = select(
+                    DataValueRow.indicator_id,
+                    DataValueRow.site_id,
+                    DataValueRow.combo_id,
+                    DataValueRow.value,
+                    DataValueRow.numerator,
+                    DataValueRow.denominator,
+                ).where(DataValueRow.indicator_id.in_(chunk))
+                if len(site_ids) <= 500:
+                    stmt = stmt.where(DataValueRow.site_id.in_(site_ids))
+                for ind, site, combo, value, numerator, denominator in self._session.execute(stmt):
+                    figures = found.get(_cell_number(ind, site, combo))
+                    if figures is not None:
+                        figure = stored_figure(value, numerator, denominator)
+                        if figure is not None:
+                            figures.append(figure)
+            for cell, figures in found.items():
+                kept[cell] = array("d", figures)
+        return {cell: list(kept[cell]) for cell in cells}
 
     def apply(self, progress: ProgressFn | None = None, *, at: datetime | None = None) -> BatchCounts:
         """Write the planned batch; call only when `plan` found no problems.
@@ -527,14 +578,29 @@ class ValueWriter:
 
     def _warnings(self, plan: _Plan) -> dict[int, str]:
         """The warnings data entry would give each new or replacing value, computed in memory:
-        {item index: warnings as stored} for the values that carry any."""
+        {item index: warnings as stored} for the values that carry any. Call after the batch's
+        combos exist; the writer then remembers its cells' figures as they will be after the
+        write, for the batches after it."""
         items = plan.creates + [item for item, _, _ in plan.replaces]
         keys = plan.create_keys + [key for _, key, _ in plan.replaces]
         if not items:
             return {}
+        cell_of = self._cell
+        cells = [cell_of(key) for key in keys]
+        series = self._series_of(set(cells))
+        for _, key, old in plan.replaces:
+            figure = stored_figure(old.value, old.numerator, old.denominator)
+            if figure is not None:
+                series[cell_of(key)].remove(figure)  # the replaced figure leaves its cell's series
         replaced = {key for _, key, _ in plan.replaces}
         programme_targets, site_targets = self._targets({key[0] for key in keys})
-        return batch_warnings(items, keys, self._existing, replaced, programme_targets, site_targets)
+        found = batch_warnings(
+            items, keys, cells, series, self._existing, replaced, programme_targets, site_targets
+        )
+        kept = self._series
+        for cell, figures in series.items():
+            kept[cell] = array("d", figures)
+        return found
 
     def _targets(
         self, indicator_ids: Iterable[int]
@@ -554,6 +620,23 @@ class ValueWriter:
                 else:
                     by_site[(ind, period, site)] = value
         return programme, by_site
+
+
+_CELL_BITS = 32
+
+
+def _cell_number(indicator_id: int, site_id: int, combo_id: int) -> Hashable:
+    if site_id >> _CELL_BITS or combo_id >> _CELL_BITS:
+        return (indicator_id, site_id, combo_id)
+    return (indicator_id << _CELL_BITS | site_id) << _CELL_BITS | combo_id
+
+
+def _cell_parts(cell: Hashable) -> tuple[int, int, int]:
+    if isinstance(cell, tuple):
+        return cell
+    assert isinstance(cell, int)
+    mask = (1 << _CELL_BITS) - 1
+    return cell >> (2 * _CELL_BITS), cell >> _CELL_BITS & mask, cell & mask
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

@@ -8,7 +8,7 @@ sorted once for all of its periods, not a dict by period."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Hashable, Mapping, MutableMapping, Sequence, Set
 from typing import TYPE_CHECKING
 
 from pmdesk.domain.enums import Measure
@@ -24,36 +24,42 @@ if TYPE_CHECKING:
 MIN_SERIES = MIN_HISTORY_FOR_OUTLIERS + 1
 
 
+def stored_figure(value: float | None, numerator: float | None, denominator: float | None) -> float | None:
+    """What the warnings compare of a stored value: its number, or its percentage."""
+    return ratio_percent(numerator, denominator) if value is None else value
+
+
 def batch_warnings(
     items: Sequence[CheckedItem],
     keys: Sequence[CellKey],
+    cells: Sequence[Hashable],
+    series: MutableMapping[Hashable, list[float]],
     existing: Mapping[CellKey, StoredValue],
     replaced: Set[CellKey],
     programme_targets: Mapping[tuple[int, str], float],
     site_targets: Mapping[tuple[int, str, int], float],
 ) -> dict[int, str]:
     """{item index: warnings as stored} for the new or replacing `items` (one cell key each) that
-    carry any. `existing`: the stored values of the batch's cells, `replaced` the keys of those it
-    replaces; the targets by (indicator id, period) and by (indicator id, period, site id)."""
-    # Every cell's figures over its periods, and every place's total, as they will be after
-    # the write: the stored values the batch leaves, then the batch's (a cell appears at most
-    # once per period in it). A list per cell, not a dict by period: a million values make a
-    # quarter of a million cells.
-    cells: dict[tuple[int, int, str], list[float]] = {}
+    carry any.
+
+    `cells` names each item's cell (its indicator, site and option combo, over all periods) and
+    `series` holds, for each of them, the figures stored in its other periods that the batch
+    leaves (those it replaces taken out): the batch's figures are added to these lists, which
+    then hold the cell's figures as they will be after the write (sorted when long enough to
+    judge an outlier). `existing`: the stored values at the batch's places (indicator, period,
+    site), `replaced` the keys of those it replaces; the targets by (indicator id, period) and by
+    (indicator id, period, site id)."""
+    # Every place's total as it will be after the write: the stored values the batch leaves,
+    # then the batch's (a cell appears at most once per period in it).
     totals: dict[tuple[int, str, int], float] = defaultdict(float)
     for key, old in existing.items():
-        if key in replaced:
-            continue
-        comparable = ratio_percent(old.numerator, old.denominator) if old.value is None else old.value
-        if comparable is not None:
-            cells.setdefault((key[0], key[2], key[3]), []).append(comparable)
-        if old.value is not None:
+        if old.value is not None and key not in replaced:
             totals[key[:3]] += old.value
     number, percent = Measure.NUMBER, Measure.PERCENT
     # Per item: its comparable figure and its cell's figures, in the order of `items`.
     figures: list[float | None] = []
     series_of: list[list[float]] = []
-    for item, key in zip(items, keys):
+    for item, key, cell in zip(items, keys, cells):
         # What the warnings look at: the number, or the percentage.
         c = item.checked
         measure = item.measure
@@ -63,22 +69,19 @@ def batch_warnings(
             comparable = ratio_percent(c.numerator, c.denominator)
         else:
             comparable = None
-        cell = (key[0], key[2], key[3])
-        series = cells.get(cell)
-        if series is None:
-            series = cells[cell] = []
+        figures_of_cell = series[cell]
         if comparable is not None:
-            series.append(comparable)
+            figures_of_cell.append(comparable)
         figures.append(comparable)
-        series_of.append(series)
+        series_of.append(figures_of_cell)
         if c.value is not None:
             totals[key[:3]] += c.value
     # Sorted once per cell, for all of its periods (is_outlier_in_series).
-    for series in cells.values():
-        if len(series) >= MIN_SERIES:
-            series.sort()
+    for figures_of_cell in series.values():
+        if len(figures_of_cell) >= MIN_SERIES:
+            figures_of_cell.sort()
     out: dict[int, str] = {}
-    for item, key, comparable, series in zip(items, keys, figures, series_of):
+    for item, key, comparable, figures_of_cell in zip(items, keys, figures, series_of):
         if comparable is None:
             continue
         target = site_targets.get(key[:3]) if site_targets else None
@@ -87,7 +90,7 @@ def batch_warnings(
         found = value_warnings(
             comparable,
             target,
-            series=series,
+            series=figures_of_cell,
             site_total=totals[key[:3]] if judged_on_site_total(item.measure, not item.options) else None,
         )
         if found:
