@@ -440,6 +440,7 @@ def build_services(database: Database) -> Services:
     from pmdesk.services.entry_grid import EntryGridService
     from pmdesk.services.framework import FrameworkService
     from pmdesk.services.history import HistoryService
+    from pmdesk.services.integrity import IntegrityService
     from pmdesk.services.iptt import IpttService
     from pmdesk.services.learning import LearningService
     from pmdesk.services.logframe_excel import LogframeImporter
@@ -486,4 +487,5 @@ def build_services(database: Database) -> Services:
         ),
         variance=VarianceService(sessions, actor),
         reports=Reports(sessions, actor),
+        integrity=IntegrityService(sessions, database.path),
     )

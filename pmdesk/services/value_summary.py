@@ -345,7 +345,7 @@ def _differences(session: Session, programme_id: int, examples: int) -> SummaryD
         ),
         p,
     ).all()
-    sites = session.execute(
+    site_rows = session.execute(
         text(
             "SELECT DISTINCT site_id, period FROM ("
             "SELECT f.site_id, f.period FROM temp.vs_check_status f "
@@ -365,7 +365,7 @@ def _differences(session: Session, programme_id: int, examples: int) -> SummaryD
     ).all()
     marked_cells = {(ind, period) for ind, period, _ in marked}
     marked_sites = {(site, period) for _, period, site in marked}
-    sites = [(site, period) for site, period in sites if (site, period) not in marked_sites]
+    sites = [(site, period) for site, period in site_rows if (site, period) not in marked_sites]
     nodes: dict[tuple[int, str], list[int]] = {}
     for indicator_id, period, node_id in cells:
         if (indicator_id, period) not in marked_cells:

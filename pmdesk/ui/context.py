@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pmdesk.services.entry_grid import EntryGridService
     from pmdesk.services.framework import FrameworkService
     from pmdesk.services.history import HistoryService
+    from pmdesk.services.integrity import IntegrityService
     from pmdesk.services.iptt import IpttService
     from pmdesk.services.learning import LearningService
     from pmdesk.services.logframe_excel import LogframeImporter
@@ -61,6 +62,7 @@ class Services:
     dashboard: DashboardService  # what the Dashboard shows, read from the services above
     variance: VarianceService  # variance explanations: why an indicator is off track or exceeding
     reports: Reports  # every PDF: donor report, minutes, reference sheets, paper forms
+    integrity: IntegrityService  # File ▸ Check database…: the check, and the value summary's repair
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,12 @@ class ShellMenus:
             window.databases.restore_backup,
             tip="Put a backup in place of this database",
         )
+        self.check_database_action = make_action(
+            window,
+            "&Check database…",
+            window.databases.check_database,
+            tip="Look for damage and for totals that differ from the values, and sum them again",
+        )
         self.new_programme_action = make_action(
             window, "New &programme…", window.new_programme, "Ctrl+Shift+N"
         )
@@ -99,6 +105,7 @@ class ShellMenus:
             self.open_database_action,
             self.recent_menu,
             self.restore_action,
+            self.check_database_action,
             None,
             self.new_programme_action,
             import_menu,

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""File ▸ New / Open / Open recent / Restore backup: choosing another database file for the window.
+"""File ▸ New / Open / Open recent / Restore backup: choosing another database file for the window;
+File ▸ Check database… (check_dialog.py).
 
 The window holds one (`window.databases`): it asks where, and the window's `request_database` (which first makes sure
 no typed input would be lost) and `restore_requested` signal do the rest in app.py."""
@@ -13,6 +14,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 if TYPE_CHECKING:
+    from pmdesk.ui.files.check_dialog import CheckDatabaseDialog
     from pmdesk.ui.main_window import MainWindow
 
 MAX_RECENT = 8
@@ -39,6 +41,7 @@ class DatabaseCommands:
     def __init__(self, window: MainWindow, settings: QSettings) -> None:
         self._window = window
         self._settings = settings
+        self.check_dialog: CheckDatabaseDialog | None = None
 
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -89,6 +92,28 @@ class DatabaseCommands:
         )
         if answer == QMessageBox.StandardButton.Yes and self._window.confirm_leaving("Restore the backup"):
             self._window.restore_requested.emit(dialog.chosen)
+
+    def check_database(self) -> None:
+        """File ▸ Check database…: the integrity check on a worker, in a dialog that offers to sum
+        the values again when the totals the IPTT reads differ from them."""
+        context = self._window.files.context
+        if context is None:
+            QMessageBox.information(
+                self._window, "Check database", "The database is still opening; try again in a moment."
+            )
+            return
+        from pmdesk.ui.files.check_dialog import CheckDatabaseDialog
+
+        if self.check_dialog is not None:
+            self.check_dialog.reject()
+        dialog = CheckDatabaseDialog(
+            context.services.integrity, context.workers, self._window.database_path.name, self._window
+        )
+        # The IPTT, Dashboard and Completeness already on screen read the old totals: read again.
+        dialog.repaired.connect(lambda _codes: context.signals.announce("values"))
+        self.check_dialog = dialog
+        dialog.open()
+        dialog.start_check()
 
     def fill_recent_menu(self) -> None:
         self._window.menus.recent_menu.clear()
