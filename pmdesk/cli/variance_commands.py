@@ -76,12 +76,17 @@ def cmd_explain(args: argparse.Namespace, ctx: Context) -> int:
                 )
                 text = _missing_output(args, table.as_of, service.missing(args.code, table=table))
             else:
-                text = _list_output(args, service.explanations(args.code, args.as_of))
+                listed = service.explanations(args.code, args.as_of)
+                text = _list_output(args, listed, service.orphaned(args.code))
         emit(text, args.output)
         return EXIT_OK
     if args.text is None and not args.clear:
         with ctx.database(write=False) as db:
-            found = VarianceService(db.sessions, actor_of(db)).get(args.code, args.indicator, period)
+            service = VarianceService(db.sessions, actor_of(db))
+            found = service.get(args.code, args.indicator, period)
+            outside = found is not None and found in service.orphaned(args.code, args.indicator)
+        if outside:
+            note(f"{period} is a period {args.code} no longer has (its dates or frequency changed)")
         if found is None:
             note(f"{args.indicator} has no variance explanation for {period}")
             if args.format == "json":
@@ -132,21 +137,39 @@ def _record(e: ExplanationInfo) -> dict[str, Any]:
     }
 
 
-def _list_output(args: argparse.Namespace, explanations: Sequence[ExplanationInfo]) -> str:
+ORPHANED_HEADING = "For periods the programme no longer has"
+
+
+def _list_output(
+    args: argparse.Namespace, explanations: Sequence[ExplanationInfo], orphaned: Sequence[ExplanationInfo]
+) -> str:
+    """The explanations, then those for periods the programme no longer has (its dates or
+    frequency changed after they were written), under their own heading: never left out."""
     if args.format == "json":
         return to_json(
-            {"programme": args.code, "as_of": args.as_of, "explanations": [_record(e) for e in explanations]}
+            {
+                "programme": args.code,
+                "as_of": args.as_of,
+                "explanations": [_record(e) for e in explanations],
+                "for_periods_no_longer_in_programme": [_record(e) for e in orphaned],
+            }
         )
-    if not explanations:
-        upto = f" up to {args.as_of}" if args.as_of else ""
-        return f"No variance explanations in {args.code}{upto}."
-    lines = []
+    upto = f" up to {args.as_of}" if args.as_of else ""
+    lines = [] if explanations or orphaned else [f"No variance explanations in {args.code}{upto}."]
+    if not explanations and orphaned:
+        lines.append(f"No variance explanations for the reporting periods of {args.code}{upto}.")
     for e in explanations:
-        lines.append(
-            f"{e.indicator_code} · {e.period} — {e.written_by or 'unknown'}, {e.written_at:%Y-%m-%d %H:%M} UTC"
-        )
-        lines.extend(f"    {line}" for line in e.text.splitlines())
+        lines += _entry(e)
+    if orphaned:
+        lines += ["", f"{ORPHANED_HEADING} ({len(orphaned)}; remove one with --clear):"]
+        for e in orphaned:
+            lines += _entry(e)
     return "\n".join(lines)
+
+
+def _entry(e: ExplanationInfo) -> list[str]:
+    head = f"{e.indicator_code} · {e.period} — {e.written_by or 'unknown'}, {e.written_at:%Y-%m-%d %H:%M} UTC"
+    return [head, *(f"    {line}" for line in e.text.splitlines())]
 
 
 def _missing_output(

@@ -19,6 +19,18 @@ class ConflictError(PmdeskError):
     """The request clashes with existing data (duplicate code, data present …)."""
 
 
+class PeriodsDroppedError(ConflictError):
+    """An edit of a programme's dates or frequency would drop periods that targets or variance
+    explanations refer to. Nothing was saved; saving again with the user's confirmation keeps them
+    (never deleted) on periods the programme no longer has, where they stay listed."""
+
+    def __init__(self, message: str, periods: tuple[str, ...], targets: int, explanations: int) -> None:
+        super().__init__(message)
+        self.periods = periods
+        self.targets = targets
+        self.explanations = explanations
+
+
 class LockedError(PmdeskError):
     """The value is approved (or otherwise locked) and must be reopened first."""
 

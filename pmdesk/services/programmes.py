@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.codes import check_code
 from pmdesk.domain.enums import TIER_TEMPLATES, Frequency
-from pmdesk.domain.errors import ConflictError, Problem, ValidationError
+from pmdesk.domain.errors import ConflictError, PeriodsDroppedError, Problem, ValidationError
 from pmdesk.domain.iptt import Thresholds
 from pmdesk.domain.periods import (
     FISCAL_START_MONTHS,
@@ -31,8 +31,10 @@ from pmdesk.storage.models import (
     ProgrammeRow,
     ResultRow,
     SiteRow,
+    TargetRow,
     TierRow,
 )
+from pmdesk.storage.variance_models import VarianceExplanationRow
 
 
 @dataclass(frozen=True)
@@ -148,12 +150,20 @@ class ProgrammeService:
             return _summary(session, row)
 
     def update(
-        self, code: str, data: ProgrammeData, custom_periods: Sequence[CustomPeriod] | None = None
+        self,
+        code: str,
+        data: ProgrammeData,
+        custom_periods: Sequence[CustomPeriod] | None = None,
+        *,
+        keep_outside: bool = False,
     ) -> ProgrammeSummary:
         """Edit a programme; its code may change. Refuses dates that would orphan entered data.
 
         `custom_periods`, when given, replaces the programme's custom periods (matched by code, so
         a period that keeps its code keeps its identity); None leaves them as they are.
+        PeriodsDroppedError, saving nothing, when periods the edit drops have targets or variance
+        explanations, unless `keep_outside` (the user confirmed): they are kept, never deleted,
+        and the explanations stay listed as for periods the programme no longer has.
         """
         problems = data.problems()
         if custom_periods is not None:
@@ -167,6 +177,10 @@ class ProgrammeService:
             ):
                 raise ConflictError(f"a programme with code '{data.code}' already exists")
             before = {f: getattr(row, f) for f in _FIELDS}
+            try:
+                had = {p.code for p in programme_periods(session, row)}
+            except PeriodError:
+                had = set()
             _apply(row, data)
             if custom_periods is not None:
                 _replace_custom_periods(session, self._actor, row, custom_periods)
@@ -196,6 +210,8 @@ class ProgrammeService:
                         )
                     ]
                 )
+            if not keep_outside and (dropped := had - kept):
+                _refuse_dropping(session, row, sorted(dropped))
             for name, old in before.items():
                 new = getattr(row, name)
                 if old != new:
@@ -331,6 +347,44 @@ def _replace_custom_periods(
             label=row.code,
             programme_id=row.id,
         )
+
+
+def _refuse_dropping(session: Session, row: ProgrammeRow, dropped: list[str]) -> None:
+    """PeriodsDroppedError when targets or variance explanations refer to the `dropped` periods."""
+    indicators = select(IndicatorRow.id).where(IndicatorRow.programme_id == row.id).scalar_subquery()
+    referred: set[str] = set()
+    counts = []
+    for table in (TargetRow, VarianceExplanationRow):
+        by_period = session.execute(
+            select(table.period, func.count())
+            .where(table.indicator_id.in_(indicators), table.period.in_(dropped))
+            .group_by(table.period)
+        ).all()
+        counts.append(sum(n for _, n in by_period))
+        referred |= {period for period, _ in by_period}
+    targets, explanations = counts
+    if not referred:
+        return
+    periods = tuple(p for p in dropped if p in referred)
+    things = " and ".join(
+        words
+        for n, words in (
+            (targets, f"{targets} target{'' if targets == 1 else 's'}"),
+            (explanations, f"{explanations} variance explanation{'' if explanations == 1 else 's'}"),
+        )
+        if n
+    )
+    shown = ", ".join(periods[:10]) + (" …" if len(periods) > 10 else "")
+    refer = "refers" if targets + explanations == 1 else "refer"
+    raise PeriodsDroppedError(
+        f"The new dates or frequency drop {len(periods)} period{'' if len(periods) == 1 else 's'} "
+        f"({shown}) that {things} {refer} to. Saving keeps them, never deletes them: the IPTT's "
+        "variance dialog and 'pmdesk explain' list such explanations as for periods the programme "
+        "no longer has, and changing the dates back brings them back.",
+        periods,
+        targets,
+        explanations,
+    )
 
 
 def _periods_text(periods: Iterable[CustomPeriod]) -> str:

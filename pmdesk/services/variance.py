@@ -72,6 +72,8 @@ class VarianceService:
       figures and its explanation for that period or None.
     - `missing(code, as_of)`: those of `required` without an explanation, to be listed as missing.
     - `of_period(code, period)`: the explanations written for one period, needed or not.
+    - `orphaned(code)`: explanations for periods the programme no longer has (its dates or
+      frequency changed since): kept, never deleted, listed apart from `explanations`.
 
     Statuses come from IpttService (the same table the IPTT screen shows, never recomputed here);
     pass the `table` already computed to skip computing it again. An explanation is of the
@@ -91,8 +93,9 @@ class VarianceService:
         """Save the explanation of an indicator for a period; empty text removes it (returns None).
 
         The text is trimmed (domain/variance.normalise). ValidationError when it is too long or the
-        period is not one of the programme's reporting periods; NotFoundError for an unknown
-        programme or indicator. Saving the same text again changes nothing; every change (new,
+        period is not one of the programme's reporting periods (an explanation for a period the
+        programme no longer has can only be removed); NotFoundError for an unknown programme or
+        indicator. Saving the same text again changes nothing; every change (new,
         changed, removed) is one History row with the old and new text.
         """
         cleaned = normalise(text)
@@ -102,13 +105,14 @@ class VarianceService:
         with self._sessions.begin() as session:
             programme = programme_by_code(session, programme_code)
             indicator = indicator_by_code(session, programme, indicator_code)
-            _check_period(session, programme, period, where)
             row = session.scalars(
                 select(VarianceExplanationRow).where(
                     VarianceExplanationRow.indicator_id == indicator.id,
                     VarianceExplanationRow.period == period,
                 )
             ).first()
+            if cleaned is not None or row is None:
+                _check_period(session, programme, period, where)
             old = row.text if row is not None else None
             if old == cleaned:
                 return _info(programme, indicator, row) if row is not None else None
@@ -150,8 +154,19 @@ class VarianceService:
             return None if row is None else _info(programme, indicator, row)
 
     def explanations(self, programme_code: str, as_of: str | None = None) -> list[ExplanationInfo]:
-        """The programme's explanations for periods up to `as_of` (None: all), by indicator in the
-        framework's order (as the IPTT lists them), then by period."""
+        """The programme's explanations for its reporting periods up to `as_of` (None: all), by
+        indicator in the framework's order (as the IPTT lists them), then by period. Those for
+        periods the programme no longer has are `orphaned`'s."""
+        return self._listed(programme_code, as_of, orphaned=False)
+
+    def orphaned(self, programme_code: str, indicator_code: str | None = None) -> list[ExplanationInfo]:
+        """The explanations (of one indicator, or all) for periods the programme no longer has —
+        its dates or frequency changed after they were written — in the framework's order, then
+        by period code. Kept and shown, never deleted silently; `clear` removes one."""
+        found = self._listed(programme_code, None, orphaned=True)
+        return [e for e in found if indicator_code is None or e.indicator_code == indicator_code]
+
+    def _listed(self, programme_code: str, as_of: str | None, *, orphaned: bool) -> list[ExplanationInfo]:
         with self._sessions() as session:
             programme = programme_by_code(session, programme_code)
             order = {p.code: i for i, p in enumerate(programme_periods(session, programme))}
@@ -163,9 +178,10 @@ class VarianceService:
                 .where(IndicatorRow.programme_id == programme.id)
             ).all()
             infos = [
-                (order.get(row.period, len(order)), _info(programme, ind, row))
+                ((order.get(row.period, len(order)), row.period), _info(programme, ind, row))
                 for row, ind in rows
-                if as_of is None or order.get(row.period, len(order)) <= order[as_of]
+                if (row.period not in order) == orphaned
+                and (as_of is None or order[row.period] <= order[as_of])
             ]
         framework = self._framework_order(programme_code) if infos else {}
         infos.sort(key=lambda t: (framework.get(t[1].indicator_code, len(framework)), t[0]))

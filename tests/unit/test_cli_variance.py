@@ -112,6 +112,48 @@ def test_an_explanation_is_shown_listed_replaced_and_cleared(
     ]
 
 
+def test_explanations_for_periods_the_programme_no_longer_has_are_listed_under_their_heading(
+    capsys: pytest.CaptureFixture[str], demo_copy: Path
+) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from pmdesk.services.actor import Actor
+    from pmdesk.services.programmes import ProgrammeService
+
+    assert run(capsys, demo_copy, CODE, "2.1", "2026Q4", "Exams close the schools in November.")[0] == 0
+    assert run(capsys, demo_copy, CODE, "2.1", "2026Q1", "Soap was handed out in January.")[0] == 0
+    db = open_database(demo_copy, lock=False)
+    try:
+        programmes = ProgrammeService(db.sessions, Actor(db.actor, db.device_uuid))
+        data = programmes.get(CODE).data
+        programmes.update(CODE, replace(data, end=date(2026, 9, 30)), keep_outside=True)
+    finally:
+        db.close()
+
+    code, out, _ = run(capsys, demo_copy, CODE)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("2.1 · 2026Q1 — ")
+    heading = lines.index("For periods the programme no longer has (1; remove one with --clear):")
+    assert lines[heading + 1].startswith("2.1 · 2026Q4 — ")
+    assert lines[heading + 2] == "    Exams close the schools in November."
+    code, out, _ = run(capsys, demo_copy, CODE, "--as-of", "2026Q1", "--format", "json")
+    listed = json.loads(out)
+    assert [e["period"] for e in listed["explanations"]] == ["2026Q1"]
+    assert [e["period"] for e in listed["for_periods_no_longer_in_programme"]] == ["2026Q4"]
+
+    code, out, err = run(capsys, demo_copy, CODE, "2.1", "2026Q4")
+    assert (code, out) == (0, "Exams close the schools in November.\n")
+    assert "2026Q4 is a period DEMO-WASH no longer has" in err
+    code, _, err = run(capsys, demo_copy, CODE, "2.1", "2026Q4", "Rewritten")
+    assert code != 0 and "'2026Q4' is not a reporting period of DEMO-WASH" in err
+    code, _, err = run(capsys, demo_copy, CODE, "2.1", "2026Q4", "--clear")
+    assert code == 0 and "Removed the variance explanation of 2.1 for 2026Q4" in err
+    code, out, _ = run(capsys, demo_copy, CODE)
+    assert "no longer has" not in out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -4,11 +4,14 @@ temporary database: saving, History, which indicators need one and which are mis
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from pmdesk.domain.enums import Status
-from pmdesk.domain.errors import NotFoundError, ValidationError
+from pmdesk.domain.errors import NotFoundError, PeriodsDroppedError, ValidationError
 from pmdesk.domain.variance import MAX_LENGTH, normalise, requires_explanation, text_problem
 from pmdesk.services.actor import Actor
 from pmdesk.services.history import HistoryService
@@ -200,3 +203,48 @@ def test_deleting_an_indicator_with_its_data_deletes_its_explanations(
     variance.set(CODE, "3.1", "2025Q1", "Stories came late.")
     programme.framework.delete_indicator(CODE, "3.1", with_data=True)
     assert variance.explanations(CODE) == []
+
+
+def test_explanations_for_periods_the_programme_no_longer_has_are_kept_and_listed_apart(
+    db: Database, programme: Services
+) -> None:
+    """Shortening the programme by a quarter warns of the targets and explanations of that quarter
+    and saves nothing; confirmed, it keeps them: the explanation is listed as for a period the
+    programme no longer has, can be removed but not rewritten, and comes back with the dates."""
+    variance = _service(db)
+    variance.set(CODE, "2.1", "2025Q4", "The pumps were ordered late.")
+    variance.set(CODE, "2.1", "2025Q1", "Q1")
+    data = programme.programmes.get(CODE).data
+    shorter = replace(data, end=date(2025, 9, 30))
+    with pytest.raises(PeriodsDroppedError) as refused:
+        programme.programmes.update(CODE, shorter)
+    assert (refused.value.periods, refused.value.targets, refused.value.explanations) == (("2025Q4",), 2, 1)
+    assert str(refused.value).startswith(
+        "The new dates or frequency drop 1 period (2025Q4) that 2 targets and 1 variance explanation refer to."
+    )
+    assert programme.programmes.get(CODE).end == date(2025, 12, 31)  # nothing saved
+
+    programme.programmes.update(CODE, shorter, keep_outside=True)
+    assert [p.code for p in programme.programmes.periods(CODE)][-1] == "2025Q3"
+    assert [(e.indicator_code, e.period) for e in variance.explanations(CODE)] == [("2.1", "2025Q1")]
+    (orphan,) = variance.orphaned(CODE)
+    assert (orphan.indicator_code, orphan.period, orphan.text) == (
+        "2.1",
+        "2025Q4",
+        "The pumps were ordered late.",
+    )
+    assert variance.orphaned(CODE, "2.1") == [orphan] and variance.orphaned(CODE, "1.1") == []
+    assert variance.get(CODE, "2.1", "2025Q4") == orphan
+    with pytest.raises(ValidationError, match="'2025Q4' is not a reporting period"):
+        variance.set(CODE, "2.1", "2025Q4", "Rewritten")
+    # Another edit that drops nothing more does not ask again.
+    programme.programmes.update(CODE, replace(shorter, name="Clean water"))
+
+    programme.programmes.update(CODE, data)  # the dates back: the explanation is back in its period
+    assert [(e.indicator_code, e.period) for e in variance.explanations(CODE)] == [
+        ("2.1", "2025Q1"),
+        ("2.1", "2025Q4"),
+    ]
+    programme.programmes.update(CODE, shorter, keep_outside=True)
+    assert variance.clear(CODE, "2.1", "2025Q4") is True
+    assert variance.orphaned(CODE) == []
