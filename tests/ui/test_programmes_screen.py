@@ -212,6 +212,41 @@ def test_edit_refuses_dates_that_would_orphan_data(
     assert services.programmes.get("WASH-T").start == date(2025, 1, 1)
 
 
+def test_an_edit_dropping_periods_with_targets_or_explanations_asks_first_and_keeps_them(
+    qtbot: QtBot, screen: ProgrammesScreen, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmdesk.ui.programmes import programme_dialog
+
+    services.variance.set("WASH-T", "1.1", "2025Q4", "The campaign moved to January.")
+    asked: list[str] = []
+    answer = [False]
+
+    def confirm(_parent: QWidget, error: Exception) -> bool:
+        asked.append(str(error))
+        return answer[0]
+
+    monkeypatch.setattr(programme_dialog, "confirm_keeping_outside", confirm)
+    dialog = open_dialog(qtbot, screen, screen.edit_button)
+    type_date(dialog.end_edit, "20250930")  # drops 2025Q4: its targets and the explanation
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=10_000)
+    assert asked == [
+        "The new dates or frequency drop 1 period (2025Q4) that 3 targets and 1 variance explanation "
+        "refer to. Saving keeps them, never deletes them: the IPTT's variance dialog and 'pmdesk "
+        "explain' list such explanations as for periods the programme no longer has, and changing "
+        "the dates back brings them back."
+    ]
+    assert "2025Q4" in dialog.error_label.text() and dialog.isVisible()
+    assert services.programmes.get("WASH-T").end == date(2025, 12, 31)  # No: nothing saved
+
+    answer[0] = True
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 2
+    assert services.programmes.get("WASH-T").end == date(2025, 9, 30)
+    assert [(e.indicator_code, e.period) for e in services.variance.orphaned("WASH-T")] == [("1.1", "2025Q4")]
+
+
 def test_renaming_the_current_programme_keeps_it_current(
     qtbot: QtBot, screen: ProgrammesScreen, services: Services, signals: AppSignals
 ) -> None:

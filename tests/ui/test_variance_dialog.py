@@ -124,3 +124,41 @@ def test_an_on_track_indicator_may_be_explained_but_need_not_be(
     dialog = _dialog(qtbot, services.variance, services.iptt.table(CODE), "1.1")
     assert "On track 85–115 %" in _labels(dialog)
     assert dialog.need_label.text().startswith("Not required at this status")
+
+
+def test_explanations_for_periods_the_programme_no_longer_has_are_shown_and_can_be_removed(
+    qtbot: QtBot, small: Built, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from pmdesk.ui.iptt import variance_dialog
+
+    services.variance.set(CODE, "2.1", "2025Q4", "The pumps were ordered late.")
+    services.variance.set(CODE, "1.1", "2025Q4", "Another indicator's: not shown for 2.1.")
+    data = services.programmes.get(CODE).data
+    services.programmes.update(CODE, replace(data, end=date(2025, 9, 30)), keep_outside=True)
+
+    dialog = _dialog(qtbot, services.variance, services.iptt.table(CODE), "2.1")
+    assert dialog.orphans_box.isVisible()
+    assert dialog.orphans_box.title() == "For periods the programme no longer has"
+    shown = dialog.orphans_text.toPlainText()
+    assert "2025 Q4" in shown and "The pumps were ordered late." in shown
+    assert "Another indicator" not in shown
+    assert dialog.text_edit.toPlainText() == ""  # the as-of period's own explanation is apart
+
+    asked: list[int] = []
+    answers = iter([False, True])
+    monkeypatch.setattr(
+        variance_dialog, "confirm_removing_orphans", lambda _p, n: asked.append(n) or next(answers)
+    )
+    qtbot.mouseClick(dialog.remove_orphans_button, Qt.MouseButton.LeftButton)
+    assert dialog.orphans_box.isVisible()  # No: kept
+    qtbot.mouseClick(dialog.remove_orphans_button, Qt.MouseButton.LeftButton)
+    assert asked == [1, 1]
+    assert not dialog.orphans_box.isVisible()
+    assert [e.indicator_code for e in services.variance.orphaned(CODE)] == ["1.1"]
+
+    # An indicator with none shows no such heading.
+    other = _dialog(qtbot, services.variance, services.iptt.table(CODE), "2.3")
+    assert not other.orphans_box.isVisible()

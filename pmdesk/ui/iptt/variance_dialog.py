@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Explain variance…: the dialog that writes why an indicator is off track or exceeding its target as
-of a period, beside the IPTT's figures for it. OK saves; a refusal keeps the dialog and the text."""
+of a period, beside the IPTT's figures for it. OK saves; a refusal keeps the dialog and the text.
+The indicator's explanations for periods the programme no longer has are shown under their own
+heading, with a button to remove them."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -12,8 +15,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +38,7 @@ from pmdesk.ui.iptt.status_style import MUTED_TEXT, STATUS_STYLES, TEXT_ON_COLOU
 if TYPE_CHECKING:
     from pmdesk.services.variance import ExplanationInfo, VarianceService
 
+ORPHANS_TITLE = "For periods the programme no longer has"
 PLACEHOLDER = (
     "Why is the indicator above or below its target? What caused it, and what is being done about "
     "it? The donor report prints this beside the figures."
@@ -138,6 +146,23 @@ class VarianceDialog(QDialog):
         layout.addWidget(self.text_edit, 1)
         layout.addWidget(self.count_label)
         layout.addWidget(self.written_label)
+        self.orphans_box = QGroupBox(ORPHANS_TITLE, self)
+        self.orphans_box.hide()
+        # Read-only and scrolling: a programme cut short may leave many of them.
+        self.orphans_text = QTextBrowser(self.orphans_box)
+        self.orphans_text.setOpenLinks(False)
+        lines = self.orphans_text.fontMetrics().lineSpacing()
+        self.orphans_text.setMinimumHeight(lines * 6)
+        self.orphans_text.setMaximumHeight(lines * 8)
+        self.remove_orphans_button = QPushButton("&Remove these…", self.orphans_box)
+        self.remove_orphans_button.setToolTip(
+            "Remove the explanations for periods the programme no longer has (History keeps them)"
+        )
+        self.remove_orphans_button.clicked.connect(self._on_remove_orphans)
+        orphans_layout = QVBoxLayout(self.orphans_box)
+        orphans_layout.addWidget(self.orphans_text)
+        orphans_layout.addWidget(self.remove_orphans_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.orphans_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
@@ -150,8 +175,40 @@ class VarianceDialog(QDialog):
         if current is not None:
             self.text_edit.setPlainText(current.text)
             self._show_written(current)
+        self.orphans: list[ExplanationInfo] = []
+        try:
+            self._show_orphans(variance.orphaned(programme_code, row.code))
+        except PmdeskError as error:
+            self._show_error(error)
         self._on_text_changed()
         self.text_edit.setFocus()
+
+    def _show_orphans(self, orphans: list[ExplanationInfo]) -> None:
+        """The indicator's explanations for periods the programme no longer has (its dates or
+        frequency changed since): kept, shown here so that they are never lost from sight."""
+        self.orphans = orphans
+        self.orphans_box.setVisible(bool(orphans))
+        items = "".join(
+            f"<li><b>{html.escape(_period_label(e.period))}</b>"
+            f" ({html.escape(e.written_by or 'someone')}, {html.escape(local_datetime(e.written_at))}): "
+            f"{html.escape(e.text).replace(chr(10), '<br>')}</li>"
+            for e in orphans
+        )
+        self.orphans_text.setHtml(
+            f"<p style='color: {MUTED_TEXT}'>Written before the programme's dates or frequency "
+            "changed; kept, not printed in the donor report. Copy what still applies into the "
+            f"explanation above.</p><ul style='margin: 0'>{items}</ul>"
+        )
+
+    def _on_remove_orphans(self) -> None:
+        if not self.orphans or not confirm_removing_orphans(self, len(self.orphans)):
+            return
+        try:
+            for e in self.orphans:
+                self._variance.clear(self._programme_code, e.indicator_code, e.period)
+            self._show_orphans(self._variance.orphaned(self._programme_code, self._row.code))
+        except PmdeskError as error:
+            self._show_error(error)
 
     def _status_text(self, thresholds: Thresholds) -> str:
         to_date = self._row.figures.to_date
@@ -193,6 +250,19 @@ class VarianceDialog(QDialog):
         button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert button is not None
         return button
+
+
+def confirm_removing_orphans(parent: QWidget, count: int) -> bool:
+    """Ask before removing explanations for periods the programme no longer has; True to remove."""
+    them = "this explanation" if count == 1 else f"these {count} explanations"
+    answer = QMessageBox.question(
+        parent,
+        "Remove explanations",
+        f"Remove {them} for periods the programme no longer has? History keeps what they said.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _period_label(code: str) -> str:

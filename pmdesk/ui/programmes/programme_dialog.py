@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.enums import Frequency
-from pmdesk.domain.errors import PmdeskError, Problem, StorageError, ValidationError
+from pmdesk.domain.errors import PeriodsDroppedError, PmdeskError, Problem, StorageError, ValidationError
 from pmdesk.domain.iptt import Thresholds, bands_line
 from pmdesk.domain.periods import CustomPeriod
 from pmdesk.services.programmes import ProgrammeData
@@ -43,6 +45,20 @@ from pmdesk.ui.workers import Job, Workers
 
 if TYPE_CHECKING:
     from pmdesk.services.programmes import ProgrammeService, ProgrammeSummary
+
+
+def confirm_keeping_outside(parent: QWidget, error: PeriodsDroppedError) -> bool:
+    """Ask whether to save dates that leave targets or variance explanations on periods the
+    programme no longer has (kept, not deleted); True to save."""
+    answer = QMessageBox.question(
+        parent,
+        "Periods with targets or explanations dropped",
+        f"{error}\n\nSave the new dates anyway?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
 
 FISCAL_MONTHS = ((1, "January"), (4, "April"), (7, "July"), (10, "October"))
 FIELD_LABELS = {
@@ -336,7 +352,7 @@ class ProgrammeDialog(QDialog):
             )
         )
 
-    def _on_ok_clicked(self) -> None:
+    def _on_ok_clicked(self, keep_outside: bool = False) -> None:
         if self._job is not None:
             return
         data = self.data()
@@ -349,7 +365,11 @@ class ProgrammeDialog(QDialog):
             # stored ones (unused) stay as they are.
             replace_periods = periods if data.frequency is Frequency.CUSTOM else None
             job = Job(
-                self._programmes.update, self._existing.code, data, replace_periods, name="update programme"
+                partial(self._programmes.update, keep_outside=keep_outside),
+                self._existing.code,
+                data,
+                replace_periods,
+                name="update programme",
             )
         job.finished.connect(self._on_saved)
         job.failed.connect(self._on_save_failed)
@@ -367,7 +387,14 @@ class ProgrammeDialog(QDialog):
     def _on_save_failed(self, error: BaseException) -> None:
         self._job = None
         self._set_busy(False)
-        if isinstance(error, ValidationError):
+        if isinstance(error, PeriodsDroppedError):
+            # Targets and explanations on the periods dropped are kept, never deleted: the user
+            # says whether to save so, knowing how many.
+            if confirm_keeping_outside(self, error):
+                self._on_ok_clicked(keep_outside=True)
+            else:
+                self.show_problems([Problem("end", str(error))])
+        elif isinstance(error, ValidationError):
             self.show_problems(error.problems)
         elif isinstance(error, StorageError):
             # Not the user's to fix in the form: everything typed stays, for OK to try again.
