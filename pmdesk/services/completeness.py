@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Reporting completeness: for each site and period, how far its report has got (as DHIS2 shows it)."""
+"""Reporting completeness: for each site and period, how far its report has got (as DHIS2 shows it).
+Its reporting rate counts reports submitted or approved; the IPTT's complete periods (DESIGN §3a)
+count any value present, drafts included (IpttTable.reporting): the Dashboard shows both, named."""
 
 from __future__ import annotations
 
