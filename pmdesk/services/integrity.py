@@ -158,7 +158,7 @@ class IntegrityService:
                     value_summary.rebuild_programmes(session, [programme_id for programme_id, _ in found])
                     rebuilt = tuple(code for _, code in found)
         report(2, 3, "Checking the database again")
-        return SummaryRepair(rebuilt=rebuilt, backup=backup, report=self.check())
+        return SummaryRepair(rebuilt=rebuilt, backup=backup, report=self.check(progress))
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
