@@ -154,13 +154,15 @@ class PeriodReporting:
 def period_reporting(counts: Sequence[tuple[int | None, int | None]]) -> PeriodReporting:
     """`counts`: (sites reported, sites expected) of each indicator that counts towards partial
     reporting (not the qualitative ones) in one period, as `PeriodFigures` carry them."""
-    with_data = [(r, e) for r, e in counts if r]
-    return PeriodReporting(
-        len(with_data),
-        sum(1 for r, e in with_data if not is_partly_reported(r, e)),
-        sum(r or 0 for r, _ in with_data),
-        sum(max(e or 0, r or 0) for r, e in with_data),
-    )
+    indicators = complete = reported = expected = 0
+    for r, e in counts:
+        if not r:
+            continue  # nobody reported it: not partial, and not counted
+        indicators += 1
+        complete += not is_partly_reported(r, e)
+        reported += r
+        expected += r if e is None or e < r else e
+    return PeriodReporting(indicators, complete, reported, expected)
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,11 +61,16 @@ class IpttTable:
     def reporting(self, period: str) -> PeriodReporting:
         """How far a period shown is reported by the rule of §3a (values present, whatever their
         status), over the indicators that can make it partial: every one but the qualitative."""
+        # Each row lists the periods shown, in order: the period's figures are at its place.
+        at = next((i for i, p in enumerate(self.periods) if p.code == period), None)
         counts = []
         for row in self.rows:
             if row.measure is Measure.QUALITATIVE:
                 continue
-            figures = next((p for p in row.figures.periods if p.period == period), None)
+            shown = row.figures.periods
+            figures = shown[at] if at is not None and at < len(shown) else None
+            if figures is None or figures.period != period:
+                figures = next((p for p in shown if p.period == period), None)
             if figures is not None:
                 counts.append((figures.sites_reported, figures.sites_expected))
         return period_reporting(counts)
