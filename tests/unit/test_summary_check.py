@@ -199,3 +199,37 @@ def test_a_repair_without_a_path_makes_no_backup_and_nothing_stale_writes_nothin
     repair = service.repair_summary([CODE, "NO-SUCH"])
     assert (repair.rebuilt, repair.backup, repair.report.ok) == ((CODE,), None, True)
     assert not backup_dir(db.path).exists()
+
+
+def test_the_check_reports_its_steps_and_stops_when_told(db: Database, entered: Services) -> None:
+    steps: list[tuple[int, int, str]] = []
+    IntegrityService(db.sessions).check(lambda done, total, message: steps.append((done, total, message)))
+    assert [message for _, _, message in steps] == [
+        "Checking the file for damage",
+        "Checking the data",
+        f"Comparing the sums of {CODE} with its values",
+        "Counting",
+    ]
+    assert steps[-1][:2] == (3, 3)
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_the_sums(done: int, total: int, message: str) -> None:
+        if message.startswith("Comparing"):
+            raise Stop
+
+    _raw(db, "UPDATE value_rollup SET n_sites = 7")
+    with pytest.raises(Stop):
+        IntegrityService(db.sessions, db.path).repair_summary([CODE], stop_at_the_sums)
+    # Stopped in the check after the repair: the repair itself was made and kept.
+    assert IntegrityService(db.sessions).check().ok
+
+    def stop_before_summing(done: int, total: int, message: str) -> None:
+        if message == "Summing the values again":
+            raise Stop
+
+    _raw(db, "UPDATE value_rollup SET n_sites = 7")
+    with pytest.raises(Stop):
+        IntegrityService(db.sessions, db.path).repair_summary([CODE], stop_before_summing)
+    assert IntegrityService(db.sessions).check().stale_summaries == (CODE,)  # nothing half done
