@@ -21,7 +21,7 @@ from pmdesk.ui.iptt import iptt_pdf_job
 from pmdesk.ui.iptt.iptt_screen import IpttScreen
 from pmdesk.ui.iptt.iptt_sparkline import TREND_ROLE, SparklineDelegate, Trend
 from pmdesk.ui.iptt.iptt_table_model import COL_INDICATOR, COL_TREND, IpttTableModel
-from pmdesk.ui.widgets.frozen_table_view import FrozenColumnTableView
+from pmdesk.ui.widgets.frozen_table_view import CoveredCellDelegate, FrozenColumnTableView
 from tests.ui.programme_factory import Built, build_small_programme
 from tests.unit.iptt_synthetic import synthetic_iptt
 
@@ -138,10 +138,11 @@ def test_each_indicator_row_has_a_trend_with_its_numbers(loaded: IpttScreen) -> 
     assert model.data(model.index(qualitative, COL_TREND), TREND_ROLE) is None
     assert "no trend" in model.data(model.index(qualitative, COL_TREND), TOOLTIP)
     assert model.data(model.index(0, COL_TREND), TREND_ROLE) is None  # a result row
-    # In the part that never scrolls, drawn by the sparkline delegate in both views.
+    # In the part that never scrolls, drawn by the sparkline delegate of the frozen view; the main
+    # view's column lies under it and paints nothing.
     view = loaded.table_view
-    assert isinstance(view.itemDelegateForColumn(COL_TREND), SparklineDelegate)
     assert isinstance(view.frozen_view.itemDelegateForColumn(COL_TREND), SparklineDelegate)
+    assert isinstance(view.itemDelegateForColumn(COL_TREND), CoveredCellDelegate)
     assert not view.frozen_view.isColumnHidden(COL_TREND)
     assert view.columnWidth(COL_TREND) >= view.fontMetrics().averageCharWidth() * 8
 
@@ -153,7 +154,7 @@ def _paint_cell(view: FrozenColumnTableView, index: QModelIndex, size: tuple[int
     option = QStyleOptionViewItem()
     option.initFrom(view)
     option.rect = QRect(0, 0, size[0], size[1])
-    delegate = view.itemDelegateForColumn(COL_TREND)
+    delegate = view.frozen_view.itemDelegateForColumn(COL_TREND)
     delegate.paint(painter, option, index)
     painter.end()
     return image

@@ -134,9 +134,8 @@ class IpttScreen(Screen):
         # Status beside the indicator, in the part that never scrolls: on a 1024-pixel screen it
         # was beyond the right edge, and it stays in sight while the periods scroll by.
         self.table_view.set_frozen_columns((COL_INDICATOR, COL_TREND, COL_STATUS))
-        # The trend beside the indicator: drawn, in both views (the frozen one shows it).
+        # The trend beside the indicator: drawn by the frozen view (the main view's column lies under it).
         self.sparklines = SparklineDelegate(self.table_view)
-        self.table_view.setItemDelegateForColumn(COL_TREND, self.sparklines)
         self.table_view.frozen_view.setItemDelegateForColumn(COL_TREND, self.sparklines)
         self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -327,7 +326,13 @@ class IpttScreen(Screen):
         self._request = IpttRequest(self.programme_code, as_of, site_code, self.pickers.approved_only)
         services = self.services
         self.loader.load(
-            load_iptt, services.iptt, services.programmes, services.sites, self._request, name="iptt"
+            load_iptt,
+            services.iptt,
+            services.programmes,
+            services.sites,
+            services.variance,
+            self._request,
+            name="iptt",
         )
 
     def _cancel(self) -> None:
@@ -337,11 +342,11 @@ class IpttScreen(Screen):
         self.error_label.hide()
         self.pickers.fill(load)
         current = self.model.line_at(self.table_view.currentIndex().row())
-        self.model.set_table(load.table)
+        self.model.set_table(load.table, load.cells)  # texts and statuses: computed by the load job
         self.model.set_figure_texts(load.figure_texts)  # formatted by the load job
         self.filters.set_table(load.table)
         self.model.set_filter(self.filters.current)  # what still applies to this table
-        self.variance.set_table(load.table)
+        self.variance.set_table(load.table, load.marks)  # read by the load job
         self._show_table(load.table)
         self.exports.update()
         pending, self._pending = self._pending, None

@@ -83,6 +83,25 @@ PERIOD_PARTS = ("Target", "Actual", "% met")
 UNEXPLAINED = "unexplained"  # the status cell's mark: a variance explanation is due and missing
 
 
+# Plain ints and shared colours: data() runs for a dozen roles of every cell painted, and an enum's
+# attribute, a flag's `|` or a new QColor per call were most of its cost (issue #11 §2).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_STATUS = int(STATUS_ROLE)
+_TREND = int(TREND_ROLE)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_STATUS_COLOURS = {s: QColor(style.background) for s, style in STATUS_STYLES.items() if style.background}
+_TEXT_ON_COLOUR = QColor(TEXT_ON_COLOUR)
+_MUTED = QColor(MUTED_TEXT)
+_RESULT_COLOURS = tuple(QColor(shade) for shade in RESULT_SHADES)
+_GROUP_SHADE = QColor(PERIOD_GROUP_SHADE)
+
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
@@ -94,6 +113,16 @@ _CUMULATION_WORDS = {
 }
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class RowCells:
+    """What an indicator row's cells show, by column: the display texts (the status without its
+    variance mark) and the status each cell is coloured by. A plain function of the row, computed
+    by the load job for every row (row_cells), so painting only looks them up."""
+
+    texts: tuple[str, ...]
+    statuses: tuple[Status | None, ...]
 
 
 @dataclass(frozen=True)
@@ -135,17 +164,26 @@ class IpttTableModel(QAbstractTableModel):
         self._shade_groups = True
         self._variance: VarianceMarks | None = None  # variance explanations missing or written
         self._figure_texts: dict[int, list[str]] = {}  # set_figure_texts
+        self._cells: dict[str, RowCells] = {}  # by indicator code: given by the load, or on first use
+        self._trends: dict[str, Any] = {}  # by indicator code: the sparkline's Trend (or None)
+        self._headers: list[str] = []  # each column's title
+        self._columns = FIRST_PERIOD_COL
 
     # -- content ----------------------------------------------------------------------------
 
-    def set_table(self, table: IpttTable | None) -> None:
-        """Show another IPTT (None: empty)."""
+    def set_table(self, table: IpttTable | None, cells: dict[str, RowCells] | None = None) -> None:
+        """Show another IPTT (None: empty); `cells`, its rows' cells as table_cells computed them
+        off the UI thread (those missing are computed when first shown)."""
         self.beginResetModel()
         self._table = table
         self._variance = None  # the marks of the table before
         self._lines = lines_of(table, self._filter) if table is not None else []
         self._locale = display_locale()
         self._figure_texts = {}
+        self._cells = dict(cells) if cells else {}
+        self._trends = {}
+        self._columns = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * (len(table.periods) if table else 0)
+        self._headers = [self._header_text(c) for c in range(self._columns)] if table is not None else []
         # A light tint between period groups only reads well on a light theme.
         self._shade_groups = QGuiApplication.palette().base().color().lightness() > 128
         self.endResetModel()
@@ -212,33 +250,32 @@ class IpttTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._lines)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid():
-            return 0
-        periods = len(self._table.periods) if self._table is not None else 0
-        return FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * periods
+        return 0 if parent.isValid() else self._columns
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def _header_text(self, section: int) -> str:
+        part = self.period_part(section)
+        if part is None:
+            return FIXED_HEADERS[section]
+        assert self._table is not None
+        head = f"{self._table.periods[part[0]].label()}\n{PERIOD_PARTS[part[1]]}"
+        reported = self._table.partial_periods.get(self._table.periods[part[0]].code)
+        if reported is not None:
+            # The reporting rate beside the figures, as DHIS2 shows it.
+            return f"{head}\n{reported} of {self._table.sites_expected} sites"
+        return head
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self._columns:
             return None
+        if role == _DISPLAY:
+            return self._headers[section] if section < len(self._headers) else FIXED_HEADERS[section]
         part = self.period_part(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if part is None:
-                return FIXED_HEADERS[section]
-            assert self._table is not None
-            head = f"{self._table.periods[part[0]].label()}\n{PERIOD_PARTS[part[1]]}"
-            reported = self._table.partial_periods.get(self._table.periods[part[0]].code)
-            if reported is not None:
-                # The reporting rate beside the figures, as DHIS2 shows it.
-                return f"{head}\n{reported} of {self._table.sites_expected} sites"
-            return head
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if part is None:
                 return FIXED_HEADER_TIPS[section]
             assert self._table is not None
@@ -268,13 +305,21 @@ class IpttTableModel(QAbstractTableModel):
         )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        line = self.line_at(index.row()) if index.isValid() else None
-        if line is None:
+        row = index.row()
+        if not 0 <= row < len(self._lines) or not index.isValid():
             return None
+        line = self._lines[row]
         if line.result is not None:
             return self._result_data(line.result, index.column(), role)
         assert line.indicator is not None
         return self._indicator_data(line.indicator, index.column(), role)
+
+    def cells_of(self, row: IpttRow) -> RowCells:
+        """The cells of an indicator row: as the load job computed them, else computed now."""
+        cells = self._cells.get(row.code)
+        if cells is None:
+            cells = self._cells[row.code] = row_cells(row, self._locale, self.thresholds)
+        return cells
 
     def column_texts(self, column: int) -> list[str]:
         """The display texts of a column's indicator rows shown (result rows are bands across the
@@ -294,19 +339,19 @@ class IpttTableModel(QAbstractTableModel):
     # -- result header rows -----------------------------------------------------------------
 
     def _result_data(self, result: ResultInfo, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return _result_title(result) if column == COL_INDICATOR else ""
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return _result_title(result)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(RESULT_SHADES[min(result.depth, len(RESULT_SHADES) - 1)])
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor(TEXT_ON_COLOUR)
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _BACKGROUND:
+            return _RESULT_COLOURS[min(result.depth, len(_RESULT_COLOURS) - 1)]
+        if role == _FOREGROUND:
+            return _TEXT_ON_COLOUR
+        if role == _FONT:
             font = QFont()  # the application font, so it follows the zoom
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return _LEFT
         return None
 
@@ -315,26 +360,25 @@ class IpttTableModel(QAbstractTableModel):
     def _indicator_data(self, row: IpttRow, column: int, role: int) -> Any:
         if column == COL_TREND:
             return self._trend_data(row, role)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.UserRole:
-            return _raw(row, column)
-        if role == STATUS_ROLE:
-            return self._status(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            status = self._status(row, column)
+        if role == _BACKGROUND:
+            status = self.cells_of(row).statuses[column]
             if status is not None:
-                colour = STATUS_STYLES[status].background
-                return QColor(colour) if colour else None
+                return _STATUS_COLOURS.get(status)
             return self._group_shade(column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            status = self._status(row, column)
+        if role == _FOREGROUND:
+            status = self.cells_of(row).statuses[column]
             if column == COL_STATUS and status is Status.NO_TARGET:
-                return QColor(MUTED_TEXT)
+                return _MUTED
             if status is not None or self._group_shade(column) is not None:
-                return QColor(TEXT_ON_COLOUR)
+                return _TEXT_ON_COLOUR
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _USER:
+            return _raw(row, column)
+        if role == _STATUS:
+            return self.cells_of(row).statuses[column]
+        if role == _ALIGNMENT:
             if column in (COL_INDICATOR, COL_UNIT):
                 return _LEFT
             if column == COL_STATUS:
@@ -343,16 +387,18 @@ class IpttTableModel(QAbstractTableModel):
             if part is not None and part[1] == PERIOD_ACTUAL and row.measure is Measure.QUALITATIVE:
                 return _LEFT
             return _RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
         return None
 
     def _trend_data(self, row: IpttRow, role: int) -> Any:
-        if role == TREND_ROLE:
-            return trend_of(row)
-        if role == Qt.ItemDataRole.ToolTipRole and self._table is not None:
+        if role == _TREND:
+            if row.code not in self._trends:
+                self._trends[row.code] = trend_of(row)
+            return self._trends[row.code]
+        if role == _TOOLTIP and self._table is not None:
             return trend_tooltip(row, self._table, self._locale)
-        if role == Qt.ItemDataRole.AccessibleTextRole and self._table is not None:
+        if role == _ACCESSIBLE and self._table is not None:
             return trend_tooltip(row, self._table, self._locale)
         return None
 
@@ -360,28 +406,19 @@ class IpttTableModel(QAbstractTableModel):
         return format_number(value, percent=percent, locale=self._locale)
 
     def _display(self, row: IpttRow, column: int) -> str:
-        unexplained = self._variance is not None and row.code in self._variance.missing
-        return display_text(row, column, self._locale, unexplained=unexplained)
-
-    def _status(self, row: IpttRow, column: int) -> Status | None:
-        """The status a cell is coloured by, if it is a status-coloured cell."""
-        if row.measure is Measure.QUALITATIVE:
-            return Status.NO_TARGET if column == COL_STATUS else None
-        if column in (COL_STATUS, COL_TO_DATE_PCT):
-            return row.figures.to_date.status
-        cell = _period_cell(row, column)
-        if cell is None or cell[1] != PERIOD_PCT:
-            return None
-        figures = cell[0]
-        if figures.is_partial:
-            return None  # a status colour on one school's figure would read as the programme's
-        status = status_of(figures.actual, figures.target, row.direction, self.thresholds)
-        return None if status is Status.NO_TARGET else status
+        texts = self.cells_of(row).texts
+        text = texts[column] if column < len(texts) else ""
+        if column == COL_STATUS and self._variance is not None and row.code in self._variance.missing:
+            return f"{text} · {UNEXPLAINED}"
+        return text
 
     def _group_shade(self, column: int) -> QColor | None:
-        part = self.period_part(column)
-        if self._shade_groups and part is not None and part[0] % 2 == 1:
-            return QColor(PERIOD_GROUP_SHADE)
+        if (
+            self._shade_groups
+            and column >= FIRST_PERIOD_COL
+            and (column - FIRST_PERIOD_COL) // COLUMNS_PER_PERIOD % 2 == 1
+        ):
+            return _GROUP_SHADE
         return None
 
     def _tooltip(self, row: IpttRow, column: int) -> str | None:
@@ -504,18 +541,56 @@ def display_text(row: IpttRow, column: int, locale: QLocale, *, unexplained: boo
     return format_number(figures.pct_met, percent=True, locale=locale)
 
 
+def cell_status(row: IpttRow, column: int, thresholds: Thresholds) -> Status | None:
+    """The status a cell of an indicator row is coloured by, if it is a status-coloured cell."""
+    if row.measure is Measure.QUALITATIVE:
+        return Status.NO_TARGET if column == COL_STATUS else None
+    if column in (COL_STATUS, COL_TO_DATE_PCT):
+        return row.figures.to_date.status
+    cell = _period_cell(row, column)
+    if cell is None or cell[1] != PERIOD_PCT:
+        return None
+    figures = cell[0]
+    if figures.is_partial:
+        return None  # a status colour on one school's figure would read as the programme's
+    status = status_of(figures.actual, figures.target, row.direction, thresholds)
+    return None if status is Status.NO_TARGET else status
+
+
+def row_cells(row: IpttRow, locale: QLocale, thresholds: Thresholds, columns: int | None = None) -> RowCells:
+    """The texts and statuses of every cell of an indicator row (the trend's is a drawing: '')."""
+    count = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * len(row.figures.periods) if columns is None else columns
+    return RowCells(
+        tuple("" if c == COL_TREND else display_text(row, c, locale) for c in range(count)),
+        tuple(cell_status(row, c, thresholds) for c in range(count)),
+    )
+
+
+def table_cells(table: IpttTable, locale: QLocale) -> dict[str, RowCells]:
+    """Every indicator row's cells, by indicator code: the load job computes them off the UI
+    thread, some 10,000 texts on a programme of 150 indicators (issue #11 §2)."""
+    columns = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * len(table.periods)
+    return {row.code: row_cells(row, locale, table.thresholds, columns) for row in table.rows}
+
+
 # Sized from every indicator's texts, not only the filtered ones: a filter does not make the
 # columns jump. The status column is left out: its text follows the variance marks.
 _PRECOMPUTED_SKIPPED = (COL_INDICATOR, COL_TREND, COL_STATUS)
 
 
-def figure_texts(table: IpttTable, locale: QLocale) -> dict[int, list[str]]:
+def figure_texts(
+    table: IpttTable, locale: QLocale, cells: dict[str, RowCells] | None = None
+) -> dict[int, list[str]]:
     """The longest display texts of each figure column (widgets/column_fit.py measures them),
     formatted on the load job's thread: some 10,000 numbers on a programme of 150 indicators,
-    which the UI thread formatted at every load (issue #11 §2)."""
+    which the UI thread formatted at every load (issue #11 §2). `cells`: the rows' cells, if
+    table_cells computed them already."""
     columns = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * len(table.periods)
+    if cells is None:
+        cells = table_cells(table, locale)
+    texts = [cells[row.code].texts for row in table.rows if row.code in cells]
     return {
-        column: longest_lines(display_text(row, column, locale) for row in table.rows)
+        column: longest_lines(t[column] for t in texts if column < len(t))
         for column in range(columns)
         if column not in _PRECOMPUTED_SKIPPED
     }

@@ -6,6 +6,7 @@ the table's status column shows (domain/variance.py says which statuses need one
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Signal
@@ -19,7 +20,7 @@ from pmdesk.ui.iptt.variance_dialog import VarianceDialog
 from pmdesk.ui.signals import ChangeKind
 
 if TYPE_CHECKING:
-    from pmdesk.services.variance import ExplanationInfo
+    from pmdesk.services.variance import ExplanationInfo, VarianceService
     from pmdesk.ui.context import UiContext
 
 EXPLAIN_TEXT = "Expla&in variance…"  # Alt+V is the View menu
@@ -59,6 +60,28 @@ class VarianceMarks:
         return f"Variance explanation for {self.period}{who}:\n{text}"
 
 
+@dataclass(frozen=True)
+class MarksRead:
+    """The marks of a table, or what stopped them being read (then no marks)."""
+
+    marks: VarianceMarks = field(default_factory=VarianceMarks)
+    error: str = ""
+
+
+def read_marks(variance: VarianceService, table: IpttTable | None) -> MarksRead:
+    """The explanation marks of `table` (none for a site's table or one with no period): on a
+    worker by the screen's load job, or on the UI thread after an explanation was written."""
+    if table is None or table.site_code is not None or table.as_of is None:
+        return MarksRead()
+    try:
+        required = variance.required(table.programme_code, table=table)
+        texts = {e.indicator_code: e for e in variance.of_period(table.programme_code, table.as_of)}
+    except PmdeskError as error:
+        return MarksRead(error=str(error))
+    missing = frozenset(r.indicator_code for r in required if r.is_missing)
+    return MarksRead(VarianceMarks(table.as_of, missing, texts))
+
+
 class IpttVariance(QObject):
     """The screen's explanation controls. `current_row` gives the indicator row selected (None on a
     result row or with nothing selected); `told` carries an outcome for the status line; `marks_changed`
@@ -95,28 +118,25 @@ class IpttVariance(QObject):
 
     # -- state ------------------------------------------------------------------------------
 
-    def set_table(self, table: IpttTable | None) -> None:
+    def set_table(self, table: IpttTable | None, marks: MarksRead | None = None) -> None:
         """A new table is on screen: find its marks (one query for the period's explanations; the
-        statuses are the table's own)."""
+        statuses are the table's own), or take those the screen's load job read (`marks`), so that
+        the UI thread does not wait on the database (issue #11 §2)."""
         self._table = table
-        self.refresh()
+        if marks is None:
+            self.refresh()
+        else:
+            self._show(table, marks)
 
     def refresh(self) -> None:
-        table = self._table
-        marks = VarianceMarks()
-        if table is not None and table.site_code is None and table.as_of is not None:
-            try:
-                variance = self._context.services.variance
-                required = variance.required(table.programme_code, table=table)
-                texts = {e.indicator_code: e for e in variance.of_period(table.programme_code, table.as_of)}
-            except PmdeskError as error:
-                self.told.emit(f"Variance explanations could not be read: {error}")
-            else:
-                missing = frozenset(r.indicator_code for r in required if r.is_missing)
-                marks = VarianceMarks(table.as_of, missing, texts)
-        self.marks = marks
+        self._show(self._table, read_marks(self._context.services.variance, self._table))
+
+    def _show(self, table: IpttTable | None, read: MarksRead) -> None:
+        if read.error:
+            self.told.emit(f"Variance explanations could not be read: {read.error}")
+        self.marks = read.marks
         self._show_count(table)
-        self.marks_changed.emit(marks)
+        self.marks_changed.emit(read.marks)
         self.update_enabled()
 
     def _show_count(self, table: IpttTable | None) -> None:
@@ -127,13 +147,15 @@ class IpttVariance(QObject):
         if count:
             self.count_label.setText(f"{count} explanation{'' if count == 1 else 's'} missing")
             # Outlined, not filled: beside the legend's status chips it must not read as a status.
-            self.count_label.setStyleSheet(
+            sheet = (
                 f"QLabel {{ color: {TEXT_ON_COLOUR}; border: 1px solid {MUTED_TEXT};"
                 " padding: 1px 8px; border-radius: 3px; font-weight: bold; }"
             )
         else:
             self.count_label.setText("Every variance explained")
-            self.count_label.setStyleSheet(f"QLabel {{ color: {MUTED_TEXT}; }}")
+            sheet = f"QLabel {{ color: {MUTED_TEXT}; }}"
+        if self.count_label.styleSheet() != sheet:  # a new style sheet polishes the label again
+            self.count_label.setStyleSheet(sheet)
         self.count_label.show()
 
     def update_enabled(self) -> None:

@@ -9,6 +9,7 @@ readable because the indicator names never scroll out of sight.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -88,10 +89,45 @@ class WrappedTextDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
 
 
+def _line_height(font: QFont) -> int:
+    """The height the style gives a one-line (or empty) text cell in `font`."""
+    return _wrapped_height("", font, 100)
+
+
+def _wrapped_height(text: str, font: QFont, width: int) -> int:
+    """The height of `text` wrapped at word boundaries in `width` pixels, as QCommonStyle lays out
+    an item view's text for its size hint: the lines' heights summed, rounded up."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    height = 0.0
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        height += line.height()
+    layout.endLayout()
+    return math.ceil(height)
+
+
+class CoveredCellDelegate(QStyledItemDelegate):
+    """Paints nothing: the main view's frozen columns lie under the frozen view, which paints
+    them; painting them twice (a sparkline, a wrapped name) was a third of the table's paint."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        return
+
+
 class FrozenColumnTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._frozen_columns: tuple[int, ...] = (0,)
+        self._frozen_columns: tuple[int, ...] = ()
+        self._heights_known: dict[tuple[str, str, int], int] = {}  # fit_rows: a text's height
         self._frozen = QTableView(self)
         self._frozen.setObjectName("frozenColumn")
         self._frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -102,12 +138,14 @@ class FrozenColumnTableView(QTableView):
         self._frozen.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._frozen.setWordWrap(True)
         self._names = WrappedTextDelegate(self._frozen)
+        self._covered = CoveredCellDelegate(self)
         self._frozen.setItemDelegate(self._names)
         # A thin rule on the right shows where the frozen part ends.
         self._frozen.setStyleSheet(
             "QTableView#frozenColumn { border: none; border-right: 1px solid palette(mid); }"
         )
         self.viewport().stackUnder(self._frozen)
+        self.set_frozen_columns((0,))
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.horizontalHeader().sectionResized.connect(self._on_section_resized)
@@ -125,7 +163,11 @@ class FrozenColumnTableView(QTableView):
         """Freeze these model columns, in this order, at the left (column 0 must be the first):
         a column shown beside the first stays in sight however far the table scrolls."""
         assert columns and columns[0] == 0
+        for column in self._frozen_columns:
+            self.setItemDelegateForColumn(column, None)  # type: ignore[arg-type]
         self._frozen_columns = tuple(columns)
+        for column in self._frozen_columns:
+            self.setItemDelegateForColumn(column, self._covered)
         self._sync_columns()
 
     def set_path_separator(self, separator: str | None) -> None:
@@ -161,27 +203,73 @@ class FrozenColumnTableView(QTableView):
         self._frozen.clearSpans()
 
     def fit_rows(self, padding: int = 0, max_lines: int = 0) -> None:
-        """Size each row to the wrapped text of the frozen column (indicator names can be long),
+        """Size each row to the wrapped text of the frozen columns (indicator names can be long),
         plus `padding` pixels so that lines of text do not touch the grid; with `max_lines`, no
-        row is taller than that many lines (the last one ends in "…", the tooltip has it all)."""
+        row is taller than that many lines (the last one ends in "…", the tooltip has it all).
+
+        The heights are those QTableView.resizeRowsToContents gives text cells (the style's text
+        layout: lines wrapped at word boundaries in the column's width, their heights summed), from
+        each cell's text and font alone: Qt asked the delegate of every frozen cell for a dozen
+        roles, some 40 ms on an IPTT of 150 indicators (issue #11 §2); a text measured once is
+        remembered for its font and width. With one line a row there is nothing to measure."""
         model = self._frozen.model()
         if model is None:
             return
-        self._frozen.resizeRowsToContents()
         one_line = max_lines == 1
         # Unwrapped, one line is elided as a whole; wrapped, Qt elides the last line shown.
         self._frozen.setWordWrap(not one_line)
         metrics = self._frozen.fontMetrics()
         # A line of text and the cell's margins, as the style gives a one-line cell.
         cap = metrics.height() + 2 + metrics.lineSpacing() * (max_lines - 1) if max_lines > 0 else 0
-        for row in range(model.rowCount()):
-            height = self._frozen.rowHeight(row)
+        heights = self._text_heights(model, one_line)
+        for row, height in enumerate(heights):
             if cap:
                 height = min(height, cap)
             height += padding
             # Both views, explicitly: an unchanged height emits no sectionResized to sync from.
             self._frozen.setRowHeight(row, height)
             self.setRowHeight(row, height)
+
+    def _text_heights(self, model: QAbstractItemModel, one_line: bool) -> list[int]:
+        """Each row's height from the texts of its frozen columns, as the style lays them out."""
+        view = self._frozen
+        base = view.font()
+        rows = model.rowCount()
+        # As resizeRowsToContents: a grid line under the text, and never lower than the header's
+        # least section or the height of its (hidden) row heading.
+        grid = 1 if view.showGrid() else 0
+        header = view.verticalHeader()
+        least = max(header.minimumSectionSize(), header.sectionSizeHint(0) if rows else 0)
+        line_height = max(least, _line_height(base) + grid)
+        if one_line:
+            return [line_height] * rows
+        style = view.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        columns = [c for c in self._frozen_columns if c < model.columnCount() and not view.isColumnHidden(c)]
+        widths = {c: view.columnWidth(c) - grid - 2 * margin for c in columns}
+        display, font_role = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole
+        index, data = model.index, model.data
+        known = self._heights_known
+        heights: list[int] = []
+        for row in range(rows):
+            tallest = line_height
+            for column in columns:
+                cell = index(row, column)
+                text = data(cell, display)
+                if not text:
+                    continue
+                font = data(cell, font_role)
+                # As the delegate does: what the cell's font leaves unset comes from the view's.
+                font = font.resolve(base) if isinstance(font, QFont) else base
+                key = (str(text), font.key(), widths[column])
+                height = known.get(key)
+                if height is None:
+                    height = known[key] = _wrapped_height(key[0], font, key[2])
+                tallest = max(tallest, height + grid)
+            heights.append(tallest)
+        if len(known) > 20_000:  # texts of tables long gone
+            known.clear()
+        return heights
 
     # -- keeping the two views in step -----------------------------------------------------
 
