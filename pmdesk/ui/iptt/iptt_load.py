@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pmdesk.ui.formatting import display_locale
-from pmdesk.ui.iptt.iptt_table_model import RowCells, figure_texts, table_cells
+from pmdesk.ui.iptt.iptt_cells import RowCells, figure_texts, table_cells
 from pmdesk.ui.iptt.iptt_variance import MarksRead, read_marks
 
 if TYPE_CHECKING:

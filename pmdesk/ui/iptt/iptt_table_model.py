@@ -6,14 +6,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 
 from pmdesk.domain.enums import Cumulation, Direction, Measure, Status
-from pmdesk.domain.iptt import Thresholds, partial_note, status_of
+from pmdesk.domain.iptt import Thresholds, partial_note
 from pmdesk.domain.iptt_filter import IpttFilter, results_shown
 from pmdesk.formats.iptt_text import PARTIAL_RULE
 from pmdesk.ui.formatting import display_locale, format_number
+from pmdesk.ui.iptt.iptt_cells import (  # noqa: F401 - the columns and cells, where screens import them
+    COL_BASELINE,
+    COL_INDICATOR,
+    COL_LOP_ACTUAL,
+    COL_LOP_PCT,
+    COL_LOP_TARGET,
+    COL_STATUS,
+    COL_TO_DATE_ACTUAL,
+    COL_TO_DATE_PCT,
+    COL_TO_DATE_TARGET,
+    COL_TREND,
+    COL_UNIT,
+    COLUMNS_PER_PERIOD,
+    FIRST_PERIOD_COL,
+    PERIOD_ACTUAL,
+    PERIOD_PCT,
+    PERIOD_TARGET,
+    UNEXPLAINED,
+    RowCells,
+    cell_status,
+    display_text,
+    figure_texts,
+    period_cell,
+    period_part,
+    row_cells,
+    table_cells,
+)
 from pmdesk.ui.iptt.iptt_sparkline import TREND_ROLE, trend_of, trend_tooltip
 from pmdesk.ui.iptt.status_style import (
     MUTED_TEXT,
@@ -23,31 +50,11 @@ from pmdesk.ui.iptt.status_style import (
     TEXT_ON_COLOUR,
     band_explanation,
 )
-from pmdesk.ui.widgets.column_fit import longest_lines
 
 if TYPE_CHECKING:
     from pmdesk.domain.iptt import PeriodFigures
     from pmdesk.services.iptt import IpttRow, IpttTable, ResultInfo
     from pmdesk.ui.iptt.iptt_variance import VarianceMarks
-
-COL_INDICATOR = 0
-COL_TREND = 1  # a sparkline (iptt_sparkline.py)
-COL_UNIT = 2
-COL_BASELINE = 3
-COL_LOP_TARGET = 4
-COL_LOP_ACTUAL = 5
-COL_LOP_PCT = 6
-COL_TO_DATE_TARGET = 7
-COL_TO_DATE_ACTUAL = 8
-COL_TO_DATE_PCT = 9
-COL_STATUS = 10
-FIRST_PERIOD_COL = 11
-
-# Each period shows three columns, in this order.
-PERIOD_TARGET = 0
-PERIOD_ACTUAL = 1
-PERIOD_PCT = 2
-COLUMNS_PER_PERIOD = 3
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # the Status of a status-coloured cell
 
@@ -80,7 +87,6 @@ FIXED_HEADER_TIPS = (
     "not every site reported",
 )
 PERIOD_PARTS = ("Target", "Actual", "% met")
-UNEXPLAINED = "unexplained"  # the status cell's mark: a variance explanation is due and missing
 
 
 # Plain ints and shared colours: data() runs for a dozen roles of every cell painted, and an enum's
@@ -113,16 +119,6 @@ _CUMULATION_WORDS = {
 }
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class RowCells:
-    """What an indicator row's cells show, by column: the display texts (the status without its
-    variance mark) and the status each cell is coloured by. A plain function of the row, computed
-    by the load job for every row (row_cells), so painting only looks them up."""
-
-    texts: tuple[str, ...]
-    statuses: tuple[Status | None, ...]
 
 
 @dataclass(frozen=True)
@@ -240,9 +236,7 @@ class IpttTableModel(QAbstractTableModel):
     @staticmethod
     def period_part(column: int) -> tuple[int, int] | None:
         """(period index, PERIOD_TARGET | PERIOD_ACTUAL | PERIOD_PCT) of a period column."""
-        if column < FIRST_PERIOD_COL:
-            return None
-        return divmod(column - FIRST_PERIOD_COL, COLUMNS_PER_PERIOD)
+        return period_part(column)
 
     # -- Qt overrides -----------------------------------------------------------------------
 
@@ -438,7 +432,7 @@ class IpttTableModel(QAbstractTableModel):
             )
         if column in (COL_TO_DATE_TARGET, COL_TO_DATE_ACTUAL):
             return self._to_date_basis(row)
-        cell = _period_cell(row, column)
+        cell = period_cell(row, column)
         if cell is not None and cell[0].text:
             return f"{cell[0].text}\n\n{_sites_line(cell[0], qualitative=True)}"
         if cell is not None and cell[1] in (PERIOD_TARGET, PERIOD_ACTUAL):
@@ -493,116 +487,6 @@ def _sites_line(figures: PeriodFigures, qualitative: bool = False) -> str | None
     return rate
 
 
-def display_text(row: IpttRow, column: int, locale: QLocale, *, unexplained: bool = False) -> str:
-    """What a cell of an indicator row shows. A plain function of the row: the load job formats
-    the figures' texts with it off the UI thread (figure_texts); `unexplained`: the status says
-    a variance explanation is missing."""
-
-    is_pct = row.measure is Measure.PERCENT
-    f = row.figures
-    if column == COL_INDICATOR:
-        return f"{row.code}  {row.name}"
-    if column == COL_UNIT:
-        return row.unit or ("%" if is_pct else "")
-    if column == COL_BASELINE:
-        return format_number(row.baseline, percent=is_pct, locale=locale)
-    if column == COL_LOP_TARGET:
-        return format_number(f.lop.target, percent=is_pct, locale=locale)
-    if column == COL_LOP_ACTUAL:
-        return format_number(f.lop.actual, percent=is_pct, locale=locale)
-    if column == COL_LOP_PCT:
-        return format_number(f.lop.pct_met, percent=True, locale=locale)
-    if column == COL_TO_DATE_TARGET:
-        return format_number(f.to_date.target, percent=is_pct, locale=locale)
-    if column == COL_TO_DATE_ACTUAL:
-        return format_number(f.to_date.actual, percent=is_pct, locale=locale)
-    if column == COL_TO_DATE_PCT:
-        return format_number(f.to_date.pct_met, percent=True, locale=locale)
-    if column == COL_STATUS:
-        label = STATUS_STYLES[f.to_date.status].label
-        if row.measure is not Measure.QUALITATIVE and f.to_date.partial:
-            label += f" · {partial_note(f.to_date.sites_reported, f.to_date.sites_expected)}"
-        if unexplained:
-            label += f" · {UNEXPLAINED}"
-        return label
-    cell = _period_cell(row, column)
-    if cell is None:
-        return ""
-    figures, part = cell
-    if part == PERIOD_TARGET:
-        return format_number(figures.target, percent=is_pct, locale=locale)
-    if part == PERIOD_ACTUAL:
-        if figures.text is not None:
-            return _first_line(figures.text)
-        shown = format_number(figures.actual, percent=is_pct, locale=locale)
-        if shown and figures.is_partial:
-            shown += f" ({figures.sites_reported}/{figures.sites_expected})"
-        return shown
-    return format_number(figures.pct_met, percent=True, locale=locale)
-
-
-def cell_status(row: IpttRow, column: int, thresholds: Thresholds) -> Status | None:
-    """The status a cell of an indicator row is coloured by, if it is a status-coloured cell."""
-    if row.measure is Measure.QUALITATIVE:
-        return Status.NO_TARGET if column == COL_STATUS else None
-    if column in (COL_STATUS, COL_TO_DATE_PCT):
-        return row.figures.to_date.status
-    cell = _period_cell(row, column)
-    if cell is None or cell[1] != PERIOD_PCT:
-        return None
-    figures = cell[0]
-    if figures.is_partial:
-        return None  # a status colour on one school's figure would read as the programme's
-    status = status_of(figures.actual, figures.target, row.direction, thresholds)
-    return None if status is Status.NO_TARGET else status
-
-
-def row_cells(row: IpttRow, locale: QLocale, thresholds: Thresholds, columns: int | None = None) -> RowCells:
-    """The texts and statuses of every cell of an indicator row (the trend's is a drawing: '')."""
-    count = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * len(row.figures.periods) if columns is None else columns
-    return RowCells(
-        tuple("" if c == COL_TREND else display_text(row, c, locale) for c in range(count)),
-        tuple(cell_status(row, c, thresholds) for c in range(count)),
-    )
-
-
-def table_cells(table: IpttTable, locale: QLocale) -> dict[str, RowCells]:
-    """Every indicator row's cells, by indicator code: the load job computes them off the UI
-    thread, some 10,000 texts on a programme of 150 indicators (issue #11 §2)."""
-    columns = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * len(table.periods)
-    return {row.code: row_cells(row, locale, table.thresholds, columns) for row in table.rows}
-
-
-# Sized from every indicator's texts, not only the filtered ones: a filter does not make the
-# columns jump. The status column is left out: its text follows the variance marks.
-_PRECOMPUTED_SKIPPED = (COL_INDICATOR, COL_TREND, COL_STATUS)
-
-
-def figure_texts(
-    table: IpttTable, locale: QLocale, cells: dict[str, RowCells] | None = None
-) -> dict[int, list[str]]:
-    """The longest display texts of each figure column (widgets/column_fit.py measures them),
-    formatted on the load job's thread: some 10,000 numbers on a programme of 150 indicators,
-    which the UI thread formatted at every load (issue #11 §2). `cells`: the rows' cells, if
-    table_cells computed them already."""
-    columns = FIRST_PERIOD_COL + COLUMNS_PER_PERIOD * len(table.periods)
-    if cells is None:
-        cells = table_cells(table, locale)
-    texts = [cells[row.code].texts for row in table.rows if row.code in cells]
-    return {
-        column: longest_lines(t[column] for t in texts if column < len(t))
-        for column in range(columns)
-        if column not in _PRECOMPUTED_SKIPPED
-    }
-
-
-def _period_cell(row: IpttRow, column: int) -> tuple[PeriodFigures, int] | None:
-    part = IpttTableModel.period_part(column)
-    if part is None or part[0] >= len(row.figures.periods):
-        return None
-    return row.figures.periods[part[0]], part[1]
-
-
 def _raw(row: IpttRow, column: int) -> Any:
     """The unrounded value behind a cell, for sorting and copying."""
     f = row.figures
@@ -620,7 +504,7 @@ def _raw(row: IpttRow, column: int) -> Any:
     }
     if column in fixed:
         return fixed[column]
-    cell = _period_cell(row, column)
+    cell = period_cell(row, column)
     if cell is None:
         return None
     figures, part = cell
@@ -634,14 +518,6 @@ def _raw(row: IpttRow, column: int) -> Any:
 def _result_title(result: ResultInfo) -> str:
     head = f"{result.tier} {result.code}" if result.tier else result.code
     return f"{head}: {result.title}"
-
-
-def _first_line(text: str, limit: int = 60) -> str:
-    lines = text.splitlines() or [""]
-    first = lines[0]
-    if len(first) > limit:
-        return first[: limit - 1] + "…"
-    return first + (" …" if len(lines) > 1 else "")
 
 
 def _indicator_tooltip(row: IpttRow) -> str:
