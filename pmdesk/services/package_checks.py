@@ -354,10 +354,10 @@ def allows_decimals(indicator: Mapping[str, Any], fractional: Set[str]) -> bool:
 def fractional_indicators(package: Mapping[str, Any]) -> frozenset[str]:
     """The codes of the indicators whose values in the package have a fraction: one pass over the
     values, however many indicators ask (and none when every indicator says allows_decimals)."""
-    if not undecided_indicators(package):
-        return frozenset()
+    undecided = undecided_indicators(package)
     found: set[str] = set()
-    add_fractional(package.get("values", []), found)
+    if undecided:
+        add_fractional(package.get("values", []), undecided, found)
     return frozenset(found)
 
 
@@ -376,20 +376,17 @@ def undecided_indicators(package: Mapping[str, Any]) -> frozenset[str]:
     )
 
 
-def add_fractional(values: Iterable[object], found: set[str]) -> None:
-    """Add to `found` the indicator codes of the `values` (items of a package) with a fraction."""
+def add_fractional(values: Iterable[object], undecided: Set[str], found: set[str]) -> None:
+    """Add to `found` the codes of the `undecided` indicators with a fraction in `values` (items
+    of a package): in its value, numerator or denominator. A whole number is never one."""
     for value in values:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             continue
         code = value.get("indicator")
-        if not isinstance(code, str) or code in found:
+        if type(code) is not str or code in found or code not in undecided:
             continue
         for key in ("value", "numerator", "denominator"):
             figure = value.get(key)
-            if (
-                isinstance(figure, int | float)
-                and not isinstance(figure, bool)
-                and not float(figure).is_integer()
-            ):
+            if type(figure) is float and not figure.is_integer():
                 found.add(code)
                 break

@@ -252,7 +252,7 @@ class PackageService:
             fractional: set[str] = set()
             for offset, items in chunks:
                 if undecided:
-                    add_fractional(items, fractional)
+                    add_fractional(items, undecided, fractional)
                 run.add([json_group(code, items, offset, value_shapes, progress)])
             found = _merged(shapes, value_shapes, meaning, ProblemList() if value_shapes else run.problems)
             if found:

@@ -10,10 +10,14 @@ targets for every quarter, and 150 × 20 × 84 × 4 = 1,008,000 values (--scale 
 number of indicators). Then, in the same run:
 
 (a) bulk import through the real service paths, each into a fresh database file:
-      package  PackageService.import_package: a programme package with its values (what
-               `pmdesk programme import FILE` does after parsing the JSON), the headline path;
+      package  PackageService.import_package: a programme package with its values, already
+               parsed (a dict in memory), the headline path for speed;
       values   ValuesService.import_items: the same values into the programme already defined
                (`pmdesk values import FILE` after parsing);
+      file     PackageService.import_file: the package as a JSON file, imported as `pmdesk
+               programme import FILE` does (its definitions read first, its values streamed a
+               chunk at a time), in a child process of its own, so that the peak resident memory
+               printed is the import's alone; csv and json: a values file, likewise;
     against raw sqlite3 executemany of the same final data_value rows (read back from the
     imported file) into a fresh file with the same schema, pragmas (and the page cache the bulk
     writer sets itself) and parent rows. The ratio is given by wall time (the goal) and by CPU
