@@ -32,6 +32,7 @@ def entered(db: Database) -> Services:
     s.entry.set_value(CODE, "2.1", "2025Q1", "N01", numerator=3, denominator=10)
     s.entry.set_value(CODE, "1.1", "2025Q2", "N02", {"SEX": "F"}, value=4)
     # As the first reader after them does: the cells they marked are summed.
+    assert db.gate.verdict(30) is None
     value_summary.refresh_if_needed(db.sessions)
     with db.sessions() as session:
         assert value_summary.is_fresh(session)
