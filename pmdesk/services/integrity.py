@@ -98,11 +98,7 @@ class IntegrityService:
         problems: list[str] = []
         # Autobegun: a read transaction, which runs beside the window and on a read-only file.
         with self._sessions() as session:
-            programmes = session.execute(
-                select(ProgrammeRow.id, ProgrammeRow.code).order_by(ProgrammeRow.code)
-            ).all()
-            steps = 2 + len(programmes)
-            report(0, steps, "Checking the file for damage")
+            report(0, 0, "Checking the file for damage")  # no step within SQLite's own check
             try:
                 problems.extend(_capped(_sqlite_integrity(session)))
             except DatabaseDamagedError:
@@ -114,6 +110,10 @@ class IntegrityService:
                     "latest backup (File ▸ Restore backup…, or 'pmdesk restore')."
                 )
                 return IntegrityReport(ok=False, problems=tuple(problems), counts={})
+            programmes = session.execute(
+                select(ProgrammeRow.id, ProgrammeRow.code).order_by(ProgrammeRow.code)
+            ).all()
+            steps = 2 + len(programmes)
             report(1, steps, "Checking the data")
             for check in checks[1:]:
                 problems.extend(_capped(check(session)))
