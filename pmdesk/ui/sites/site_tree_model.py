@@ -28,6 +28,17 @@ HEADERS = ("Site", "Code")
 SITE_MIME_TYPE = "application/x-pmdesk-site-code"
 
 _Index = QModelIndex | QPersistentModelIndex
+# Plain ints and one flags value: data() and flags() run for every row painted or sized, and an
+# enum's attribute or a flag's `|` per call was most of their cost (issue #11 §2).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+    | Qt.ItemFlag.ItemIsDropEnabled
+)
 
 
 @dataclass
@@ -38,10 +49,7 @@ class _Node:
     site: SiteInfo | None
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
-
-    @property
-    def row(self) -> int:
-        return self.parent.children.index(self) if self.parent is not None else 0
+    row: int = 0  # its place among its parent's children (kept, not searched for at every index)
 
 
 class SiteTreeModel(QAbstractItemModel):
@@ -65,7 +73,7 @@ class SiteTreeModel(QAbstractItemModel):
         self._by_code = {}
         for site in sites:
             parent = self._by_code.get(site.parent_code or "", self._root)
-            node = _Node(len(self._nodes), site, parent)
+            node = _Node(len(self._nodes), site, parent, row=len(parent.children))
             parent.children.append(node)
             self._nodes.append(node)
             self._by_code[site.code] = node
@@ -135,28 +143,23 @@ class SiteTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in (_DISPLAY, _TOOLTIP, _USER):
+            return None
         site = self.site_at(index)
         if site is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return site.name if index.column() == COL_NAME else site.code
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             where = f"under {site.parent_code}" if site.parent_code else "a top-level site"
             return f"{site.name} ({site.code}), {where}\nDrag it onto another site to move it there"
-        if role == Qt.ItemDataRole.UserRole:
-            return site.code
-        return None
+        return site.code
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             # Dropping on empty space makes a site top-level.
             return Qt.ItemFlag.ItemIsDropEnabled
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsDragEnabled
-            | Qt.ItemFlag.ItemIsDropEnabled
-        )
+        return _FLAGS
 
     # -- drag and drop ----------------------------------------------------------------------
 

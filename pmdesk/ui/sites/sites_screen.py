@@ -285,9 +285,13 @@ class SitesScreen(Screen):
 
     def _set_sites(self, sites: list[SiteInfo], keep: str | None) -> None:
         self.site_model.set_rows(sites)
-        for site in sites:
-            if site.code not in self._collapsed:
-                self.tree.expand(self.site_model.index_of(site.code))
+        # One pass over the tree, then the few the user folded: expanding each site on its own laid
+        # the tree out again every time (issue #11 §2).
+        self.tree.expandAll()
+        for code in list(self._collapsed):
+            index = self.site_model.index_of(code)
+            if index.isValid():
+                self.tree.collapse(index)
         if not (keep and self.select_site(keep)) and sites:
             self.select_site(sites[0].code)  # something selected: the keys and buttons work at once
 
