@@ -29,9 +29,8 @@ import io
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 # A spreadsheet runs a text cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -117,9 +116,9 @@ def csv_text(rows: Iterable[Iterable[Cell]], line_end: str = "\r\n") -> str:
 # -- reading ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CsvRecord:
-    """One record of a CSV file, its cells as written (apply `restore` to text cells)."""
+class CsvRecord(NamedTuple):
+    """One record of a CSV file, its cells as written (apply `restore` to text cells). A named
+    tuple: a million of them are made in a few tenths of a second less than frozen dataclasses."""
 
     number: int  # 1 for the header: the row a spreadsheet shows it on
     line: int  # the physical line it starts on (larger than `number` after multi-line cells)

@@ -150,34 +150,41 @@ def iter_values_csv(
     # A file names a few option sets a million times: each is read once. Items share them, as
     # they share nothing else that may change.
     options_seen: dict[str, tuple[dict[str, str], str | None]] = {}
+    at = _Positions(header)
+    width = len(header)
     count = 0
     try:
         for record in records:
             cells, row_number = record.cells, record.number
-            if not "".join(cells).strip():
+            joined = "".join(cells)
+            if not joined or joined.isspace():
                 continue  # a blank line in a spreadsheet export
             count += 1
             if count > chunk_rows:
                 yield list(rows.values())
                 rows, count = {}, 1
-            where = f"{name} row {row_number}"
-            if len(cells) != len(header):
-                problems.add(Problem(where, f"has {len(cells)} cells; the header has {len(header)}"))
+            if len(cells) != width:
+                problems.add(
+                    Problem(f"{name} row {row_number}", f"has {len(cells)} cells; the header has {width}")
+                )
                 continue
-            broken = line_break_problems(record, header, MULTI_LINE_COLUMNS)
-            if broken:
-                problems.extend(Problem(where, why, column) for column, why in broken)
-                continue
-            if "'" in "".join(cells):
+            if record.last_line != record.line:
+                broken = line_break_problems(record, header, MULTI_LINE_COLUMNS)
+                if broken:
+                    where = f"{name} row {row_number}"
+                    problems.extend(Problem(where, why, column) for column, why in broken)
+                    continue
+            if "'" in joined:
                 cells = [restore(cell) for cell in cells]
-            fields = dict(zip(header, cells))
-            item, problem = _item(fields, where, options_seen)
-            if problem is not None:
-                problems.add(problem)
+            item, why = _item(cells, at, options_seen)
+            if why is not None:
+                problems.add(Problem(f"{name} row {row_number}", why, "options"))
                 continue
-            programme = fields["programme"].strip()
+            programme = cells[at.programme].strip()
             if not programme:
-                problems.add(Problem(where, "the programme code is missing", "programme"))
+                problems.add(
+                    Problem(f"{name} row {row_number}", "the programme code is missing", "programme")
+                )
                 continue
             found = rows.get(programme)
             if found is None:
@@ -245,31 +252,47 @@ def _header_problem(header: Sequence[str]) -> str | None:
     )
 
 
+class _Positions:
+    """Where each column is in a file's header (None: an optional column it does not have)."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        def at(column: str) -> int | None:
+            return header.index(column) if column in header else None
+
+        self.programme = header.index("programme")
+        self.options = header.index("options")
+        self.codes = tuple(header.index(c) for c in ("indicator", "period", "site"))
+        self.comment = header.index("comment")
+        # The figures and texts an empty cell leaves absent, with their positions.
+        self.optional = tuple(
+            (c, at(c)) for c in ("value", "numerator", "denominator", "text", "status", "status_reason")
+        )
+
+
 def _item(
-    record: Mapping[str, str],
-    where: str,
-    options_seen: dict[str, tuple[dict[str, str], str | None]] | None = None,
-) -> tuple[dict[str, Any], Problem | None]:
-    """A CSV record as a value item (empty cells are absent values)."""
-    raw = record["options"]
-    found = options_seen.get(raw) if options_seen is not None else None
+    cells: Sequence[str],
+    at: _Positions,
+    options_seen: dict[str, tuple[dict[str, str], str | None]],
+) -> tuple[dict[str, Any], str | None]:
+    """A CSV record's cells as a value item (empty cells are absent values), or why its options
+    cell is not one."""
+    raw = cells[at.options]
+    found = options_seen.get(raw)
     if found is None:
-        found = _options(raw.strip())
-        if options_seen is not None:
-            options_seen[raw] = found
+        found = options_seen[raw] = _options(raw.strip())
     options, why = found
     if why is not None:
-        return {}, Problem(where, why, "options")
-    get = record.get
+        return {}, why
+    indicator, period, site = at.codes
     item: dict[str, Any] = {
-        "indicator": record["indicator"],
-        "period": record["period"],
-        "site": record["site"],
+        "indicator": cells[indicator],
+        "period": cells[period],
+        "site": cells[site],
         "options": options,
-        "comment": get("comment", ""),
+        "comment": cells[at.comment],
     }
-    for column in ("value", "numerator", "denominator", "text", "status", "status_reason"):
-        text = get(column)
+    for column, position in at.optional:
+        text = cells[position] if position is not None else None
         # An empty cell is an absent value; a filled one is kept as written.
         item[column] = text if text and (not text[0].isspace() or text.strip()) else None
     return item, None
