@@ -42,6 +42,7 @@ from pmdesk.services.import_log import ImportedFile, record_import
 from pmdesk.services.lookups import programme_by_code
 from pmdesk.services.package_export import value_items
 from pmdesk.services.packages import MAX_FILE_BYTES, read_json_file
+from pmdesk.services.value_batch import fewer_collections
 from pmdesk.services.value_chunks import ChunkedImport, ValueGroup, batched, json_group
 from pmdesk.storage.backup import backup_database
 from pmdesk.storage.models import utcnow
@@ -195,7 +196,7 @@ class ValuesService:
             backup_database(database_path, reason="before-import")
 
         at = utcnow()
-        with self._sessions.begin() as session:
+        with fewer_collections(), self._sessions.begin() as session:
             run = ChunkedImport(
                 session,
                 self._actor,

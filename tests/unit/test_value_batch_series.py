@@ -222,3 +222,15 @@ def test_warnings_across_chunks_follow_the_rule_in_any_order_creating_or_replaci
     summary = service.import_file(_csv(tmp_path / "second.csv", second))
     assert summary.replaced and summary.unchanged and summary.created
     assert _stored_warnings(db) == expected
+
+
+def test_the_cycle_collector_runs_rarely_during_an_import_and_as_before_after_it() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    with value_batch.fewer_collections():
+        assert gc.get_threshold()[0] >= value_batch.BULK_GC_THRESHOLD
+        with value_batch.fewer_collections():  # two imports at once
+            pass
+        assert gc.get_threshold()[0] >= value_batch.BULK_GC_THRESHOLD
+    assert gc.get_threshold() == before
