@@ -5,7 +5,7 @@ the load job, and the frozen columns painted once."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.enums import Status
@@ -112,3 +112,14 @@ def test_the_load_job_computes_the_cells_and_the_variance_marks(
             status = model.index(r, column).data(STATUS_ROLE)  # the Status's value, through Qt
             expected = iptt_table_model.cell_status(row, column, table.thresholds)
             assert status == (expected.value if isinstance(expected, Status) else None)
+    # The status column fits its words (it wraps, never elides, a longer partial note).
+    view = screen.table_view
+    bold = QFont(view.font())
+    bold.setBold(True)
+    widths = [
+        QFontMetrics(bold).horizontalAdvance(str(model.index(r, COL_STATUS).data()))
+        for r in range(model.rowCount())
+        if not model.is_result_row(r)
+    ]
+    room = view.fontMetrics().averageCharWidth() * 28
+    assert view.columnWidth(COL_STATUS) >= min(max(widths), room)

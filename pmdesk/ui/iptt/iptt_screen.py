@@ -422,8 +422,11 @@ class IpttScreen(Screen):
         view.setColumnWidth(COL_TREND, chars * 10)  # the sparkline: sized from the font, so it zooms
         widest = chars * 18  # qualitative texts are elided; the tooltip has them in full
         for column in range(COL_UNIT + 1, self.model.columnCount()):
-            if view.columnWidth(column) > widest:
-                view.setColumnWidth(column, widest)
+            # The status (in the frozen part) wraps rather than elide: "Exceeding · unexplained" on
+            # one line, a partial note on a second.
+            most = chars * 28 if column == COL_STATUS else widest
+            if view.columnWidth(column) > most:
+                view.setColumnWidth(column, most)
         self._row_lines = self._lines_per_row()
         view.fit_rows(padding=metrics.height() // 3, max_lines=self._row_lines)
         self.notes.update_soon()
