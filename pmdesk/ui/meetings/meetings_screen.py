@@ -224,8 +224,11 @@ class MeetingsScreen(Screen):
         if row < 0:
             self._show_detail(None)
             return
-        self.table.setCurrentIndex(self.model.index(row, 0))
-        self._on_meeting_chosen(self.model.index(row, 0))
+        index = self.model.index(row, 0)
+        if self.table.currentIndex().row() == row:
+            self._on_meeting_chosen(index)  # the same row: read again, as no signal comes
+        else:
+            self.table.setCurrentIndex(index)  # currentRowChanged reads it (once, not twice)
 
     def _on_meeting_chosen(self, index: QModelIndex) -> None:
         meeting = self.model.meeting(index.row())
