@@ -16,7 +16,7 @@ from pmdesk.storage.database import Database
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.signals import AppSignals
 from pmdesk.ui.workers import Workers
-from tests.ui.programme_factory import Built, build_small_programme
+from tests.ui.programme_factory import CODE, NAME, Built
 
 
 def make_services(db: Database) -> Services:
@@ -48,8 +48,10 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def small(db: Database) -> Built:
-    return build_small_programme(db)
+def small(db_holds_the_small_programme: None, db: Database) -> Built:
+    """The programme of programme_factory.build_small_programme: built once per session, and `db` is a
+    copy of it (tests/conftest.py)."""
+    return Built(CODE, NAME)
 
 
 @pytest.fixture(autouse=True)
