@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -57,3 +59,25 @@ def test_hidden_items_take_no_place(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: buttons[2].x() > buttons[0].x())
     assert buttons[2].x() < buttons[0].x() + buttons[0].width() + buttons[1].width()
     assert layout.count() == 4 and layout.itemAt(4) is None and layout.takeAt(9) is None
+
+
+def test_the_height_for_a_width_is_measured_once_until_the_layout_changes(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _panel_widget, layout, buttons = _panel(qtbot)
+    widest = max(button.sizeHint().width() for button in buttons)
+    arranged: list[int] = []
+    original = FlowLayout._arrange
+
+    def counting(self: FlowLayout, rect: QRect, move: bool) -> int:
+        arranged.append(rect.width())
+        return original(self, rect, move)
+
+    monkeypatch.setattr(FlowLayout, "_arrange", counting)
+    two_lines = layout.heightForWidth(widest + 10)
+    assert [layout.heightForWidth(widest + 10) for _ in range(5)] == [two_lines] * 5
+    assert arranged == [widest + 10]  # measured once
+    for button in buttons[1:]:
+        button.hide()  # one button left: a single line, measured again
+    layout.invalidate()
+    assert layout.heightForWidth(widest + 10) < two_lines
