@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -31,6 +31,7 @@ from pmdesk.ui.alerts.alert_watcher import AlertWatcher
 from pmdesk.ui.context import Services, UiContext
 from pmdesk.ui.files.database_commands import DatabaseCommands, remember_database
 from pmdesk.ui.files.file_actions import FileActions
+from pmdesk.ui.go_to_screen import GoToScreenPopup, ScreenEntry
 from pmdesk.ui.programmes.programme_list_model import COL_NAME, ProgrammeListModel
 from pmdesk.ui.screen_list import build_screens
 from pmdesk.ui.shell_menus import ShellMenus, make_action
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self._early_model: QStandardItemModel | None = None
         self.screens: list[Screen] = []
         self.iptt_screen: IpttScreen | None = None
+        self.go_to_popup: GoToScreenPopup | None = None  # made the first time Ctrl+K asks
         self._base_font = base_font
         self._zoom = zoom
         self.files = FileActions(self, settings)
@@ -227,9 +229,27 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(row)
                 return
 
+    def show_go_to_screen(self) -> None:
+        """View ▸ Go to screen… (Ctrl+K): every screen in a list filtered as one types."""
+        if not self.screens:
+            return
+        if self.go_to_popup is None:
+            self.go_to_popup = GoToScreenPopup(self)
+            self.go_to_popup.chosen.connect(self._on_screen_shortcut)
+        entries = [
+            ScreenEntry(
+                screen.name,
+                screen.title,
+                action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+            )
+            for screen, action in zip(self.screens, self.menus.screen_actions, strict=True)
+        ]
+        current = self.current_screen()
+        self.go_to_popup.open_over(self, entries, current.name if current is not None else "")
+
     def _on_screen_shortcut(self, name: str) -> None:
-        """Ctrl+number: the screen, with the cursor where its work starts (the grid's first
-        empty cell, the IPTT table), not on the first picker several Tabs away."""
+        """Ctrl+number or Go to screen…: the screen, with the cursor where its work starts (the
+        grid's first empty cell, the IPTT table), not on the first picker several Tabs away."""
         self.show_screen(name)
         screen = self.screen_named(name)
         if screen is not None:

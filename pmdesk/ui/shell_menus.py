@@ -144,14 +144,23 @@ class ShellMenus:
         )
         self.view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
         self.view_menu.addSeparator()
-        # Hidden, it gives a small laptop screen some 190 pixels more of table; Ctrl+1 … Ctrl+7
-        # and this menu still reach every screen.
+        # Hidden, it gives a small laptop screen some 190 pixels more of table; Go to screen…
+        # (Ctrl+K), Ctrl+1 … Ctrl+9 and this menu still reach every screen.
         self.sidebar_action = make_action(window, "&Sidebar", window.toggle_sidebar, "Ctrl+B")
         self.sidebar_action.setCheckable(True)
         self.sidebar_action.setChecked(True)
         self.view_menu.addAction(self.sidebar_action)
         self.view_menu.addAction(self.reload_action)
         self.view_menu.addSeparator()
+        # Ctrl+K as in most programs' quick switchers; Ctrl+G is Find next (QKeySequence.FindNext).
+        self.go_to_screen_action = make_action(
+            window,
+            "&Go to screen…",
+            window.show_go_to_screen,
+            "Ctrl+K",
+            "Every screen in a list: type part of its name, Enter opens it",
+        )
+        self.view_menu.addAction(self.go_to_screen_action)
         self.screen_actions: list[QAction] = []
 
         help_menu = window.menuBar().addMenu("&Help")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QShowEvent, QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from pmdesk.ui.context import UiContext
 from pmdesk.ui.signals import DataChange, Navigation
@@ -70,7 +70,10 @@ class Screen(QWidget):
 
     def focus_first(self) -> None:
         """Put the keyboard focus where work here starts; the shell calls it when the screen is
-        shown by its Ctrl+number. By default: the first widget of the screen that takes Tab."""
+        shown by its Ctrl+number or Go to screen…. By default: the screen's first list, table or
+        tree, where the arrow keys move through what it shows (not a filter or a button a few
+        Tabs before it); a screen without one, its first widget that takes Tab."""
+        takers: list[QWidget] = []
         widget = self.nextInFocusChain()
         while widget is not None and widget is not self:
             if (
@@ -79,9 +82,12 @@ class Screen(QWidget):
                 and widget.isEnabled()
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
             ):
-                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
-                return
+                takers.append(widget)
             widget = widget.nextInFocusChain()
+        views = [w for w in takers if isinstance(w, QAbstractItemView)]
+        first = views[0] if views else takers[0] if takers else None
+        if first is not None:
+            first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def undo_stack(self) -> QUndoStack | None:
         """The screen's undo stack, for Edit ▸ Undo/Redo (None: nothing to undo here)."""
