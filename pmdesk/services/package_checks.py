@@ -29,8 +29,8 @@ from pmdesk.domain.periods import (
 )
 from pmdesk.domain.triggers import rule_problems, subject_problem
 from pmdesk.formats.package_schema import target_item_problems
-from pmdesk.formats.problems import ProblemList, ProgressFn, json_locator, short
-from pmdesk.services.batch_check import Catalog, CheckedItem, IndicatorRef, check_items
+from pmdesk.formats.problems import ProblemList, ProgressFn, short
+from pmdesk.services.batch_check import Catalog, IndicatorRef
 
 
 class PackageChecker:
@@ -63,15 +63,9 @@ class PackageChecker:
     def add(self, path: str, message: str) -> None:
         self.problems.add(Problem(path, message))
 
-    def run(self) -> list[CheckedItem]:
-        """check_definitions, then the package's values against them."""
-        catalog = self.check_definitions()
-        return check_items(
-            catalog, self.data.get("values", []), json_locator("$.values"), self.problems, self.progress
-        )
-
     def check_definitions(self) -> Catalog:
-        """Check everything but the values; what the values may then refer to."""
+        """Check everything but the values; what the values may then refer to (the values are
+        checked against it a chunk at a time: services/value_chunks.py)."""
         programme = self.data["programme"]
         code = programme["code"]
         start = self._date(programme["start"], "$.programme.start")
