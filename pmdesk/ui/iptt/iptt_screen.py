@@ -339,6 +339,10 @@ class IpttScreen(Screen):
         self.loader.cancel()
 
     def _on_loaded(self, load: IpttLoad) -> None:
+        # Painted on the next turn of the event loop: the table is set up and fitted in one stretch,
+        # painted in another, and events waiting meanwhile are handled between them (issue #11 §2).
+        self.table_view.setUpdatesEnabled(False)
+        QTimer.singleShot(0, self, self._paint_table)
         self.error_label.hide()
         self.pickers.fill(load)
         current = self.model.line_at(self.table_view.currentIndex().row())
@@ -355,6 +359,9 @@ class IpttScreen(Screen):
         elif current is not None and current.indicator is not None:
             self._select_indicator(current.indicator.code)  # the same row after a refresh
         self.table_loaded.emit(load.request.programme_code)
+
+    def _paint_table(self) -> None:
+        self.table_view.setUpdatesEnabled(True)
 
     def _on_failed(self, message: str) -> None:
         # Figures of an earlier choice under this message would be read as the answer.
