@@ -8,15 +8,17 @@ Builds the programme of bench_core.py (150 indicators × 20 quarters × 84 sites
 combos = 1,008,000 values at --scale 1) through the package import, then, in a fresh process
 per run (offscreen Qt):
   baseline  IpttService.table for the whole programme, the computation alone
-  iptt      from attaching the services to the window until the IPTT is on screen, against
-            that baseline
+  attach    the window building its screens (window.attach): one stretch of UI-thread work
+  iptt      from then until the IPTT is on screen, against that baseline
   held      the longest the UI thread went without processing events meanwhile (a 5 ms
-            heartbeat timer measures the gaps), and its CPU time in that gap ("cpu"): on a
-            shared machine the wall-clock gap also counts other programs' turns
+            heartbeat timer measures the gaps), and its own CPU time in its busiest gap ("cpu"):
+            on a shared machine the wall-clock gap also counts other programs' turns
   screens   each other screen shown for the first time: until its data is on screen, and the
             longest the UI thread was held meanwhile
-  actions   the IPTT of one district (the site picker), the values of an indicator by site (its
-            dialog), and a review meeting created (its agenda proposed from the IPTT)
+  actions   the IPTT as of another quarter, filtered, of approved data only, of one district (the
+            pickers), Explain variance… opened, the values of an indicator by site (its dialog),
+            another programme chosen and the big one again, and a review meeting created (its
+            agenda proposed from the IPTT); a small second programme is added for the switch
 Each figure is given as the median and the worst over --runs processes (issue #11 asks that no
 hold be over 100 ms, so the worst is what counts); the machine's load average is printed with
 them, since a shared machine's other work lengthens the holds.
@@ -55,12 +57,29 @@ SCREENS = (
     "meetings",
     "reports",
 )
-ACTIONS = ("iptt_one_site", "iptt_by_site", "meeting_review")
+ACTIONS = (
+    "iptt_as_of",
+    "iptt_filter",
+    "variance_dialog",
+    "iptt_approved",
+    "iptt_one_site",
+    "iptt_by_site",
+    "programme_switch",
+    "programme_back",
+    "meeting_review",
+)
 ACTION_LABELS = {
+    "iptt_as_of": "IPTT as of another quarter",
+    "iptt_filter": "IPTT filtered (off track only)",
+    "variance_dialog": "Explain variance… opened",
+    "iptt_approved": "IPTT of approved data only",
     "iptt_one_site": "IPTT of one district",
     "iptt_by_site": "IPTT values by site (dialog)",
+    "programme_switch": "another programme chosen (IPTT)",
+    "programme_back": "the big programme chosen again",
     "meeting_review": "review meeting created",
 }
+SECOND = "ZZBENCH"  # a small second programme to switch to
 
 
 def measure(path: Path) -> dict[str, float]:
@@ -69,6 +88,7 @@ def measure(path: Path) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from pmdesk.app import application, build_services
+    from pmdesk.domain.iptt_filter import IpttFilter
     from pmdesk.storage.database import open_database
     from pmdesk.ui.main_window import MainWindow
     from pmdesk.ui.screen_list import screen_kinds
@@ -80,6 +100,14 @@ def measure(path: Path) -> dict[str, float]:
     services = build_services(db)
     screen_kinds()  # as the app's job that opens the database does, off the UI thread
     code = services.programmes.list_programmes()[0].code
+    if SECOND not in {p.code for p in services.programmes.list_programmes()}:
+        from datetime import date
+
+        from pmdesk.services.programmes import ProgrammeData
+
+        services.programmes.create(
+            ProgrammeData(SECOND, "Zz small programme", date(2024, 1, 1), date(2026, 12, 31))
+        )
     started = time.perf_counter()
     services.iptt.table(code)
     figures = {"baseline": (time.perf_counter() - started) * 1000}
@@ -93,8 +121,9 @@ def measure(path: Path) -> dict[str, float]:
     QApplication.processEvents()
 
     held = [0.0]
-    # The UI thread's own CPU time in its longest gap: on a shared machine the wall-clock hold also
-    # counts the time the scheduler gave other programs, this counts only PMDesk's work.
+    # The UI thread's own CPU time in its busiest gap between two beats: on a shared machine the
+    # wall-clock hold also counts the time the scheduler gave other programs (and a worker's turn
+    # holding the GIL), this counts only PMDesk's work on the UI thread.
     busy = [0.0]
     thread_clock = [time.thread_time()]
     beat = QElapsedTimer()
@@ -105,8 +134,8 @@ def measure(path: Path) -> dict[str, float]:
         gap = float(beat.restart())
         now = time.thread_time()
         cpu, thread_clock[0] = (now - thread_clock[0]) * 1000, now
-        if gap > held[0]:
-            held[0], busy[0] = gap, cpu
+        held[0] = max(held[0], gap)
+        busy[0] = max(busy[0], cpu)
 
     heartbeat.timeout.connect(on_beat)
 
@@ -123,7 +152,13 @@ def measure(path: Path) -> dict[str, float]:
     beat.start()
     heartbeat.start()
     started = time.perf_counter()
-    window.attach(services)
+    cpu_started = time.thread_time()
+    window.attach(services)  # builds the screens: one hold, counted on its own
+    figures["attach"] = figures["attach_held"] = (time.perf_counter() - started) * 1000
+    figures["attach_busy"] = (time.thread_time() - cpu_started) * 1000
+    held[0] = busy[0] = 0.0
+    beat.restart()
+    thread_clock[0] = time.thread_time()
     iptt = window.iptt_screen
     assert iptt is not None
     wait(lambda: iptt.model.rowCount() > 0 and not iptt.is_busy)
@@ -149,6 +184,10 @@ def measure(path: Path) -> dict[str, float]:
     for name in SCREENS:
         timed(name, lambda name=name: window.show_screen(name))  # type: ignore[misc]
     for name, action, done in actions(window):
+        if name == "variance_dialog":  # an indicator of the whole table selected first, untimed
+            iptt.filters.changed.emit(IpttFilter())
+            row = next(r for r in range(iptt.model.rowCount()) if iptt.model.line_at(r).indicator)
+            iptt.table_view.selectRow(row)
         timed(name, action, done)
     heartbeat.stop()
     window.close()
@@ -162,11 +201,40 @@ def actions(window: Any) -> list[tuple[str, Callable[[], None], Callable[[], boo
     """What is timed after the screens: (name, what to do, when it is done)."""
     from datetime import date
 
+    from pmdesk.domain.enums import Status
+    from pmdesk.domain.iptt_filter import IpttFilter
+
     iptt = window.iptt_screen
     meetings = window.screen_named("meetings")
+    big = iptt.programme_code
+
+    def loaded(code: str | None = None) -> Callable[[], bool]:
+        return lambda: (
+            not iptt.is_busy
+            and iptt.model.table is not None
+            and (code is None or iptt.model.table.programme_code == code)
+        )
+
+    def as_of() -> None:
+        window.show_screen("iptt")
+        combo = iptt.as_of_combo
+        combo.setCurrentIndex(min(3, combo.count() - 1))  # a quarter before the latest
+
+    def only_off_track() -> None:
+        iptt.filters.changed.emit(IpttFilter(statuses=frozenset({Status.OFF_TRACK})))
+
+    def explain() -> None:
+        iptt.variance.explain_selected()
+
+    def approved() -> None:
+        dialog = iptt.variance.dialog
+        if dialog is not None:
+            dialog.reject()
+        iptt.approved_check.setChecked(True)
 
     def one_site() -> None:
         window.show_screen("iptt")
+        iptt.approved_check.setChecked(False)
         combo = iptt.site_combo
         combo.setCurrentIndex(min(2, combo.count() - 1))  # a district
 
@@ -189,9 +257,21 @@ def actions(window: Any) -> list[tuple[str, Callable[[], None], Callable[[], boo
         dialog.held_on.setDate(date(2025, 7, 10))
         dialog.buttons.accepted.emit()
 
+    def switch() -> None:
+        if iptt.site_dialog is not None:
+            iptt.site_dialog.close()
+        window.show_screen("iptt")
+        window.select_programme(SECOND)
+
     return [
+        ("iptt_as_of", as_of, loaded()),
+        ("iptt_filter", only_off_track, loaded()),
+        ("variance_dialog", explain, lambda: iptt.variance.dialog is not None),
+        ("iptt_approved", approved, loaded()),
         ("iptt_one_site", one_site, lambda: iptt.model.rowCount() > 0 and not iptt.is_busy),
         ("iptt_by_site", by_site, by_site_done),
+        ("programme_switch", switch, loaded(SECOND)),
+        ("programme_back", lambda: window.select_programme(big), loaded(big)),
         ("meeting_review", review, lambda: meetings.dialog is None),
     ]
 
@@ -246,8 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         def line(label: str, key: str) -> str:
             return (
                 f"  {label:34} {median(key):6.0f} ({worst(key):6.0f}) ms   "
-                f"UI thread held {median(key + '_held'):4.0f} ({worst(key + '_held'):4.0f}) ms, "
-                f"cpu {median(key + '_busy'):4.0f} ({worst(key + '_busy'):4.0f}) ms"
+                f"UI thread's work {median(key + '_busy'):4.0f} ({worst(key + '_busy'):4.0f}) ms cpu, "
+                f"held {median(key + '_held'):4.0f} ({worst(key + '_held'):4.0f}) ms wall"
             )
 
         base = median("baseline")
@@ -255,21 +335,27 @@ def main(argv: list[str] | None = None) -> int:
             f"main window on {path.name}, median (worst) of {args.runs} runs, offscreen Qt, "
             f"load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} CPUs"
         )
+        print(
+            "  the longest the UI thread went without processing events (a 5 ms heartbeat), as its own\n"
+            "  CPU time in that stretch (cpu: what issue #11 limits to 100 ms) and as wall-clock time\n"
+            "  (wall: also other programs' turns on the shared machine), median (worst)"
+        )
         print(f"  IpttService.table alone (baseline) {base:6.0f} ({worst('baseline'):6.0f}) ms")
+        print(line("screens built (window.attach)", "attach"))
         print(
             f"  IPTT on screen after attach        {median('iptt'):6.0f} ({worst('iptt'):6.0f}) ms   "
-            f"{median('iptt') / base:4.1f} x;  UI thread held {median('held'):4.0f} ({worst('held'):4.0f}) ms, "
-            f"cpu {median('busy'):4.0f} ({worst('busy'):4.0f}) ms"
+            f"{median('iptt') / base:4.1f} x;  UI thread's work {median('busy'):4.0f} ({worst('busy'):4.0f}) ms cpu, "
+            f"held {median('held'):4.0f} ({worst('held'):4.0f}) ms wall"
         )
         for name in SCREENS:
             print(line(f"{name} shown first", name))
         for name in ACTIONS:
             print(line(ACTION_LABELS[name], name))
-        holds = [run[k] for run in runs for k in run if k.endswith("held") and k != "held"]
-        cpus = [run[k] for run in runs for k in run if k.endswith("_busy")]
+        holds = [run[k] for run in runs for k in run if k.endswith("held")]
+        cpus = [run[k] for run in runs for k in run if k.endswith("busy")]
         print(
-            f"  longest hold after the IPTT, any screen or action, any run: {max(holds):.0f} ms "
-            f"(UI-thread cpu of the longest gaps: up to {max(cpus):.0f} ms)"
+            f"  longest UI-thread work without processing events, any screen or action, any run: "
+            f"{max(cpus):.0f} ms cpu (wall-clock gaps up to {max(holds):.0f} ms)"
         )
         return 0
     finally:
