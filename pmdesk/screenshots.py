@@ -63,8 +63,12 @@ def take_screenshots(
     from pmdesk.app import application, build_services
     from pmdesk.services.actor import Actor
     from pmdesk.services.demo import DEMO_CODE, DemoService
+    from pmdesk.services.demo_content import PEOPLE
     from pmdesk.storage.database import open_database
 
+    # The demo's M&E officer at work, as a user sees the status bar: not the login of the
+    # machine that took the pictures ("Working as root").
+    person = str(PEOPLE[0]["name"])
     del data_dir  # screenshots never touch the user's data
     out.mkdir(parents=True, exist_ok=True)
     application()
@@ -77,11 +81,11 @@ def take_screenshots(
         workers = Workers()
         signals = AppSignals()
 
-        empty = open_database(folder / "empty.sqlite")
+        empty = open_database(folder / "empty.sqlite", actor=person)
         window = MainWindow(empty.path, workers, signals, settings)
         window.resize(*size)
         window.show()
-        window.attach(build_services(empty))
+        window.attach(_as_person(build_services(empty), person))
         wait_until_idle(workers)
         saved.append(save(window, out / "00-welcome.png"))
         window.close()
@@ -89,12 +93,12 @@ def take_screenshots(
         empty.close()
         QApplication.setFont(base_font)  # each window applies the saved zoom to the font it finds
 
-        database = open_database(folder / "demo.sqlite")
+        database = open_database(folder / "demo.sqlite", actor=person)
         try:
             DemoService(
                 database.sessions, Actor(database.actor, database.device_uuid), database.path
             ).create_demo()
-            services = build_services(database)
+            services = _as_person(build_services(database), person)
             window = MainWindow(database.path, workers, signals, settings)
             window.resize(*size)
             window.show()
@@ -123,6 +127,12 @@ def take_screenshots(
             workers.wait()
             database.close()
     return saved
+
+
+def _as_person(services: Services, person: str) -> Services:
+    """`services` with `person` chosen as who is working, as the first start asks a user to."""
+    services.person.choose(person)
+    return services
 
 
 def _dashboard(window: MainWindow, workers: Workers, out: Path) -> Path:
