@@ -17,9 +17,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pmdesk.storage.database import Database, make_engine, open_database
 from tests.ui.programme_factory import build_small_programme
+
+# Hypothesis's default deadline (200 ms an example) fails a fast property on a busy machine (two test
+# processes on two cores, CI's neighbours): a deadline measures the machine, not the rule checked.
+settings.register_profile("pmdesk", deadline=None)
+settings.load_profile("pmdesk")
 
 # What a test's database holds when the test (or one of its fixtures) requests one of these fixtures;
 # without any, the database is empty. One per test.
