@@ -74,6 +74,7 @@ class GoToScreenPopup(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFrameShadow(QFrame.Shadow.Raised)
         self._entries: list[ScreenEntry] = []
+        self._items: list[QTreeWidgetItem] = []  # the rows shown, best match first
         self._current = ""
         title = QLabel("<b>Go to screen</b>", self)
         self.edit = QLineEdit(self)
@@ -100,7 +101,7 @@ class GoToScreenPopup(QFrame):
         self.none_label.setWordWrap(True)
         self.none_label.hide()
         self.hint = QLabel("↑ ↓ choose · Enter opens · Esc closes", self)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         layout.addWidget(title)
@@ -125,7 +126,7 @@ class GoToScreenPopup(QFrame):
         self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def shown_titles(self) -> list[str]:
-        return [self.list.topLevelItem(i).text(0) for i in range(self.list.topLevelItemCount())]
+        return [item.text(0) for item in self._items]
 
     def highlighted(self) -> str | None:
         item = self.list.currentItem()
@@ -134,20 +135,18 @@ class GoToScreenPopup(QFrame):
     def _fill(self, typed: str) -> None:
         self.list.clear()
         found = matching(self._entries, typed)
+        self._items = []
         for entry in found:
             item = QTreeWidgetItem([entry.title, entry.shortcut])
             item.setData(0, Qt.ItemDataRole.UserRole, entry.name)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setForeground(1, self.palette().placeholderText())
-            self.list.addTopLevelItem(item)
+            self._items.append(item)
+        self.list.addTopLevelItems(self._items)
         wanted = self._current if not typed.strip() else (found[0].name if found else "")
-        for row, entry in enumerate(found):
-            if entry.name == wanted:
-                self.list.setCurrentItem(self.list.topLevelItem(row))
-                break
-        else:
-            if found:
-                self.list.setCurrentItem(self.list.topLevelItem(0))
+        rows = [row for row, entry in enumerate(found) if entry.name == wanted] or [0]
+        if self._items:
+            self.list.setCurrentItem(self._items[rows[0]])
         self.none_label.setText(f"No screen is called “{typed.strip()}”." if not found else "")
         self.none_label.setVisible(not found)
 
@@ -156,7 +155,7 @@ class GoToScreenPopup(QFrame):
         em = metrics.horizontalAdvance("M")
         widest = max((metrics.horizontalAdvance(e.title) for e in self._entries), default=10 * em)
         keys = max((metrics.horizontalAdvance(e.shortcut) for e in self._entries), default=0)
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         width = (
             max(
                 widest + keys + 5 * em,  # the row's padding, a gap between the columns, the frames
