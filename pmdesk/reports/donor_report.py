@@ -72,6 +72,8 @@ def _flowables() -> Any:
     class Anchor(Flowable):  # type: ignore[misc]
         """Takes no room; when drawn, notes its page and adds a bookmark to the PDF's outline."""
 
+        keepWithNext = 1  # on the page of its heading, which keeps with its section's start
+
         def __init__(self, contents: Contents, key: str, title: str, level: int) -> None:
             super().__init__()
             self.contents, self.key, self.title, self.level = contents, key, title, level

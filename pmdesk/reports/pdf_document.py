@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -124,13 +125,31 @@ def styles() -> Styles:
         body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=ink)
         cell = ParagraphStyle("cell", fontName=FONT_NARROW, fontSize=8, leading=9.8, textColor=ink)
         _styles = Styles(
-            title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=22, leading=27),
+            # keepWithNext: a heading never ends a page; render_pdf keeps it with the start of what
+            # follows it (_heading_keeper).
+            title=ParagraphStyle(
+                "title", parent=body, fontName=FONT_BOLD, fontSize=22, leading=27, keepWithNext=1
+            ),
             subtitle=ParagraphStyle("subtitle", parent=body, fontSize=13, leading=17, textColor=muted),
             h1=ParagraphStyle(
-                "h1", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=6, spaceAfter=6
+                "h1",
+                parent=body,
+                fontName=FONT_BOLD,
+                fontSize=15,
+                leading=19,
+                spaceBefore=6,
+                spaceAfter=6,
+                keepWithNext=1,
             ),
             h2=ParagraphStyle(
-                "h2", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4
+                "h2",
+                parent=body,
+                fontName=FONT_BOLD,
+                fontSize=11.5,
+                leading=15,
+                spaceBefore=8,
+                spaceAfter=4,
+                keepWithNext=1,
             ),
             body=ParagraphStyle("body2", parent=body, spaceAfter=4),
             small=ParagraphStyle("small", parent=body, fontSize=8.5, leading=11),
@@ -354,9 +373,53 @@ def render_pdf(
         topMargin=MARGIN,
         bottomMargin=MARGIN,
     )
+    doc.keepTogetherClass = _heading_keeper()
     counter: list[int] = [0]
     doc.build(story, canvasmaker=_numbered_canvas(footer, stamp, counter))
     return buffer.getvalue(), counter[0]
+
+
+@cache
+def _heading_keeper() -> Any:
+    """What keeps a heading (a flowable whose style says keepWithNext) with what follows it.
+
+    reportlab's own KeepTogether moves the heading and *all* that follows to the next page when the
+    whole does not fit: a heading over a three-page table would leave most of a page blank. This
+    moves them only when not even the start of what follows fits under the heading (a table's
+    header and first row, a paragraph's first lines, a whole chart or block kept together)."""
+    from reportlab.platypus import FrameBreak, KeepTogether
+    from reportlab.platypus.doctemplate import NullActionFlowable
+    from reportlab.platypus.flowables import _listWrapOn
+
+    class HeadingWithStart(KeepTogether):  # type: ignore[misc]
+        def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
+            # Too tall, always: the frame then asks split() where to start (no measuring here).
+            return avail_width, 0xFFFFFF
+
+        def split(self, avail_width: float, avail_height: float) -> list[Any]:
+            # Led by an action, the parts go back to the story one by one, each split as usual
+            # (a heading longer than a page too); their keepWithNext is off by now.
+            *heads, follow = self._content
+            if follow.getKeepWithNext():
+                # A heading last: a page break, a template change or the end comes next. Off, or
+                # back in the story it would be grouped again, and again.
+                follow.__dict__["keepWithNext"] = 0
+            frame = getattr(self, "_frame", None)
+            if not heads or frame is None or getattr(frame, "_atTop", True):
+                return [NullActionFlowable(), *self._content]  # a next page would be no better
+            room = avail_height - _listWrapOn(heads, avail_width, self.canv)[1]
+            room -= heads[0].getSpaceBefore() + max(heads[-1].getSpaceAfter(), follow.getSpaceBefore())
+            if room <= 0 or not _starts_within(follow, avail_width, room, self.canv):
+                return [FrameBreak(), *self._content]
+            return [NullActionFlowable(), *self._content]
+
+    def _starts_within(follow: Any, width: float, room: float, canvas: Any) -> bool:
+        if isinstance(follow, KeepTogether):  # whole or not at all
+            return bool(_listWrapOn(follow._content, width, canvas)[1] <= room)
+        _, height = follow.wrapOn(canvas, width, room)
+        return bool(height <= room or follow.splitOn(canvas, width, room))
+
+    return HeadingWithStart
 
 
 def _numbered_canvas(footer: str, stamp: str, counter: list[int]) -> Any:
