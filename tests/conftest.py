@@ -27,14 +27,43 @@ from tests.ui.programme_factory import build_small_programme
 settings.register_profile("pmdesk", deadline=None)
 settings.load_profile("pmdesk")
 
+
 # What a test's database holds when the test (or one of its fixtures) requests one of these fixtures;
 # without any, the database is empty. One per test.
-SEEDS: dict[str, Callable[[Database], object]] = {"db_holds_the_small_programme": build_small_programme}
+def _import_rich_package(db: Database) -> None:
+    from pmdesk.services.actor import Actor
+    from pmdesk.services.packages import PackageService
+    from tests.unit.package_fixtures import rich_package
+
+    PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(rich_package())
+
+
+def _wash01(db: Database) -> None:
+    from tests.unit.builders import small_programme
+
+    small_programme(db)
+
+
+SEEDS: dict[str, Callable[[Database], object]] = {
+    "db_holds_the_small_programme": build_small_programme,
+    "db_holds_wash01": _wash01,
+    "db_holds_the_rich_package": _import_rich_package,
+}
 
 
 @pytest.fixture
 def db_holds_the_small_programme() -> None:
     """Asked for (by `small`), `db` is a copy of tests/ui/programme_factory's programme."""
+
+
+@pytest.fixture
+def db_holds_wash01() -> None:
+    """Asked for, `db` is a copy of tests/unit/builders.small_programme(db) (WASH-01)."""
+
+
+@pytest.fixture
+def db_holds_the_rich_package() -> None:
+    """Asked for, `db` is a copy of tests/unit/package_fixtures.rich_package() imported (WASH-01)."""
 
 
 class DatabaseTemplates:

@@ -25,7 +25,7 @@ from pmdesk.services.history import HistoryService
 from pmdesk.services.packages import PackageService
 from pmdesk.services.sites import SiteService
 from pmdesk.storage.database import WRITE_OPTION, Database, open_database
-from tests.unit.builders import Services, small_programme
+from tests.unit.builders import Services, services
 
 P = "WASH-01"
 Q1, Q2, Q3, Q4 = "2025Q1", "2025Q2", "2025Q3", "2025Q4"
@@ -33,8 +33,8 @@ BELOW_70 = TriggerData("T1", "actual", "<", "70", 2, indicator_code="2.1", respo
 
 
 @pytest.fixture
-def s(db: Database) -> Services:
-    return small_programme(db)
+def s(db_holds_wash01: None, db: Database) -> Services:
+    return services(db)  # db holds small_programme (tests/conftest.py)
 
 
 @pytest.fixture

@@ -8,15 +8,15 @@ import pytest
 from pmdesk.domain.enums import Status
 from pmdesk.domain.errors import NotFoundError
 from pmdesk.storage.database import Database
-from tests.unit.builders import Services, small_programme
+from tests.unit.builders import Services, services, small_programme
 
 P = "WASH-01"
 F, M = {"SEX": "F"}, {"SEX": "M"}
 
 
 @pytest.fixture
-def s(db: Database) -> Services:
-    s = small_programme(db)
+def s(db_holds_wash01: None, db: Database) -> Services:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=40)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", M, value=35)
     s.entry.set_value(P, "1.1", "2025Q1", "N02", F, value=10)

@@ -20,7 +20,7 @@ from pmdesk.formats.iptt_text import (
 )
 from pmdesk.services.framework_records import IndicatorData
 from pmdesk.storage.database import Database
-from tests.unit.builders import Services, small_programme
+from tests.unit.builders import Services, services
 
 TOP_KEYS = {"programme", "as_of", "site", "indicators"}
 INDICATOR_KEYS = {
@@ -41,9 +41,9 @@ TO_DATE_KEYS = {"target", "actual", "pct_met", "progress_from_baseline", "status
 
 
 @pytest.fixture
-def s(db: Database) -> Services:
+def s(db_holds_wash01: None, db: Database) -> Services:
     """small_programme with data in Q1 and Q2: 1.1 by sex at two sites, 2.1 as a ratio, 3.1 as text."""
-    s = small_programme(db)
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     for period, f, m in (("2025Q1", 40, 47), ("2025Q2", 30, 33)):
         s.entry.set_value("WASH-01", "1.1", period, "N01", {"SEX": "F"}, value=f)
         s.entry.set_value("WASH-01", "1.1", period, "N02", {"SEX": "M"}, value=m)

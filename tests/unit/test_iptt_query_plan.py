@@ -24,8 +24,8 @@ from tests.unit.package_fixtures import rich_package
 
 
 @pytest.fixture
-def wash(db: Database) -> Database:
-    PackageService(db.sessions, Actor(db.actor, db.device_uuid)).import_package(rich_package())
+def wash(db_holds_the_rich_package: None, db: Database) -> Database:
+    """db holds the rich package, imported once per session (tests/conftest.py)."""
     return db
 
 

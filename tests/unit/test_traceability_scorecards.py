@@ -22,15 +22,15 @@ from pmdesk.services.scorecards import ScorecardService, scorecards_csv
 from pmdesk.services.traceability import TraceabilityService
 from pmdesk.storage.database import Database
 from tests.unit import loop_builders
-from tests.unit.builders import Services, small_programme
+from tests.unit.builders import Services, services
 
 P = "WASH-01"
 TODAY = date(2026, 1, 15)
 
 
 @pytest.fixture
-def s(db: Database) -> Services:
-    s = small_programme(db)
+def s(db_holds_wash01: None, db: Database) -> Services:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.sites.save_person(P, "amina", "Amina Yusuf", organisation="Water Trust", role="M&E officer")
     s.sites.save_person(P, "joseph", "Joseph Otieno", organisation="District office")
     s.framework.save_indicator(

@@ -39,9 +39,8 @@ def values(db: Database, *, backups: bool = False) -> ValuesService:
 
 
 @pytest.fixture
-def wash(db: Database) -> Database:
-    """The rich WASH-01 programme with its values."""
-    PackageService(db.sessions, actor(db)).import_package(rich_package())
+def wash(db_holds_the_rich_package: None, db: Database) -> Database:
+    """The rich WASH-01 programme with its values (imported once per session: tests/conftest.py)."""
     return db
 
 
