@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from pmdesk.domain.errors import NotFoundError, ValidationError
 from pmdesk.domain.meetings import (
@@ -152,7 +152,13 @@ class MeetingService:
                 .where(MeetingRow.programme_id == programme.id)
                 .order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc())
             )
-            return [_summary(session, r, programme.code) for r in rows]
+            # Two counts for the whole list, not two a meeting: the Meetings screen reads it as it opens.
+            items = _counts(session, AgendaItemRow.meeting_id, programme.id)
+            decisions = _counts(session, DecisionRow.meeting_id, programme.id)
+            return [
+                _summary(session, r, programme.code, (items.get(r.id, 0), decisions.get(r.id, 0)))
+                for r in rows
+            ]
 
     def get(self, meeting_id: int) -> MeetingDetail:
         with self._sessions() as session:
@@ -452,9 +458,26 @@ def _items(session: Session, meeting_id: int) -> list[AgendaItemRow]:
     )
 
 
-def _summary(session: Session, row: MeetingRow, programme_code: str) -> MeetingSummary:
-    items = session.scalar(select(func.count()).where(AgendaItemRow.meeting_id == row.id)) or 0
-    decisions = session.scalar(select(func.count()).where(DecisionRow.meeting_id == row.id)) or 0
+def _counts(session: Session, meeting_id: InstrumentedAttribute[int], programme_id: int) -> dict[int, int]:
+    """How many rows of `meeting_id`'s table each meeting of the programme has (none: missing)."""
+    found = session.execute(
+        select(meeting_id, func.count())
+        .join(MeetingRow, MeetingRow.id == meeting_id)
+        .where(MeetingRow.programme_id == programme_id)
+        .group_by(meeting_id)
+    )
+    return {meeting: count for meeting, count in found}
+
+
+def _summary(
+    session: Session, row: MeetingRow, programme_code: str, counts: tuple[int, int] | None = None
+) -> MeetingSummary:
+    """`counts`: its agenda items and decisions, if counted already."""
+    if counts is None:
+        items = session.scalar(select(func.count()).where(AgendaItemRow.meeting_id == row.id)) or 0
+        decisions = session.scalar(select(func.count()).where(DecisionRow.meeting_id == row.id)) or 0
+    else:
+        items, decisions = counts
     return MeetingSummary(
         row.id,
         row.uuid,
