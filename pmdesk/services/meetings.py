@@ -495,9 +495,12 @@ def _summary(
     )
 
 
-def _item(session: Session, row: AgendaItemRow) -> AgendaItemInfo:
+def _item(session: Session, row: AgendaItemRow, codes: dict[int, str] | None = None) -> AgendaItemInfo:
+    """`codes`: indicator codes by id, if read already for a whole agenda."""
     code = ""
-    if row.indicator_id is not None:
+    if row.indicator_id is not None and codes is not None:
+        code = codes.get(row.indicator_id, "")
+    elif row.indicator_id is not None:
         code = session.scalar(select(IndicatorRow.code).where(IndicatorRow.id == row.indicator_id)) or ""
     return AgendaItemInfo(
         row.id,
@@ -524,6 +527,17 @@ def _detail(session: Session, row: MeetingRow) -> MeetingDetail:
     programme = session.get(ProgrammeRow, row.programme_id)
     assert programme is not None
     items = _items(session, row.id)
+    # The indicators' codes in one query, not one an item: a review's agenda has dozens.
+    wanted = {i.indicator_id for i in items if i.indicator_id is not None}
+    codes: dict[int, str] = (
+        dict(
+            session.execute(
+                select(IndicatorRow.id, IndicatorRow.code).where(IndicatorRow.id.in_(wanted))
+            ).all()
+        )
+        if wanted
+        else {}
+    )
     decisions = list(
         session.scalars(
             select(DecisionRow)
@@ -544,7 +558,7 @@ def _detail(session: Session, row: MeetingRow) -> MeetingDetail:
         _summary(session, row, programme.code),
         row.notes,
         tuple(AttendeeInfo(a.name, a.person_id) for a in attendees),
-        tuple(_item(session, i) for i in items),
+        tuple(_item(session, i, codes) for i in items),
         tuple(_decision(d) for d in decisions),
         tuple(AmendmentInfo(a.text, a.amended_by, a.amended_at) for a in amendments),
         max((s for s in stamps if s is not None), default=None),

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """MeetingService.list_meetings counts each meeting's agenda items and decisions with two queries
-for the whole list (the Meetings screen reads it as it opens), the same counts as each meeting's own."""
+for the whole list, and get reads its agenda's indicator codes at once (the Meetings screen reads
+both as it opens): the same answers as one query an item gave."""
 
 from __future__ import annotations
 
@@ -25,5 +26,8 @@ def test_the_list_counts_each_meetings_items_and_decisions(tmp_path: Path) -> No
             detail = service.get(summary.id)
             assert (summary.item_count, summary.decision_count) == (len(detail.items), len(detail.decisions))
         assert any(s.decision_count for s in listed) and any(s.item_count for s in listed)
+        # Each agenda item about an indicator names it (read for the whole agenda at once).
+        items = [i for s in listed for i in service.get(s.id).items if i.indicator_id is not None]
+        assert items and all(i.indicator_code for i in items)
     finally:
         db.close()
