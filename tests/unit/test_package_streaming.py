@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import sqlite3
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -314,6 +315,25 @@ def test_the_definitions_are_read_as_json_loads_reads_them_with_the_values_left_
 def test_an_unusual_file_is_left_to_the_whole_reading(data: bytes) -> None:
     with pytest.raises(UnusualFile):
         _definitions(data)
+
+
+def test_reading_the_definitions_does_not_hold_the_values() -> None:
+    items = [
+        {"indicator": "1.1", "period": "2025Q1", "site": f"S{n}", "options": {"SEX": "F"}, "value": n}
+        for n in range(100_000)
+    ]
+    data = json.dumps({"format": "pmdesk.programme/1", "values": items, "tiers": ["Goal"]}).encode()
+    del items
+    tracemalloc.start()
+    try:
+        definitions = _definitions(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert definitions == {"format": "pmdesk.programme/1", "values": [], "tiers": ["Goal"]}
+    # 10 MB of JSON: json.loads holds some 65 MB of dicts; the reader a list of 100,000
+    # references to one overwritten object, and ijson's buffers.
+    assert peak < 4_000_000, peak
 
 
 def test_the_values_of_a_package_are_handed_on_one_at_a_time() -> None:
