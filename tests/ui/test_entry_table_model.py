@@ -32,7 +32,6 @@ from pmdesk.ui.entry.entry_style import (
     WARNING_COLOUR,
 )
 from pmdesk.ui.entry.entry_table_model import EntryTableModel
-from tests.unit.builders import small_programme
 
 P = "WASH-01"
 # Rows of WASH-01 for any site and period: framework order puts the Goal's indicator first.
@@ -41,8 +40,8 @@ EDITABLE = Qt.ItemFlag.ItemIsEditable
 
 
 @pytest.fixture
-def wash(db: Database) -> Database:
-    small_programme(db)
+def wash(db_holds_wash01: None, db: Database) -> Database:
+    # db holds small_programme (tests/conftest.py)
     return db
 
 

@@ -17,7 +17,7 @@ from pmdesk.services.programmes import ProgrammeData
 from pmdesk.services.value_info import UnexplainedWarnings
 from pmdesk.storage.database import Database
 from pmdesk.storage.models import DataValueRow, HistoryRow
-from tests.unit.builders import services, small_programme
+from tests.unit.builders import services
 
 P = "WASH-01"
 F = {"SEX": "F"}
@@ -29,8 +29,8 @@ def count(db: Database, model: type) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_a_value_is_saved_and_reaches_the_iptt(db: Database) -> None:
-    s = small_programme(db)
+def test_a_value_is_saved_and_reaches_the_iptt(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=40)
     s.entry.set_value(P, "1.1", "2025Q1", "N02", M, value="47")
     row = next(r for r in s.iptt.table(P).rows if r.code == "1.1")
@@ -50,9 +50,9 @@ def test_a_value_is_saved_and_reaches_the_iptt(db: Database) -> None:
     ],
 )
 def test_errors_block_the_value_and_name_the_cell(
-    db: Database, indicator: str, kwargs: dict, message: str
+    db_holds_wash01: None, db: Database, indicator: str, kwargs: dict, message: str
 ) -> None:
-    s = small_programme(db)
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     options = F if indicator == "1.1" else None
     with pytest.raises(ValidationError) as caught:
         s.entry.set_value(P, indicator, "2025Q1", "N01", options, **kwargs)
@@ -72,16 +72,16 @@ def test_errors_block_the_value_and_name_the_cell(
     ],
 )
 def test_cells_outside_the_programme_are_refused(
-    db: Database, options: dict, period: str, site: str, message: str
+    db_holds_wash01: None, db: Database, options: dict, period: str, site: str, message: str
 ) -> None:
-    s = small_programme(db)
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     with pytest.raises(ValidationError, match=message):
         s.entry.set_value(P, "1.1", period, site, options, value=1)
     assert count(db, DataValueRow) == 0
 
 
-def test_total_and_per_option_values_never_mix(db: Database) -> None:
-    s = small_programme(db)
+def test_total_and_per_option_values_never_mix(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=4)
     with pytest.raises(ValidationError, match="already has values per option"):
         s.entry.set_value(P, "1.1", "2025Q1", "N01", None, value=10)
@@ -92,8 +92,8 @@ def test_total_and_per_option_values_never_mix(db: Database) -> None:
     s.entry.set_value(P, "1.1", "2025Q2", "N01", None, value=10)
 
 
-def test_warnings_never_block_and_flag_until_commented(db: Database) -> None:
-    s = small_programme(db)
+def test_warnings_never_block_and_flag_until_commented(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     # More than 3x the programme's period target of 100.
     info = s.entry.set_value(P, "1.1", "2025Q1", "N01", None, value=301)
     assert info.warnings == ("over_target",)
@@ -125,8 +125,8 @@ def test_outlier_against_the_sites_own_history(db: Database) -> None:
     assert s.entry.set_value("M", "1", "202505", "S2", value=95).warnings == ()
 
 
-def test_replacing_a_value_is_kept_in_history(db: Database) -> None:
-    s = small_programme(db)
+def test_replacing_a_value_is_kept_in_history(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     first = s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=40)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=42)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=42)  # unchanged: nothing recorded
@@ -138,16 +138,16 @@ def test_replacing_a_value_is_kept_in_history(db: Database) -> None:
     assert count(db, DataValueRow) == 0
 
 
-def test_percent_values_record_numerator_and_denominator(db: Database) -> None:
-    s = small_programme(db)
+def test_percent_values_record_numerator_and_denominator(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=30, denominator=40)
     s.entry.set_value(P, "2.1", "2025Q1", "N02", numerator=10, denominator=60)
     row = next(r for r in s.iptt.table(P).rows if r.code == "2.1")
     assert row.figures.periods[0].actual == pytest.approx(40.0)  # 40/100, not the mean of 75 % and 16.7 %
 
 
-def test_submit_approve_lock_and_reopen(db: Database) -> None:
-    s = small_programme(db)
+def test_submit_approve_lock_and_reopen(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=40)
     s.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=3, denominator=4)
     assert s.entry.submit(P, "N01", "2025Q1") == 2
@@ -170,9 +170,11 @@ def test_submit_approve_lock_and_reopen(db: Database) -> None:
     assert reasons == ["Typo in register", "Denominator looks wrong"]
 
 
-def test_submit_asks_for_comments_on_warnings_or_a_recorded_confirmation(db: Database) -> None:
+def test_submit_asks_for_comments_on_warnings_or_a_recorded_confirmation(
+    db_holds_wash01: None, db: Database
+) -> None:
     """Issue #7 §2: a value flagged without a comment is not submitted silently."""
-    s = small_programme(db)
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=400)  # over 3× the target of 100
     s.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=3, denominator=4)
     with pytest.raises(UnexplainedWarnings) as refused:
@@ -195,14 +197,14 @@ def test_submit_asks_for_comments_on_warnings_or_a_recorded_confirmation(db: Dat
     ] == ["1.1"]
 
 
-def test_a_commented_warning_submits_without_asking(db: Database) -> None:
-    s = small_programme(db)
+def test_a_commented_warning_submits_without_asking(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=400, comment="Two schools merged")
     assert s.entry.submit(P, "N01", "2025Q1") == 1
 
 
-def test_approved_only_iptt_leaves_out_unapproved_values(db: Database) -> None:
-    s = small_programme(db)
+def test_approved_only_iptt_leaves_out_unapproved_values(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=40)
     s.entry.set_value(P, "1.1", "2025Q1", "N02", F, value=10)
     s.entry.submit(P, "N01", "2025Q1")
@@ -211,8 +213,8 @@ def test_approved_only_iptt_leaves_out_unapproved_values(db: Database) -> None:
     assert row.figures.periods[0].actual == 40.0
 
 
-def test_site_subtree_iptt_uses_site_targets_and_site_values(db: Database) -> None:
-    s = small_programme(db)
+def test_site_subtree_iptt_uses_site_targets_and_site_values(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.targets.set_target(P, "1.1", "2025Q1", 30, site_code="N01")
     s.targets.set_target(P, "1.1", "2025Q1", 20, site_code="N02")
     s.entry.set_value(P, "1.1", "2025Q1", "N01", F, value=15)
@@ -225,16 +227,16 @@ def test_site_subtree_iptt_uses_site_targets_and_site_values(db: Database) -> No
     assert whole.figures.periods[0].target == 100.0
 
 
-def test_qualitative_text_is_reported_as_is(db: Database) -> None:
-    s = small_programme(db)
+def test_qualitative_text_is_reported_as_is(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "3.1", "2025Q1", "N01", text="Girls stay in school")
     row = next(r for r in s.iptt.table(P).rows if r.code == "3.1")
     assert row.figures.periods[0].text == "Kibera school: Girls stay in school"
     assert row.figures.to_date.pct_met is None
 
 
-def test_as_of_defaults_to_latest_period_with_data(db: Database) -> None:
-    s = small_programme(db)
+def test_as_of_defaults_to_latest_period_with_data(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     assert s.iptt.table(P).as_of is None  # no data: every period is listed
     assert len(s.iptt.table(P).periods) == 4
     s.entry.set_value(P, "1.1", "2025Q2", "N01", F, value=5)
@@ -244,8 +246,10 @@ def test_as_of_defaults_to_latest_period_with_data(db: Database) -> None:
     assert [p.code for p in s.iptt.table(P, as_of="2025Q3").periods][-1] == "2025Q3"
 
 
-def test_a_count_refuses_a_fraction_unless_its_indicator_allows_decimals(db: Database) -> None:
-    s = small_programme(db)
+def test_a_count_refuses_a_fraction_unless_its_indicator_allows_decimals(
+    db_holds_wash01: None, db: Database
+) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     pupils = s.framework.get_indicator(P, "1.1")  # the builder allows decimals, for other tests
     s.framework.save_indicator(P, replace(pupils.data, allows_decimals=False), original_code="1.1")
     with pytest.raises(ValidationError) as caught:

@@ -33,7 +33,7 @@ from pmdesk.domain.value_rules import (
 from pmdesk.services.actor import Actor
 from pmdesk.services.packages import PackageService
 from pmdesk.storage.database import Database
-from tests.unit.builders import small_programme
+from tests.unit.builders import services
 from tests.unit.package_fixtures import rich_package
 
 
@@ -145,11 +145,13 @@ def test_one_tree_walk_for_results_and_sites() -> None:
     assert walked == [("A", 0), ("B", 1), ("D", 2), ("C", 1), ("E", 0)]
 
 
-def test_the_framework_screen_and_a_package_refuse_the_same_indicator(db: Database) -> None:
+def test_the_framework_screen_and_a_package_refuse_the_same_indicator(
+    db_holds_wash01: None, db: Database
+) -> None:
     """A negative baseline or LoP target, a disaggregated qualitative indicator: refused by the
     one-indicator service as by a package import (before, the service saved a negative baseline
     that its own package export could not import again)."""
-    s = small_programme(db)
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     data = s.framework.get_indicator("WASH-01", "1.1").data
     bad = replace(data, code="9", baseline_value=-1.0, lop_target=-2.5)
     with pytest.raises(ValidationError) as caught:

@@ -9,13 +9,13 @@ from pmdesk.domain.errors import NotFoundError
 from pmdesk.services.completeness import CompletenessService, ReportState, state_of
 from pmdesk.services.entry_grid import EntryGridService
 from pmdesk.storage.database import Database
-from tests.unit.builders import small_programme
+from tests.unit.builders import services, small_programme
 
 P = "WASH-01"
 
 
-def test_grid_lists_indicators_by_result_with_their_cells(db: Database) -> None:
-    s = small_programme(db)
+def test_grid_lists_indicators_by_result_with_their_cells(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.targets.set_target(P, "1.1", "2025Q2", 30, site_code="N01")
     s.entry.set_value(P, "1.1", "2025Q2", "N01", {"SEX": "F"}, value=12)
     grid = EntryGridService(db.sessions).grid(P, "N01", "2025Q2")
@@ -33,8 +33,8 @@ def test_grid_lists_indicators_by_result_with_their_cells(db: Database) -> None:
     assert grid.indicators[2].combos == ()
 
 
-def test_grid_first_and_last_period_have_no_neighbour(db: Database) -> None:
-    small_programme(db)
+def test_grid_first_and_last_period_have_no_neighbour(db_holds_wash01: None, db: Database) -> None:
+    # db holds small_programme (tests/conftest.py)
     grids = EntryGridService(db.sessions)
     assert grids.grid(P, "N01", "2025Q1").previous_period is None
     assert grids.grid(P, "N01", "2025Q4").next_period is None
@@ -72,8 +72,8 @@ def test_report_state_is_the_one_needing_action_first(statuses: dict, state: Rep
     assert state_of(statuses) is state
 
 
-def test_completeness_shows_sites_by_periods(db: Database) -> None:
-    s = small_programme(db)
+def test_completeness_shows_sites_by_periods(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value(P, "1.1", "2025Q1", "N01", {"SEX": "F"}, value=4)
     s.entry.set_value(P, "2.1", "2025Q1", "N01", numerator=1, denominator=2)
     s.entry.set_value(P, "1.1", "2025Q1", "N02", {"SEX": "F"}, value=4)

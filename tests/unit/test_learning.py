@@ -15,15 +15,14 @@ from pmdesk.services.history import HistoryService
 from pmdesk.services.learning import FeedbackData, LearningService, LessonData, Links
 from pmdesk.storage.database import Database
 from tests.unit import loop_builders
-from tests.unit.builders import small_programme
 
 P = "WASH-01"
 TODAY = date(2026, 1, 15)
 
 
 @pytest.fixture
-def learning(db: Database) -> LearningService:
-    small_programme(db)
+def learning(db_holds_wash01: None, db: Database) -> LearningService:
+    # db holds small_programme (tests/conftest.py)
     return LearningService(db.sessions, Actor(db.actor, db.device_uuid))
 
 

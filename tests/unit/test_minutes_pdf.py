@@ -19,7 +19,6 @@ from pmdesk.services.actions import ActionData, ActionService
 from pmdesk.services.actor import Actor
 from pmdesk.services.meetings import AttendeeData, MeetingData, MeetingService
 from pmdesk.storage.database import Database
-from tests.unit.builders import small_programme
 from tests.unit.loop_builders import meeting_with_decision
 
 HOSTILE = ["<b>bold?</b>", "R&D", "a < b", '<img src="http://x">']
@@ -37,8 +36,8 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture
-def built(db: Database) -> tuple[Reports, MeetingService, ActionService]:
-    small_programme(db)
+def built(db_holds_wash01: None, db: Database) -> tuple[Reports, MeetingService, ActionService]:
+    # db holds small_programme (tests/conftest.py)
     actor = Actor(db.actor, db.device_uuid)
     return Reports(db.sessions, actor), MeetingService(db.sessions, actor), ActionService(db.sessions, actor)
 

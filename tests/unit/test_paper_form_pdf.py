@@ -17,7 +17,7 @@ from pmdesk.services.actor import Actor
 from pmdesk.services.entry_grid import EntryGridService
 from pmdesk.services.framework import IndicatorData
 from pmdesk.storage.database import Database, open_database
-from tests.unit.builders import Services, small_programme
+from tests.unit.builders import Services, services
 
 P = "WASH-01"
 
@@ -27,8 +27,8 @@ def text_of(path: Path) -> str:
 
 
 @pytest.fixture
-def built(db: Database) -> tuple[Reports, Services]:
-    s = small_programme(db)
+def built(db_holds_wash01: None, db: Database) -> tuple[Reports, Services]:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.sites.update_site(P, "N01", name="École <Kibera> & Σχολείο")
     s.framework.save_indicator(P, IndicatorData("1.2", "Кружки <mugs> R&D", "O1", unit="a < b"))
     s.entry.set_value(P, "1.1", "2025Q1", "N01", {"SEX": "F"}, value=12)
@@ -172,9 +172,9 @@ def test_the_form_command_end_to_end(
 
 
 def test_the_form_command_beside_an_open_window(
-    db: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_holds_wash01: None, db: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    small_programme(db)
+    # db holds small_programme (tests/conftest.py)
     path = db.path
     db.close()
     out = tmp_path / "form.pdf"

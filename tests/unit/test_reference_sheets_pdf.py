@@ -18,7 +18,7 @@ from pmdesk.reports.reporter import Reports
 from pmdesk.services.actor import Actor
 from pmdesk.services.framework import IndicatorData
 from pmdesk.storage.database import Database
-from tests.unit.builders import Services, small_programme
+from tests.unit.builders import Services, services
 
 
 def pages_of(path: Path) -> list[str]:
@@ -26,8 +26,8 @@ def pages_of(path: Path) -> list[str]:
 
 
 @pytest.fixture
-def built(db: Database) -> tuple[Reports, Services]:
-    s = small_programme(db)
+def built(db_holds_wash01: None, db: Database) -> tuple[Reports, Services]:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.sites.save_person("WASH-01", "nat", "Наталья <Иванова>", organisation="R&D Ltd", role="M&E a < b")
     s.framework.save_indicator(
         "WASH-01",

@@ -18,7 +18,7 @@ from pmdesk.services.actor import Actor
 from pmdesk.services.meetings import AttendeeData, MeetingData, MeetingService
 from pmdesk.storage.database import Database
 from pmdesk.storage.models import IndicatorRow, ProgrammeRow, ResultRow, SiteRow
-from tests.unit.builders import small_programme
+from tests.unit.builders import services
 
 # Words, so that a paragraph could wrap if it were allowed to: several pages of text.
 LONG = " ".join(f"word{i}" for i in range(2_500))
@@ -26,8 +26,8 @@ START = LONG[:40]
 
 
 @pytest.fixture
-def long_texts(db: Database) -> tuple[Reports, str]:
-    s = small_programme(db)
+def long_texts(db_holds_wash01: None, db: Database) -> tuple[Reports, str]:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     s.entry.set_value("WASH-01", "1.1", "2025Q1", "N01", {"SEX": "F"}, value=10)
     with db.sessions.begin() as session:
         session.execute(update(IndicatorRow).values(name=LONG, definition=LONG, data_source=LONG))

@@ -10,7 +10,7 @@ from pmdesk.domain.errors import ValidationError
 from pmdesk.services.history import HistoryService, Reason
 from pmdesk.services.targets import TargetChange
 from pmdesk.storage.database import Database
-from tests.unit.builders import Services, small_programme
+from tests.unit.builders import Services, services
 
 P = "WASH-01"
 DELAY = Reason(ChangeReason.IMPLEMENTATION_DELAY)
@@ -20,8 +20,8 @@ def _values(s: Services, site: str | None = None) -> dict[tuple[str, str], float
     return {(t.indicator_code, t.period): t.value for t in s.targets.list_targets(P, site)}
 
 
-def test_new_targets_need_no_reason_and_are_saved_together(db: Database) -> None:
-    s = small_programme(db)
+def test_new_targets_need_no_reason_and_are_saved_together(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     saved = s.targets.apply_targets(
         P,
         [TargetChange("1.1", "2025Q1", 30), TargetChange("1.1", "2025Q2", "40.5")],
@@ -31,8 +31,8 @@ def test_new_targets_need_no_reason_and_are_saved_together(db: Database) -> None
     assert _values(s, "N01") == {("1.1", "2025Q1"): 30.0, ("1.1", "2025Q2"): 40.5}
 
 
-def test_one_bad_value_saves_nothing_and_every_problem_is_listed(db: Database) -> None:
-    s = small_programme(db)
+def test_one_bad_value_saves_nothing_and_every_problem_is_listed(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     before = _values(s)
     with pytest.raises(ValidationError) as caught:
         s.targets.apply_targets(
@@ -48,8 +48,10 @@ def test_one_bad_value_saves_nothing_and_every_problem_is_listed(db: Database) -
     assert _values(s) == before
 
 
-def test_changing_saved_targets_without_a_reason_rolls_back_the_new_ones(db: Database) -> None:
-    s = small_programme(db)
+def test_changing_saved_targets_without_a_reason_rolls_back_the_new_ones(
+    db_holds_wash01: None, db: Database
+) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     before = _values(s)
     with pytest.raises(ValidationError, match="needs a reason"):  # 1.1 in 2025Q1 is 100
         s.targets.apply_targets(P, [TargetChange("2.1", "2025Q4", 1), TargetChange("1.1", "2025Q1", 5)])
@@ -60,8 +62,8 @@ def test_changing_saved_targets_without_a_reason_rolls_back_the_new_ones(db: Dat
     assert _values(s) == before
 
 
-def test_changes_and_clears_with_a_reason_are_in_history(db: Database) -> None:
-    s = small_programme(db)
+def test_changes_and_clears_with_a_reason_are_in_history(db_holds_wash01: None, db: Database) -> None:
+    s = services(db)  # db holds small_programme (tests/conftest.py)
     old = {(t.indicator_code, t.period): t for t in s.targets.list_targets(P)}
     s.targets.apply_targets(
         P, [TargetChange("1.1", "2025Q1", 120), TargetChange("2.1", "2025Q1", None)], reason=DELAY
