@@ -117,9 +117,14 @@ def db(
 ) -> Iterator[Database]:
     """A new database at `db_path`, up to date; holding what SEEDS says when the test asks for one of
     its fixtures."""
-    seeds = [name for name in SEEDS if name in request.fixturenames]
-    assert len(seeds) <= 1, f"a test's database holds one seed, not {seeds}"
-    database_templates.copy_to(seeds[0] if seeds else "", db_path)
-    database = open_database(db_path, actor="tester")
+    database = open_test_database(db_path, database_templates, request)
     yield database
     database.close()
+
+
+def open_test_database(path: Path, templates: DatabaseTemplates, request: pytest.FixtureRequest) -> Database:
+    """What `db` opens, for a module that overrides `db` (to patch something first)."""
+    seeds = [name for name in SEEDS if name in request.fixturenames]
+    assert len(seeds) <= 1, f"a test's database holds one seed, not {seeds}"
+    templates.copy_to(seeds[0] if seeds else "", path)
+    return open_database(path, actor="tester")

@@ -36,13 +36,13 @@ from pmdesk.ui.targets import targets_screen
 from pmdesk.ui.targets.targets_screen import TargetsScreen
 from pmdesk.ui.unsaved import UnsavedChoice
 from pmdesk.ui.workers import Workers
+from tests.conftest import DatabaseTemplates, open_test_database
 from tests.ui.entry_waiting import wait_for_grid
 from tests.ui.programme_factory import CODE as P_TARGETS
 from tests.ui.programme_factory import Built
 from tests.ui.storage_failures import FullDisk, WriteLock
 from tests.ui.test_data_entry_screen import CTRL, FEMALE, MALE, Harness, P
 from tests.ui.test_targets_screen import Q1, Q2, Q3, ROW_11, ROW_12, FakeReason, _cell, _editor, _go, _type
-from tests.unit.builders import small_programme
 
 TIP = Qt.ItemDataRole.ToolTipRole
 BUDGET = Reason(ChangeReason.BUDGET_REALIGNMENT)
@@ -62,18 +62,23 @@ def _targets(screen: TargetsScreen) -> dict[tuple[str, str], float]:
 
 
 @pytest.fixture
-def db(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+def db(
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    database_templates: DatabaseTemplates,
+    request: pytest.FixtureRequest,
+) -> Iterator[Database]:
     """The test database, waiting 0.1 s (not 5) for another program's lock before giving up."""
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
-    opened = open_database(db_path, actor="tester")
+    opened = open_test_database(db_path, database_templates, request)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def harness(qtbot: QtBot, db: Database, context: UiContext) -> Iterator[Harness]:
-    """The data-entry screen on Kibera school, 2025 Q1, as in test_data_entry_screen."""
-    small_programme(db)
+def harness(qtbot: QtBot, db_holds_wash01: None, db: Database, context: UiContext) -> Iterator[Harness]:
+    """The data-entry screen on Kibera school, 2025 Q1, as in test_data_entry_screen (db holds
+    small_programme: tests/conftest.py)."""
     window = QMainWindow()
     screen = DataEntryScreen(context)
     window.setCentralWidget(screen)
@@ -500,9 +505,15 @@ class FakeAsk:
 
 @pytest.fixture
 def window(
-    qtbot: QtBot, db: Database, services: Services, workers: Workers, signals: AppSignals, settings: QSettings
+    qtbot: QtBot,
+    db_holds_wash01: None,
+    db: Database,
+    services: Services,
+    workers: Workers,
+    signals: AppSignals,
+    settings: QSettings,
 ) -> MainWindow:
-    small_programme(db)
+    # db holds small_programme (tests/conftest.py)
     main = MainWindow(db.path, workers, signals, settings, log_path=Path("pmdesk.log"))
     qtbot.addWidget(main)
     main.show()
