@@ -312,9 +312,20 @@ def main(argv: list[str] | None = None) -> int:
         loads: list[float] = []
         for _ in range(args.runs):
             loads.append(os.getloadavg()[0])
-            out = subprocess.run(
-                [sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True, check=True
-            )
+            # Each run on a fresh copy: a run creates a meeting (and a small programme), which the
+            # next run's Meetings would otherwise read too.
+            copy = folder / "bench-window-run.sqlite"
+            shutil.copyfile(path, copy)
+            try:
+                out = subprocess.run(
+                    [sys.executable, __file__, "--measure", str(copy)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+            finally:
+                for leftover in folder.glob("bench-window-run.sqlite*"):
+                    leftover.unlink()
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
 
         def median(key: str) -> float:
