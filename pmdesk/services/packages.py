@@ -47,6 +47,7 @@ from pmdesk.services.package_loop import LoopWriter
 from pmdesk.services.package_loop_checks import LOOP_KINDS, LoopChecker
 from pmdesk.services.package_variance import SECTION as EXPLANATIONS
 from pmdesk.services.package_variance import check_explanations, write_explanations
+from pmdesk.services.value_batch import fewer_collections
 from pmdesk.services.value_chunks import (
     CHUNK_VALUES,
     ChunkedImport,
@@ -223,7 +224,7 @@ class PackageService:
         check_explanations(package, checker.periods, checker.custom, meaning)
         code = package["programme"]["code"]
         at = utcnow()
-        with self._sessions.begin() as session:
+        with fewer_collections(), self._sessions.begin() as session:
             if session.scalar(select(ProgrammeRow.id).where(ProgrammeRow.code == code)) is not None:
                 checker.add(
                     "$.programme.code", f"programme {code} already exists (importing creates a programme)"
