@@ -9,7 +9,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from pmdesk.domain.errors import ValidationError
 
@@ -109,6 +109,17 @@ def check_size(path: Path, max_bytes: int, *, what: str = "files") -> None:
         raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=Path(path).name) from None
     if size > max_bytes:
         raise ValidationError(too_big(size, max_bytes, what), source=Path(path).name)
+
+
+def open_to_read(path: Path, max_bytes: int) -> BinaryIO:
+    """The file opened to be read as bytes, after `check_size`; ValidationError naming the file
+    when it is too large or cannot be opened."""
+    path = Path(path)
+    check_size(path, max_bytes)
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=path.name) from None
 
 
 def too_big(size: int, limit: int, what: str = "files") -> str:

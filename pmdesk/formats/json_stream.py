@@ -209,16 +209,11 @@ def value_items(handle: BinaryIO, digest: Digest | None = None) -> Iterator[dict
         raise UnusualFile from None
 
 
-class _Definition(dict):  # type: ignore[type-arg]
+class _Definition(_Strict):
     """An object of a package's definitions as parsed, noting a key given twice."""
 
     __slots__ = ()
     twice: ClassVar[list[bool]] = []  # a list per reading: see package_definitions
-
-    def __setitem__(self, key: str, value: object) -> None:
-        if key in self:
-            self.twice.append(True)  # no exception: ijson's C builder does not expect one
-        dict.__setitem__(self, key, value)
 
 
 class _ValuesSink(dict):  # type: ignore[type-arg]

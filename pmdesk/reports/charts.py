@@ -87,20 +87,7 @@ def indicator_trend_chart(
             left, right = frame.bar(i)
             if p.actual is not None:
                 top = frame.y(p.actual)
-                if p.partial:
-                    cv.rect(
-                        left,
-                        top,
-                        right - left,
-                        y0 - top,
-                        face="#ffffff",
-                        edge=ACTUAL_COLOUR,
-                        hatch=PARTIAL_HATCH,
-                        hatch_colour=ACTUAL_COLOUR,
-                        lw_pt=1.2,
-                    )
-                else:
-                    cv.rect(left, top, right - left, y0 - top, face=ACTUAL_COLOUR)
+                _column(cv, left, right, top, y0, partial=p.partial)
             tip = f"{p.label}: actual {number_text(p.actual, series.is_percent) or 'none'}, target " + (
                 number_text(p.target, series.is_percent) or "none"
             )
@@ -220,20 +207,7 @@ def reporting_rate_chart(
             left, right = frame.bar(i)
             if r.rate is not None:
                 top = frame.y(max(r.rate, 0.0))
-                if r.is_partial:
-                    cv.rect(
-                        left,
-                        top,
-                        right - left,
-                        y0 - top,
-                        face="#ffffff",
-                        edge=ACTUAL_COLOUR,
-                        hatch=PARTIAL_HATCH,
-                        hatch_colour=ACTUAL_COLOUR,
-                        lw_pt=1.2,
-                    )
-                else:
-                    cv.rect(left, top, right - left, y0 - top, face=ACTUAL_COLOUR)
+                _column(cv, left, right, top, y0, partial=r.is_partial)
                 if i % frame.step == 0:
                     cv.text(
                         frame.centre(i),
@@ -432,3 +406,21 @@ def site_comparison_chart(
                 z=4,
             )
         return cv.finish()
+
+
+def _column(cv: Canvas, left: float, right: float, top: float, bottom: float, *, partial: bool) -> None:
+    """A column of the actual colour; hatched white, as the legend's "partly reported", when partial."""
+    if partial:
+        cv.rect(
+            left,
+            top,
+            right - left,
+            bottom - top,
+            face="#ffffff",
+            edge=ACTUAL_COLOUR,
+            hatch=PARTIAL_HATCH,
+            hatch_colour=ACTUAL_COLOUR,
+            lw_pt=1.2,
+        )
+    else:
+        cv.rect(left, top, right - left, bottom - top, face=ACTUAL_COLOUR)

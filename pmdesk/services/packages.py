@@ -21,7 +21,7 @@ from pmdesk.domain.periods import (
     CustomPeriod,
     parse_period,
 )
-from pmdesk.formats.files import check_size, read_limited, write_atomically
+from pmdesk.formats.files import open_to_read, read_limited, write_atomically
 from pmdesk.formats.json_safe import load_json
 from pmdesk.formats.json_stream import UnusualFile, package_definitions
 from pmdesk.formats.json_stream import value_items as json_value_items
@@ -138,12 +138,7 @@ class PackageService:
         """
         path = Path(path)
         report(progress, 0, 0, f"Reading {path.name}")
-        check_size(path, MAX_FILE_BYTES)
-        try:
-            handle = path.open("rb")
-        except OSError as exc:
-            raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=path.name) from None
-        with handle:
+        with open_to_read(path, MAX_FILE_BYTES) as handle:
             digest = hashlib.sha256()
             try:
                 package = package_definitions(handle)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.domain.enums import ImportKind
 from pmdesk.domain.errors import Problem, ValidationError
-from pmdesk.formats.files import Digest, check_size, write_atomically
+from pmdesk.formats.files import Digest, open_to_read, write_atomically
 from pmdesk.formats.json_stream import TopLevel, UnusualFile, top_level
 from pmdesk.formats.json_stream import value_items as json_value_items
 from pmdesk.formats.problems import (
@@ -112,12 +112,7 @@ class ValuesService:
         report(progress, 0, 0, f"Reading {path.name}")
         digest = hashlib.sha256()
         if suffix == ".csv":
-            check_size(path, MAX_FILE_BYTES)
-            try:
-                handle = path.open("rb")
-            except OSError as exc:
-                raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=path.name) from None
-            with handle:
+            with open_to_read(path, MAX_FILE_BYTES) as handle:
                 form = ProblemList()
                 return self._import(
                     _csv_chunks(handle, path.name, form, digest),
@@ -126,12 +121,7 @@ class ValuesService:
                     progress,
                     lambda: ImportedFile(ImportKind.VALUES, path.name, digest.hexdigest()),
                 )
-        check_size(path, MAX_FILE_BYTES)
-        try:
-            handle = path.open("rb")
-        except OSError as exc:
-            raise ValidationError(f"cannot be read: {exc.strerror or exc}", source=path.name) from None
-        with handle:
+        with open_to_read(path, MAX_FILE_BYTES) as handle:
             try:
                 top = top_level(handle)
             except UnusualFile:
