@@ -33,7 +33,8 @@ from pmdesk.ui.files.database_commands import DatabaseCommands, remember_databas
 from pmdesk.ui.files.file_actions import FileActions
 from pmdesk.ui.go_to_screen import GoToScreenPopup, ScreenEntry
 from pmdesk.ui.programmes.programme_list_model import COL_NAME, ProgrammeListModel
-from pmdesk.ui.screen_list import build_screens
+from pmdesk.ui.screen_builder import GradualScreens
+from pmdesk.ui.screen_list import build_screens, screen_kinds
 from pmdesk.ui.shell_menus import ShellMenus, make_action
 from pmdesk.ui.signals import AppSignals, DataChange, Navigation
 from pmdesk.ui.widgets.find_bar import FindBar
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
     programmes_loaded = Signal(int)  # how many programmes there are
     programmes_listed_early = Signal(int)  # the picker lists this many before the database is open
     programme_selected = Signal(str)  # its code
+    screens_built = Signal()  # every screen of the open database is in the window
     database_requested = Signal(object)  # a Path the user wants to open (or create) instead
     demo_requested = Signal()  # the user asked for the demo database
     restore_requested = Signal(object)  # a Path: the backup to put in place of the open database
@@ -92,6 +94,9 @@ class MainWindow(QMainWindow):
         # The names read before the database is open (show_programmes_early), until the list is.
         self._early_model: QStandardItemModel | None = None
         self.screens: list[Screen] = []
+        self._slots: list[int] = []  # each screen's place in the sidebar, in the order of `screens`
+        self.gradual_screens = False  # attach builds the screens a few at a time (the app sets it)
+        self._builder: GradualScreens | None = None
         self.iptt_screen: IpttScreen | None = None
         self.go_to_popup: GoToScreenPopup | None = None  # made the first time Ctrl+K asks
         self._base_font = base_font
@@ -189,41 +194,65 @@ class MainWindow(QMainWindow):
         self.status_bar.person_button.set_service(services.person)
         # Evaluates triggers whenever values change, whichever screen is on view (DESIGN.md §4).
         self.alert_watcher = AlertWatcher(context, self)
-        for screen in build_screens(context, self):
-            self.add_screen(screen)
         remember_database(self._settings, self._database_path)
         wanted = str(self._settings.value(_SCREEN, "iptt", type=str))
-        names = [s.name for s in self.screens]
-        self.show_screen(wanted if wanted in names else "iptt")
+        first = wanted if wanted in {kind.name for kind in screen_kinds()} else "iptt"
+        if self.gradual_screens:  # as the app opens a database: a screen a turn (screen_builder.py)
+            self._builder = GradualScreens(self, context, first, lambda: self._show_first(first))
+            self._builder.start()
+        else:
+            for screen in build_screens(context, self):
+                self.add_screen(screen)
+            self.show_screen(first)
+            self.screens_built.emit()
         self.refresh_programmes()
 
-    def add_screen(self, screen: Screen) -> None:
-        self.screens.append(screen)
+    def _show_first(self, name: str) -> None:
+        """Every screen is built: the one last on view, unless one was chosen meanwhile."""
+        if self.current_screen() is None:
+            self.show_screen(name)
+        self.screens_built.emit()
+
+    def add_screen(self, screen: Screen, slot: int | None = None) -> None:
+        """Add `screen` to the sidebar: last, or in its `slot` (its place once all are built)."""
+        slot = len(self.screens) if slot is None else slot
+        at = sum(1 for s in self._slots if s < slot)
+        self._slots.insert(at, slot)
+        self.screens.insert(at, screen)
         screen.settings = self._settings
         self.stack.addWidget(screen)
         screen.status_message.connect(self._show_message)
-        QListWidgetItem(screen.title, self.nav)
-        number = len(self.screens)
+        self.nav.insertItem(at, QListWidgetItem(screen.title))
+        number = slot + 1
         action = make_action(
             self,
             screen.title.replace("&", "&&"),  # a single & would be taken for a shortcut marker
             lambda _=False, n=screen.name: self._on_screen_shortcut(n),
             f"Ctrl+{number}" if number < 10 else None,
         )
-        self.menus.screen_actions.append(action)
-        self.menus.view_menu.addAction(action)
+        following = self.menus.screen_actions[at] if at < len(self.menus.screen_actions) else None
+        self.menus.screen_actions.insert(at, action)
+        if following is not None:
+            self.menus.view_menu.insertAction(following, action)
+        else:
+            self.menus.view_menu.addAction(action)
         if screen.name == "iptt":
             self.iptt_screen = screen  # type: ignore[assignment]
         self._fit_nav()
 
     def screen_named(self, name: str) -> Screen | None:
-        return next((s for s in self.screens if s.name == name), None)
+        found = next((s for s in self.screens if s.name == name), None)
+        if found is None and self._builder is not None and self._builder.is_pending:
+            self._builder.finish()  # asked for one not built yet: the rest, now
+            found = next((s for s in self.screens if s.name == name), None)
+        return found
 
     def current_screen(self) -> Screen | None:
         widget = self.stack.currentWidget()
         return next((s for s in self.screens if s is widget), None)
 
     def show_screen(self, name: str) -> None:
+        self.screen_named(name)  # built, if it was still to come
         for row, screen in enumerate(self.screens):
             if screen.name == name:
                 self.nav.setCurrentRow(row)
@@ -452,7 +481,10 @@ class MainWindow(QMainWindow):
             screen.deleteLater()
         for action in self.menus.screen_actions:
             self.menus.view_menu.removeAction(action)
-        self.screens, self.menus.screen_actions, self.iptt_screen = [], [], None
+        if self._builder is not None:
+            self._builder.stop()
+            self._builder = None
+        self.screens, self.menus.screen_actions, self.iptt_screen, self._slots = [], [], None, []
         if self.alert_watcher is not None:
             self.alert_watcher.stop()
             self.alert_watcher = None
@@ -595,7 +627,9 @@ class MainWindow(QMainWindow):
 
     def _fit_nav(self) -> None:
         metrics = self.nav.fontMetrics()
-        widest = max((metrics.horizontalAdvance(s.title) for s in self.screens), default=80)
+        # Every screen's title, built or still to come: the sidebar keeps its width as they arrive.
+        titles = [k.title for k in screen_kinds()] if self.screens else []
+        widest = max((metrics.horizontalAdvance(t) for t in titles), default=80)
         self.nav.setFixedWidth(widest + 44)
 
     def _show_message(self, text: str) -> None:

@@ -72,7 +72,8 @@ def attach_and_mark(self, services):
         mark("iptt")
         print("heavy_at_iptt", loaded(), flush=True)
         QTimer.singleShot(0, self.close)
-    self.iptt_screen.table_loaded.connect(on_table)
+    # The screens are built a turn at a time after attach: the IPTT's exists once all do.
+    self.screens_built.connect(lambda: self.iptt_screen.table_loaded.connect(on_table))
 MainWindow.attach = attach_and_mark
 
 from pmdesk.cli import main

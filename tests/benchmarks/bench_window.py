@@ -8,7 +8,8 @@ Builds the programme of bench_core.py (150 indicators × 20 quarters × 84 sites
 combos = 1,008,000 values at --scale 1) through the package import, then, in a fresh process
 per run (offscreen Qt):
   baseline  IpttService.table for the whole programme, the computation alone
-  attach    the window building its screens (window.attach): one stretch of UI-thread work
+  attach    window.attach: the screens are then built one a turn of the event loop, each turn
+            counted among the holds until the IPTT is on screen
   iptt      from then until the IPTT is on screen, against that baseline
   held      the longest the UI thread went without processing events meanwhile (a 5 ms
             heartbeat timer measures the gaps), and its own CPU time in its busiest gap ("cpu"):
@@ -116,6 +117,7 @@ def measure(path: Path) -> dict[str, float]:
     workers = Workers()
     settings = QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(db.path, workers, AppSignals(), settings)
+    window.gradual_screens = True  # as the app opens a database: a screen a turn
     window.resize(1280, 800)
     window.show()
     QApplication.processEvents()
@@ -153,12 +155,14 @@ def measure(path: Path) -> dict[str, float]:
     heartbeat.start()
     started = time.perf_counter()
     cpu_started = time.thread_time()
-    window.attach(services)  # builds the screens: one hold, counted on its own
+    window.attach(services)  # starts building the screens, one a turn of the event loop
     figures["attach"] = figures["attach_held"] = (time.perf_counter() - started) * 1000
     figures["attach_busy"] = (time.thread_time() - cpu_started) * 1000
     held[0] = busy[0] = 0.0
     beat.restart()
     thread_clock[0] = time.thread_time()
+    # The screens' building is part of this stretch: its turns count among the holds below.
+    wait(lambda: window.iptt_screen is not None and len(window.screens) == len(SCREENS) + 1)
     iptt = window.iptt_screen
     assert iptt is not None
     wait(lambda: iptt.model.rowCount() > 0 and not iptt.is_busy)
@@ -352,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
             "  (wall: also other programs' turns on the shared machine), median (worst)"
         )
         print(f"  IpttService.table alone (baseline) {base:6.0f} ({worst('baseline'):6.0f}) ms")
-        print(line("screens built (window.attach)", "attach"))
+        print(line("window.attach (screens then one a turn)", "attach"))
         print(
             f"  IPTT on screen after attach        {median('iptt'):6.0f} ({worst('iptt'):6.0f}) ms   "
             f"{median('iptt') / base:4.1f} x;  UI thread's work {median('busy'):4.0f} ({worst('busy'):4.0f}) ms cpu, "

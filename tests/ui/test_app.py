@@ -240,7 +240,7 @@ def attach_and_show_reports(self, services):
         self.show_screen("reports")
         shown = self.current_screen().name
         print("heavy_at_reports", loaded() if shown == "reports" else "not-shown:" + shown, flush=True)
-    self.iptt_screen.table_loaded.connect(on_table)
+    self.screens_built.connect(lambda: self.iptt_screen.table_loaded.connect(on_table))
 MainWindow.attach = attach_and_show_reports
 """
 
