@@ -381,6 +381,7 @@ def run_gui(db_path: Path, data_dir: Path | None = None, with_demo: bool = False
         settings = QSettings(str(data / SETTINGS_FILE), QSettings.Format.IniFormat)
         window = MainWindow(Path(db_path), workers, signals, settings, log_path)
         window.gradual_screens = True  # a screen a turn when a database opens (issue #11)
+        window.screens_built.connect(collector.freeze_survivors)
         window.show()
         previous_signal_handlers = _close_on_termination(window)
 

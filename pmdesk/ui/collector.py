@@ -25,6 +25,7 @@ class UiThreadCollector(QObject):
         self._timer.timeout.connect(self.collect_due)
         self._was_enabled = True  # what `start` found, for `stop` to put back
         self.collections = [0, 0, 0]  # per generation, for tests and the log
+        self._frozen = False
 
     def start(self) -> None:
         self._was_enabled = gc.isenabled()
@@ -33,9 +34,22 @@ class UiThreadCollector(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._frozen:  # what was set aside is collectable again, as before `start`
+            self._frozen = False
+            gc.unfreeze()
         self.collect_due()
         if self._was_enabled:
             gc.enable()
+
+    def freeze_survivors(self) -> None:
+        """Set aside from collection every object alive now (call once the window is set up):
+        the modules, Qt's wrappers and the ORM's metadata live as long as the process, and a
+        full collection scanning them all held the UI thread 60–80 ms (issue #11 §2). Later
+        collections scan only what came since. Objects set aside are still freed when their
+        last reference goes; only a cycle among them would stay."""
+        if not self._frozen:
+            self._frozen = True
+            gc.freeze()
 
     def collect_due(self) -> None:
         """Collect the oldest generation whose count passed its threshold, as gc itself would."""

@@ -91,6 +91,7 @@ def measure(path: Path) -> dict[str, float]:
     from pmdesk.app import application, build_services
     from pmdesk.domain.iptt_filter import IpttFilter
     from pmdesk.storage.database import open_database
+    from pmdesk.ui.collector import UiThreadCollector
     from pmdesk.ui.main_window import MainWindow
     from pmdesk.ui.screen_list import screen_kinds
     from pmdesk.ui.signals import AppSignals
@@ -118,6 +119,11 @@ def measure(path: Path) -> dict[str, float]:
     settings = QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(db.path, workers, AppSignals(), settings)
     window.gradual_screens = True  # as the app opens a database: a screen a turn
+    # Cycles collected on the UI thread's timer, what the window's setup leaves set aside, as
+    # in the app (pmdesk.app.run_gui).
+    collector = UiThreadCollector()
+    collector.start()
+    window.screens_built.connect(collector.freeze_survivors)
     window.resize(1280, 800)
     window.show()
     QApplication.processEvents()

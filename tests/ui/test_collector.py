@@ -65,3 +65,24 @@ def test_stop_puts_automatic_collection_back(qtbot: QtBot) -> None:
     assert gc.isenabled()
     gc.collect()
     assert ref() is None
+
+
+def test_what_the_window_setup_left_is_set_aside_once_and_collectable_again_after_stop(
+    qtbot: QtBot, collector: UiThreadCollector
+) -> None:
+    before = gc.get_freeze_count()
+    survivor = Cycle()
+    collector.freeze_survivors()
+    frozen = gc.get_freeze_count()
+    assert frozen > before  # the survivor among them: a full collection no longer scans it
+    collector.freeze_survivors()  # a second database opened: nothing set aside again
+    assert gc.get_freeze_count() == frozen
+    ref = weakref.ref(survivor)
+    del survivor
+    gc.collect()
+    assert ref() is not None  # a cycle set aside stays while frozen …
+    collector.stop()
+    assert gc.get_freeze_count() == before
+    gc.collect()
+    assert ref() is None  # … and is collected once `stop` has put it back
+    collector.start()  # for the fixture's own stop
