@@ -150,18 +150,7 @@ def status_counts_chart(
                     hatch_colour=EDGE_COLOUR,
                 )
             if c.partial:
-                top, bottom = frame.y(c.count), frame.y(full)
-                cv.rect(
-                    left,
-                    top,
-                    right - left,
-                    bottom - top,
-                    face="#ffffff",
-                    edge=colour,
-                    hatch=PARTIAL_HATCH,
-                    hatch_colour=colour,
-                    lw_pt=1.2,
-                )
+                _partly_reported(cv, left, right, frame.y(c.count), frame.y(full), colour)
             text = str(c.count) + (f" ({c.partial} partial)" if c.partial else "")
             cv.text(frame.centre(i), frame.y(c.count) - 3, text, ha="center", va="bottom")
             tip = f"{c.label}: {c.count} indicator{'' if c.count == 1 else 's'}"
@@ -354,17 +343,7 @@ def site_comparison_chart(
             if s.actual is not None:
                 right = frame.x(s.actual)
                 if s.partial:
-                    cv.rect(
-                        x0,
-                        top,
-                        right - x0,
-                        bottom - top,
-                        face="#ffffff",
-                        edge=colour,
-                        hatch=PARTIAL_HATCH,
-                        hatch_colour=colour,
-                        lw_pt=1.2,
-                    )
+                    _partly_reported(cv, x0, right, top, bottom, colour)
                 else:
                     cv.rect(
                         x0,
@@ -411,16 +390,21 @@ def site_comparison_chart(
 def _column(cv: Canvas, left: float, right: float, top: float, bottom: float, *, partial: bool) -> None:
     """A column of the actual colour; hatched white, as the legend's "partly reported", when partial."""
     if partial:
-        cv.rect(
-            left,
-            top,
-            right - left,
-            bottom - top,
-            face="#ffffff",
-            edge=ACTUAL_COLOUR,
-            hatch=PARTIAL_HATCH,
-            hatch_colour=ACTUAL_COLOUR,
-            lw_pt=1.2,
-        )
+        _partly_reported(cv, left, right, top, bottom, ACTUAL_COLOUR)
     else:
         cv.rect(left, top, right - left, bottom - top, face=ACTUAL_COLOUR)
+
+
+def _partly_reported(cv: Canvas, left: float, right: float, top: float, bottom: float, colour: str) -> None:
+    """White, hatched and edged in `colour`: how every chart draws a partly reported figure."""
+    cv.rect(
+        left,
+        top,
+        right - left,
+        bottom - top,
+        face="#ffffff",
+        edge=colour,
+        hatch=PARTIAL_HATCH,
+        hatch_colour=colour,
+        lw_pt=1.2,
+    )
